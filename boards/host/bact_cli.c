@@ -1,0 +1,1370 @@
+/*
+ * bact_cli.c - the host command-line tool `bact`.
+ *
+ * Its contract is docs/CLI.md: commands, options, output forms and exit
+ * codes there are what scripts depend on. The tool uses the library exactly
+ * as an application would: one client for the whole run, the POSIX port,
+ * and its own (static) work buffer and token array.
+ *
+ * Shape of a run: parse the global options, find the command in the table,
+ * parse and check its options (every usage error is caught before anything
+ * is sent), set up the client, run the command's handler, close.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bact.h"
+#include "bact_posix.h"
+#include "cli_args.h"
+
+/* ------------------------------------------------------------------ */
+/* Limits and defaults                                                  */
+/* ------------------------------------------------------------------ */
+
+enum exit_code {
+    EX_OK = 0,
+    EX_API = 1,         /* the API answered with an error */
+    EX_USAGE = 2,       /* refused before anything was sent */
+    EX_NET = 3,         /* DNS, connect, timeout, early close */
+    EX_TLS = 4,         /* TLS, or https in a build without it */
+    EX_PROTO = 5,       /* malformed response, or over the tool's limits */
+    EX_TASK_FAILED = 6, /* wait: the task failed or was canceled */
+    EX_DEADLINE = 7     /* wait: --max-wait ran out */
+};
+
+#define DEFAULT_BASE_URL "https://api.browseract.com"
+#define DEFAULT_TIMEOUT_MS 30000u
+#define MAX_TIMEOUT_MS (UINT32_MAX / 4u) /* attempt_ms = 4 x timeout */
+#define DEFAULT_RETRIES 3u
+#define MAX_RETRIES 20u
+#define DEFAULT_INTERVAL_MS 5000u
+#define MAX_HEADER_BYTES 16384u
+#define MAX_HEADERS 16384u
+#define MAX_PARAMS 1024u
+#define MAX_LIMIT 500u
+#define WORK_BUF_SIZE (2u << 20)
+#define N_TOKENS 65536u
+
+/* The client's memory: requests are built here and response bodies land
+ * here, so WORK_BUF_SIZE is also the largest body the tool accepts. */
+static uint8_t work_buf[WORK_BUF_SIZE];
+static jsmntok_t tokens[N_TOKENS];
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(o) ((uint32_t)1u << (o))
+
+/* ------------------------------------------------------------------ */
+/* Options                                                              */
+/* ------------------------------------------------------------------ */
+
+enum global_id {
+    G_BASE_URL, G_API_KEY, G_CA_FILE, G_TIMEOUT, G_RETRIES,
+    G_JSON, G_VERBOSE, G_HELP, G_VERSION
+};
+
+static const cli_opt global_opts[] = {
+    {"--base-url", G_BASE_URL, 1},
+    {"--api-key", G_API_KEY, 1},
+    {"--ca-file", G_CA_FILE, 1},
+    {"--timeout", G_TIMEOUT, 1},
+    {"--retries", G_RETRIES, 1},
+    {"--json", G_JSON, 0},
+    {"-v", G_VERBOSE, 0},
+    {"--verbose", G_VERBOSE, 0},
+    {"-h", G_HELP, 0},
+    {"--help", G_HELP, 0},
+    {"--version", G_VERSION, 0}
+};
+
+typedef struct globals {
+    const char *base_url; /* NULL: env, then the default */
+    const char *api_key;  /* NULL: env */
+    const char *ca_file;  /* kept for the TLS port; unused for now */
+    uint32_t timeout_ms;
+    uint32_t retries;
+    int json, verbose, help, version;
+} globals;
+
+enum opt_id {
+    O_PARAM, O_SAVE_BROWSER_DATA, O_PROFILE_ID, O_CALLBACK_URL,
+    O_STATUS_CALLBACK_URL, O_WAIT, O_INTERVAL, O_MAX_WAIT, O_REGION,
+    O_BIZ_CODE, O_STATUS, O_WORKFLOW_ID, O_WORKFLOW_NAME, O_FROM, O_TO,
+    O_PAGE, O_LIMIT, O_KEYWORD, O_HELP
+};
+
+static const cli_opt command_opts[] = {
+    {"-p", O_PARAM, 1},
+    {"--save-browser-data", O_SAVE_BROWSER_DATA, 0},
+    {"--profile-id", O_PROFILE_ID, 1},
+    {"--callback-url", O_CALLBACK_URL, 1},
+    {"--status-callback-url", O_STATUS_CALLBACK_URL, 1},
+    {"--wait", O_WAIT, 0},
+    {"--interval", O_INTERVAL, 1},
+    {"--max-wait", O_MAX_WAIT, 1},
+    {"--region", O_REGION, 1},
+    {"--biz-code", O_BIZ_CODE, 1},
+    {"--status", O_STATUS, 1},
+    {"--workflow-id", O_WORKFLOW_ID, 1},
+    {"--workflow-name", O_WORKFLOW_NAME, 1},
+    {"--from", O_FROM, 1},
+    {"--to", O_TO, 1},
+    {"--page", O_PAGE, 1},
+    {"--limit", O_LIMIT, 1},
+    {"--keyword", O_KEYWORD, 1},
+    {"-h", O_HELP, 0},
+    {"--help", O_HELP, 0}
+};
+
+/* Everything a command can be given, checked and converted. */
+typedef struct cmd_args {
+    const char *id;               /* the positional argument */
+    bact_param params[MAX_PARAMS];
+    size_t n_params;
+    int save_browser_data;
+    const char *profile_id;
+    const char *callback_url;
+    const char *status_callback_url;
+    int wait;
+    uint32_t interval_ms;
+    uint32_t max_wait_ms;         /* BACT_WAIT_FOREVER: no limit */
+    const char *region;
+    int has_biz_code;
+    int32_t biz_code;
+    bact_status status;           /* BACT_STATUS_OTHER: no filter */
+    const char *workflow_id;
+    const char *workflow_name;
+    const char *from, *to;
+    const char *keyword;
+    int32_t page, limit;          /* 0: not given */
+    uint32_t seen;                /* BIT(O_...) of the options given */
+    int help;
+} cmd_args;
+
+/* ------------------------------------------------------------------ */
+/* The command table                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct cli {
+    bact_client c;
+    bact_posix_conn conn;
+    const globals *g;
+} cli;
+
+typedef int (*cmd_fn)(cli *cx, const cmd_args *a);
+
+typedef struct command {
+    const char *name;
+    const char *arg;      /* the positional argument's name; NULL: none */
+    uint32_t opts;        /* BIT(O_...) of the options it takes */
+    int waits;            /* 1: always waits (the wait command) */
+    cmd_fn run;
+    const char *synopsis; /* options, for the usage text */
+    const char *summary;
+} command;
+
+static int cmd_run(cli *cx, const cmd_args *a);
+static int cmd_run_template(cli *cx, const cmd_args *a);
+static int cmd_status(cli *cx, const cmd_args *a);
+static int cmd_get(cli *cx, const cmd_args *a);
+static int cmd_wait(cli *cx, const cmd_args *a);
+static int cmd_stop(cli *cx, const cmd_args *a);
+static int cmd_resume(cli *cx, const cmd_args *a);
+static int cmd_tasks(cli *cx, const cmd_args *a);
+static int cmd_workflows(cli *cx, const cmd_args *a);
+static int cmd_workflow(cli *cx, const cmd_args *a);
+static int cmd_templates(cli *cx, const cmd_args *a);
+static int cmd_template(cli *cx, const cmd_args *a);
+static int cmd_regions(cli *cx, const cmd_args *a);
+
+#define WAIT_OPTS (BIT(O_WAIT) | BIT(O_INTERVAL) | BIT(O_MAX_WAIT))
+#define CALLBACK_OPTS (BIT(O_CALLBACK_URL) | BIT(O_STATUS_CALLBACK_URL))
+#define PAGE_OPTS (BIT(O_PAGE) | BIT(O_LIMIT))
+
+static const command commands[] = {
+    {"run", "WORKFLOW_ID",
+     BIT(O_PARAM) | BIT(O_SAVE_BROWSER_DATA) | BIT(O_PROFILE_ID) |
+         CALLBACK_OPTS | WAIT_OPTS,
+     0, cmd_run,
+     "[-p NAME=VALUE]... [--save-browser-data] [--profile-id ID]\n"
+     "        [--callback-url URL] [--status-callback-url URL]\n"
+     "        [--wait [--interval SEC] [--max-wait SEC]]",
+     "run a workflow; prints the task id"},
+    {"run-template", "TEMPLATE_ID",
+     BIT(O_PARAM) | BIT(O_REGION) | CALLBACK_OPTS | WAIT_OPTS, 0,
+     cmd_run_template,
+     "[-p NAME=VALUE]... [--region CODE]\n"
+     "        [--callback-url URL] [--status-callback-url URL]\n"
+     "        [--wait [--interval SEC] [--max-wait SEC]]",
+     "run an official workflow template; prints the task id"},
+    {"status", "TASK_ID", 0, 0, cmd_status, "",
+     "print a task's status word"},
+    {"get", "TASK_ID", 0, 0, cmd_get, "",
+     "print a summary of a task"},
+    {"wait", "TASK_ID", BIT(O_INTERVAL) | BIT(O_MAX_WAIT), 1, cmd_wait,
+     "[--interval SEC] [--max-wait SEC]",
+     "wait for a task to end; prints its output string"},
+    {"stop", "TASK_ID", BIT(O_BIZ_CODE), 0, cmd_stop, "[--biz-code N]",
+     "cancel a running task"},
+    {"resume", "TASK_ID", 0, 0, cmd_resume, "",
+     "resume a paused task"},
+    {"tasks", NULL,
+     BIT(O_STATUS) | BIT(O_WORKFLOW_ID) | BIT(O_WORKFLOW_NAME) |
+         BIT(O_FROM) | BIT(O_TO) | PAGE_OPTS,
+     0, cmd_tasks,
+     "[--status S] [--workflow-id ID] [--workflow-name TEXT]\n"
+     "        [--from ISO8601] [--to ISO8601] [--page N] [--limit N]",
+     "list tasks: id, status, created_at, workflow_id"},
+    {"workflows", NULL, PAGE_OPTS, 0, cmd_workflows,
+     "[--page N] [--limit N]", "list workflows: id, name"},
+    {"workflow", "WORKFLOW_ID", 0, 0, cmd_workflow, "",
+     "show a workflow and its input parameters"},
+    {"templates", NULL, BIT(O_KEYWORD) | PAGE_OPTS, 0, cmd_templates,
+     "[--keyword TEXT] [--page N] [--limit N]",
+     "list official templates: id, name, description"},
+    {"template", "TEMPLATE_ID", 0, 0, cmd_template, "",
+     "show a template and its input parameters"},
+    {"regions", NULL, 0, 0, cmd_regions, "",
+     "list proxy regions: code, name"}
+};
+
+static const command *find_command(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < N_ELEMS(commands); i++) {
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    }
+    return NULL;
+}
+
+static void usage(FILE *f)
+{
+    size_t i;
+
+    fputs("usage: bact [GLOBAL OPTIONS] COMMAND [COMMAND OPTIONS] [ARGS]\n"
+          "\n"
+          "Trigger BrowserAct workflows and follow their tasks.\n"
+          "\n"
+          "Global options (before the command):\n"
+          "  --base-url URL   API origin, http[s]://host[:port]\n"
+          "                   (env BROWSERACT_BASE_URL; default "
+          DEFAULT_BASE_URL ")\n"
+          "  --api-key KEY    bearer token (env BROWSERACT_API_KEY)\n"
+          "  --ca-file PATH   PEM CA bundle for https\n"
+          "  --timeout MS     inactivity limit per connect, send and "
+          "receive (default 30000)\n"
+          "  --retries N      extra attempts for safe requests, 0..20 "
+          "(default 3)\n"
+          "  --json           print response bodies exactly as received\n"
+          "  -v, --verbose    request and status lines on stderr\n"
+          "  -h, --help       this text\n"
+          "  --version        print the version\n"
+          "\n"
+          "Commands:\n", f);
+    for (i = 0; i < N_ELEMS(commands); i++) {
+        const command *cmd = &commands[i];
+        fprintf(f, "  %s%s%s%s%s\n      %s\n", cmd->name,
+                cmd->arg != NULL ? " " : "", cmd->arg != NULL ? cmd->arg : "",
+                cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
+                cmd->summary);
+    }
+    fputs("\n"
+          "SEC accepts fractions (0.2); --interval defaults to 5, "
+          "--max-wait to no limit.\n"
+          "Exit status: 0 ok, 1 API error, 2 usage, 3 network, 4 TLS, "
+          "5 protocol,\n"
+          "6 task failed or canceled, 7 --max-wait ran out.\n", f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                              */
+/* ------------------------------------------------------------------ */
+
+static int usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_vmsg(fmt, ap);
+    va_end(ap);
+    return EX_USAGE;
+}
+
+/* A scanner error, as one line. `other` is the table of the other side of
+ * the command word, to tell a misplaced option from an unknown one. */
+static int scan_error(cli_tok tok, const cli_item *it, const cli_opt *other,
+                      size_t n_other, const char *other_side)
+{
+    switch (tok) {
+    case CLI_E_NO_VALUE:
+        return usage_error("%s needs a value", it->text);
+    case CLI_E_EXTRA_VALUE:
+        return usage_error("%s takes no value", it->opt->name);
+    default:
+        break;
+    }
+    if (cli_find(other, n_other, it->text) != NULL)
+        return usage_error("%s goes %s the command", it->text, other_side);
+    return usage_error("unknown option '%s' (see bact --help)", it->text);
+}
+
+static int apply_global(globals *g, const cli_item *it)
+{
+    const char *v = it->value;
+
+    switch ((enum global_id)it->opt->id) {
+    case G_BASE_URL:
+        g->base_url = v;
+        break;
+    case G_API_KEY:
+        g->api_key = v;
+        break;
+    case G_CA_FILE:
+        if (v[0] == '\0')
+            return usage_error("--ca-file: empty path");
+        g->ca_file = v;
+        break;
+    case G_TIMEOUT:
+        if (cli_parse_u32(v, 1, MAX_TIMEOUT_MS, &g->timeout_ms) != 0)
+            return usage_error("--timeout: expected milliseconds from 1 to "
+                               "%lu, got '%s'",
+                               (unsigned long)MAX_TIMEOUT_MS, v);
+        break;
+    case G_RETRIES:
+        if (cli_parse_u32(v, 0, MAX_RETRIES, &g->retries) != 0)
+            return usage_error("--retries: expected 0 to %u, got '%s'",
+                               MAX_RETRIES, v);
+        break;
+    case G_JSON:
+        g->json = 1;
+        break;
+    case G_VERBOSE:
+        g->verbose = 1;
+        break;
+    case G_HELP:
+        g->help = 1;
+        break;
+    case G_VERSION:
+        g->version = 1;
+        break;
+    }
+    return EX_OK;
+}
+
+/* Global options up to the command word; *cmd_index gets its position
+ * (argc when there is none). Stops early at -h / --version. */
+static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
+{
+    cli_scan s;
+    cli_item it;
+    cli_tok tok;
+    int rc;
+
+    *cmd_index = argc;
+    cli_scan_init(&s, argc, argv, 1);
+    while ((tok = cli_next(&s, global_opts, N_ELEMS(global_opts), &it)) !=
+           CLI_END) {
+        if (tok == CLI_ARG) {
+            *cmd_index = s.next - 1;
+            return EX_OK;
+        }
+        if (tok != CLI_OPT)
+            return scan_error(tok, &it, command_opts, N_ELEMS(command_opts),
+                              "after");
+        rc = apply_global(g, &it);
+        if (rc != EX_OK || g->help || g->version)
+            return rc;
+    }
+    return EX_OK;
+}
+
+static int add_param(cmd_args *a, char *spec)
+{
+    char *eq = strchr(spec, '=');
+
+    if (eq == NULL || eq == spec)
+        return usage_error("-p: expected NAME=VALUE with a non-empty NAME, "
+                           "got '%s'", spec);
+    if (a->n_params >= MAX_PARAMS)
+        return usage_error("-p: at most %u parameters", MAX_PARAMS);
+    /* argv strings are ours to modify (C99 5.1.2.2.1): split in place. */
+    *eq = '\0';
+    a->params[a->n_params].name = spec;
+    a->params[a->n_params].value = eq + 1;
+    a->n_params++;
+    return EX_OK;
+}
+
+static int set_id(const char **dst, const char *opt, const char *v)
+{
+    if (v[0] == '\0')
+        return usage_error("%s: empty id", opt);
+    *dst = v;
+    return EX_OK;
+}
+
+static int set_callback(const char **dst, const char *opt, const char *v)
+{
+    /* The tool never allows loopback callbacks (that flag is for tests). */
+    if (bact_check_callback_url(v, 0) != BACT_OK)
+        return usage_error("%s: refused: a callback must be an http(s) URL "
+                           "of at most 2048 bytes naming a public host", opt);
+    *dst = v;
+    return EX_OK;
+}
+
+static int set_seconds(uint32_t *dst, const char *opt, const char *v)
+{
+    if (cli_parse_seconds(v, dst) != 0)
+        return usage_error("%s: expected seconds such as 5 or 0.2, got '%s'",
+                           opt, v);
+    return EX_OK;
+}
+
+static int set_int32(int32_t *dst, const char *opt, const char *v,
+                     uint32_t lo, uint32_t hi)
+{
+    uint32_t u;
+
+    if (cli_parse_u32(v, lo, hi, &u) != 0)
+        return usage_error("%s: expected a number from %lu to %lu, got '%s'",
+                           opt, (unsigned long)lo, (unsigned long)hi, v);
+    *dst = (int32_t)u;
+    return EX_OK;
+}
+
+static int set_status(bact_status *dst, const char *v)
+{
+    *dst = bact_status_parse(v, strlen(v));
+    if (*dst == BACT_STATUS_OTHER)
+        return usage_error("--status: expected created, running, finished, "
+                           "canceled, pausing, paused, failed or unknown, "
+                           "got '%s'", v);
+    return EX_OK;
+}
+
+static int apply_option(cmd_args *a, const cli_item *it)
+{
+    const char *name = it->opt->name;
+    char *v = it->value;
+
+    a->seen |= BIT(it->opt->id);
+    switch ((enum opt_id)it->opt->id) {
+    case O_PARAM:
+        return add_param(a, v);
+    case O_SAVE_BROWSER_DATA:
+        a->save_browser_data = 1;
+        return EX_OK;
+    case O_PROFILE_ID:
+        return set_id(&a->profile_id, name, v);
+    case O_CALLBACK_URL:
+        return set_callback(&a->callback_url, name, v);
+    case O_STATUS_CALLBACK_URL:
+        return set_callback(&a->status_callback_url, name, v);
+    case O_WAIT:
+        a->wait = 1;
+        return EX_OK;
+    case O_INTERVAL:
+        return set_seconds(&a->interval_ms, name, v);
+    case O_MAX_WAIT:
+        return set_seconds(&a->max_wait_ms, name, v);
+    case O_REGION:
+        return set_id(&a->region, name, v);
+    case O_BIZ_CODE:
+        if (cli_parse_i32(v, &a->biz_code) != 0)
+            return usage_error("%s: expected a 32-bit integer, got '%s'",
+                               name, v);
+        a->has_biz_code = 1;
+        return EX_OK;
+    case O_STATUS:
+        return set_status(&a->status, v);
+    case O_WORKFLOW_ID:
+        return set_id(&a->workflow_id, name, v);
+    case O_WORKFLOW_NAME:
+        a->workflow_name = v;
+        return EX_OK;
+    case O_FROM:
+        a->from = v;
+        return EX_OK;
+    case O_TO:
+        a->to = v;
+        return EX_OK;
+    case O_PAGE:
+        return set_int32(&a->page, name, v, 1, INT32_MAX);
+    case O_LIMIT:
+        return set_int32(&a->limit, name, v, 1, MAX_LIMIT);
+    case O_KEYWORD:
+        a->keyword = v;
+        return EX_OK;
+    case O_HELP:
+        a->help = 1;
+        return EX_OK;
+    }
+    return EX_OK;
+}
+
+/* The command's options and argument, from argv[first] on. */
+static int parse_command(const command *cmd, int argc, char **argv,
+                         int first, cmd_args *a)
+{
+    cli_scan s;
+    cli_item it;
+    cli_tok tok;
+    int rc;
+
+    a->interval_ms = DEFAULT_INTERVAL_MS;
+    a->max_wait_ms = BACT_WAIT_FOREVER;
+    a->status = BACT_STATUS_OTHER;
+    cli_scan_init(&s, argc, argv, first);
+    while ((tok = cli_next(&s, command_opts, N_ELEMS(command_opts), &it)) !=
+           CLI_END) {
+        if (tok == CLI_ARG) {
+            if (cmd->arg == NULL || a->id != NULL)
+                return usage_error("%s: unexpected argument '%s'", cmd->name,
+                                   it.text);
+            a->id = it.text;
+            continue;
+        }
+        if (tok != CLI_OPT)
+            return scan_error(tok, &it, global_opts, N_ELEMS(global_opts),
+                              "before");
+        if (it.opt->id == O_HELP) {
+            a->help = 1;
+            return EX_OK;
+        }
+        if ((cmd->opts & BIT(it.opt->id)) == 0)
+            return usage_error("%s does not take %s", cmd->name,
+                               it.opt->name);
+        rc = apply_option(a, &it);
+        if (rc != EX_OK)
+            return rc;
+    }
+
+    if (cmd->arg != NULL && a->id == NULL)
+        return usage_error("%s: missing %s", cmd->name, cmd->arg);
+    if (a->id != NULL && a->id[0] == '\0')
+        return usage_error("%s: empty %s", cmd->name, cmd->arg);
+    if (!cmd->waits && !a->wait &&
+        (a->seen & (BIT(O_INTERVAL) | BIT(O_MAX_WAIT))) != 0)
+        return usage_error("%s: --interval and --max-wait need --wait",
+                           cmd->name);
+    return EX_OK;
+}
+
+/* The API key, the base URL and what the build can reach. */
+static int resolve_endpoint(globals *g, bact_url *url)
+{
+    const char *env;
+    size_t i;
+
+    if (g->api_key == NULL)
+        g->api_key = getenv("BROWSERACT_API_KEY");
+    if (g->api_key == NULL || g->api_key[0] == '\0')
+        return usage_error("no API key: use --api-key KEY or set "
+                           "BROWSERACT_API_KEY");
+    for (i = 0; g->api_key[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)g->api_key[i];
+        if (ch < 0x20u || ch == 0x7fu)
+            return usage_error("the API key holds a control character");
+    }
+
+    if (g->base_url == NULL) {
+        env = getenv("BROWSERACT_BASE_URL");
+        g->base_url = env != NULL && env[0] != '\0' ? env : DEFAULT_BASE_URL;
+    }
+    if (bact_parse_url(g->base_url, url) != BACT_OK)
+        return usage_error("bad base URL '%s': expected http://host[:port] "
+                           "or https://host[:port], no path", g->base_url);
+    if (url->tls) {
+        cli_msg("https is not supported in this build yet (TLS arrives with "
+                "the mbedTLS port); use an http:// base URL");
+        return EX_TLS;
+    }
+    return EX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *err_text(int err)
+{
+    const char *s = bact_strerror(err);
+
+    return s != NULL && s[0] != '\0' ? s : "error";
+}
+
+static int exit_code_for(int err)
+{
+    switch (err) {
+    case BACT_E_API:
+        return EX_API;
+    case BACT_E_ARG:
+        return EX_USAGE;
+    case BACT_E_DNS:
+    case BACT_E_CONNECT:
+    case BACT_E_NET:
+    case BACT_E_TIMEOUT:
+    case BACT_E_CLOSED:
+        return EX_NET;
+    case BACT_E_TLS:
+    case BACT_E_UNSUPPORTED:
+        return EX_TLS;
+    default:
+        return EX_PROTO;
+    }
+}
+
+static void report_api_error(const bact_api_error *e)
+{
+    char code[32] = "", msg[1024] = "", trace[160] = "";
+
+    if (e == NULL) {
+        cli_msg("API error");
+        return;
+    }
+    if (e->has_code)
+        snprintf(code, sizeof code, ", code %ld", (long)e->code);
+    if (e->msg != NULL && e->msg[0] != '\0')
+        snprintf(msg, sizeof msg, ": %s", e->msg);
+    if (e->trace_id != NULL && e->trace_id[0] != '\0')
+        snprintf(trace, sizeof trace, " (traceId %s)", e->trace_id);
+    cli_msg("API error: HTTP %d%s%s%s", e->http_status, code, msg, trace);
+}
+
+/* One line on stderr for a failed call to `what`; returns the exit code. */
+static int fail(const cli *cx, const char *what, int err)
+{
+    size_t needed = bact_needed(&cx->c);
+    int code = exit_code_for(err);
+
+    switch (err) {
+    case BACT_E_API:
+        report_api_error(bact_last_error(&cx->c));
+        break;
+    case BACT_E_BODY_SIZE:
+        cli_msg("%s: response too large (the tool accepts up to %u bytes)",
+                what, WORK_BUF_SIZE);
+        break;
+    case BACT_E_TOKENS:
+        cli_msg("%s: response too large: more than %u JSON tokens", what,
+                N_TOKENS);
+        break;
+    case BACT_E_BUF:
+        if (needed > 0)
+            cli_msg("%s: %s (needed %lu bytes)", what, err_text(err),
+                    (unsigned long)needed);
+        else
+            cli_msg("%s: %s", what, err_text(err));
+        break;
+    default:
+        if (code == EX_NET)
+            cli_msg("%s: %s (%s)", what, err_text(err), cx->g->base_url);
+        else
+            cli_msg("%s: %s", what, err_text(err));
+        break;
+    }
+    return code;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+/* ------------------------------------------------------------------ */
+
+/* A server string on one line: control characters become spaces. */
+static void put_clean(FILE *out, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        fputc(ch < 0x20u || ch == 0x7fu ? ' ' : ch, out);
+    }
+}
+
+/* "key: value" when value is present. */
+static void put_kv(FILE *out, const char *key, const char *value)
+{
+    if (out == NULL || value == NULL)
+        return;
+    fprintf(out, "%s: ", key);
+    put_clean(out, value);
+    fputc('\n', out);
+}
+
+/* Columns joined by sep (NULL prints as empty), after an optional lead. */
+static void put_row(FILE *out, const char *lead, const char *const *col,
+                    size_t n, char sep)
+{
+    size_t i;
+
+    if (out == NULL)
+        return;
+    fputs(lead, out);
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            fputc(sep, out);
+        put_clean(out, col[i]);
+    }
+    fputc('\n', out);
+}
+
+static const char *nonempty(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+static const char *status_word(const bact_task_state *st)
+{
+    return st->text[0] != '\0' ? st->text : bact_status_name(st->status);
+}
+
+static int print_body(const cli *cx)
+{
+    size_t len = 0;
+    const uint8_t *body = bact_body(&cx->c, &len);
+
+    if (body != NULL && len > 0)
+        fwrite(body, 1, len, stdout);
+    return EX_OK;
+}
+
+/*
+ * Renderers print a decoded answer to out. Each is run twice: first with
+ * out == NULL, which only reads every array element (so a bad element
+ * fails the command before anything reaches stdout), then for real.
+ */
+typedef int (*render_fn)(const bact_client *c, const void *data, FILE *out);
+typedef int (*row_fn)(const bact_client *c, const bact_array *a, unsigned i,
+                      FILE *out);
+
+static int each_row(const bact_client *c, const bact_array *a, row_fn row,
+                    FILE *out)
+{
+    unsigned i;
+    int rc;
+
+    if (a->tok < 0)
+        return BACT_OK;
+    for (i = 0; i < a->count; i++) {
+        rc = row(c, a, i, out);
+        if (rc != BACT_OK)
+            return rc;
+    }
+    return BACT_OK;
+}
+
+static int task_row(const bact_client *c, const bact_array *a, unsigned i,
+                    FILE *out)
+{
+    bact_task t;
+    int rc = bact_task_at(c, a, i, &t);
+
+    if (rc == BACT_OK) {
+        const char *col[4];
+        col[0] = t.id;
+        col[1] = status_word(&t.state);
+        col[2] = t.created_at;
+        col[3] = t.workflow_id;
+        put_row(out, "", col, 4, '\t');
+    }
+    return rc;
+}
+
+static int workflow_row(const bact_client *c, const bact_array *a,
+                        unsigned i, FILE *out)
+{
+    bact_workflow w;
+    int rc = bact_workflow_at(c, a, i, &w);
+
+    if (rc == BACT_OK) {
+        const char *col[2];
+        col[0] = w.id;
+        col[1] = w.name;
+        put_row(out, "", col, 2, '\t');
+    }
+    return rc;
+}
+
+static int template_row(const bact_client *c, const bact_array *a,
+                        unsigned i, FILE *out)
+{
+    bact_workflow w;
+    int rc = bact_template_at(c, a, i, &w);
+
+    if (rc == BACT_OK) {
+        const char *col[3];
+        col[0] = w.id;
+        col[1] = w.name;
+        col[2] = w.recommend_desc;
+        put_row(out, "", col, 3, '\t');
+    }
+    return rc;
+}
+
+static int region_row(const bact_client *c, const bact_array *a, unsigned i,
+                      FILE *out)
+{
+    bact_region r;
+    int rc = bact_region_at(c, a, i, &r);
+
+    if (rc == BACT_OK) {
+        const char *col[2];
+        col[0] = r.code;
+        col[1] = r.name;
+        put_row(out, "", col, 2, '\t');
+    }
+    return rc;
+}
+
+static int input_row(const bact_client *c, const bact_array *a, unsigned i,
+                     FILE *out)
+{
+    bact_input_def d;
+    int rc = bact_input_def_at(c, a, i, &d);
+
+    if (rc == BACT_OK) {
+        const char *col[2];
+        col[0] = d.name;
+        col[1] = d.default_enabled ? "(default)" : "(required)";
+        put_row(out, "input: ", col, 2, ' ');
+    }
+    return rc;
+}
+
+static int file_row(const bact_client *c, const bact_array *a, unsigned i,
+                    FILE *out)
+{
+    const char *url = NULL;
+    int rc = bact_string_at(c, a, i, &url);
+
+    if (rc == BACT_OK)
+        put_kv(out, "file", url != NULL ? url : "");
+    return rc;
+}
+
+static int step_row(const bact_client *c, const bact_array *a, unsigned i,
+                    FILE *out)
+{
+    bact_step s;
+    int rc = bact_step_at(c, a, i, &s);
+
+    if (rc == BACT_OK) {
+        char num[16];
+        const char *col[3];
+        snprintf(num, sizeof num, "#%ld", (long)s.step);
+        col[0] = num;
+        col[1] = s.status;
+        col[2] = s.step_goal;
+        put_row(out, "  ", col, 3, ' ');
+    }
+    return rc;
+}
+
+static int download_row(const bact_client *c, const bact_array *a,
+                        unsigned i, FILE *out)
+{
+    bact_download d;
+    int rc = bact_download_at(c, a, i, &d);
+
+    if (rc == BACT_OK && out != NULL) {
+        const char *word[3];
+        size_t k;
+        word[0] = nonempty(d.file_name) != NULL ? d.file_name : d.guid;
+        word[1] = d.status;
+        word[2] = d.download_url;
+        fputs("download:", out);
+        for (k = 0; k < N_ELEMS(word); k++) {
+            if (nonempty(word[k]) != NULL) {
+                fputc(' ', out);
+                put_clean(out, word[k]);
+            }
+        }
+        if (nonempty(d.error_message) != NULL) {
+            fputs(" (error: ", out);
+            put_clean(out, d.error_message);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+    return rc;
+}
+
+static int render_state(const bact_client *c, const void *data, FILE *out)
+{
+    const bact_task_state *st = data;
+
+    (void)c;
+    if (out != NULL) {
+        put_clean(out, status_word(st));
+        fputc('\n', out);
+    }
+    return BACT_OK;
+}
+
+static int render_task(const bact_client *c, const void *data, FILE *out)
+{
+    const bact_task *t = data;
+    int rc;
+
+    put_kv(out, "id", t->id);
+    put_kv(out, "status", status_word(&t->state));
+    put_kv(out, "workflow_id", nonempty(t->workflow_id));
+    put_kv(out, "created_at", t->created_at);
+    put_kv(out, "finished_at", t->finished_at);
+    put_kv(out, "profile_id", nonempty(t->profile_id));
+    put_kv(out, "input_parameters", nonempty(t->input_parameters));
+    if (out != NULL && t->credit >= 0)
+        fprintf(out, "credit: %lld\n", (long long)t->credit);
+    put_kv(out, "live_url", nonempty(t->live_url));
+    put_kv(out, "log_detail_url", nonempty(t->log_detail_url));
+    if (out != NULL && t->output != NULL)
+        fprintf(out, "output: %s\n", t->output); /* the payload, verbatim */
+    rc = each_row(c, &t->output_files, file_row, out);
+    if (rc != BACT_OK)
+        return rc;
+    if (out != NULL && t->failed_info) {
+        fprintf(out, "failure: %ld ", (long)t->failure_code);
+        put_clean(out, t->failure_message);
+        fputc('\n', out);
+    }
+    if (out != NULL)
+        fprintf(out, "steps: %u\n", t->steps.tok < 0 ? 0u : t->steps.count);
+    rc = each_row(c, &t->steps, step_row, out);
+    if (rc != BACT_OK)
+        return rc;
+    return each_row(c, &t->download_files, download_row, out);
+}
+
+static int render_tasks(const bact_client *c, const void *data, FILE *out)
+{
+    const bact_page *p = data;
+
+    return each_row(c, &p->items, task_row, out);
+}
+
+static int render_workflows(const bact_client *c, const void *data,
+                            FILE *out)
+{
+    const bact_page *p = data;
+
+    return each_row(c, &p->items, workflow_row, out);
+}
+
+static int render_templates(const bact_client *c, const void *data,
+                            FILE *out)
+{
+    const bact_page *p = data;
+
+    return each_row(c, &p->items, template_row, out);
+}
+
+static int render_workflow(const bact_client *c, const void *data, FILE *out)
+{
+    const bact_workflow *w = data;
+
+    put_kv(out, "name", w->name);
+    put_kv(out, "description", w->description);
+    return each_row(c, &w->input_parameters, input_row, out);
+}
+
+static int render_regions(const bact_client *c, const void *data, FILE *out)
+{
+    return each_row(c, data, region_row, out);
+}
+
+/* The end of a single-request command: the error line, the raw body, or
+ * the rendered answer (render NULL: nothing to print). */
+static int answer(const cli *cx, const char *what, int rc, render_fn render,
+                  const void *data)
+{
+    if (rc != BACT_OK)
+        return fail(cx, what, rc);
+    if (cx->g->json)
+        return print_body(cx);
+    if (render == NULL)
+        return EX_OK;
+    rc = render(&cx->c, data, NULL);
+    if (rc != BACT_OK)
+        return fail(cx, what, rc);
+    (void)render(&cx->c, data, stdout);
+    return EX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct wait_progress {
+    const char *id;
+    char last[BACT_STATUS_SIZE]; /* the last status word seen */
+} wait_progress;
+
+static int on_status(void *user, const bact_task_state *st)
+{
+    wait_progress *wp = user;
+    const char *word = status_word(st);
+    size_t len = strlen(word);
+
+    cli_msg("task %s: %s", wp->id, word);
+    if (len >= sizeof wp->last)
+        len = sizeof wp->last - 1u;
+    memcpy(wp->last, word, len);
+    wp->last[len] = '\0';
+    return 0;
+}
+
+/* The task reached st: read it once more and report how it ended. */
+static int task_ended(cli *cx, const char *id, const bact_task_state *st)
+{
+    bact_task t;
+    int rc;
+
+    bact_set_raw(&cx->c, cx->g->json);
+    rc = bact_get_task(&cx->c, id, &t);
+    if (rc != BACT_OK)
+        return fail(cx, "get-task", rc);
+    if (cx->g->json)
+        (void)print_body(cx);
+
+    if (st->status == BACT_STATUS_FINISHED) {
+        if (!cx->g->json && t.output != NULL)
+            printf("%s\n", t.output);
+        return EX_OK;
+    }
+    if (!cx->g->json && t.failed_info)
+        cli_msg("task %s %s: code %ld: %s", id, status_word(st),
+                (long)t.failure_code,
+                t.failure_message != NULL ? t.failure_message : "");
+    else
+        cli_msg("task %s %s", id, status_word(st));
+    return EX_TASK_FAILED;
+}
+
+static int wait_task(cli *cx, const char *id, const cmd_args *a)
+{
+    wait_progress wp;
+    bact_task_state st;
+    int rc;
+
+    wp.id = id;
+    wp.last[0] = '\0';
+    bact_set_raw(&cx->c, 0); /* the status must be decoded */
+    rc = bact_wait(&cx->c, id, a->interval_ms, a->max_wait_ms, on_status,
+                   &wp, &st);
+    if (rc == BACT_E_DEADLINE) {
+        if (wp.last[0] != '\0')
+            cli_msg("task %s: --max-wait ran out; it is still %s", id,
+                    wp.last);
+        else
+            cli_msg("task %s: --max-wait ran out before its status was "
+                    "known", id);
+        return EX_DEADLINE;
+    }
+    if (rc != BACT_OK)
+        return fail(cx, "get-task-status", rc);
+    return task_ended(cx, id, &st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands                                                             */
+/* ------------------------------------------------------------------ */
+
+/* After a run endpoint answered: print, then wait when asked to. */
+static int task_created(cli *cx, const cmd_args *a,
+                        const bact_task_created *t, int show_profile)
+{
+    if (cx->g->json) {
+        /* Without --wait the body is the answer; with it, only the final
+         * get-task body is printed. */
+        if (!a->wait)
+            return print_body(cx);
+    } else {
+        printf("%s\n", t->id);
+        if (show_profile && t->profile_id[0] != '\0')
+            printf("profile_id: %s\n", t->profile_id);
+        fflush(stdout); /* the id is out before the (long) wait */
+    }
+    return a->wait ? wait_task(cx, t->id, a) : EX_OK;
+}
+
+static int cmd_run(cli *cx, const cmd_args *a)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    int rc;
+
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = a->id;
+    rq.params = a->params;
+    rq.n_params = a->n_params;
+    rq.save_browser_data = a->save_browser_data;
+    rq.profile_id = a->profile_id;
+    rq.callback_url = a->callback_url;
+    rq.status_callback_url = a->status_callback_url;
+    bact_set_raw(&cx->c, cx->g->json && !a->wait);
+    rc = bact_run_task(&cx->c, &rq, &t);
+    if (rc != BACT_OK)
+        return fail(cx, "run-task", rc);
+    return task_created(cx, a, &t, 1);
+}
+
+static int cmd_run_template(cli *cx, const cmd_args *a)
+{
+    bact_template_run_req rq;
+    bact_task_created t;
+    int rc;
+
+    memset(&rq, 0, sizeof rq);
+    rq.template_id = a->id;
+    rq.params = a->params;
+    rq.n_params = a->n_params;
+    rq.proxy_region = a->region;
+    rq.callback_url = a->callback_url;
+    rq.status_callback_url = a->status_callback_url;
+    bact_set_raw(&cx->c, cx->g->json && !a->wait);
+    rc = bact_run_template(&cx->c, &rq, &t);
+    if (rc != BACT_OK)
+        return fail(cx, "run-task-by-template", rc);
+    return task_created(cx, a, &t, 0);
+}
+
+static int cmd_wait(cli *cx, const cmd_args *a)
+{
+    return wait_task(cx, a->id, a);
+}
+
+static int cmd_status(cli *cx, const cmd_args *a)
+{
+    bact_task_state st;
+
+    memset(&st, 0, sizeof st);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "get-task-status",
+                  bact_get_task_status(&cx->c, a->id, &st), render_state, &st);
+}
+
+static int cmd_get(cli *cx, const cmd_args *a)
+{
+    bact_task t;
+
+    memset(&t, 0, sizeof t);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "get-task", bact_get_task(&cx->c, a->id, &t),
+                  render_task, &t);
+}
+
+static int cmd_stop(cli *cx, const cmd_args *a)
+{
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "stop-task",
+                  bact_stop_task(&cx->c, a->id,
+                                 a->has_biz_code ? &a->biz_code : NULL),
+                  NULL, NULL);
+}
+
+static int cmd_resume(cli *cx, const cmd_args *a)
+{
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "resume-task", bact_resume_task(&cx->c, a->id), NULL,
+                  NULL);
+}
+
+static int cmd_tasks(cli *cx, const cmd_args *a)
+{
+    bact_task_query q;
+    bact_page p;
+
+    memset(&q, 0, sizeof q);
+    memset(&p, 0, sizeof p);
+    q.status = a->status;
+    q.workflow_id = a->workflow_id;
+    q.workflow_name = a->workflow_name;
+    q.created_from = a->from;
+    q.created_to = a->to;
+    q.page = a->page;
+    q.limit = a->limit;
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "list-tasks", bact_list_tasks(&cx->c, &q, &p),
+                  render_tasks, &p);
+}
+
+static int cmd_workflows(cli *cx, const cmd_args *a)
+{
+    bact_page p;
+
+    memset(&p, 0, sizeof p);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "list-workflows",
+                  bact_list_workflows(&cx->c, a->page, a->limit, &p),
+                  render_workflows, &p);
+}
+
+static int cmd_workflow(cli *cx, const cmd_args *a)
+{
+    bact_workflow w;
+
+    memset(&w, 0, sizeof w);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "get-workflow", bact_get_workflow(&cx->c, a->id, &w),
+                  render_workflow, &w);
+}
+
+static int cmd_templates(cli *cx, const cmd_args *a)
+{
+    bact_page p;
+
+    memset(&p, 0, sizeof p);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "list-official-workflow-templates",
+                  bact_list_templates(&cx->c, a->keyword, a->page, a->limit,
+                                      &p),
+                  render_templates, &p);
+}
+
+static int cmd_template(cli *cx, const cmd_args *a)
+{
+    bact_workflow w;
+
+    memset(&w, 0, sizeof w);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "get-official-workflow-template",
+                  bact_get_template(&cx->c, a->id, &w), render_workflow, &w);
+}
+
+static int cmd_regions(cli *cx, const cmd_args *a)
+{
+    bact_array regions;
+
+    (void)a;
+    memset(&regions, 0, sizeof regions);
+    bact_set_raw(&cx->c, cx->g->json);
+    return answer(cx, "get-region-list", bact_get_regions(&cx->c, &regions),
+                  render_regions, &regions);
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup and main                                                       */
+/* ------------------------------------------------------------------ */
+
+/* -v: the library's request, status, retry and connect events. It never
+ * passes header lines, so the API key cannot show up here. */
+static void trace_to_stderr(void *user, int event, const char *text,
+                            size_t len)
+{
+    static const char *const tag[] = {"", "> ", "< ", "retry: ",
+                                      "connect: "};
+    int n = len > 1024u ? 1024 : (int)len;
+
+    (void)user;
+    cli_msg("%s%.*s",
+            event >= 0 && (size_t)event < N_ELEMS(tag) ? tag[event] : "",
+            n, text);
+}
+
+static int open_client(cli *cx, const globals *g)
+{
+    bact_config cfg;
+    bact_transport tr;
+    bact_platform pf;
+    int rc;
+
+    bact_posix_transport(&tr, &cx->conn);
+    bact_posix_platform(&pf);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base_url = g->base_url;
+    cfg.api_key = g->api_key;
+    cfg.buf = work_buf;
+    cfg.buf_len = sizeof work_buf;
+    cfg.tokens = tokens;
+    cfg.n_tokens = N_TOKENS;
+    cfg.transport = &tr;
+    cfg.platform = &pf;
+    cfg.timeout_ms = g->timeout_ms;
+    cfg.attempt_ms = 4u * g->timeout_ms;
+    cfg.max_header_bytes = MAX_HEADER_BYTES;
+    cfg.max_headers = MAX_HEADERS;
+    cfg.retries = (uint8_t)g->retries;
+    if (g->verbose) {
+        cfg.trace = trace_to_stderr;
+        cfg.trace_user = NULL;
+    }
+    cx->g = g;
+    rc = bact_init(&cx->c, &cfg);
+    if (rc != BACT_OK)
+        return fail(cx, "client setup", rc);
+    return EX_OK;
+}
+
+/* Whatever was printed must have reached stdout. */
+static int flush_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == EX_OK) {
+            cli_msg("cannot write to stdout: %s", strerror(errno));
+            return EX_PROTO;
+        }
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static cmd_args args; /* large (the -p table): not on the stack */
+    static cli cx;
+    globals g;
+    const command *cmd;
+    bact_url url;
+    int cmd_index, rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EX_USAGE;
+    }
+    /* A peer that resets the connection, or a closed pipe on stdout, must
+     * end in an error line and an exit code, not in a signal. */
+    signal(SIGPIPE, SIG_IGN);
+
+    memset(&g, 0, sizeof g);
+    g.timeout_ms = DEFAULT_TIMEOUT_MS;
+    g.retries = DEFAULT_RETRIES;
+    rc = parse_globals(argc, argv, &g, &cmd_index);
+    if (rc != EX_OK)
+        return rc;
+    if (g.help) {
+        usage(stdout);
+        return flush_stdout(EX_OK);
+    }
+    if (g.version) {
+        printf("bact %s\n", BACT_VERSION);
+        return flush_stdout(EX_OK);
+    }
+    if (cmd_index >= argc)
+        return usage_error("no command given (see bact --help)");
+    cmd = find_command(argv[cmd_index]);
+    if (cmd == NULL)
+        return usage_error("unknown command '%s' (see bact --help)",
+                           argv[cmd_index]);
+    rc = parse_command(cmd, argc, argv, cmd_index + 1, &args);
+    if (rc != EX_OK)
+        return rc;
+    if (args.help) {
+        usage(stdout);
+        return flush_stdout(EX_OK);
+    }
+
+    rc = resolve_endpoint(&g, &url);
+    if (rc != EX_OK)
+        return rc;
+    rc = open_client(&cx, &g);
+    if (rc != EX_OK)
+        return rc;
+    rc = cmd->run(&cx, &args);
+    bact_close(&cx.c);
+    return flush_stdout(rc);
+}

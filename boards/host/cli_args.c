@@ -1,0 +1,177 @@
+/*
+ * cli_args.c - command-line scanning and value parsing for the host tool.
+ */
+#include "cli_args.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Longest "bact: ..." line; longer messages are cut and end in "...". */
+#define CLI_MSG_MAX 2048u
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+void cli_scan_init(cli_scan *s, int argc, char **argv, int first)
+{
+    s->argc = argc;
+    s->argv = argv;
+    s->next = first;
+    s->args_only = 0;
+}
+
+/* How arg names opt: not at all, exactly, or, for a long option, as the
+ * name followed by "=value". */
+enum { NAMES_NOT = 0, NAMES_EXACT, NAMES_WITH_VALUE };
+
+static int names(const cli_opt *opt, const char *arg)
+{
+    size_t len = strlen(opt->name);
+
+    if (strncmp(arg, opt->name, len) != 0)
+        return NAMES_NOT;
+    if (arg[len] == '\0')
+        return NAMES_EXACT;
+    if (arg[len] == '=' && opt->name[1] == '-')
+        return NAMES_WITH_VALUE;
+    return NAMES_NOT;
+}
+
+const cli_opt *cli_find(const cli_opt *tab, size_t n, const char *arg)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (names(&tab[i], arg) != NAMES_NOT)
+            return &tab[i];
+    }
+    return NULL;
+}
+
+cli_tok cli_next(cli_scan *s, const cli_opt *tab, size_t n, cli_item *it)
+{
+    char *arg;
+    int how;
+
+    it->opt = NULL;
+    it->value = NULL;
+    it->text = NULL;
+    if (s->next >= s->argc)
+        return CLI_END;
+    arg = s->argv[s->next++];
+    if (!s->args_only && strcmp(arg, "--") == 0) {
+        s->args_only = 1;
+        if (s->next >= s->argc)
+            return CLI_END;
+        arg = s->argv[s->next++];
+    }
+    it->text = arg;
+    if (s->args_only || arg[0] != '-' || arg[1] == '\0')
+        return CLI_ARG;
+
+    it->opt = cli_find(tab, n, arg);
+    if (it->opt == NULL)
+        return CLI_E_UNKNOWN;
+    how = names(it->opt, arg);
+    if (!it->opt->takes_value)
+        return how == NAMES_WITH_VALUE ? CLI_E_EXTRA_VALUE : CLI_OPT;
+    if (how == NAMES_WITH_VALUE) {
+        it->value = arg + strlen(it->opt->name) + 1;
+        return CLI_OPT;
+    }
+    if (s->next >= s->argc)
+        return CLI_E_NO_VALUE;
+    it->value = s->argv[s->next++];
+    return CLI_OPT;
+}
+
+int cli_parse_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (s[0] == '\0')
+        return -1;
+    for (i = 0; s[i] != '\0'; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10u + (uint64_t)(s[i] - '0');
+        if (v > hi)
+            return -1;
+    }
+    if (v < lo)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cli_parse_i32(const char *s, int32_t *out)
+{
+    const uint64_t max_neg = (uint64_t)INT32_MAX + 1u;
+    int neg = s[0] == '-';
+    uint32_t mag;
+
+    if (cli_parse_u32(s + neg, 0, (uint32_t)max_neg, &mag) != 0)
+        return -1;
+    if (neg)
+        *out = mag == max_neg ? INT32_MIN : -(int32_t)mag;
+    else if (mag <= (uint32_t)INT32_MAX)
+        *out = (int32_t)mag;
+    else
+        return -1;
+    return 0;
+}
+
+int cli_parse_seconds(const char *s, uint32_t *ms)
+{
+    const uint64_t max_ms = 0xFFFFFFFEu;
+    uint64_t whole = 0, frac = 0, scale = 100;
+    size_t digits = 0;
+
+    for (; is_digit(*s); s++, digits++) {
+        whole = whole * 10u + (uint64_t)(*s - '0');
+        if (whole > max_ms / 1000u)
+            return -1;
+    }
+    if (*s == '.') {
+        for (s++; is_digit(*s); s++, digits++) {
+            frac += scale * (uint64_t)(*s - '0');
+            scale /= 10u;
+        }
+    }
+    if (digits == 0 || *s != '\0')
+        return -1;
+    if (whole * 1000u + frac > max_ms)
+        return -1;
+    *ms = (uint32_t)(whole * 1000u + frac);
+    return 0;
+}
+
+void cli_vmsg(const char *fmt, va_list ap)
+{
+    char line[CLI_MSG_MAX];
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    size_t i;
+
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof line)
+        memcpy(line + sizeof line - 4u, "...", 4u);
+    for (i = 0; line[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)line[i];
+        if (ch < 0x20u || ch == 0x7fu)
+            line[i] = ' ';
+    }
+    fprintf(stderr, "bact: %s\n", line);
+}
+
+void cli_msg(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_vmsg(fmt, ap);
+    va_end(ap);
+}

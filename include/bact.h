@@ -1,0 +1,509 @@
+/*
+ * bact.h - trigger BrowserAct workflows and follow their tasks from C.
+ *
+ * The one public header. The library allocates nothing, prints nothing and
+ * keeps no global state: the caller owns the client context, its work
+ * buffer and its JSON token array, and lends a transport and a platform.
+ *
+ * Memory model, in one paragraph: every call writes its HTTP request into
+ * the work buffer, sends it, then reuses the same buffer for the response
+ * body (the header section is parsed as it streams by and never stored).
+ * Results hold ids copied into fixed fields (BACT_ID_SIZE) and other strings
+ * as NUL-terminated pointers into the work buffer; those pointers stay valid
+ * until the next call on the same client.
+ *
+ *     bact_client c;  uint8_t buf[1024];  jsmntok_t tok[32];
+ *     bact_config cfg = {0};
+ *     cfg.base_url = "https://api.browseract.com";
+ *     cfg.api_key = key;  cfg.buf = buf;  cfg.buf_len = sizeof buf;
+ *     cfg.tokens = tok;   cfg.n_tokens = 32;
+ *     cfg.transport = &tls_transport;  cfg.platform = &platform;
+ *     if (bact_init(&c, &cfg) != BACT_OK) ...;
+ *     bact_param p = {"query", "coffee"};
+ *     bact_run_req rq = {0};
+ *     rq.workflow_id = "16217357109956214"; rq.params = &p; rq.n_params = 1;
+ *     bact_task_created t;
+ *     if (bact_run_task(&c, &rq, &t) == BACT_OK) {
+ *         bact_task_state st;
+ *         int rc = bact_wait(&c, t.id, 5000, BACT_WAIT_FOREVER, NULL, NULL,
+ *                            &st);
+ *         ... rc == BACT_OK && st.status == BACT_STATUS_FINISHED ...
+ *     }
+ */
+#ifndef BACT_H
+#define BACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bact_config_defaults.h"
+#include "bact_port.h"
+
+/* jsmn's token type, declarations only: the tokenizer itself is compiled
+ * into src/json_read.c. */
+#ifndef JSMN_H
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BACT_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+/** One error space: BACT_OK is 0, every error is negative. */
+typedef enum bact_err {
+    BACT_OK = 0,
+    BACT_E_ARG = -1,          /**< bad argument, refused before sending */
+    BACT_E_BUF = -2,          /**< work buffer too small; bact_needed() */
+    BACT_E_TOKENS = -3,       /**< token array too small; bact_needed() */
+    BACT_E_DNS = -4,          /**< host name did not resolve */
+    BACT_E_CONNECT = -5,      /**< connection refused or unreachable */
+    BACT_E_NET = -6,          /**< send/recv failed, connection reset */
+    BACT_E_TIMEOUT = -7,      /**< inactivity or attempt deadline passed */
+    BACT_E_CLOSED = -8,       /**< peer closed before the response ended */
+    BACT_E_TLS = -9,          /**< TLS failure (from a TLS transport) */
+    BACT_E_HTTP = -10,        /**< malformed HTTP response */
+    BACT_E_HEADER_SIZE = -11, /**< header section over the byte limit */
+    BACT_E_HEADER_COUNT = -12,/**< more header fields than allowed */
+    BACT_E_BODY_SIZE = -13,   /**< body larger than the buffer or limit */
+    BACT_E_JSON = -14,        /**< body is not valid JSON */
+    BACT_E_SHAPE = -15,       /**< valid JSON, wrong shape: a required field
+                                   missing, a wrong type, an id too long */
+    BACT_E_API = -16,         /**< the API answered with an error (a non-2xx
+                                   status or an error envelope); see
+                                   bact_last_error() */
+    BACT_E_DEADLINE = -17,    /**< bact_wait(): max_wait ran out */
+    BACT_E_ABORTED = -18,     /**< a callback asked to stop */
+    BACT_E_UNSUPPORTED = -19  /**< e.g. an https URL with no TLS transport */
+} bact_err;
+
+/** Text for an error code ("" when BACT_CONFIG_ERROR_STRINGS is 0). */
+const char *bact_strerror(int err);
+
+/* ------------------------------------------------------------------ */
+/* Base URL and callback URL checks                                     */
+/* ------------------------------------------------------------------ */
+
+/** A parsed base URL: views into the string that was parsed. */
+typedef struct bact_url {
+    const char *host;  /**< without brackets for IPv6 literals */
+    size_t host_len;
+    uint16_t port;     /**< explicit, or 80 / 443 */
+    uint8_t tls;       /**< 1 for https */
+    uint8_t ipv6;      /**< host is an IPv6 literal */
+    uint8_t default_port; /**< port was not given or equals the default */
+} bact_url;
+
+/**
+ * Parse an API origin "http[s]://host[:port]" (one trailing "/" allowed,
+ * nothing else after the authority). Scheme and host are case-insensitive.
+ * Returns BACT_OK or BACT_E_ARG. out's pointers alias url.
+ */
+int bact_parse_url(const char *url, bact_url *out);
+
+/** bact_check_callback_url() flag: accept loopback hosts (tests only). */
+#define BACT_URL_ALLOW_LOOPBACK 1u
+
+/**
+ * Check a webhook URL the way the API wants it: http or https, at most 2048
+ * bytes, a host that is not localhost / *.localhost, nor in 127/8, 10/8,
+ * 172.16/12, 192.168/16, 169.254/16, 0/8, ::1, ::, fc00::/7, fe80::/10
+ * (IPv4 also in its short, octal and hex spellings, and as ::ffff:a.b.c.d).
+ * Any user:pass@ is skipped first. Returns BACT_OK or BACT_E_ARG.
+ */
+int bact_check_callback_url(const char *url, unsigned flags);
+
+/* ------------------------------------------------------------------ */
+/* The client context                                                   */
+/* ------------------------------------------------------------------ */
+
+/** Events passed to bact_config.trace (text is not NUL-terminated). */
+enum {
+    BACT_TRACE_REQUEST = 1, /**< the request line, e.g. "GET /v2/... HTTP/1.1" */
+    BACT_TRACE_STATUS = 2,  /**< the status line */
+    BACT_TRACE_RETRY = 3,   /**< a retry is coming; text says why and when */
+    BACT_TRACE_CONNECT = 4  /**< a new connection is being opened */
+};
+
+/** bact_config.flags */
+#define BACT_F_ALLOW_LOOPBACK_CALLBACKS 1u /**< tests: loopback webhooks */
+
+/** What bact_init() needs. A zeroed field takes its default. */
+typedef struct bact_config {
+    const char *base_url;    /**< "https://api.browseract.com"; must outlive
+                                  the client */
+    const char *api_key;     /**< bearer token; must outlive the client */
+    uint8_t *buf;            /**< work buffer (request, then body) */
+    size_t buf_len;
+    jsmntok_t *tokens;       /**< JSON token array */
+    unsigned n_tokens;
+    const bact_transport *transport; /**< copied by bact_init() */
+    const bact_platform *platform;   /**< copied by bact_init() */
+    uint32_t timeout_ms;     /**< inactivity limit; 0: BACT_DEFAULT_TIMEOUT_MS */
+    uint32_t attempt_ms;     /**< whole-attempt limit; 0: 4 x timeout_ms */
+    uint32_t backoff_ms;     /**< first back-off step; 0: default */
+    uint32_t max_header_bytes; /**< 0: BACT_DEFAULT_MAX_HEADER_BYTES */
+    uint32_t max_headers;    /**< 0: BACT_DEFAULT_MAX_HEADERS */
+    uint8_t retries;         /**< extra attempts for retryable failures;
+                                  0 means none (not a default) */
+    uint32_t flags;          /**< BACT_F_* */
+    const char *user_agent;  /**< NULL: BACT_USER_AGENT */
+    void (*trace)(void *user, int event, const char *text, size_t len);
+    void *trace_user;
+} bact_config;
+
+/** The error detail of the last call that returned BACT_E_API. Strings
+ *  point into the work buffer (NULL when absent). */
+typedef struct bact_api_error {
+    int http_status;      /**< e.g. 400, 401, 429, 503, 302 */
+    int has_code;         /**< the body was an error envelope */
+    int32_t code;         /**< envelope code, e.g. 10112 */
+    const char *msg;
+    const char *trace_id;
+} bact_api_error;
+
+/* Private: the incremental HTTP response parser (see src/http.c). */
+typedef struct bact_http_parser {
+    uint32_t header_bytes, max_header_bytes;
+    uint32_t header_count, max_headers;
+    uint32_t remaining;      /* body bytes left (length or chunk) */
+    uint32_t content_length;
+    uint32_t retry_after;    /* seconds, or an epoch date when RA_DATE */
+    uint32_t date;           /* Date header, seconds since the epoch */
+    uint16_t status;
+    uint16_t line_len;       /* bytes in the current chunk-size line */
+    uint8_t state;
+    uint8_t pos;             /* position inside a literal or name */
+    uint8_t cand;            /* header names still matching (bit mask) */
+    uint8_t hdr;             /* header being read */
+    uint8_t flags;
+    uint8_t flags2;
+    uint8_t minor;
+    uint8_t scratch_len;
+    char scratch[32];        /* current value of a short header */
+} bact_http_parser;
+
+/** The client. A complete type so it can live on the stack or in .bss;
+ *  every field is private. */
+typedef struct bact_client {
+    bact_transport tr;
+    bact_platform pf;
+    const char *host;
+    const char *api_key;
+    const char *user_agent;
+    uint8_t *buf;
+    size_t cap;
+    size_t body_len;
+    size_t needed;
+    jsmntok_t *tok;
+    unsigned ntok;
+    int ntok_used;
+    uint32_t timeout_ms, attempt_ms, backoff_ms;
+    uint32_t flags;
+    void (*trace)(void *user, int event, const char *text, size_t len);
+    void *trace_user;
+    bact_http_parser resp;
+    bact_api_error err;
+    uint16_t host_len;
+    uint16_t port;
+    uint8_t tls, ipv6, default_port;
+    uint8_t retries, retries_used;
+    uint8_t conn_open, conn_reused, raw, json;
+} bact_client;
+
+/**
+ * Validate cfg and set up c. No I/O. Returns BACT_OK or BACT_E_ARG (NULL
+ * pointers, a bad base URL, a buffer under 256 bytes, fewer than 4 tokens,
+ * a transport without send/recv, a platform without now_ms/sleep_ms).
+ * An https base URL is accepted: the transport must then be a TLS one.
+ */
+int bact_init(bact_client *c, const bact_config *cfg);
+
+/** Close a kept-alive connection, if any. The client stays usable. */
+void bact_close(bact_client *c);
+
+/** Raw mode: API calls check the status and the error envelope but do not
+ *  decode the body, which stays exactly as received (see bact_body()). */
+void bact_set_raw(bact_client *c, int on);
+
+/** After BACT_E_BUF or BACT_E_TOKENS: the size (bytes or tokens) that was
+ *  needed, when it is known (0 otherwise). */
+size_t bact_needed(const bact_client *c);
+
+/** After BACT_E_API: what the server said. */
+const bact_api_error *bact_last_error(const bact_client *c);
+
+/** The last response's body (de-chunked) and its length; valid until the
+ *  next call. In raw mode this is the body exactly as received. */
+const uint8_t *bact_body(const bact_client *c, size_t *len);
+
+/** Retries made by the last call. */
+unsigned bact_retries_used(const bact_client *c);
+
+/* ------------------------------------------------------------------ */
+/* Low-level request                                                    */
+/* ------------------------------------------------------------------ */
+
+/** A name and a value (query parameter or workflow input). */
+typedef struct bact_param {
+    const char *name;
+    const char *value; /**< NULL: the parameter is left out */
+} bact_param;
+
+/** Body sink for streaming: return 0 to go on, non-zero to stop
+ *  (the call then returns BACT_E_ABORTED). */
+typedef int (*bact_body_cb)(void *user, const uint8_t *data, size_t len);
+
+typedef struct bact_http_req {
+    const char *method;      /**< "GET", "POST", "PUT", ... */
+    const char *path;        /**< "/v2/workflow/get-task-status" */
+    const bact_param *query; /**< values are percent-encoded */
+    size_t n_query;
+    const uint8_t *body;     /**< sent with Content-Type and -Length */
+    size_t body_len;
+    const char *content_type;/**< NULL: "application/json" */
+    int idempotent;          /**< may be retried after it was sent */
+} bact_http_req;
+
+/**
+ * Send one request and read the response. A 2xx body goes to sink when one
+ * is given (bounded RAM: the work buffer is only a receive window), else
+ * into the work buffer (bact_body()). Returns BACT_OK for any 2xx status;
+ * *status gets the HTTP status. A non-2xx status returns BACT_E_API with
+ * the body buffered for bact_last_error(). Retries as configured.
+ */
+int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
+                 void *user, int *status);
+
+/* ------------------------------------------------------------------ */
+/* Tasks                                                                */
+/* ------------------------------------------------------------------ */
+
+/** The eight task status values, plus OTHER for a word this version does
+ *  not know (kept as text in bact_task_state.text). */
+typedef enum bact_status {
+    BACT_STATUS_OTHER = 0,
+    BACT_STATUS_CREATED,
+    BACT_STATUS_RUNNING,
+    BACT_STATUS_FINISHED,
+    BACT_STATUS_CANCELED,
+    BACT_STATUS_PAUSING,
+    BACT_STATUS_PAUSED,
+    BACT_STATUS_FAILED,
+    BACT_STATUS_UNKNOWN
+} bact_status;
+
+/** "created", "running", ...; "" for BACT_STATUS_OTHER. */
+const char *bact_status_name(bact_status s);
+/** BACT_STATUS_OTHER when word (len bytes) is not one of the eight. */
+bact_status bact_status_parse(const char *word, size_t len);
+/** 1 for finished, failed, canceled; 0 otherwise (paused is not final). */
+int bact_status_is_terminal(bact_status s);
+
+/** A status as reported: the enum and the word as it came. */
+typedef struct bact_task_state {
+    bact_status status;
+    char text[BACT_STATUS_SIZE];
+} bact_task_state;
+
+/** The answer of the two run endpoints. */
+typedef struct bact_task_created {
+    char id[BACT_ID_SIZE];
+    char profile_id[BACT_ID_SIZE]; /**< "" when none was returned (either
+                                        "profile_id" or "profileId") */
+} bact_task_created;
+
+/** POST /v2/workflow/run-task. NULL / 0 fields are not sent. */
+typedef struct bact_run_req {
+    const char *workflow_id;         /**< required, non-empty */
+    const bact_param *params;        /**< input_parameters (value NULL:
+                                          left out) */
+    size_t n_params;
+    int save_browser_data;           /**< sent as true when non-zero */
+    const char *profile_id;          /**< reuse a saved browser profile */
+    const char *callback_url;        /**< checked: bact_check_callback_url */
+    const char *status_callback_url; /**< status_change_callback_url */
+} bact_run_req;
+
+/** POST /v2/workflow/run-task-by-template. */
+typedef struct bact_template_run_req {
+    const char *template_id;         /**< workflow_template_id, required */
+    const bact_param *params;
+    size_t n_params;
+    const char *proxy_region;        /**< proxyRegion, e.g. "US" */
+    const char *callback_url;
+    const char *status_callback_url;
+} bact_template_run_req;
+
+/** Element count and position of a JSON array held in the token array;
+ *  read its elements with the bact_*_at() functions below. */
+typedef struct bact_array {
+    int tok;        /**< token index of the array, -1 when absent/null */
+    unsigned count;
+} bact_array;
+
+/** A task, from get-task (all fields) or a list-tasks item (no steps,
+ *  download files or log url). Strings are NULL when absent or null. */
+typedef struct bact_task {
+    char id[BACT_ID_SIZE];
+    char workflow_id[BACT_ID_SIZE];
+    char profile_id[BACT_ID_SIZE];
+    bact_task_state state;
+    const char *created_at;
+    const char *finished_at;
+    const char *output;          /**< output.string */
+    size_t output_len;           /**< its length (it may hold NUL bytes) */
+    bact_array output_files;     /**< output.files: strings */
+    int failed_info;             /**< task_failure_info was present */
+    int32_t failure_code;
+    const char *failure_message;
+    bact_array steps;            /**< bact_step_at() */
+    bact_array download_files;   /**< bact_download_at() */
+    const char *live_url;        /**< live_url_info.live_url */
+    const char *input_parameters;/**< "k=v; k2=v2" as the API gives it */
+    const char *log_detail_url;
+    int64_t credit;              /**< -1 when absent */
+    int64_t files_expires_at;    /**< epoch ms, -1 when absent */
+} bact_task;
+
+typedef struct bact_step {
+    const char *id;
+    int32_t step;
+    const char *status;          /**< "running", "succeed", "failed" */
+    const char *evaluation_previous_goal;
+    const char *step_goal;
+    const char *screenshots_url;
+} bact_step;
+
+typedef struct bact_download {
+    const char *guid;
+    const char *file_name;
+    int64_t file_size;           /**< -1 when absent */
+    const char *status;
+    int32_t progress;
+    const char *download_url;
+    const char *error_message;
+    int64_t expires_at;          /**< epoch ms, -1 when absent */
+} bact_download;
+
+/** A page of a list endpoint. */
+typedef struct bact_page {
+    int32_t page, limit, total_pages, total_count;
+    bact_array items;
+} bact_page;
+
+/** list-tasks filters; zero / NULL fields are not sent. page and limit 0
+ *  mean 1 and 20; otherwise page >= 1 and 1 <= limit <= 500. */
+typedef struct bact_task_query {
+    bact_status status;          /**< BACT_STATUS_OTHER: no filter */
+    const char *workflow_id;
+    const char *workflow_name;
+    const char *created_from;    /**< ISO-8601, created_at_from */
+    const char *created_to;      /**< ISO-8601, created_at_to */
+    int32_t page, limit;
+} bact_task_query;
+
+int bact_run_task(bact_client *c, const bact_run_req *rq,
+                  bact_task_created *out);
+int bact_run_template(bact_client *c, const bact_template_run_req *rq,
+                      bact_task_created *out);
+int bact_get_task_status(bact_client *c, const char *task_id,
+                         bact_task_state *out);
+int bact_get_task(bact_client *c, const char *task_id, bact_task *out);
+int bact_list_tasks(bact_client *c, const bact_task_query *q,
+                    bact_page *out);
+/** PUT stop-task; biz_code NULL: not sent. */
+int bact_stop_task(bact_client *c, const char *task_id,
+                   const int32_t *biz_code);
+int bact_resume_task(bact_client *c, const char *task_id);
+
+/* ------------------------------------------------------------------ */
+/* Workflows, templates, regions                                        */
+/* ------------------------------------------------------------------ */
+
+/** A workflow or a template. For templates, id is templateId / id. */
+typedef struct bact_workflow {
+    char id[BACT_ID_SIZE];
+    const char *name;
+    const char *description;
+    const char *recommend_desc;  /**< templates only */
+    const char *detail_url;      /**< templates only */
+    const char *create_at;
+    const char *publish_at;
+    bact_array input_parameters; /**< bact_input_def_at() */
+} bact_workflow;
+
+typedef struct bact_input_def {
+    const char *name;
+    int default_enabled;         /**< 1: has a default, may be omitted */
+} bact_input_def;
+
+typedef struct bact_region {
+    const char *name;
+    const char *code;
+} bact_region;
+
+/** page and limit: 0 means 1 and 20. keyword NULL: no filter. */
+int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
+                        bact_page *out);
+int bact_get_workflow(bact_client *c, const char *workflow_id,
+                      bact_workflow *out);
+int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
+                        int32_t limit, bact_page *out);
+int bact_get_template(bact_client *c, const char *template_id,
+                      bact_workflow *out);
+/** get-region-list: a bare array; read it with bact_region_at(). */
+int bact_get_regions(bact_client *c, bact_array *out);
+
+/* Element readers: i < a->count. They read the token array of the last
+ * call; BACT_E_ARG for a bad index, BACT_E_SHAPE for a wrong element. */
+int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
+                 bact_task *out);
+int bact_step_at(const bact_client *c, const bact_array *a, unsigned i,
+                 bact_step *out);
+int bact_download_at(const bact_client *c, const bact_array *a, unsigned i,
+                     bact_download *out);
+int bact_workflow_at(const bact_client *c, const bact_array *a, unsigned i,
+                     bact_workflow *out);
+/** Template list items (templateId, recommendDesc, detailUrl). */
+int bact_template_at(const bact_client *c, const bact_array *a, unsigned i,
+                     bact_workflow *out);
+int bact_input_def_at(const bact_client *c, const bact_array *a, unsigned i,
+                      bact_input_def *out);
+int bact_region_at(const bact_client *c, const bact_array *a, unsigned i,
+                   bact_region *out);
+int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
+                   const char **out);
+
+/* ------------------------------------------------------------------ */
+/* Waiting for a task                                                   */
+/* ------------------------------------------------------------------ */
+
+#define BACT_WAIT_FOREVER 0xFFFFFFFFu
+
+/** Called on the first status seen and on each change. Return non-zero to
+ *  stop waiting (bact_wait then returns BACT_E_ABORTED). */
+typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
+
+/**
+ * Poll get-task-status every interval_ms until the task is finished,
+ * failed or canceled (BACT_OK, *out holds it), or max_wait_ms has passed
+ * (BACT_E_DEADLINE; it ends a sleep early), or a call fails (its error).
+ * BACT_WAIT_FOREVER: no limit. Sleeps through the platform's sleep_ms.
+ */
+int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
+              uint32_t max_wait_ms, bact_status_cb cb, void *user,
+              bact_task_state *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BACT_H */

@@ -1,0 +1,209 @@
+/*
+ * bact_posix.c - the POSIX port. Sockets are non-blocking from connect on;
+ * every wait is a poll() with the timeout the core hands down, so "nothing
+ * yet" (0) is told apart from a clean close (BACT_E_CLOSED) and an error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "bact.h"
+#include "bact_posix.h"
+
+#define HOST_MAX 256u
+
+static int wait_fd(int fd, short ev, uint32_t timeout_ms)
+{
+    struct pollfd p;
+    int r;
+    p.fd = fd;
+    p.events = ev;
+    p.revents = 0;
+    do {
+        r = poll(&p, 1, timeout_ms > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static int connect_one(const struct addrinfo *ai, uint32_t timeout_ms, int *fd_out)
+{
+    int fd, err = 0, one = 1;
+    socklen_t len = sizeof err;
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+        return BACT_E_NET;
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+        close(fd);
+        return BACT_E_NET;
+    }
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        int r;
+        if (errno != EINPROGRESS) {
+            close(fd);
+            return BACT_E_CONNECT;
+        }
+        r = wait_fd(fd, POLLOUT, timeout_ms);
+        if (r == 0) {
+            close(fd);
+            return BACT_E_TIMEOUT;
+        }
+        if (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 ||
+            err != 0) {
+            close(fd);
+            return BACT_E_CONNECT;
+        }
+    }
+    *fd_out = fd;
+    return BACT_OK;
+}
+
+static int posix_open(void *io, const char *host, size_t host_len,
+                      uint16_t port, uint32_t timeout_ms)
+{
+    bact_posix_conn *c = (bact_posix_conn *)io;
+    struct addrinfo hints, *res = NULL, *ai;
+    char name[HOST_MAX], serv[8];
+    int rc = BACT_E_CONNECT, n;
+
+    if (host_len == 0 || host_len >= sizeof name)
+        return BACT_E_DNS;
+    memcpy(name, host, host_len);
+    name[host_len] = '\0';
+    n = 0;
+    {
+        char tmp[6];
+        unsigned v = port;
+        int k = 0;
+        do {
+            tmp[k++] = (char)('0' + v % 10u);
+            v /= 10u;
+        } while (v != 0u && k < 5);
+        while (k > 0)
+            serv[n++] = tmp[--k];
+        serv[n] = '\0';
+    }
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    if (getaddrinfo(name, serv, &hints, &res) != 0 || res == NULL)
+        return BACT_E_DNS;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        rc = connect_one(ai, timeout_ms, &c->fd);
+        if (rc == BACT_OK)
+            break;
+    }
+    freeaddrinfo(res);
+    return rc;
+}
+
+static int32_t posix_send(void *io, const uint8_t *data, size_t len,
+                          uint32_t timeout_ms)
+{
+    bact_posix_conn *c = (bact_posix_conn *)io;
+    ssize_t r;
+    if (c->fd < 0)
+        return BACT_E_NET;
+    if (len > 0x7FFFFFFFu)
+        len = 0x7FFFFFFFu;
+    r = send(c->fd, data, len, MSG_NOSIGNAL);
+    if (r >= 0)
+        return (int32_t)r;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return BACT_E_NET;
+    if (timeout_ms == 0 || wait_fd(c->fd, POLLOUT, timeout_ms) <= 0)
+        return 0;
+    r = send(c->fd, data, len, MSG_NOSIGNAL);
+    if (r >= 0)
+        return (int32_t)r;
+    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0
+                                                                       : BACT_E_NET;
+}
+
+static int32_t posix_recv(void *io, uint8_t *buf, size_t len,
+                          uint32_t timeout_ms)
+{
+    bact_posix_conn *c = (bact_posix_conn *)io;
+    ssize_t r;
+    if (c->fd < 0)
+        return BACT_E_NET;
+    if (len > 0x7FFFFFFFu)
+        len = 0x7FFFFFFFu;
+    if (timeout_ms > 0) {
+        int w = wait_fd(c->fd, POLLIN, timeout_ms);
+        if (w == 0)
+            return 0;
+        if (w < 0)
+            return BACT_E_NET;
+    }
+    r = recv(c->fd, buf, len, 0);
+    if (r > 0)
+        return (int32_t)r;
+    if (r == 0)
+        return BACT_E_CLOSED;
+    return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0
+                                                                       : BACT_E_NET;
+}
+
+static void posix_close(void *io)
+{
+    bact_posix_conn *c = (bact_posix_conn *)io;
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+void bact_posix_transport(bact_transport *t, bact_posix_conn *conn)
+{
+    conn->fd = -1;
+    t->io = conn;
+    t->open = posix_open;
+    t->send = posix_send;
+    t->recv = posix_recv;
+    t->close = posix_close;
+}
+
+static uint32_t posix_now(void *ctx)
+{
+    struct timespec ts;
+    (void)ctx;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+static void posix_sleep(void *ctx, uint32_t ms)
+{
+    struct timespec ts;
+    (void)ctx;
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    (void)nanosleep(&ts, NULL);
+}
+
+static uint32_t posix_random(void *ctx)
+{
+    uint32_t v = 0;
+    (void)ctx;
+    if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
+        v = posix_now(NULL) * 2654435761u; /* jitter only: good enough */
+    return v;
+}
+
+void bact_posix_platform(bact_platform *p)
+{
+    p->ctx = NULL;
+    p->now_ms = posix_now;
+    p->sleep_ms = posix_sleep;
+    p->random = posix_random;
+}

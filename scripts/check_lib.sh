@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The library's objects may not reference the heap, printf, an assert
+# handler or soft-float helpers, and keep no writable data of their own.
+# Prints one "ok"/"not ok" line per object and rule.
+set -u
+bad_syms='^(malloc|calloc|realloc|free|printf|fprintf|sprintf|snprintf|vsnprintf|vprintf|vfprintf|puts|putchar|fputs|__assert_fail|__assert_func|assert|__aeabi_[dfl].*|__(add|sub|mul|div)[sdt]f3|__float.*|__fix.*)$'
+fails=0
+for o in "$@"; do
+    name=$(basename "$o" .o)
+    und=$(nm -u "$o" | awk '{print $NF}' | grep -E "$bad_syms" || true)
+    if [ -z "$und" ]; then echo "ok - lib.$name.no-heap-printf-assert-float"
+    else echo "not ok - lib.$name.no-heap-printf-assert-float: $und"; fails=1; fi
+    data=$(size -A "$o" | awk '$1 ~ /^\.(data|bss)/ && $1 !~ /^\.data\.rel\.ro/ && $2 > 0 {print $1" "$2}')
+    if [ -z "$data" ]; then echo "ok - lib.$name.no-data-bss"
+    else echo "not ok - lib.$name.no-data-bss: $data"; fails=1; fi
+done
+exit $fails

@@ -1,0 +1,5 @@
+# The library's sources, for other build systems. Include from the top.
+BACT_CORE_SRCS  := src/api.c src/client.c src/http.c src/json_read.c \
+                   src/json_write.c src/url.c
+BACT_POSIX_SRCS := port/posix/bact_posix.c
+BACT_INCLUDES   := include

@@ -1,0 +1,760 @@
+/*
+ * api.c - the twelve BrowserAct v2 endpoints and the wait helper.
+ *
+ * Each endpoint is a request description (method, path, query, a body
+ * writer) and a field table for its answer; input is checked before
+ * anything is sent. Field tables keep twelve endpoints from becoming twelve
+ * hand-written parsers.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DEFAULT_LIMIT 20
+
+#define F(key, type, req, st, member) \
+    { key, BACT__J_##type, req, (uint16_t)offsetof(st, member) }
+
+/* ------------------------------------------------------------------ */
+/* Status words                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *const status_names[] = {
+    "", "created", "running", "finished", "canceled",
+    "pausing", "paused", "failed", "unknown"
+};
+
+const char *bact_status_name(bact_status s)
+{
+    unsigned i = (unsigned)s;
+    return i < sizeof status_names / sizeof status_names[0] ? status_names[i]
+                                                           : "";
+}
+
+bact_status bact_status_parse(const char *word, size_t len)
+{
+    unsigned i;
+    if (word == NULL)
+        return BACT_STATUS_OTHER;
+    for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
+        if (strlen(status_names[i]) == len && memcmp(status_names[i], word, len) == 0)
+            return (bact_status)i;
+    }
+    return BACT_STATUS_OTHER;
+}
+
+int bact_status_is_terminal(bact_status s)
+{
+    return s == BACT_STATUS_FINISHED || s == BACT_STATUS_FAILED ||
+           s == BACT_STATUS_CANCELED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input checks                                                         */
+/* ------------------------------------------------------------------ */
+
+static int id_ok(const char *id)
+{
+    return id != NULL && id[0] != '\0';
+}
+
+static int url_ok(const bact_client *c, const char *url)
+{
+    unsigned fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS)
+                      ? BACT_URL_ALLOW_LOOPBACK : 0u;
+    return url == NULL || bact_check_callback_url(url, fl) == BACT_OK;
+}
+
+static int params_ok(const bact_param *p, size_t n)
+{
+    size_t i;
+    if (n > 0 && p == NULL)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (p[i].name == NULL || p[i].name[0] == '\0')
+            return 0;
+    }
+    return 1;
+}
+
+/* page/limit: 0 takes the default; returns 0 when out of range */
+static int page_ok(int32_t *page, int32_t *limit)
+{
+    if (*page == 0)
+        *page = 1;
+    if (*limit == 0)
+        *limit = DEFAULT_LIMIT;
+    return *page >= 1 && *limit >= 1 && *limit <= 500;
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls                                                                */
+/* ------------------------------------------------------------------ */
+
+static void init_call(bact__call *call, const char *method, const char *path,
+                      const bact_param *q, size_t nq, int idempotent)
+{
+    memset(call, 0, sizeof *call);
+    call->method = method;
+    call->path = path;
+    call->query = q;
+    call->n_query = nq;
+    call->idempotent = (uint8_t)idempotent;
+}
+
+/* Run a call whose answer is JSON; on BACT_OK the body is parsed and, out
+ * of raw mode, decoded. A 2xx error envelope becomes BACT_E_API. */
+static int json_call(bact_client *c, const bact__call *call)
+{
+    int rc = bact__exec(c, call, NULL, NULL);
+    if (rc != BACT_OK)
+        return rc;
+    rc = bact__json_parse(c);
+    if (c->raw) { /* the body stays as received unless it is an error */
+        if (rc == BACT_OK && bact__json_envelope(c))
+            goto envelope;
+        memset(&c->err, 0, sizeof c->err);
+        return BACT_OK;
+    }
+    if (rc != BACT_OK)
+        return rc;
+    bact__json_decode(c);
+    if (bact__json_envelope(c))
+        goto envelope;
+    memset(&c->err, 0, sizeof c->err);
+    return BACT_OK;
+envelope:
+    bact__json_decode(c);
+    (void)bact__json_envelope(c);
+    c->err.http_status = c->resp.status;
+    return BACT_E_API;
+}
+
+/* stop / resume: an empty 200; a body, if any, may only be an envelope */
+static int empty_call(bact_client *c, const bact__call *call)
+{
+    int rc = bact__exec(c, call, NULL, NULL);
+    if (rc != BACT_OK || c->body_len == 0)
+        return rc;
+    if (bact__json_parse(c) == BACT_OK) {
+        bact__json_decode(c);
+        if (bact__json_envelope(c)) {
+            c->err.http_status = c->resp.status;
+            return BACT_E_API;
+        }
+        memset(&c->err, 0, sizeof c->err);
+    }
+    return BACT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Request bodies                                                       */
+/* ------------------------------------------------------------------ */
+
+static void put_params(bact__jw *w, const bact_param *p, size_t n)
+{
+    size_t i;
+    if (n == 0)
+        return;
+    bact__jw_key(w, "input_parameters");
+    bact__jw_arr(w);
+    for (i = 0; i < n; i++) {
+        if (p[i].value == NULL)
+            continue;
+        bact__jw_obj(w);
+        bact__jw_kstr(w, "name", p[i].name);
+        bact__jw_kstr(w, "value", p[i].value);
+        bact__jw_end(w, '}');
+    }
+    bact__jw_end(w, ']');
+}
+
+static const char *nonempty(const char *s)
+{
+    return (s != NULL && s[0] != '\0') ? s : NULL;
+}
+
+static void run_body(bact__jw *w, const void *arg)
+{
+    const bact_run_req *r = (const bact_run_req *)arg;
+    bact__jw_obj(w);
+    bact__jw_kstr(w, "workflow_id", r->workflow_id);
+    put_params(w, r->params, r->n_params);
+    if (r->save_browser_data) {
+        bact__jw_key(w, "save_browser_data");
+        bact__jw_bool(w, 1);
+    }
+    bact__jw_kstr(w, "profile_id", nonempty(r->profile_id));
+    bact__jw_kstr(w, "callback_url", r->callback_url);
+    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
+    bact__jw_end(w, '}');
+}
+
+static void template_body(bact__jw *w, const void *arg)
+{
+    const bact_template_run_req *r = (const bact_template_run_req *)arg;
+    bact__jw_obj(w);
+    bact__jw_kstr(w, "workflow_template_id", r->template_id);
+    bact__jw_kstr(w, "proxyRegion", nonempty(r->proxy_region));
+    put_params(w, r->params, r->n_params);
+    bact__jw_kstr(w, "callback_url", r->callback_url);
+    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
+    bact__jw_end(w, '}');
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct created_w {
+    bact_task_created t;
+    char alt[BACT_ID_SIZE];
+} created_w;
+
+static const bact__field created_fields[] = {
+    F("id", ID, 1, created_w, t.id),
+    F("profile_id", ID, 0, created_w, t.profile_id),
+    F("profileId", ID, 0, created_w, alt)
+};
+
+static int created(bact_client *c, bact_task_created *out)
+{
+    created_w w;
+    int rc = bact__json_fields(c, 0, created_fields, 3, &w);
+    if (rc != BACT_OK)
+        return rc;
+    if (w.t.profile_id[0] == '\0')
+        memcpy(w.t.profile_id, w.alt, sizeof w.alt);
+    *out = w.t;
+    return BACT_OK;
+}
+
+int bact_run_task(bact_client *c, const bact_run_req *rq,
+                  bact_task_created *out)
+{
+    bact__call call;
+    int rc;
+    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
+        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !url_ok(c, rq->status_callback_url))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
+    call.body = run_body;
+    call.body_arg = rq;
+    rc = json_call(c, &call);
+    return (rc != BACT_OK || c->raw) ? rc : created(c, out);
+}
+
+int bact_run_template(bact_client *c, const bact_template_run_req *rq,
+                      bact_task_created *out)
+{
+    bact__call call;
+    int rc;
+    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
+        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !url_ok(c, rq->status_callback_url))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    init_call(&call, "POST", "/v2/workflow/run-task-by-template", NULL, 0, 0);
+    call.body = template_body;
+    call.body_arg = rq;
+    rc = json_call(c, &call);
+    return (rc != BACT_OK || c->raw) ? rc : created(c, out);
+}
+
+static const bact__field state_fields[] = {
+    { "status", BACT__J_STATE, 1, 0 }
+};
+
+int bact_get_task_status(bact_client *c, const char *task_id,
+                         bact_task_state *out)
+{
+    bact__call call;
+    bact_param q[1];
+    int rc;
+    if (c == NULL || out == NULL || !id_ok(task_id))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    q[0].name = "task_id";
+    q[0].value = task_id;
+    init_call(&call, "GET", "/v2/workflow/get-task-status", q, 1, 1);
+    rc = json_call(c, &call);
+    return (rc != BACT_OK || c->raw)
+               ? rc : bact__json_fields(c, 0, state_fields, 1, out);
+}
+
+/* A task: the fields of a list item first, then get-task's extras. */
+typedef struct task_w {
+    bact_task t;
+    int output, failure, live;
+} task_w;
+
+static const bact__field task_fields[] = {
+    F("id", ID, 1, task_w, t.id),
+    F("status", STATE, 1, task_w, t.state),
+    F("created_at", STR, 1, task_w, t.created_at),
+    F("workflow_id", ID, 1, task_w, t.workflow_id),
+    F("profile_id", ID, 0, task_w, t.profile_id),
+    F("finished_at", STR, 0, task_w, t.finished_at),
+    F("output", OBJ, 0, task_w, output),
+    F("task_failure_info", OBJ, 0, task_w, failure),
+    F("live_url_info", OBJ, 0, task_w, live),
+    F("live_url", STR, 0, task_w, t.live_url),
+    F("credit", I64, 0, task_w, t.credit),
+    F("input_parameters", STR, 0, task_w, t.input_parameters),
+    /* get-task only */
+    F("steps", ARRAY, 1, task_w, t.steps),
+    F("download_files", ARRAY, 0, task_w, t.download_files),
+    F("files_expires_at", I64, 0, task_w, t.files_expires_at),
+    F("log_detail_url", STR, 0, task_w, t.log_detail_url)
+};
+#define TASK_LIST_FIELDS 12u
+
+typedef struct output_w {
+    const char *string;
+    bact_array files;
+} output_w;
+
+static const bact__field output_fields[] = {
+    F("string", STR, 0, output_w, string),
+    F("files", ARRAY, 0, output_w, files)
+};
+
+typedef struct failure_w {
+    int32_t code;
+    const char *message;
+} failure_w;
+
+static const bact__field failure_fields[] = {
+    F("code", I32, 1, failure_w, code),
+    F("message", STR, 1, failure_w, message)
+};
+
+static const bact__field live_fields[] = {
+    { "live_url", BACT__J_STR, 0, 0 }
+};
+
+static int task_from(const bact_client *c, int obj, size_t nfields,
+                     bact_task *out)
+{
+    task_w w;
+    int rc = bact__json_fields(c, obj, task_fields, nfields, &w);
+    if (rc != BACT_OK)
+        return rc;
+    if (nfields == TASK_LIST_FIELDS) { /* fields a list item lacks */
+        w.t.steps.tok = -1;
+        w.t.steps.count = 0;
+        w.t.download_files = w.t.steps;
+        w.t.files_expires_at = -1;
+        w.t.log_detail_url = NULL;
+    }
+    w.t.output = NULL;
+    w.t.output_len = 0;
+    w.t.output_files.tok = -1;
+    w.t.output_files.count = 0;
+    if (w.output >= 0) {
+        output_w o;
+        rc = bact__json_fields(c, w.output, output_fields, 2, &o);
+        if (rc != BACT_OK)
+            return rc;
+        w.t.output = o.string;
+        w.t.output_files = o.files;
+        if (o.string != NULL) {
+            /* the decoded length, which may include NUL bytes */
+            int i, end = bact__json_skip(c, w.output);
+            int off = (int)(o.string - (const char *)c->buf);
+            for (i = w.output; i < end; i++) {
+                if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off) {
+                    w.t.output_len = (size_t)(c->tok[i].end - off);
+                    break;
+                }
+            }
+        }
+    }
+    w.t.failed_info = 0;
+    w.t.failure_code = 0;
+    w.t.failure_message = NULL;
+    if (w.failure >= 0) {
+        failure_w f;
+        rc = bact__json_fields(c, w.failure, failure_fields, 2, &f);
+        if (rc != BACT_OK)
+            return rc;
+        w.t.failed_info = 1;
+        w.t.failure_code = f.code;
+        w.t.failure_message = f.message;
+    }
+    if (w.live >= 0) {
+        const char *lu;
+        rc = bact__json_fields(c, w.live, live_fields, 1, &lu);
+        if (rc != BACT_OK)
+            return rc;
+        if (lu != NULL)
+            w.t.live_url = lu;
+    }
+    *out = w.t;
+    return BACT_OK;
+}
+
+int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
+{
+    bact__call call;
+    bact_param q[1];
+    int rc;
+    if (c == NULL || out == NULL || !id_ok(task_id))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    q[0].name = "task_id";
+    q[0].value = task_id;
+    init_call(&call, "GET", "/v2/workflow/get-task", q, 1, 1);
+    rc = json_call(c, &call);
+    return (rc != BACT_OK || c->raw)
+               ? rc
+               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
+}
+
+static const bact__field page_fields[] = {
+    F("page", I32, 0, bact_page, page),
+    F("limit", I32, 0, bact_page, limit),
+    F("items", ARRAY, 0, bact_page, items),
+    F("total_pages", I32, 0, bact_page, total_pages),
+    F("total_count", I32, 0, bact_page, total_count)
+};
+
+static int page_call(bact_client *c, const bact__call *call, bact_page *out)
+{
+    int rc = json_call(c, call);
+    return (rc != BACT_OK || c->raw)
+               ? rc : bact__json_fields(c, 0, page_fields, 5, out);
+}
+
+int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
+{
+    bact__call call;
+    bact_param p[7];
+    char page[12], limit[12];
+    int32_t pg, lim;
+    if (c == NULL || q == NULL || out == NULL ||
+        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
+        return BACT_E_ARG;
+    pg = q->page;
+    lim = q->limit;
+    if (!page_ok(&pg, &lim))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    (void)bact__i32_to_dec(pg, page);
+    (void)bact__i32_to_dec(lim, limit);
+    p[0].name = "status";
+    p[0].value = q->status ? bact_status_name(q->status) : NULL;
+    p[1].name = "workflow_id";
+    p[1].value = nonempty(q->workflow_id);
+    p[2].name = "workflow_name";
+    p[2].value = nonempty(q->workflow_name);
+    p[3].name = "created_at_from";
+    p[3].value = nonempty(q->created_from);
+    p[4].name = "created_at_to";
+    p[4].value = nonempty(q->created_to);
+    p[5].name = "page";
+    p[5].value = page;
+    p[6].name = "limit";
+    p[6].value = limit;
+    init_call(&call, "GET", "/v2/workflow/list-tasks", p, 7, 1);
+    return page_call(c, &call, out);
+}
+
+static int task_put(bact_client *c, const char *path, const char *task_id,
+                    const int32_t *biz_code)
+{
+    bact__call call;
+    bact_param q[2];
+    char num[12];
+    if (c == NULL || !id_ok(task_id))
+        return BACT_E_ARG;
+    q[0].name = "task_id";
+    q[0].value = task_id;
+    q[1].name = "biz_code";
+    q[1].value = NULL;
+    if (biz_code != NULL) {
+        (void)bact__i32_to_dec(*biz_code, num);
+        q[1].value = num;
+    }
+    /* stopping or resuming twice does no harm: safe to retry */
+    init_call(&call, "PUT", path, q, 2, 1);
+    return empty_call(c, &call);
+}
+
+int bact_stop_task(bact_client *c, const char *task_id,
+                   const int32_t *biz_code)
+{
+    return task_put(c, "/v2/workflow/stop-task", task_id, biz_code);
+}
+
+int bact_resume_task(bact_client *c, const char *task_id)
+{
+    return task_put(c, "/v2/workflow/resume-task", task_id, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Workflows, templates, regions                                        */
+/* ------------------------------------------------------------------ */
+
+static int list_call(bact_client *c, const char *path, const char *keyword,
+                     int32_t pg, int32_t lim, bact_page *out)
+{
+    bact__call call;
+    bact_param p[3];
+    char page[12], limit[12];
+    if (c == NULL || out == NULL || !page_ok(&pg, &lim))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    (void)bact__i32_to_dec(pg, page);
+    (void)bact__i32_to_dec(lim, limit);
+    p[0].name = "keyword";
+    p[0].value = nonempty(keyword);
+    p[1].name = "page";
+    p[1].value = page;
+    p[2].name = "limit";
+    p[2].value = limit;
+    init_call(&call, "GET", path, p, 3, 1);
+    return page_call(c, &call, out);
+}
+
+int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
+                        bact_page *out)
+{
+    return list_call(c, "/v2/workflow/list-workflows", NULL, page, limit, out);
+}
+
+int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
+                        int32_t limit, bact_page *out)
+{
+    return list_call(c, "/v2/workflow/list-official-workflow-templates",
+                     keyword, page, limit, out);
+}
+
+static const bact__field workflow_fields[] = {
+    F("id", ID, 0, bact_workflow, id),
+    F("name", STR, 0, bact_workflow, name),
+    F("description", STR, 0, bact_workflow, description),
+    F("create_at", STR, 0, bact_workflow, create_at),
+    F("publish_at", STR, 0, bact_workflow, publish_at),
+    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
+    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
+    F("detailUrl", STR, 0, bact_workflow, detail_url)
+};
+
+/* get-official-workflow-template: recommendDesc and detailUrl required */
+static const bact__field template_fields[] = {
+    F("id", ID, 0, bact_workflow, id),
+    F("name", STR, 0, bact_workflow, name),
+    F("description", STR, 0, bact_workflow, description),
+    F("create_at", STR, 0, bact_workflow, create_at),
+    F("publish_at", STR, 0, bact_workflow, publish_at),
+    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
+    F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
+    F("detailUrl", STR, 1, bact_workflow, detail_url)
+};
+
+/* list-official-workflow-templates items */
+static const bact__field template_item_fields[] = {
+    F("templateId", ID, 1, bact_workflow, id),
+    F("name", STR, 1, bact_workflow, name),
+    F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
+    F("detailUrl", STR, 1, bact_workflow, detail_url),
+    F("description", STR, 0, bact_workflow, description),
+    F("create_at", STR, 0, bact_workflow, create_at),
+    F("publish_at", STR, 0, bact_workflow, publish_at),
+    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters)
+};
+
+static int get_one(bact_client *c, const char *path, const char *qname,
+                   const char *id, const bact__field *f, size_t nf,
+                   bact_workflow *out)
+{
+    bact__call call;
+    bact_param q[1];
+    int rc;
+    if (c == NULL || out == NULL || !id_ok(id))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    q[0].name = qname;
+    q[0].value = id;
+    init_call(&call, "GET", path, q, 1, 1);
+    rc = json_call(c, &call);
+    return (rc != BACT_OK || c->raw) ? rc : bact__json_fields(c, 0, f, nf, out);
+}
+
+int bact_get_workflow(bact_client *c, const char *workflow_id,
+                      bact_workflow *out)
+{
+    return get_one(c, "/v2/workflow/get-workflow", "workflow_id", workflow_id,
+                   workflow_fields, 8, out);
+}
+
+int bact_get_template(bact_client *c, const char *template_id,
+                      bact_workflow *out)
+{
+    return get_one(c, "/v2/workflow/get-official-workflow-template",
+                   "workflow_template_id", template_id, template_fields, 8, out);
+}
+
+int bact_get_regions(bact_client *c, bact_array *out)
+{
+    bact__call call;
+    int rc;
+    if (c == NULL || out == NULL)
+        return BACT_E_ARG;
+    out->tok = -1;
+    out->count = 0;
+    init_call(&call, "GET", "/v2/workflow/get-region-list", NULL, 0, 1);
+    rc = json_call(c, &call);
+    if (rc != BACT_OK || c->raw)
+        return rc;
+    if (c->tok[0].type != JSMN_ARRAY)
+        return BACT_E_SHAPE;
+    out->tok = 0;
+    out->count = (unsigned)c->tok[0].size;
+    return BACT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Element readers                                                      */
+/* ------------------------------------------------------------------ */
+
+static int elem(const bact_client *c, const bact_array *a, unsigned i)
+{
+    if (c == NULL || a == NULL || a->tok < 0 || i >= a->count ||
+        c->json != 2 || a->tok >= c->ntok_used)
+        return -1;
+    return bact__json_elem(c, a->tok, i);
+}
+
+#define ELEM_READER(fn, type, table, n)                                    \
+    int fn(const bact_client *c, const bact_array *a, unsigned i, type *out) \
+    {                                                                      \
+        int e = elem(c, a, i);                                             \
+        if (out == NULL || e < 0)                                          \
+            return BACT_E_ARG;                                             \
+        return bact__json_fields(c, e, table, n, out);                     \
+    }
+
+static const bact__field step_fields[] = {
+    F("id", STR, 1, bact_step, id),
+    F("step", I32, 1, bact_step, step),
+    F("status", STR, 1, bact_step, status),
+    F("evaluation_previous_goal", STR, 0, bact_step, evaluation_previous_goal),
+    F("step_goal", STR, 0, bact_step, step_goal),
+    F("screenshots_url", STR, 0, bact_step, screenshots_url)
+};
+
+static const bact__field download_fields[] = {
+    F("guid", STR, 0, bact_download, guid),
+    F("fileName", STR, 0, bact_download, file_name),
+    F("fileSize", I64, 0, bact_download, file_size),
+    F("status", STR, 0, bact_download, status),
+    F("progress", I32, 0, bact_download, progress),
+    F("downloadUrl", STR, 0, bact_download, download_url),
+    F("errorMessage", STR, 0, bact_download, error_message),
+    F("expiresAt", I64, 0, bact_download, expires_at)
+};
+
+static const bact__field input_def_fields[] = {
+    F("name", STR, 1, bact_input_def, name),
+    F("default_enabled", BOOL, 0, bact_input_def, default_enabled)
+};
+
+static const bact__field region_fields[] = {
+    F("name", STR, 0, bact_region, name),
+    F("code", STR, 1, bact_region, code)
+};
+
+ELEM_READER(bact_step_at, bact_step, step_fields, 6)
+ELEM_READER(bact_download_at, bact_download, download_fields, 8)
+ELEM_READER(bact_workflow_at, bact_workflow, workflow_fields, 8)
+ELEM_READER(bact_template_at, bact_workflow, template_item_fields, 8)
+ELEM_READER(bact_input_def_at, bact_input_def, input_def_fields, 2)
+ELEM_READER(bact_region_at, bact_region, region_fields, 2)
+
+int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
+                 bact_task *out)
+{
+    int e = elem(c, a, i);
+    if (out == NULL || e < 0)
+        return BACT_E_ARG;
+    return task_from(c, e, TASK_LIST_FIELDS, out);
+}
+
+int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
+                   const char **out)
+{
+    int e = elem(c, a, i);
+    if (out == NULL || e < 0)
+        return BACT_E_ARG;
+    *out = NULL;
+    if (c->tok[e].type == JSMN_PRIMITIVE && c->buf[c->tok[e].start] == 'n')
+        return BACT_OK; /* null */
+    if (c->tok[e].type != JSMN_STRING)
+        return BACT_E_SHAPE;
+    *out = (const char *)c->buf + c->tok[e].start;
+    return BACT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting                                                              */
+/* ------------------------------------------------------------------ */
+
+#define WAIT_MAX_POLLS 10000000ul
+
+int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
+              uint32_t max_wait_ms, bact_status_cb cb, void *user,
+              bact_task_state *out)
+{
+    uint32_t t0;
+    unsigned long polls;
+    int have = 0;
+    uint8_t raw;
+    bact_task_state prev;
+
+    if (c == NULL || out == NULL || !id_ok(task_id))
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    memset(&prev, 0, sizeof prev);
+    raw = c->raw;
+    c->raw = 0; /* the status must be decoded */
+    t0 = c->pf.now_ms(c->pf.ctx);
+    for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
+        bact_task_state st;
+        uint32_t el, nap;
+        int rc = bact_get_task_status(c, task_id, &st);
+        if (rc != BACT_OK) {
+            c->raw = raw;
+            return rc;
+        }
+        *out = st;
+        if (!have || strcmp(st.text, prev.text) != 0) {
+            have = 1;
+            prev = st;
+            if (cb != NULL && cb(user, &st) != 0) {
+                c->raw = raw;
+                return BACT_E_ABORTED;
+            }
+        }
+        if (bact_status_is_terminal(st.status)) {
+            c->raw = raw;
+            return BACT_OK;
+        }
+        el = c->pf.now_ms(c->pf.ctx) - t0;
+        if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+            break;
+        nap = interval_ms;
+        if (max_wait_ms != BACT_WAIT_FOREVER && max_wait_ms - el < nap)
+            nap = max_wait_ms - el; /* the deadline cuts the interval */
+        bact__sleep(c, nap);
+        el = c->pf.now_ms(c->pf.ctx) - t0;
+        if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+            break;
+    }
+    c->raw = raw;
+    return BACT_E_DEADLINE;
+}

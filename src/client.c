@@ -1,0 +1,635 @@
+/*
+ * client.c - the one loop that moves bytes between the transport and the
+ * HTTP parser, plus connection reuse, deadlines and retries.
+ *
+ * Deadlines: every transport call gets the smaller of what is left of the
+ * inactivity limit (reset by each byte moved) and of the whole-attempt
+ * limit, so a server that trickles one byte at a time still cannot hold an
+ * attempt past attempt_ms.
+ *
+ * Retries: a request that may be repeated is retried on a failed
+ * connection, a timeout, an early close and on 429/502/503/504. One that
+ * creates something (run-task) is retried only when the server certainly
+ * did not take it: nothing was sent, or it answered 429/503.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define STALE 1 /* internal: a reused connection died before any answer */
+
+static uint32_t now(const bact_client *c)
+{
+    return c->pf.now_ms(c->pf.ctx);
+}
+
+typedef struct clk {
+    uint32_t start, last;
+} clk;
+
+/* What is left before the nearer deadline; 0 when one has passed. */
+static uint32_t left(const bact_client *c, const clk *k)
+{
+    uint32_t t = now(c);
+    uint32_t idle = t - k->last, used = t - k->start;
+    uint32_t a, b;
+    if (idle >= c->timeout_ms || used >= c->attempt_ms)
+        return 0;
+    a = c->timeout_ms - idle;
+    b = c->attempt_ms - used;
+    return a < b ? a : b;
+}
+
+static void trace(const bact_client *c, int ev, const char *s, size_t n)
+{
+    if (c->trace != NULL)
+        c->trace(c->trace_user, ev, s, n);
+}
+
+static void close_conn(bact_client *c)
+{
+    if (c->conn_open && c->tr.close != NULL)
+        c->tr.close(c->tr.io);
+    c->conn_open = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup                                                                */
+/* ------------------------------------------------------------------ */
+
+static int printable(const char *s, int allow_space)
+{
+    size_t i;
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch > 0x7Eu || ch < (allow_space ? 0x20u : 0x21u))
+            return 0;
+        if (i > 4096u)
+            return 0;
+    }
+    return 1;
+}
+
+int bact_init(bact_client *c, const bact_config *cfg)
+{
+    bact_url u;
+
+    if (c == NULL || cfg == NULL)
+        return BACT_E_ARG;
+    memset(c, 0, sizeof *c);
+    if (cfg->api_key == NULL || cfg->api_key[0] == '\0' ||
+        !printable(cfg->api_key, 0) || cfg->buf == NULL ||
+        cfg->buf_len < 256u || cfg->tokens == NULL || cfg->n_tokens < 4u ||
+        cfg->n_tokens > 0x7FFFFFFFu || cfg->transport == NULL ||
+        cfg->platform == NULL || cfg->transport->send == NULL ||
+        cfg->transport->recv == NULL || cfg->platform->now_ms == NULL ||
+        cfg->platform->sleep_ms == NULL)
+        return BACT_E_ARG;
+    if (cfg->user_agent != NULL &&
+        (cfg->user_agent[0] == '\0' || !printable(cfg->user_agent, 1)))
+        return BACT_E_ARG;
+    if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
+        return BACT_E_ARG;
+
+    c->tr = *cfg->transport;
+    c->pf = *cfg->platform;
+    c->host = u.host;
+    c->host_len = (uint16_t)u.host_len;
+    c->port = u.port;
+    c->tls = u.tls;
+    c->ipv6 = u.ipv6;
+    c->default_port = u.default_port;
+    c->api_key = cfg->api_key;
+    c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
+    c->buf = cfg->buf;
+    c->cap = cfg->buf_len;
+    c->tok = cfg->tokens;
+    c->ntok = cfg->n_tokens;
+    c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : BACT_DEFAULT_TIMEOUT_MS;
+    if (cfg->attempt_ms)
+        c->attempt_ms = cfg->attempt_ms;
+    else
+        c->attempt_ms = c->timeout_ms > 0x3FFFFFFFu ? 0xFFFFFFFFu
+                                                    : 4u * c->timeout_ms;
+    c->backoff_ms = cfg->backoff_ms ? cfg->backoff_ms : BACT_DEFAULT_BACKOFF_MS;
+    if (c->backoff_ms > BACT_MAX_BACKOFF_MS)
+        c->backoff_ms = BACT_MAX_BACKOFF_MS;
+    c->retries = cfg->retries;
+    c->flags = cfg->flags;
+    c->trace = cfg->trace;
+    c->trace_user = cfg->trace_user;
+    c->resp.max_header_bytes = cfg->max_header_bytes ? cfg->max_header_bytes
+                                                     : BACT_DEFAULT_MAX_HEADER_BYTES;
+    c->resp.max_headers = cfg->max_headers ? cfg->max_headers
+                                           : BACT_DEFAULT_MAX_HEADERS;
+    /* a transport the application connected itself is open from now on */
+    c->conn_open = (uint8_t)(c->tr.open == NULL);
+    return BACT_OK;
+}
+
+void bact_close(bact_client *c)
+{
+    if (c != NULL && c->tr.open != NULL)
+        close_conn(c);
+}
+
+void bact_set_raw(bact_client *c, int on)
+{
+    if (c != NULL)
+        c->raw = (uint8_t)(on != 0);
+}
+
+size_t bact_needed(const bact_client *c)
+{
+    return c ? c->needed : 0u;
+}
+
+const bact_api_error *bact_last_error(const bact_client *c)
+{
+    return c ? &c->err : NULL;
+}
+
+const uint8_t *bact_body(const bact_client *c, size_t *len)
+{
+    if (c == NULL) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = c->body_len;
+    return c->buf;
+}
+
+unsigned bact_retries_used(const bact_client *c)
+{
+    return c ? c->retries_used : 0u;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing the request                                                  */
+/* ------------------------------------------------------------------ */
+
+static int write_request(bact_client *c, const bact__call *call, size_t *len)
+{
+    bact__buf b;
+    bact__jw w;
+    size_t i, body_len = 0;
+    int has_body = call->body != NULL || call->raw_body != NULL;
+    char num[12];
+    char sepch = '?';
+
+    if (call->body != NULL) { /* first pass: measure */
+        bact__jw_init(&w, NULL, 0);
+        call->body(&w, call->body_arg);
+        if (w.bad)
+            return BACT_E_ARG;
+        body_len = w.b.len;
+    } else if (call->raw_body != NULL) {
+        body_len = call->raw_len;
+    }
+    b.p = (char *)c->buf;
+    b.cap = c->cap;
+    b.len = 0;
+    bact__puts(&b, call->method);
+    bact__put(&b, " ", 1);
+    bact__puts(&b, call->path);
+    for (i = 0; i < call->n_query; i++) {
+        if (call->query[i].value == NULL)
+            continue;
+        bact__put(&b, &sepch, 1);
+        sepch = '&';
+        bact__put_pct(&b, call->query[i].name);
+        bact__put(&b, "=", 1);
+        bact__put_pct(&b, call->query[i].value);
+    }
+    bact__puts(&b, " HTTP/1.1\r\nHost: ");
+    if (c->ipv6)
+        bact__put(&b, "[", 1);
+    bact__put(&b, c->host, c->host_len);
+    if (c->ipv6)
+        bact__put(&b, "]", 1);
+    if (!c->default_port) {
+        bact__put(&b, ":", 1);
+        bact__put(&b, num, bact__u32_to_dec(c->port, num));
+    }
+    bact__puts(&b, "\r\nUser-Agent: ");
+    bact__puts(&b, c->user_agent);
+    bact__puts(&b, "\r\nAuthorization: Bearer ");
+    bact__puts(&b, c->api_key);
+    if (has_body) {
+        bact__puts(&b, "\r\nContent-Type: ");
+        bact__puts(&b, call->content_type ? call->content_type
+                                          : "application/json");
+        bact__puts(&b, "\r\nContent-Length: ");
+        if (body_len > 0xFFFFFFFFu)
+            return BACT_E_ARG;
+        bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
+    }
+    bact__puts(&b, "\r\n\r\n");
+    if (call->body != NULL) { /* second pass: write */
+        w.b = b;
+        w.first = 1u;
+        w.depth = 0;
+        w.bad = 0;
+        call->body(&w, call->body_arg);
+        b = w.b;
+    } else if (call->raw_body != NULL) {
+        bact__put(&b, (const char *)call->raw_body, call->raw_len);
+    }
+    if (b.len > c->cap) {
+        c->needed = b.len;
+        return BACT_E_BUF;
+    }
+    *len = b.len;
+    return BACT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Moving bytes                                                         */
+/* ------------------------------------------------------------------ */
+
+static int send_all(bact_client *c, clk *k, size_t len)
+{
+    size_t off = 0;
+    unsigned long calls = 0;
+    while (off < len) {
+        uint32_t w = left(c, k);
+        int32_t r;
+        if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
+            return BACT_E_TIMEOUT;
+        r = c->tr.send(c->tr.io, c->buf + off, len - off, w);
+        if (r > 0) {
+            if ((size_t)r > len - off)
+                return BACT_E_NET; /* a transport that lies */
+            off += (size_t)r;
+            k->last = now(c);
+        } else if (r < 0) {
+            return r;
+        }
+    }
+    return BACT_OK;
+}
+
+static void trace_status(const bact_client *c)
+{
+    char line[16];
+    char num[12];
+    memcpy(line, "HTTP/1.", 7);
+    line[7] = (char)('0' + c->resp.minor);
+    line[8] = ' ';
+    (void)bact__u32_to_dec(c->resp.status, num);
+    memcpy(line + 9, num, 3);
+    trace(c, BACT_TRACE_STATUS, line, 12);
+}
+
+/*
+ * Read one response. The window is the free part of the buffer: the body
+ * is compacted to the buffer's start as it is de-framed (the write point
+ * never passes the read point), or handed to the sink. *reuse tells
+ * whether the connection may carry the next request.
+ */
+static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
+                   int *got_any, int *reuse)
+{
+    bact_http_parser *p = &c->resp;
+    uint8_t tail[16];
+    size_t blen = 0;
+    int stream = 0;
+    unsigned long calls = 0;
+
+    bact__resp_init(p, p->max_header_bytes, p->max_headers);
+    *reuse = 0;
+    for (;;) {
+        uint8_t *win;
+        size_t wlen, off = 0;
+        uint32_t w = left(c, k);
+        int32_t r;
+
+        if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
+            return BACT_E_TIMEOUT;
+        if (stream) {
+            win = c->buf;
+            wlen = c->cap;
+        } else if (blen < c->cap) {
+            win = c->buf + blen;
+            wlen = c->cap - blen;
+        } else {
+            win = tail; /* buffer full: only framing may still come */
+            wlen = sizeof tail;
+        }
+        r = c->tr.recv(c->tr.io, win, wlen, w);
+        if (r == 0)
+            continue;
+        if (r == BACT_E_CLOSED) {
+            if (bact__resp_eof(p) != BACT__DONE)
+                return BACT_E_CLOSED;
+            c->body_len = blen;
+            return BACT_OK; /* close-delimited body */
+        }
+        if (r < 0)
+            return r;
+        if ((size_t)r > wlen)
+            return BACT_E_NET;
+        *got_any = 1;
+        k->last = now(c);
+        for (;;) {
+            size_t used;
+            const uint8_t *b;
+            size_t bl;
+            int e;
+            if (off == (size_t)r && !bact__resp_done(p))
+                break;
+            e = bact__resp_feed(p, win + off, (size_t)r - off, &used, &b, &bl);
+            off += used;
+            if (e < 0)
+                return e;
+            if (e == BACT__HEAD) {
+                trace_status(c);
+                stream = sink != NULL && p->status >= 200 && p->status < 300;
+                if (!stream && (p->flags & BACT__F_HAS_CL) &&
+                    p->content_length > c->cap) {
+                    c->needed = p->content_length;
+                    return BACT_E_BODY_SIZE;
+                }
+            } else if (e == BACT__BODY) {
+                if (stream) {
+                    if (sink(user, b, bl) != 0)
+                        return BACT_E_ABORTED;
+                } else {
+                    if (win == tail || bl > c->cap - blen) {
+                        c->needed = blen + bl;
+                        return BACT_E_BODY_SIZE;
+                    }
+                    memmove(c->buf + blen, b, bl);
+                    blen += bl;
+                }
+            } else if (e == BACT__DONE) {
+                c->body_len = blen;
+                *reuse = bact__resp_keepalive(p) && off == (size_t)r;
+                return BACT_OK;
+            }
+        }
+    }
+}
+
+static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
+                   void *user, int *sent)
+{
+    size_t len, n;
+    clk k;
+    int rc, reused, got_any = 0, reuse = 0;
+
+    rc = write_request(c, call, &len);
+    if (rc != BACT_OK)
+        return rc;
+    for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
+        ;
+    trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
+
+    if (c->conn_open && c->tr.open != NULL) {
+        /* a kept-alive connection: has the server closed it meanwhile? */
+        uint8_t probe;
+        if (c->tr.recv(c->tr.io, &probe, 1, 0) != 0)
+            close_conn(c);
+    }
+    reused = c->conn_open;
+    k.start = k.last = now(c);
+    if (!c->conn_open) {
+        trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
+        rc = c->tr.open(c->tr.io, c->host, c->host_len, c->port, c->timeout_ms);
+        if (rc != BACT_OK)
+            return rc < 0 ? rc : BACT_E_CONNECT;
+        c->conn_open = 1;
+        k.start = k.last = now(c);
+    }
+    *sent = 1;
+    rc = send_all(c, &k, len);
+    if (rc == BACT_OK)
+        rc = receive(c, &k, sink, user, &got_any, &reuse);
+    if (rc != BACT_OK || !reuse)
+        close_conn(c);
+    if (rc != BACT_OK && reused && !got_any &&
+        (rc == BACT_E_CLOSED || rc == BACT_E_NET))
+        return STALE;
+    c->conn_reused = (uint8_t)reused;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Retries                                                              */
+/* ------------------------------------------------------------------ */
+
+static int retryable(const bact_client *c, const bact__call *call, int rc,
+                     int sent)
+{
+    if (rc == BACT_E_API) {
+        int s = c->err.http_status;
+        if (s == 429 || s == 503)
+            return 1;
+        return call->idempotent && (s == 502 || s == 504);
+    }
+    switch (rc) {
+    case BACT_E_DNS:
+    case BACT_E_CONNECT:
+        return 1; /* nothing reached the server */
+    case BACT_E_NET:
+    case BACT_E_TIMEOUT:
+    case BACT_E_CLOSED:
+        return !sent || call->idempotent;
+    default:
+        return 0;
+    }
+}
+
+static uint32_t delay_ms(const bact_client *c, unsigned attempt_no, int rc)
+{
+    int32_t ra = (rc == BACT_E_API) ? bact__resp_retry_after(&c->resp) : -1;
+    uint32_t d;
+    if (ra >= 0) /* the server said when */
+        return (uint32_t)ra >= BACT_MAX_BACKOFF_MS / 1000u
+                   ? BACT_MAX_BACKOFF_MS
+                   : (uint32_t)ra * 1000u;
+    d = c->backoff_ms;
+    while (attempt_no-- > 0u && d < BACT_MAX_BACKOFF_MS)
+        d *= 2u;
+    if (d > BACT_MAX_BACKOFF_MS)
+        d = BACT_MAX_BACKOFF_MS;
+    if (c->pf.random != NULL) /* "equal jitter": half fixed, half random */
+        d = d / 2u + c->pf.random(c->pf.ctx) % (d / 2u + 1u);
+    return d;
+}
+
+void bact__sleep(const bact_client *c, uint32_t ms)
+{
+    uint32_t t0 = now(c), el;
+    unsigned i;
+    for (i = 0; i < 1000u && (el = now(c) - t0) < ms; i++)
+        c->pf.sleep_ms(c->pf.ctx, ms - el);
+}
+
+static void trace_retry(const bact_client *c, unsigned n, uint32_t ms, int rc)
+{
+    char line[96];
+    bact__buf b;
+    char num[12];
+    b.p = line;
+    b.cap = sizeof line;
+    b.len = 0;
+    bact__puts(&b, "retry ");
+    bact__put(&b, num, bact__u32_to_dec(n, num));
+    bact__puts(&b, "/");
+    bact__put(&b, num, bact__u32_to_dec(c->retries, num));
+    bact__puts(&b, " in ");
+    bact__put(&b, num, bact__u32_to_dec(ms, num));
+    bact__puts(&b, " ms after ");
+    if (rc == BACT_E_API) {
+        bact__puts(&b, "HTTP ");
+        bact__put(&b, num, bact__u32_to_dec((uint32_t)c->err.http_status, num));
+    } else {
+        bact__puts(&b, bact_strerror(rc));
+    }
+    trace(c, BACT_TRACE_RETRY, line, b.len < b.cap ? b.len : b.cap);
+}
+
+static int valid_call(const bact__call *call)
+{
+    size_t i;
+    if (call->method == NULL || call->path == NULL || call->path[0] != '/' ||
+        call->method[0] == '\0' || (call->n_query > 0 && call->query == NULL))
+        return 0;
+    for (i = 0; call->method[i] != '\0'; i++) {
+        char ch = call->method[i];
+        if (!((ch >= 'A' && ch <= 'Z') || ch == '-') || i > 16u)
+            return 0;
+    }
+    for (i = 0; call->path[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)call->path[i];
+        if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
+            return 0;
+    }
+    for (i = 0; i < call->n_query; i++) {
+        if (call->query[i].name == NULL || call->query[i].name[0] == '\0')
+            return 0;
+    }
+    if (call->content_type != NULL && !printable(call->content_type, 1))
+        return 0;
+    return 1;
+}
+
+static void take_error(bact_client *c)
+{
+    c->err.http_status = c->resp.status;
+    if (bact__json_parse(c) == BACT_OK) {
+        bact__json_decode(c);
+        (void)bact__json_envelope(c);
+    }
+}
+
+int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
+               void *user)
+{
+    unsigned tries = 0;
+    int stale_retry = 0;
+
+    memset(&c->err, 0, sizeof c->err);
+    c->body_len = 0;
+    c->needed = 0;
+    c->retries_used = 0;
+    c->json = 0;
+    c->ntok_used = 0;
+    c->resp.status = 0;
+    if (!valid_call(call))
+        return BACT_E_ARG;
+    for (;;) {
+        int sent = 0;
+        int rc = attempt(c, call, sink, user, &sent);
+        uint32_t d;
+        if (rc == STALE) {
+            /* the server closed an idle connection as we reused it */
+            if (call->idempotent && !stale_retry) {
+                stale_retry = 1;
+                continue;
+            }
+            rc = BACT_E_CLOSED;
+        }
+        if (rc == BACT_OK) {
+            if (c->resp.status >= 200 && c->resp.status < 300)
+                return BACT_OK;
+            take_error(c);
+            rc = BACT_E_API;
+        }
+        if (tries >= c->retries || !retryable(c, call, rc, sent))
+            return rc;
+        d = delay_ms(c, tries, rc);
+        tries++;
+        trace_retry(c, tries, d, rc);
+        bact__sleep(c, d);
+        c->retries_used = (uint8_t)tries;
+        memset(&c->err, 0, sizeof c->err);
+        c->json = 0;
+        c->ntok_used = 0;
+    }
+}
+
+int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
+                 void *user, int *status)
+{
+    bact__call call;
+    int rc;
+    if (status)
+        *status = 0;
+    if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
+        return BACT_E_ARG;
+    memset(&call, 0, sizeof call);
+    call.method = rq->method;
+    call.path = rq->path;
+    call.query = rq->query;
+    call.n_query = rq->n_query;
+    call.raw_body = rq->body;
+    call.raw_len = rq->body_len;
+    call.content_type = rq->content_type;
+    call.idempotent = (uint8_t)(rq->idempotent != 0);
+    rc = bact__exec(c, &call, sink, user);
+    if (status)
+        *status = c->resp.status;
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Error text                                                           */
+/* ------------------------------------------------------------------ */
+
+const char *bact_strerror(int err)
+{
+#if BACT_CONFIG_ERROR_STRINGS
+    static const char *const text[] = {
+        "success",
+        "invalid argument",
+        "buffer too small",
+        "JSON token array too small",
+        "host name did not resolve",
+        "connection refused or unreachable",
+        "network error",
+        "timed out",
+        "connection closed early by the peer",
+        "TLS error",
+        "malformed HTTP response",
+        "response header section too large",
+        "too many response header fields",
+        "response too large",
+        "malformed JSON",
+        "unexpected JSON shape",
+        "API error",
+        "wait deadline passed",
+        "aborted by a callback",
+        "not supported"
+    };
+    if (err > 0 || err < -(int)(sizeof text / sizeof text[0] - 1u))
+        return "unknown error";
+    return text[-err];
+#else
+    (void)err;
+    return "";
+#endif
+}

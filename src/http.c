@@ -1,0 +1,753 @@
+/*
+ * http.c - HTTP/1.1 request writing and an incremental response parser.
+ *
+ * The parser is a byte-at-a-time state machine: it never stores the header
+ * section, only the few values it needs (framing, Connection, Retry-After,
+ * Date), so the header limit costs no RAM and a response can arrive in
+ * pieces of any size. It rejects what RFC 9112 says a recipient must not
+ * guess about: obsolete line folding, whitespace before the colon, bare CR
+ * or LF, control bytes, conflicting or malformed Content-Length, both
+ * Content-Length and Transfer-Encoding, and any transfer coding but a lone
+ * "chunked".
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Small helpers shared by the core                                     */
+/* ------------------------------------------------------------------ */
+
+int bact__lower(int ch)
+{
+    return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
+}
+
+int bact__ieq(const char *a, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (word[i] == '\0' ||
+            bact__lower((unsigned char)a[i]) != bact__lower((unsigned char)word[i]))
+            return 0;
+    }
+    return word[n] == '\0';
+}
+
+size_t bact__strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n <= max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+size_t bact__u32_to_dec(uint32_t v, char *out)
+{
+    char tmp[10];
+    size_t n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0u && n < sizeof tmp);
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1u - i];
+    out[n] = '\0';
+    return n;
+}
+
+size_t bact__i32_to_dec(int32_t v, char *out)
+{
+    if (v < 0) {
+        out[0] = '-';
+        /* -(v + 1) + 1 avoids overflow at INT32_MIN */
+        return 1u + bact__u32_to_dec((uint32_t)(-(v + 1)) + 1u, out + 1);
+    }
+    return bact__u32_to_dec((uint32_t)v, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Request writer                                                       */
+/* ------------------------------------------------------------------ */
+
+void bact__put(bact__buf *b, const char *s, size_t n)
+{
+    if (b->len <= b->cap && n <= b->cap - b->len && b->p != NULL)
+        memcpy(b->p + b->len, s, n);
+    b->len += n; /* keeps counting past cap: the size that was needed */
+}
+
+void bact__puts(bact__buf *b, const char *s)
+{
+    bact__put(b, s, strlen(s));
+}
+
+static int unreserved(int ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+           ch == '~';
+}
+
+void bact__put_pct(bact__buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (unreserved(ch)) {
+            bact__put(b, (const char *)&s[i], 1);
+        } else {
+            char e[3];
+            e[0] = '%';
+            e[1] = hex[ch >> 4];
+            e[2] = hex[ch & 15u];
+            bact__put(b, e, 3);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Response parser                                                      */
+/* ------------------------------------------------------------------ */
+
+enum {
+    S_VER, S_MINOR, S_SP, S_CODE, S_CODE_END, S_REASON, S_STATUS_LF,
+    S_LINE, S_NAME, S_OWS, S_VALUE, S_VALUE_LF, S_HEAD_LF,
+    S_BODY_LEN, S_BODY_CLOSE,
+    S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_LF, S_CHUNK_DATA, S_CHUNK_CR,
+    S_CHUNK_DLF, S_TRAILER, S_TRAILER_LINE, S_TRAILER_LF, S_TRAILER_END,
+    S_DONE
+};
+
+/* The headers the client acts on; bit i of cand is hdr_names[i]. */
+static const char *const hdr_names[] = {
+    "content-length", "transfer-encoding", "connection", "retry-after",
+    "date"
+};
+enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_NUM, H_OTHER = 0xFF };
+
+#define SCRATCH_OVER 0xFFu
+#define CHUNK_LINE_MAX 1024u
+
+/* flags2 */
+#define F2_TE 0x01u   /* a Transfer-Encoding field was seen */
+
+static int tchar(int ch)
+{
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+        (ch >= '0' && ch <= '9'))
+        return 1;
+    switch (ch) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
+    case '~':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* field-value bytes: HTAB, SP, VCHAR, obs-text */
+static int vchar(int ch)
+{
+    return ch == '\t' || (ch >= 0x20 && ch != 0x7F);
+}
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    ch = bact__lower(ch);
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    return -1;
+}
+
+void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
+                     uint32_t max_headers)
+{
+    memset(p, 0, sizeof *p);
+    p->max_header_bytes = max_header_bytes;
+    p->max_headers = max_headers;
+    p->state = S_VER;
+}
+
+static void scratch_add(bact_http_parser *p, int ch)
+{
+    if (p->scratch_len == SCRATCH_OVER)
+        return;
+    if (p->scratch_len >= sizeof p->scratch) {
+        p->scratch_len = SCRATCH_OVER;
+        return;
+    }
+    p->scratch[p->scratch_len++] = (char)ch;
+}
+
+/* The scratch without surrounding whitespace; n = 0 when it overflowed. */
+static const char *scratch_trim(const bact_http_parser *p, size_t *n)
+{
+    size_t a = 0, b;
+    if (p->scratch_len == SCRATCH_OVER) {
+        *n = 0;
+        return p->scratch;
+    }
+    b = p->scratch_len;
+    while (a < b && (p->scratch[a] == ' ' || p->scratch[a] == '\t'))
+        a++;
+    while (b > a && (p->scratch[b - 1] == ' ' || p->scratch[b - 1] == '\t'))
+        b--;
+    *n = b - a;
+    return p->scratch + a;
+}
+
+/* One element of a Connection or Transfer-Encoding list is complete. */
+static int list_token(bact_http_parser *p)
+{
+    size_t n;
+    const char *t = scratch_trim(p, &n);
+    int over = p->scratch_len == SCRATCH_OVER;
+    p->scratch_len = 0;
+    if (p->hdr == H_CONN) {
+        if (!over && bact__ieq(t, n, "close"))
+            p->flags |= BACT__F_CLOSE;
+        else if (!over && bact__ieq(t, n, "keep-alive"))
+            p->flags |= BACT__F_KEEP;
+        return BACT_OK;
+    }
+    /* Transfer-Encoding: only a single "chunked" is understood */
+    if (n == 0 && !over)
+        return BACT_OK; /* empty list element */
+    if (over || !bact__ieq(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
+        return BACT_E_HTTP;
+    p->flags |= BACT__F_CHUNKED;
+    return BACT_OK;
+}
+
+static int parse_u32(const char *s, size_t n, uint32_t *out)
+{
+    uint32_t v = 0;
+    size_t i;
+    if (n == 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        uint32_t d;
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        d = (uint32_t)(s[i] - '0');
+        if (v > 429496729u || (v == 429496729u && d > 5u))
+            return -2; /* overflow */
+        v = v * 10u + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A header field line is complete. */
+static int field_done(bact_http_parser *p)
+{
+    size_t n;
+    const char *v;
+    uint32_t x;
+    int r;
+
+    switch (p->hdr) {
+    case H_CL:
+        v = scratch_trim(p, &n);
+        if (n == 0 || parse_u32(v, n, &x) != 0)
+            return BACT_E_HTTP;
+        if ((p->flags & BACT__F_HAS_CL) && x != p->content_length)
+            return BACT_E_HTTP;
+        p->content_length = x;
+        p->flags |= BACT__F_HAS_CL;
+        break;
+    case H_TE:
+        p->flags2 |= F2_TE;
+        return list_token(p);
+    case H_CONN:
+        return list_token(p);
+    case H_RA:
+        v = scratch_trim(p, &n);
+        r = parse_u32(v, n, &x);
+        if (r == 0 || r == -2) {
+            p->retry_after = (r == 0) ? x : 0xFFFFFFFFu;
+            p->flags = (uint8_t)((p->flags | BACT__F_HAS_RA) & ~BACT__F_RA_DATE);
+        } else if (n > 0 && bact__http_date(v, n, &x) == 0) {
+            p->retry_after = x;
+            p->flags |= BACT__F_HAS_RA | BACT__F_RA_DATE;
+        }
+        break;
+    case H_DATE:
+        v = scratch_trim(p, &n);
+        if (n > 0 && bact__http_date(v, n, &x) == 0) {
+            p->date = x;
+            p->flags |= BACT__F_HAS_DATE;
+        }
+        break;
+    default:
+        break;
+    }
+    return BACT_OK;
+}
+
+/* The header section is complete: choose how the body is delimited. */
+static int head_done(bact_http_parser *p)
+{
+    if (p->status < 200) {
+        if (p->status == 101)
+            return BACT_E_HTTP; /* no upgrade was asked for */
+        /* interim response: parse the next one, limits keep counting */
+        {
+            uint32_t hb = p->header_bytes, hc = p->header_count;
+            bact__resp_init(p, p->max_header_bytes, p->max_headers);
+            p->header_bytes = hb;
+            p->header_count = hc;
+        }
+        return BACT__NEED;
+    }
+    if ((p->flags2 & F2_TE) && (p->flags & BACT__F_HAS_CL))
+        return BACT_E_HTTP; /* smuggling-shaped: refuse */
+    if ((p->flags2 & F2_TE) && !(p->flags & BACT__F_CHUNKED))
+        return BACT_E_HTTP;
+    if (p->minor == 0 && !(p->flags & BACT__F_KEEP))
+        p->flags |= BACT__F_CLOSE;
+    if (p->status == 204 || p->status == 304) {
+        p->flags |= BACT__F_NOBODY;
+        p->state = S_DONE;
+    } else if (p->flags & BACT__F_CHUNKED) {
+        p->state = S_CHUNK_SIZE;
+        p->remaining = 0;
+        p->line_len = 0;
+    } else if (p->flags & BACT__F_HAS_CL) {
+        p->remaining = p->content_length;
+        p->state = p->remaining ? S_BODY_LEN : S_DONE;
+    } else {
+        p->state = S_BODY_CLOSE;
+        p->flags |= BACT__F_CLOSE;
+    }
+    return BACT__HEAD;
+}
+
+/* One byte of the status line or header section. */
+static int head_byte(bact_http_parser *p, int ch)
+{
+    static const char ver[] = "HTTP/1.";
+
+    if (++p->header_bytes > p->max_header_bytes)
+        return BACT_E_HEADER_SIZE;
+
+    switch (p->state) {
+    case S_VER:
+        if (ch != ver[p->pos])
+            return BACT_E_HTTP;
+        if (++p->pos == sizeof ver - 1u)
+            p->state = S_MINOR;
+        return BACT__NEED;
+    case S_MINOR:
+        if (ch != '0' && ch != '1')
+            return BACT_E_HTTP;
+        p->minor = (uint8_t)(ch - '0');
+        p->state = S_SP;
+        return BACT__NEED;
+    case S_SP:
+        if (ch != ' ')
+            return BACT_E_HTTP;
+        p->state = S_CODE;
+        p->pos = 0;
+        return BACT__NEED;
+    case S_CODE:
+        if (ch < '0' || ch > '9')
+            return BACT_E_HTTP;
+        p->status = (uint16_t)(p->status * 10u + (uint16_t)(ch - '0'));
+        if (++p->pos == 3) {
+            if (p->status < 100)
+                return BACT_E_HTTP;
+            p->state = S_CODE_END;
+        }
+        return BACT__NEED;
+    case S_CODE_END:
+        if (ch == ' ')
+            p->state = S_REASON;
+        else if (ch == '\r')
+            p->state = S_STATUS_LF;
+        else
+            return BACT_E_HTTP;
+        return BACT__NEED;
+    case S_REASON:
+        if (ch == '\r')
+            p->state = S_STATUS_LF;
+        else if (!vchar(ch))
+            return BACT_E_HTTP;
+        return BACT__NEED;
+    case S_STATUS_LF:
+    case S_VALUE_LF:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        if (p->state == S_VALUE_LF) {
+            int r = field_done(p);
+            if (r < 0)
+                return r;
+        }
+        p->state = S_LINE;
+        return BACT__NEED;
+    case S_LINE:
+        if (ch == '\r') {
+            p->state = S_HEAD_LF;
+            return BACT__NEED;
+        }
+        if (!tchar(ch))
+            return BACT_E_HTTP; /* folding, bare LF, junk */
+        if (++p->header_count > p->max_headers)
+            return BACT_E_HEADER_COUNT;
+        p->state = S_NAME;
+        p->cand = (1u << H_NUM) - 1u;
+        p->pos = 0;
+        /* fall through */
+    case S_NAME:
+        if (ch == ':') {
+            unsigned i;
+            p->hdr = H_OTHER;
+            for (i = 0; i < H_NUM; i++) {
+                if ((p->cand & (1u << i)) && hdr_names[i][p->pos] == '\0')
+                    p->hdr = (uint8_t)i;
+            }
+            p->scratch_len = 0;
+            p->state = S_OWS;
+            return BACT__NEED;
+        }
+        if (!tchar(ch))
+            return BACT_E_HTTP; /* includes whitespace before the colon */
+        {
+            unsigned i;
+            int lc = bact__lower(ch);
+            for (i = 0; i < H_NUM; i++) {
+                if ((p->cand & (1u << i)) &&
+                    (p->pos >= 20u || hdr_names[i][p->pos] != lc))
+                    p->cand = (uint8_t)(p->cand & ~(1u << i));
+            }
+            if (p->pos < 255u)
+                p->pos++;
+        }
+        return BACT__NEED;
+    case S_OWS:
+        if (ch == ' ' || ch == '\t')
+            return BACT__NEED;
+        p->state = S_VALUE;
+        /* fall through */
+    case S_VALUE:
+        if (ch == '\r') {
+            p->state = S_VALUE_LF;
+            return BACT__NEED;
+        }
+        if (!vchar(ch))
+            return BACT_E_HTTP;
+        if (p->hdr == H_OTHER)
+            return BACT__NEED;
+        if (ch == ',' && (p->hdr == H_CONN || p->hdr == H_TE))
+            return list_token(p);
+        if (ch == ',' && p->hdr == H_CL)
+            return BACT_E_HTTP; /* "5, 5": refuse lists */
+        scratch_add(p, ch);
+        return BACT__NEED;
+    case S_HEAD_LF:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        return head_done(p);
+    default:
+        return BACT_E_HTTP;
+    }
+}
+
+/* One byte of chunk framing (size line, CRLF after data, trailers). */
+static int chunk_byte(bact_http_parser *p, int ch)
+{
+    int h;
+    switch (p->state) {
+    case S_CHUNK_SIZE:
+        if (++p->line_len > CHUNK_LINE_MAX)
+            return BACT_E_HTTP;
+        h = hexval(ch);
+        if (h >= 0) {
+            if (p->remaining > 0x0FFFFFFFu)
+                return BACT_E_BODY_SIZE; /* a size that cannot be real */
+            p->remaining = (p->remaining << 4) | (uint32_t)h;
+            p->flags2 |= 0x02u; /* a digit was seen */
+            return BACT__NEED;
+        }
+        if (!(p->flags2 & 0x02u))
+            return BACT_E_HTTP;
+        if (ch == ';' || ch == ' ' || ch == '\t') {
+            p->state = S_CHUNK_EXT;
+            return BACT__NEED;
+        }
+        if (ch == '\r') {
+            p->state = S_CHUNK_LF;
+            return BACT__NEED;
+        }
+        return BACT_E_HTTP;
+    case S_CHUNK_EXT:
+        if (++p->line_len > CHUNK_LINE_MAX)
+            return BACT_E_HTTP;
+        if (ch == '\r')
+            p->state = S_CHUNK_LF;
+        else if (!vchar(ch))
+            return BACT_E_HTTP;
+        return BACT__NEED;
+    case S_CHUNK_LF:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        p->flags2 = (uint8_t)(p->flags2 & ~0x02u);
+        p->line_len = 0;
+        p->state = p->remaining ? S_CHUNK_DATA : S_TRAILER;
+        return BACT__NEED;
+    case S_CHUNK_CR:
+        if (ch != '\r')
+            return BACT_E_HTTP;
+        p->state = S_CHUNK_DLF;
+        return BACT__NEED;
+    case S_CHUNK_DLF:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        p->state = S_CHUNK_SIZE;
+        return BACT__NEED;
+    default:
+        break;
+    }
+    /* trailer section: counted against the header limit, then dropped */
+    if (++p->header_bytes > p->max_header_bytes)
+        return BACT_E_HEADER_SIZE;
+    switch (p->state) {
+    case S_TRAILER:
+        if (ch == '\r') {
+            p->state = S_TRAILER_END;
+            return BACT__NEED;
+        }
+        if (!tchar(ch))
+            return BACT_E_HTTP;
+        if (++p->header_count > p->max_headers)
+            return BACT_E_HEADER_COUNT;
+        p->state = S_TRAILER_LINE;
+        return BACT__NEED;
+    case S_TRAILER_LINE:
+        if (ch == '\r')
+            p->state = S_TRAILER_LF;
+        else if (!vchar(ch))
+            return BACT_E_HTTP;
+        return BACT__NEED;
+    case S_TRAILER_LF:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        p->state = S_TRAILER;
+        return BACT__NEED;
+    case S_TRAILER_END:
+        if (ch != '\n')
+            return BACT_E_HTTP;
+        p->state = S_DONE;
+        return BACT__DONE;
+    default:
+        return BACT_E_HTTP;
+    }
+}
+
+int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
+                    size_t *used, const uint8_t **body, size_t *body_len)
+{
+    size_t i = 0;
+    int r;
+
+    *body = NULL;
+    *body_len = 0;
+    while (i < n) {
+        if (p->state == S_DONE) {
+            *used = i;
+            return BACT__DONE;
+        }
+        if (p->state == S_BODY_LEN || p->state == S_CHUNK_DATA ||
+            p->state == S_BODY_CLOSE) {
+            size_t take = n - i;
+            if (p->state != S_BODY_CLOSE && take > p->remaining)
+                take = p->remaining;
+            *body = in + i;
+            *body_len = take;
+            *used = i + take;
+            if (p->state != S_BODY_CLOSE) {
+                p->remaining -= (uint32_t)take;
+                if (p->remaining == 0)
+                    p->state = (p->state == S_BODY_LEN) ? S_DONE : S_CHUNK_CR;
+            }
+            return BACT__BODY;
+        }
+        if (p->state >= S_CHUNK_SIZE)
+            r = chunk_byte(p, in[i]);
+        else
+            r = head_byte(p, in[i]);
+        i++;
+        if (r != BACT__NEED) {
+            *used = i;
+            return r;
+        }
+    }
+    *used = i;
+    return p->state == S_DONE ? BACT__DONE : BACT__NEED;
+}
+
+int bact__resp_eof(const bact_http_parser *p)
+{
+    if (p->state == S_DONE || p->state == S_BODY_CLOSE)
+        return BACT__DONE;
+    return BACT_E_CLOSED;
+}
+
+int bact__resp_done(const bact_http_parser *p)
+{
+    return p->state == S_DONE;
+}
+
+int bact__resp_keepalive(const bact_http_parser *p)
+{
+    return p->state == S_DONE && !(p->flags & BACT__F_CLOSE);
+}
+
+int bact__resp_close_delimited(const bact_http_parser *p)
+{
+    return p->state == S_BODY_CLOSE;
+}
+
+int32_t bact__resp_retry_after(const bact_http_parser *p)
+{
+    uint32_t s;
+    if (!(p->flags & BACT__F_HAS_RA))
+        return -1;
+    if (p->flags & BACT__F_RA_DATE) {
+        /* relative to the server's own clock: works without an RTC */
+        if (!(p->flags & BACT__F_HAS_DATE))
+            return -1;
+        s = (p->retry_after > p->date) ? p->retry_after - p->date : 0u;
+    } else {
+        s = p->retry_after;
+    }
+    return s > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)s;
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP-date                                                            */
+/* ------------------------------------------------------------------ */
+
+static int month_of(const char *s)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    int m;
+    for (m = 0; m < 12; m++) {
+        const char *n = names + 3 * m;
+        if (bact__lower((unsigned char)s[0]) == n[0] &&
+            bact__lower((unsigned char)s[1]) == n[1] &&
+            bact__lower((unsigned char)s[2]) == n[2])
+            return m + 1;
+    }
+    return 0;
+}
+
+/* lo..hi decimal digits at s[*i] */
+static int take_num(const char *s, size_t n, size_t *i, unsigned lo,
+                    unsigned hi, uint32_t *out)
+{
+    uint32_t v = 0;
+    unsigned k = 0;
+    while (*i < n && k < hi && s[*i] >= '0' && s[*i] <= '9') {
+        v = v * 10u + (uint32_t)(s[*i] - '0');
+        (*i)++;
+        k++;
+    }
+    if (k < lo)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int expect(const char *s, size_t n, size_t *i, char ch)
+{
+    if (*i >= n || s[*i] != ch)
+        return -1;
+    (*i)++;
+    return 0;
+}
+
+static int take_time(const char *s, size_t n, size_t *i, uint32_t *hh,
+                     uint32_t *mm, uint32_t *ss)
+{
+    if (take_num(s, n, i, 2, 2, hh) || expect(s, n, i, ':') ||
+        take_num(s, n, i, 2, 2, mm) || expect(s, n, i, ':') ||
+        take_num(s, n, i, 2, 2, ss))
+        return -1;
+    return (*hh > 23u || *mm > 59u || *ss > 60u) ? -1 : 0;
+}
+
+int bact__http_date(const char *s, size_t n, uint32_t *out)
+{
+    static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31};
+    size_t i = 0;
+    uint32_t day = 0, mon, year = 0, hh = 0, mm = 0, ss = 0, days, y, m;
+    int asctime;
+
+    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+        i++; /* day name */
+    if (i < 3)
+        return -1;
+    asctime = (i < n && s[i] == ' ');
+    if (!asctime && expect(s, n, &i, ','))
+        return -1;
+    if (expect(s, n, &i, ' '))
+        return -1;
+    if (asctime) { /* "Sun Nov  6 08:49:37 1994" */
+        if (i + 3 > n || (mon = (uint32_t)month_of(s + i)) == 0)
+            return -1;
+        i += 3;
+        if (expect(s, n, &i, ' '))
+            return -1;
+        if (i < n && s[i] == ' ')
+            i++;
+        if (take_num(s, n, &i, 1, 2, &day) || expect(s, n, &i, ' ') ||
+            take_time(s, n, &i, &hh, &mm, &ss) || expect(s, n, &i, ' ') ||
+            take_num(s, n, &i, 4, 4, &year))
+            return -1;
+    } else { /* "06 Nov 1994 08:49:37 GMT" or "06-Nov-94 08:49:37 GMT" */
+        char sep;
+        if (take_num(s, n, &i, 2, 2, &day) || i >= n)
+            return -1;
+        sep = s[i];
+        if ((sep != ' ' && sep != '-') || i + 4 > n)
+            return -1;
+        i++;
+        if ((mon = (uint32_t)month_of(s + i)) == 0)
+            return -1;
+        i += 3;
+        if (expect(s, n, &i, sep))
+            return -1;
+        if (sep == ' ') {
+            if (take_num(s, n, &i, 4, 4, &year))
+                return -1;
+        } else {
+            if (take_num(s, n, &i, 2, 2, &year))
+                return -1;
+            year += (year < 70u) ? 2000u : 1900u;
+        }
+        if (expect(s, n, &i, ' ') || take_time(s, n, &i, &hh, &mm, &ss) ||
+            expect(s, n, &i, ' ') || i + 3 != n || s[i] != 'G' ||
+            s[i + 1] != 'M' || s[i + 2] != 'T')
+            return -1;
+        i = n;
+    }
+    if (i != n || year < 1970u || year > 2105u || day < 1u || day > 31u)
+        return -1;
+    days = 0;
+    for (y = 1970u; y < year; y++) /* at most 135 steps */
+        days += ((y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u) ? 366u : 365u;
+    for (m = 1u; m < mon; m++)
+        days += mdays[m - 1u];
+    if (mon > 2u && ((year % 4u == 0u && year % 100u != 0u) || year % 400u == 0u))
+        days += 1u;
+    days += day - 1u;
+    *out = days * 86400u + hh * 3600u + mm * 60u + ss;
+    return 0;
+}

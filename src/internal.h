@@ -1,0 +1,164 @@
+/*
+ * internal.h - what the core's files share. Not installed; bact__ prefix.
+ */
+#ifndef BACT_INTERNAL_H
+#define BACT_INTERNAL_H
+
+#include "bact.h"
+
+/* ---- small helpers (no libc beyond memcpy/memmove/memset/strlen) ---- */
+
+int bact__lower(int ch);
+/* 1 when a[0..n) equals the NUL-terminated word, ASCII case-insensitive */
+int bact__ieq(const char *a, size_t n, const char *word);
+/* strlen bounded by max; returns max + 1 when no NUL within max bytes */
+size_t bact__strnlen(const char *s, size_t max);
+/* Decimal digits of v into out (at least 11 bytes); returns the length. */
+size_t bact__u32_to_dec(uint32_t v, char *out);
+size_t bact__i32_to_dec(int32_t v, char *out);
+
+/* ---- HTTP response parser (http.c) ---- */
+
+enum {
+    BACT__NEED = 0,   /* all input used, more is needed */
+    BACT__HEAD = 1,   /* header section complete (final response) */
+    BACT__BODY = 2,   /* *body / *body_len is a slice of body bytes */
+    BACT__DONE = 3    /* the response is complete */
+};
+
+/* parser flags */
+#define BACT__F_CHUNKED 0x01u
+#define BACT__F_HAS_CL 0x02u
+#define BACT__F_CLOSE 0x04u      /* Connection: close (or HTTP/1.0 default) */
+#define BACT__F_KEEP 0x08u       /* Connection: keep-alive */
+#define BACT__F_HAS_RA 0x10u     /* Retry-After seen (seconds) */
+#define BACT__F_RA_DATE 0x20u    /* Retry-After was an HTTP-date */
+#define BACT__F_HAS_DATE 0x40u
+#define BACT__F_NOBODY 0x80u     /* 204, 304: no body whatever the headers */
+
+void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
+                     uint32_t max_headers);
+/*
+ * Feed n bytes. *used gets how many were consumed (the rest must be fed
+ * again). Returns BACT__NEED / BACT__HEAD / BACT__BODY / BACT__DONE or a
+ * negative bact_err. A BACT__BODY slice points into in.
+ */
+int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
+                    size_t *used, const uint8_t **body, size_t *body_len);
+/* The peer closed: BACT__DONE for a close-delimited body, else an error. */
+int bact__resp_eof(const bact_http_parser *p);
+/* 1 when the response is complete. */
+int bact__resp_done(const bact_http_parser *p);
+/* 1 when the connection may carry another request after DONE. */
+int bact__resp_keepalive(const bact_http_parser *p);
+/* 1 when the body is delimited by the connection closing. */
+int bact__resp_close_delimited(const bact_http_parser *p);
+/* Retry-After in seconds, or -1 when absent or unusable. */
+int32_t bact__resp_retry_after(const bact_http_parser *p);
+
+/* Parse an HTTP-date (IMF-fixdate, RFC 850 or asctime) into seconds since
+ * the epoch; returns 0 on success, -1 on a malformed date. */
+int bact__http_date(const char *s, size_t n, uint32_t *out);
+
+/* ---- request writer (http.c) ---- */
+
+typedef struct bact__buf {
+    char *p;
+    size_t cap;
+    size_t len;   /* bytes that were (or would have been) written */
+} bact__buf;
+
+void bact__put(bact__buf *b, const char *s, size_t n);
+void bact__puts(bact__buf *b, const char *s);
+/* percent-encode everything but ALPHA DIGIT - . _ ~ */
+void bact__put_pct(bact__buf *b, const char *s);
+
+/* ---- JSON writer (json_write.c) ---- */
+
+typedef struct bact__jw {
+    bact__buf b;
+    uint32_t first;  /* bit d set: nothing written yet at depth d */
+    uint8_t depth;
+    uint8_t bad;     /* nesting misuse */
+} bact__jw;
+
+void bact__jw_init(bact__jw *w, char *p, size_t cap);
+void bact__jw_obj(bact__jw *w);            /* '{' as a value */
+void bact__jw_arr(bact__jw *w);            /* '[' as a value */
+void bact__jw_end(bact__jw *w, char close);/* '}' or ']' */
+void bact__jw_key(bact__jw *w, const char *key);
+void bact__jw_str(bact__jw *w, const char *s);   /* escaped string value */
+void bact__jw_bool(bact__jw *w, int v);
+void bact__jw_int(bact__jw *w, int32_t v);
+/* key + string value; nothing when s is NULL */
+void bact__jw_kstr(bact__jw *w, const char *key, const char *s);
+
+/* ---- JSON reader (json_read.c) ---- */
+
+enum {
+    BACT__J_STR = 1,   /* const char * view (NUL-terminated in place) */
+    BACT__J_ID,        /* copied into char[BACT_ID_SIZE] */
+    BACT__J_I32,
+    BACT__J_I64,
+    BACT__J_BOOL,      /* int */
+    BACT__J_ARRAY,     /* bact_array */
+    BACT__J_STATE,     /* bact_task_state */
+    BACT__J_OBJ        /* int: token index of a nested object, -1 absent */
+};
+
+typedef struct bact__field {
+    const char *key;
+    uint8_t type;
+    uint8_t required;
+    uint16_t offset;
+} bact__field;
+
+/* Tokenize and validate the body in c->buf[0..c->body_len). Returns
+ * BACT_OK, BACT_E_JSON or BACT_E_TOKENS. */
+int bact__json_parse(bact_client *c);
+/* Unescape every string in place and NUL-terminate it. */
+void bact__json_decode(bact_client *c);
+/* Fill out from the object at token obj using the field table. Unknown
+ * keys are ignored; null counts as absent. */
+int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
+                      size_t nf, void *out);
+/* Index of the first token after the value at token i. */
+int bact__json_skip(const bact_client *c, int i);
+/* Token index of element idx of the array at token arr, or -1. */
+int bact__json_elem(const bact_client *c, int arr, unsigned idx);
+/* If the (validated) body is an error envelope, fill c->err and return 1. */
+int bact__json_envelope(bact_client *c);
+
+/* ---- the driver (client.c) ---- */
+
+typedef struct bact__call {
+    const char *method;
+    const char *path;
+    const bact_param *query;
+    size_t n_query;
+    /* writes the body; NULL: no body */
+    void (*body)(bact__jw *w, const void *arg);
+    const void *body_arg;
+    const uint8_t *raw_body;   /* bact_request(): body bytes as given */
+    size_t raw_len;
+    const char *content_type;
+    uint8_t idempotent;
+} bact__call;
+
+/* Run a call with retries. On BACT_OK the 2xx body is in
+ * c->buf[0..c->body_len) (or went to sink). On a non-2xx answer the body
+ * is buffered, c->err filled, and BACT_E_API returned. */
+int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
+               void *user);
+
+/* Sleep ms through the platform, re-reading the clock (bounded). */
+void bact__sleep(const bact_client *c, uint32_t ms);
+
+/* ---- URL helpers (url.c) ---- */
+
+/* 0: a public host; 1: loopback (localhost, 127/8, ::1); 2: a private,
+ * link-local or unspecified address, or a numeric host that does not
+ * parse. */
+int bact__host_is_local(const char *host, size_t host_len);
+
+#endif /* BACT_INTERNAL_H */

@@ -1,0 +1,140 @@
+/*
+ * json_write.c - a bounded JSON writer that always escapes.
+ *
+ * Output goes through bact__put(), which stops copying at the capacity but
+ * keeps counting, so after an overflow w->b.len is the size that was
+ * needed. Commas are placed from a one-bit-per-depth "first item" mask, so
+ * callers cannot produce ",}" or "{,".
+ */
+#include "internal.h"
+
+#define JW_MAX_DEPTH 31u
+
+void bact__jw_init(bact__jw *w, char *p, size_t cap)
+{
+    w->b.p = p;
+    w->b.cap = cap;
+    w->b.len = 0;
+    w->first = 1u;
+    w->depth = 0;
+    w->bad = 0;
+}
+
+/* Called before every value and every key. */
+static void sep(bact__jw *w)
+{
+    uint32_t bit = 1u << w->depth;
+    if (w->first & bit)
+        w->first &= ~bit;
+    else
+        bact__put(&w->b, ",", 1);
+}
+
+static void open_(bact__jw *w, const char *ch)
+{
+    sep(w);
+    bact__put(&w->b, ch, 1);
+    if (w->depth >= JW_MAX_DEPTH) {
+        w->bad = 1;
+        return;
+    }
+    w->depth++;
+    w->first |= 1u << w->depth;
+}
+
+void bact__jw_obj(bact__jw *w)
+{
+    open_(w, "{");
+}
+
+void bact__jw_arr(bact__jw *w)
+{
+    open_(w, "[");
+}
+
+void bact__jw_end(bact__jw *w, char close)
+{
+    if (w->depth == 0) {
+        w->bad = 1;
+        return;
+    }
+    w->depth--;
+    bact__put(&w->b, &close, 1);
+}
+
+static void string(bact__jw *w, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, run = 0;
+
+    bact__put(&w->b, "\"", 1);
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        char e[6];
+        size_t en = 2;
+        if (ch >= 0x20u && ch != '"' && ch != '\\' && ch != 0x7Fu) {
+            run++;
+            continue;
+        }
+        bact__put(&w->b, s + i - run, run); /* the plain bytes before */
+        run = 0;
+        e[0] = '\\';
+        switch (ch) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case '\n': e[1] = 'n'; break;
+        case '\r': e[1] = 'r'; break;
+        case '\t': e[1] = 't'; break;
+        case '\b': e[1] = 'b'; break;
+        case '\f': e[1] = 'f'; break;
+        default:
+            e[1] = 'u';
+            e[2] = '0';
+            e[3] = '0';
+            e[4] = hex[ch >> 4];
+            e[5] = hex[ch & 15u];
+            en = 6;
+            break;
+        }
+        bact__put(&w->b, e, en);
+    }
+    bact__put(&w->b, s + i - run, run);
+    bact__put(&w->b, "\"", 1);
+}
+
+void bact__jw_key(bact__jw *w, const char *key)
+{
+    sep(w);
+    string(w, key);
+    bact__put(&w->b, ":", 1);
+    /* the value that follows must not get a comma */
+    w->first |= 1u << w->depth;
+}
+
+void bact__jw_str(bact__jw *w, const char *s)
+{
+    sep(w);
+    string(w, s);
+}
+
+void bact__jw_bool(bact__jw *w, int v)
+{
+    sep(w);
+    bact__puts(&w->b, v ? "true" : "false");
+}
+
+void bact__jw_int(bact__jw *w, int32_t v)
+{
+    char d[12];
+    size_t n = bact__i32_to_dec(v, d);
+    sep(w);
+    bact__put(&w->b, d, n);
+}
+
+void bact__jw_kstr(bact__jw *w, const char *key, const char *s)
+{
+    if (s == NULL)
+        return;
+    bact__jw_key(w, key);
+    bact__jw_str(w, s);
+}

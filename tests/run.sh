@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every suite and adds up their "ok - " / "not ok - " lines. The last
+# line is "N passed, N failed". Suites: the library check, the unit tests
+# (plain and under ASan+UBSan), the end-to-end tests of the tool against
+# the mock server (plain and sanitized builds), and the contract tests
+# against Prism serving the OpenAPI document.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=build/test.log
+mkdir -p build
+: > "$log"
+
+run() { # name, command...
+    local name=$1; shift
+    echo "== $name" | tee -a "$log"
+    "$@" 2>&1 | tee -a "$log" | grep -E '^(not ok|ok) - |^# |^== ' || true
+}
+
+run "library check" scripts/check_lib.sh build/host/src/*.o
+for t in build/unit/test_*; do
+    [ -x "$t" ] && run "unit $(basename "$t")" "$t"
+done
+for t in build/asan/test_*; do
+    [ -x "$t" ] && run "unit+asan $(basename "$t")" "$t"
+done
+[ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
+[ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
+[ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
+
+pass=$(grep -c '^ok - ' "$log")
+fail=$(grep -c '^not ok - ' "$log")
+if [ "$fail" -gt 0 ]; then
+    echo "failures:"
+    grep '^not ok - ' "$log"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
