@@ -31,6 +31,9 @@ $(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) | deps-lig
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
+$(BUILD)/host/run_and_wait: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) boards/host/example/run_and_wait.c)
+	$(CC) $(CFLAGS) -o $@ $^
+
 $(BUILD)/host/bact: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(CLI_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^
 
@@ -63,7 +66,7 @@ deps-light:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact unit
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait unit
 	@tests/run.sh
 
 demo: deps $(BUILD)/host/bact
