@@ -34,6 +34,9 @@ $(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) | deps-lig
 $(BUILD)/host/run_and_wait: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) boards/host/example/run_and_wait.c)
 	$(CC) $(CFLAGS) -o $@ $^
 
+$(BUILD)/host/webhook_run: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/integration/webhook_run.c)
+	$(CC) $(CFLAGS) -o $@ $^
+
 $(BUILD)/host/bact: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(CLI_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^
 
@@ -66,7 +69,7 @@ deps-light:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait unit
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit
 	@tests/run.sh
 
 demo: deps $(BUILD)/host/bact

@@ -24,6 +24,7 @@ for t in build/asan/test_*; do
     [ -x "$t" ] && run "unit+asan $(basename "$t")" "$t"
 done
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
+run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
 [ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
 [ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
