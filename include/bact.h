@@ -187,7 +187,7 @@ typedef struct bact_http_parser {
     uint8_t flags2;
     uint8_t minor;
     uint8_t scratch_len;
-    char scratch[32];        /* current value of a short header */
+    char scratch[36];        /* current value of a short header */
 } bact_http_parser;
 
 /** The client. A complete type so it can live on the stack or in .bss;

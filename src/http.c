@@ -173,10 +173,26 @@ void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
     p->state = S_VER;
 }
 
+/* Keep a value byte. Whitespace is held back as a count (p->pos is free
+ * while a value is read) and written only when more text follows, so
+ * leading and trailing whitespace never takes room. */
 static void scratch_add(bact_http_parser *p, int ch)
 {
     if (p->scratch_len == SCRATCH_OVER)
         return;
+    if (ch == ' ' || ch == '\t') {
+        if (p->scratch_len > 0 && p->pos < 255u)
+            p->pos++;
+        return;
+    }
+    while (p->pos > 0) {
+        if (p->scratch_len >= sizeof p->scratch) {
+            p->scratch_len = SCRATCH_OVER;
+            return;
+        }
+        p->scratch[p->scratch_len++] = ' ';
+        p->pos--;
+    }
     if (p->scratch_len >= sizeof p->scratch) {
         p->scratch_len = SCRATCH_OVER;
         return;
@@ -208,6 +224,7 @@ static int list_token(bact_http_parser *p)
     const char *t = scratch_trim(p, &n);
     int over = p->scratch_len == SCRATCH_OVER;
     p->scratch_len = 0;
+    p->pos = 0;
     if (p->hdr == H_CONN) {
         if (!over && bact__ieq(t, n, "close"))
             p->flags |= BACT__F_CLOSE;
@@ -412,6 +429,7 @@ static int head_byte(bact_http_parser *p, int ch)
                     p->hdr = (uint8_t)i;
             }
             p->scratch_len = 0;
+            p->pos = 0;
             p->state = S_OWS;
             return BACT__NEED;
         }
@@ -647,6 +665,20 @@ static int month_of(const char *s)
     return 0;
 }
 
+static int day_name(const char *s)
+{
+    static const char names[] = "montuewedthufrisatsun";
+    unsigned d;
+    for (d = 0; d < 7u; d++) {
+        const char *n = names + 3u * d;
+        if (bact__lower((unsigned char)s[0]) == n[0] &&
+            bact__lower((unsigned char)s[1]) == n[1] &&
+            bact__lower((unsigned char)s[2]) == n[2])
+            return 1;
+    }
+    return 0;
+}
+
 /* lo..hi decimal digits at s[*i] */
 static int take_num(const char *s, size_t n, size_t *i, unsigned lo,
                     unsigned hi, uint32_t *out)
@@ -691,8 +723,8 @@ int bact__http_date(const char *s, size_t n, uint32_t *out)
     int asctime;
 
     while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
-        i++; /* day name */
-    if (i < 3)
+        i++; /* day name: checked by its first three letters */
+    if (i < 3 || !day_name(s))
         return -1;
     asctime = (i < n && s[i] == ' ');
     if (!asctime && expect(s, n, &i, ','))
@@ -738,8 +770,15 @@ int bact__http_date(const char *s, size_t n, uint32_t *out)
             return -1;
         i = n;
     }
-    if (i != n || year < 1970u || year > 2105u || day < 1u || day > 31u)
+    if (i != n || year < 1970u || year > 2105u || day < 1u)
         return -1;
+    {
+        uint32_t dim = mdays[mon - 1u];
+        if (mon == 2u && ((year % 4u == 0u && year % 100u != 0u) || year % 400u == 0u))
+            dim = 29u;
+        if (day > dim)
+            return -1;
+    }
     days = 0;
     for (y = 1970u; y < year; y++) /* at most 135 steps */
         days += ((y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u) ? 366u : 365u;

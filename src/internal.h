@@ -13,7 +13,8 @@ int bact__lower(int ch);
 int bact__ieq(const char *a, size_t n, const char *word);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
-/* Decimal digits of v into out (at least 11 bytes); returns the length. */
+/* Decimal digits of v into out (11 bytes for u32, 12 for i32), NUL
+ * included; returns the length. */
 size_t bact__u32_to_dec(uint32_t v, char *out);
 size_t bact__i32_to_dec(int32_t v, char *out);
 

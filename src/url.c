@@ -13,6 +13,8 @@
 
 #define URL_MAX 2048u
 
+static int ipv6_parse(const char *s, size_t n, uint8_t out[16]);
+
 static int is_alpha(int ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
@@ -61,13 +63,9 @@ static int authority(const char *s, size_t n, bact_url *out)
         i++;
         out->ipv6 = 1;
         {
-            size_t k;
-            for (k = h0; k < h1; k++) {
-                int ch = (unsigned char)s[k];
-                if (!(is_digit(ch) || (bact__lower(ch) >= 'a' && bact__lower(ch) <= 'f') ||
-                      ch == ':' || ch == '.'))
-                    return BACT_E_ARG;
-            }
+            uint8_t v6[16];
+            if (ipv6_parse(s + h0, h1 - h0, v6) != 0)
+                return BACT_E_ARG;
         }
     } else {
         h0 = 0;
@@ -216,7 +214,8 @@ static int ipv4_is_local(uint32_t a)
 static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
 {
     uint16_t w[8];
-    unsigned nw = 0, gap = 8u, k;
+    unsigned nw = 0, k;
+    int gap = -1; /* index of the "::", if any */
     size_t i = 0;
 
     if (n >= 2 && s[0] == ':' && s[1] == ':') {
@@ -269,9 +268,9 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
             break;
         i++; /* ':' */
         if (i < n && s[i] == ':') {
-            if (gap != 8u)
+            if (gap >= 0)
                 return -1; /* two "::" */
-            gap = nw;
+            gap = (int)nw;
             i++;
             if (i >= n)
                 break;
@@ -281,13 +280,13 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
     }
     if (i < n)
         return -1;
-    if (gap == 8u && nw != 8u)
+    if (gap < 0 && nw != 8u)
         return -1;
-    if (gap != 8u && nw > 7u)
+    if (gap >= 0 && nw > 7u)
         return -1;
     memset(out, 0, 16);
     for (k = 0; k < nw; k++) {
-        unsigned pos = (gap != 8u && k >= gap) ? k + (8u - nw) : k;
+        unsigned pos = (gap >= 0 && k >= (unsigned)gap) ? k + (8u - nw) : k;
         out[2u * pos] = (uint8_t)(w[k] >> 8);
         out[2u * pos + 1u] = (uint8_t)(w[k] & 0xFFu);
     }
@@ -350,6 +349,23 @@ int bact__host_is_local(const char *h, size_t n)
     return 0;
 }
 
+/* "" or ":" followed by 1..5 digits naming 1..65535 */
+static int port_ok(const char *s, size_t n)
+{
+    uint32_t v = 0;
+    size_t i;
+    if (n == 0)
+        return 0;
+    if (s[0] != ':' || n < 2 || n > 6)
+        return -1;
+    for (i = 1; i < n; i++) {
+        if (!is_digit((unsigned char)s[i]))
+            return -1;
+        v = v * 10u + (uint32_t)(s[i] - '0');
+    }
+    return (v >= 1u && v <= 65535u) ? 0 : -1;
+}
+
 int bact_check_callback_url(const char *url, unsigned flags)
 {
     size_t n, k, a, e, at;
@@ -367,8 +383,9 @@ int bact_check_callback_url(const char *url, unsigned flags)
         return BACT_E_ARG;
     for (a = 0; a < n; a++) {
         unsigned char ch = (unsigned char)url[a];
-        if (ch <= 0x20u || ch == 0x7Fu)
-            return BACT_E_ARG; /* no spaces or control bytes in a URL */
+        if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
+            return BACT_E_ARG; /* no spaces, control bytes or backslashes
+                                  (some parsers read "\\" as "/") */
     }
     /* authority: up to the first '/', '?' or '#' */
     e = k;
@@ -381,25 +398,33 @@ int bact_check_callback_url(const char *url, unsigned flags)
     }
     h = url + at;
     hn = e - at;
-    if (hn > 0 && h[0] == '[') {
-        size_t r = 1;
-        while (r < hn && h[r] != ']')
-            r++;
-        if (r >= hn || (r + 1 < hn && h[r + 1] != ':'))
-            return BACT_E_ARG;
-        h += 1;
-        hn = r - 1;
-    } else {
-        size_t r = 0;
-        while (r < hn && h[r] != ':') {
-            if (!host_char((unsigned char)h[r]))
+    {
+        const char *rest;
+        size_t rn, r = 0;
+        uint8_t v6[16];
+        if (hn > 0 && h[0] == '[') {
+            while (r < hn && h[r] != ']')
+                r++;
+            if (r >= hn || ipv6_parse(h + 1, r - 1, v6) != 0)
                 return BACT_E_ARG;
-            r++;
+            rest = h + r + 1;
+            rn = hn - r - 1;
+            h += 1;
+            hn = r - 1;
+        } else {
+            while (r < hn && h[r] != ':') {
+                if (!host_char((unsigned char)h[r]) ||
+                    (h[r] == '.' && (r == 0 || h[r - 1] == '.')))
+                    return BACT_E_ARG; /* junk or an empty label */
+                r++;
+            }
+            rest = h + r;
+            rn = hn - r;
+            hn = r;
         }
-        hn = r;
+        if (hn == 0 || port_ok(rest, rn) != 0)
+            return BACT_E_ARG;
     }
-    if (hn == 0)
-        return BACT_E_ARG;
     k = (size_t)bact__host_is_local(h, hn);
     if (k == 2u || (k == 1u && !(flags & BACT_URL_ALLOW_LOOPBACK)))
         return BACT_E_ARG;
