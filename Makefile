@@ -20,7 +20,9 @@ CLI_SRCS := $(wildcard boards/host/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps demo test unit unit-asan e2e contract check-lib clean
+.PHONY: all deps deps-light demo test unit check-lib clean
+# objects made by pattern chains are kept (no rebuild on every run)
+.SECONDARY:
 all: $(BUILD)/host/bact
 
 deps:
