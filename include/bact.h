@@ -417,6 +417,10 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out);
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out);
+/** After a get-task in raw mode: decode the body kept by bact_body() into
+ *  out. Decoding unescapes strings in place, so the raw body is gone
+ *  afterwards. */
+int bact_decode_task(bact_client *c, bact_task *out);
 int bact_list_tasks(bact_client *c, const bact_task_query *q,
                     bact_page *out);
 /** PUT stop-task; biz_code NULL: not sent. */

@@ -224,6 +224,8 @@ static int created(bact_client *c, bact_task_created *out)
     int rc = bact__json_fields(c, 0, created_fields, 3, &w);
     if (rc != BACT_OK)
         return rc;
+    if (w.t.id[0] == '\0')
+        return BACT_E_SHAPE; /* a task id to follow is the whole point */
     if (w.t.profile_id[0] == '\0')
         memcpy(w.t.profile_id, w.alt, sizeof w.alt);
     *out = w.t;
@@ -412,6 +414,18 @@ int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
     return (rc != BACT_OK || c->raw)
                ? rc
                : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
+}
+
+int bact_decode_task(bact_client *c, bact_task *out)
+{
+    int rc;
+    if (c == NULL || out == NULL)
+        return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
+    if (c->json == 0 && (rc = bact__json_parse(c)) != BACT_OK)
+        return rc;
+    bact__json_decode(c);
+    return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
 static const bact__field page_fields[] = {

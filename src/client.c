@@ -354,6 +354,7 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
                 }
             } else if (e == BACT__BODY) {
                 if (stream) {
+                    *got_any |= 2; /* the sink has seen bytes: no retry */
                     if (sink(user, b, bl) != 0)
                         return BACT_E_ABORTED;
                 } else {
@@ -373,6 +374,8 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
     }
 }
 
+/* *sent: 1 once request bytes went out, | 2 once body bytes went to the
+ * sink (such an attempt is never repeated: the sink cannot take it back) */
 static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
                    void *user, int *sent)
 {
@@ -394,6 +397,7 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
             close_conn(c);
     }
     reused = c->conn_open;
+    c->resp.status = 0; /* no answer yet in this attempt */
     k.start = k.last = now(c);
     if (!c->conn_open) {
         trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
@@ -409,6 +413,7 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
         rc = receive(c, &k, sink, user, &got_any, &reuse);
     if (rc != BACT_OK || !reuse)
         close_conn(c);
+    *sent |= got_any & 2;
     if (rc != BACT_OK && reused && !got_any &&
         (rc == BACT_E_CLOSED || rc == BACT_E_NET))
         return STALE;
@@ -423,6 +428,8 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
 static int retryable(const bact_client *c, const bact__call *call, int rc,
                      int sent)
 {
+    if (sent & 2)
+        return 0; /* part of the body was already delivered */
     if (rc == BACT_E_API) {
         int s = c->err.http_status;
         if (s == 429 || s == 503)

@@ -280,6 +280,20 @@ int bact__json_parse(bact_client *c)
         c->needed = r > 0 ? (size_t)r : 0u;
         return BACT_E_TOKENS;
     }
+    if (r == JSMN_ERROR_PART && c->ntok >= 1u) {
+        /* strict jsmn wants a delimiter after a top-level primitive; the
+         * text is valid, so the primitive is the whole value */
+        size_t a = 0, b = c->body_len;
+        while (a < b && ws(c->buf[a]))
+            a++;
+        while (b > a && ws(c->buf[b - 1]))
+            b--;
+        c->tok[0].type = JSMN_PRIMITIVE;
+        c->tok[0].start = (int)a;
+        c->tok[0].end = (int)b;
+        c->tok[0].size = 0;
+        r = 1;
+    }
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
     c->ntok_used = r;
@@ -429,10 +443,16 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
             return BACT_E_SHAPE;
         v = v * 10u + (uint64_t)(s[i] - '0');
     }
-    if (v > 9223372036854775807u)
+    if (v > 9223372036854775807u + (uint64_t)neg)
         return BACT_E_SHAPE;
     {
-        int64_t x = neg ? -(int64_t)v : (int64_t)v;
+        int64_t x;
+        if (!neg)
+            x = (int64_t)v;
+        else if (v == 0u)
+            x = 0;
+        else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
+            x = -(int64_t)(v - 1u) - 1;
         if (x < lo || x > hi)
             return BACT_E_SHAPE;
         *out = x;
@@ -445,8 +465,9 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap)
 {
     size_t n = (size_t)(t->end - t->start);
-    if (t->type != JSMN_STRING || n >= cap)
-        return BACT_E_SHAPE;
+    if (t->type != JSMN_STRING || n >= cap ||
+        memchr(c->buf + t->start, 0, n) != NULL)
+        return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
     memcpy(dst, c->buf + t->start, n);
     dst[n] = '\0';
     return BACT_OK;

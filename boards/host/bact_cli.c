@@ -1029,15 +1029,23 @@ static int task_ended(cli *cx, const char *id, const bact_task_state *st)
     rc = bact_get_task(&cx->c, id, &t);
     if (rc != BACT_OK)
         return fail(cx, "get-task", rc);
-    if (cx->g->json)
+    if (cx->g->json) {
         (void)print_body(cx);
+        /* the raw body is printed: now decode it for the failure info */
+        if (st->status != BACT_STATUS_FINISHED &&
+            bact_decode_task(&cx->c, &t) != BACT_OK)
+            t.failed_info = 0;
+    }
 
     if (st->status == BACT_STATUS_FINISHED) {
-        if (!cx->g->json && t.output != NULL)
-            printf("%s\n", t.output);
+        if (!cx->g->json && t.output != NULL) {
+            /* the output may hold NUL bytes (\u0000): write all of it */
+            fwrite(t.output, 1, t.output_len, stdout);
+            putchar('\n');
+        }
         return EX_OK;
     }
-    if (!cx->g->json && t.failed_info)
+    if (t.failed_info)
         cli_msg("task %s %s: code %ld: %s", id, status_word(st),
                 (long)t.failure_code,
                 t.failure_message != NULL ? t.failure_message : "");
@@ -1322,10 +1330,8 @@ int main(int argc, char **argv)
     bact_url url;
     int cmd_index, rc;
 
-    if (argc < 2) {
-        usage(stderr);
-        return EX_USAGE;
-    }
+    if (argc < 2)
+        return usage_error("no command given (see bact --help)");
     /* A peer that resets the connection, or a closed pipe on stdout, must
      * end in an error line and an exit code, not in a signal. */
     signal(SIGPIPE, SIG_IGN);

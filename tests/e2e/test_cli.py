@@ -1,0 +1,2040 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the `bact` tool (docs/CLI.md) against the mock server.
+
+    python3 tests/e2e/test_cli.py path/to/bact [-k SUBSTRING]... [--list]
+
+Standard library only. Each check is one function registered with @check; it
+drives the tool with subprocess and inspects stdout, stderr, the exit code and
+what reached the mock (/_mock/requests, /_mock/tasks, /_mock/callbacks).
+Output: one line per check, "ok - e2e.<name>" or "not ok - e2e.<name>: why".
+Exit 0 only when every check passed.
+
+The mock is reset (tasks, request log, faults, config) before every check.
+Every bact run is also checked for: no death by signal, no sanitizer report,
+and the API key nowhere on stdout or stderr.
+
+Environment: E2E_TIMING=1 adds a "# seconds name" line per check;
+E2E_LEAKS=all keeps LeakSanitizer on for every run (see LEAK_CHECKS).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from email.utils import formatdate
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MOCK_PY = os.path.join(ROOT, "tests", "mock", "mock_server.py")
+
+KEY = "e2e-SeCrEt-key-7f3a9c"            # never allowed on any output
+WRONG_KEY = "e2e-wrong-key-0b1d"
+WF_FINISH = "16217357109956214"          # Google Search Results Extractor
+WF_FAIL = "16305518823741902"            # Amazon Price Monitor (fails, 1011)
+WF_PAUSE = "16388201945563318"           # LinkedIn Lead Collector (pauses)
+TPL_REVIEWS = "77638424152140851"
+TPL_MAPS = "77712093365028417"
+FIRST_TASK = 16429034742537847
+FAIL_MSG = ("The price element could not be found within 30 seconds: the page "
+            "layout may have changed or a CAPTCHA blocked access to the "
+            "product page.")
+V2 = "/v2/workflow/"
+CREATED_MS, RUN_MS = 150, 300
+PROC_TIMEOUT_S = 25
+
+# urllib must never go through a proxy: loopback only.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+BACT = None          # path of the binary under test
+M = None             # the main mock
+TMP = None
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def need(cond, why):
+    if not cond:
+        raise Fail(why)
+
+
+def short(b, n=160):
+    """One line, cut at n characters, the API keys masked."""
+    if isinstance(b, bytes):
+        b = b.decode("utf-8", "replace")
+    for secret in (KEY, WRONG_KEY):
+        b = b.replace(secret, "<key>")
+    b = b.replace("\n", "\\n").replace("\r", "\\r")
+    return b if len(b) <= n else b[:n] + "..."
+
+
+def eq(got, want, what):
+    if got != want:
+        raise Fail("%s: expected %s, got %s" % (what, short(repr(want)),
+                                                short(repr(got))))
+
+
+# --------------------------------------------------------------------------
+# The mock
+# --------------------------------------------------------------------------
+
+
+class Mock:
+    def __init__(self, name, ipv6=False, api_key=KEY):
+        self.name = name
+        self.port_file = os.path.join(TMP, name + ".port")
+        self.log = os.path.join(TMP, name + ".log")
+        self.err = open(os.path.join(TMP, name + ".stderr"), "wb")
+        args = [sys.executable, MOCK_PY, "--port", "0", "--port-file",
+                self.port_file, "--api-key", api_key, "--created-ms",
+                str(CREATED_MS), "--run-ms", str(RUN_MS), "--log", self.log]
+        if ipv6:
+            args.append("--ipv6")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                     stdout=self.err, stderr=self.err,
+                                     cwd=ROOT)
+        deadline = time.time() + 15
+        port = None
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with open(self.port_file) as fh:
+                    txt = fh.read().strip()
+                if txt.isdigit():
+                    port = int(txt)
+                    break
+            except OSError:
+                pass
+            time.sleep(0.02)
+        if port is None:
+            self.stop()
+            with open(os.path.join(TMP, name + ".stderr"), "rb") as fh:
+                tail = fh.read()[-300:]
+            raise RuntimeError("mock %s did not start: %s" % (name, short(tail)))
+        self.port = port
+        self.host = "[::1]" if ipv6 else "127.0.0.1"
+        self.url = "http://%s:%d" % (self.host, port)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.err.close()
+
+    # ---- raw HTTP ----------------------------------------------------------
+
+    def http(self, method, path, body=None, headers=None, timeout=10):
+        """(status, headers, body bytes); never raises on an HTTP status."""
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers=headers or {})
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with OPENER.open(req, timeout=timeout) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def api(self, method, path_qs, body=None, key=KEY):
+        return self.http(method, path_qs, body,
+                         {"Authorization": "Bearer " + key})
+
+    def ctl(self, method, what, body=None):
+        st, _, raw = self.http(method, "/_mock/" + what, body)
+        if st != 200:
+            raise Fail("mock control %s %s -> %d %s" % (method, what, st,
+                                                        short(raw)))
+        return json.loads(raw.decode("utf-8")) if raw else None
+
+    def reset(self):
+        self.ctl("POST", "reset")
+
+    def requests(self):
+        return self.ctl("GET", "requests")
+
+    def clear_requests(self):
+        self.ctl("DELETE", "requests")
+
+    def fault(self, **kw):
+        return self.ctl("POST", "fault", kw)
+
+    def config(self, **kw):
+        return self.ctl("POST", "config", kw)
+
+    def tasks(self):
+        return self.ctl("GET", "tasks")
+
+    def callbacks(self):
+        return self.ctl("GET", "callbacks")
+
+    # ---- setup helpers (straight to the mock, not through bact) -----------
+
+    def new_task(self, wf=WF_FINISH, created_ms=0, run_ms=0, params=()):
+        items = [{"name": k, "value": v} for k, v in params]
+        items += [{"name": "_mock_created_ms", "value": str(created_ms)},
+                  {"name": "_mock_run_ms", "value": str(run_ms)}]
+        st, _, raw = self.api("POST", V2 + "run-task",
+                              {"workflow_id": wf, "input_parameters": items})
+        need(st == 200, "setup run-task -> %d %s" % (st, short(raw)))
+        return json.loads(raw)["id"]
+
+    def new_template_task(self, tpl=TPL_REVIEWS, created_ms=0, run_ms=0):
+        items = [{"name": "product_url", "value": "https://example.com/p"},
+                 {"name": "_mock_created_ms", "value": str(created_ms)},
+                 {"name": "_mock_run_ms", "value": str(run_ms)}]
+        st, _, raw = self.api("POST", V2 + "run-task-by-template",
+                              {"workflow_template_id": tpl,
+                               "input_parameters": items})
+        need(st == 200, "setup run-task-by-template -> %d" % st)
+        return json.loads(raw)["id"]
+
+    def status_of(self, tid):
+        st, _, raw = self.api("GET", V2 + "get-task-status?task_id=" + tid)
+        need(st == 200, "setup get-task-status -> %d" % st)
+        return json.loads(raw)["status"]
+
+    def wait_status(self, tid, want, limit_s=5.0):
+        deadline = time.time() + limit_s
+        while time.time() < deadline:
+            if self.status_of(tid) == want:
+                return
+            time.sleep(0.02)
+        raise Fail("setup: task %s never became %s" % (tid, want))
+
+    def task_body(self, tid):
+        st, _, raw = self.api("GET", V2 + "get-task?task_id=" + tid)
+        need(st == 200, "setup get-task -> %d" % st)
+        return raw
+
+    def output_of(self, tid):
+        return json.loads(self.task_body(tid))["output"]["string"]
+
+    def api_requests(self, path=None):
+        reqs = self.requests()
+        if path is not None:
+            reqs = [r for r in reqs if r["path"] == V2 + path]
+        return reqs
+
+
+# --------------------------------------------------------------------------
+# Running bact
+# --------------------------------------------------------------------------
+
+
+class Result:
+    def __init__(self, argv, rc, out, err, dt):
+        self.argv, self.rc, self.out, self.err, self.dt = argv, rc, out, err, dt
+
+    @property
+    def err_lines(self):
+        return self.err.decode("utf-8", "replace").splitlines()
+
+    def why(self):
+        return "exit %s, stdout %s, stderr %s" % (self.rc, short(self.out, 120),
+                                                 short(self.err, 200))
+
+
+RUNS = []            # every Result of the current check
+SECRETS = [KEY, WRONG_KEY]
+DEFAULT = object()
+
+
+# LeakSanitizer costs ~0.1-0.2 s per process in the ASan build, too much for
+# ~400 runs in a minute; it stays on for the runs of these checks (one or
+# more per command and per exit code), and for all with E2E_LEAKS=all. An
+# ASAN_OPTIONS that already says detect_leaks is left alone.
+LEAK_CHECKS = {
+    "run.task_id", "run.params_intact", "run.param_long_value",
+    "run_template.region", "status.created_running_finished",
+    "get.finished_summary", "get.failed_summary", "wait.existing_task",
+    "stop.biz_code", "resume.paused_then_wait", "tasks.lines",
+    "tasks.filters_in_query", "workflows.lines", "workflow.show",
+    "templates.keyword", "template.show", "regions.lines", "json.get",
+    "json.run_wait_prints_final_body", "verbose.lines_no_key",
+    "run_wait.finished_exit_0", "run_wait.failed_exit_6",
+    "run_wait.pausing_max_wait_exit_7", "api.wrong_key_401",
+    "api.redirect_302_not_followed", "usage.no_api_key", "usage.bare",
+    "usage.callback_too_long_2049", "net.connection_refused",
+    "net.timeout_slow", "net.stall_timeout", "net.reset",
+    "net.trickle_attempt_limit", "tls.https_base_url", "proto.garbage",
+    "proto.body_too_large", "proto.header_over_16kib",
+    "retry.503_twice_then_ok", "retry.run_not_retried_after_cut",
+    "keepalive.close_reconnects", "chunked.get", "webhook.not_contacted",
+    "ipv6.base_url",
+}
+LEAKS = [True]       # LeakSanitizer on for the current check's runs
+
+
+def clean_env(extra=None):
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("BROWSERACT_") or k.lower().endswith("_proxy"):
+            del env[k]
+    env["NO_PROXY"] = env["no_proxy"] = "*"
+    asan = env.get("ASAN_OPTIONS", "")
+    if not LEAKS[0] and "detect_leaks" not in asan:
+        env["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "detect_leaks=0"
+    if extra:
+        env.update(extra)
+    return env
+
+
+def bact(*args, g=(), key=DEFAULT, base=DEFAULT, env=None, timeout=None):
+    """Run bact [--base-url URL] [--api-key KEY] G... ARGS..."""
+    argv = [BACT]
+    if base is DEFAULT:
+        base = M.url
+    if base is not None:
+        argv += ["--base-url", base]
+    if key is DEFAULT:
+        key = KEY
+    if key is not None:
+        argv += ["--api-key", key]
+    argv += list(g) + list(args)
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=clean_env(env), timeout=timeout or PROC_TIMEOUT_S)
+        r = Result(argv, p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+    except subprocess.TimeoutExpired as e:
+        r = Result(argv, "hang", e.stdout or b"", e.stderr or b"",
+                   time.monotonic() - t0)
+    RUNS.append(r)
+    return r
+
+
+def shown_argv(r):
+    """The command line without the binary, --base-url and --api-key."""
+    out, skip = [], False
+    for a in r.argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if a in ("--base-url", "--api-key"):
+            skip = True
+            continue
+        out.append(a)
+    return short(" ".join(out))
+
+
+def post_checks():
+    """Invariants of every run: no signal, no sanitizer report, no key."""
+    for r in RUNS:
+        if r.rc == "hang":
+            raise Fail("hung past %ds: %s" % (PROC_TIMEOUT_S, shown_argv(r)))
+        if isinstance(r.rc, int) and r.rc < 0:
+            raise Fail("killed by signal %d: %s" % (-r.rc, r.why()))
+        if (b"Sanitizer" in r.err or b"runtime error:" in r.err
+                or b"LeakSanitizer" in r.err):
+            raise Fail("sanitizer report: %s" % short(r.err, 300))
+        for s in SECRETS:
+            if s.encode() in r.out or s.encode() in r.err:
+                raise Fail("API key shown on output (%s)" % shown_argv(r))
+
+
+def ok(r, out=None):
+    """Exit 0, stdout == out (when given), stderr empty."""
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    if out is not None:
+        if isinstance(out, str):
+            out = out.encode("utf-8")
+        eq(r.out, out, "stdout")
+    eq(r.err, b"", "stderr")
+
+
+def error(r, code, *needles):
+    """Exit `code`, empty stdout, exactly one 'bact: ...' line on stderr
+    holding every needle (case-insensitive)."""
+    need(r.rc == code, "expected exit %d: %s" % (code, r.why()))
+    eq(r.out, b"", "stdout")
+    lines = r.err_lines
+    need(len(lines) == 1 and r.err.endswith(b"\n"),
+         "expected one stderr line, got %d: %s" % (len(lines), short(r.err)))
+    need(lines[0].startswith("bact: "), "stderr line: " + short(lines[0]))
+    for n in needles:
+        need(n.lower() in lines[0].lower(),
+             "stderr lacks %r: %s" % (n, short(lines[0])))
+
+
+def no_requests():
+    reqs = M.requests()
+    need(reqs == [], "%d request(s) reached the mock: %s" % (
+        len(reqs), short(" ".join(r["method"] + " " + r["path"] for r in reqs))))
+
+
+def count_lines(r, prefix):
+    return sum(1 for ln in r.err_lines if ln.startswith(prefix))
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# --------------------------------------------------------------------------
+# Check registry
+# --------------------------------------------------------------------------
+
+CHECKS = []
+
+
+def check(name):
+    def deco(fn):
+        CHECKS.append((name, fn))
+        return fn
+    return deco
+
+
+# ==========================================================================
+# Help, version
+# ==========================================================================
+
+
+@check("help")
+def _():
+    r = bact("--help", base=None, key=None)
+    need(r.rc == 0, r.why())
+    need(r.out.startswith(b"usage: bact"), "stdout: " + short(r.out))
+    for cmd in ("run", "run-template", "status", "get", "wait", "stop",
+                "resume", "tasks", "workflows", "workflow", "templates",
+                "template", "regions"):
+        need(("\n  %s" % cmd).encode() in r.out, "--help lacks " + cmd)
+    eq(r.err, b"", "stderr")
+    no_requests()
+
+
+@check("help_short")
+def _():
+    r = bact("-h", base=None, key=None)
+    need(r.rc == 0 and r.out.startswith(b"usage: bact"), r.why())
+    eq(r.err, b"", "stderr")
+
+
+@check("help_after_command")
+def _():
+    r = bact("run", "--help", base=None, key=None)
+    need(r.rc == 0 and r.out.startswith(b"usage: bact"), r.why())
+    eq(r.err, b"", "stderr")
+    no_requests()
+
+
+@check("version")
+def _():
+    r = bact("--version", base=None, key=None)
+    need(r.rc == 0, r.why())
+    need(re.match(rb"^bact \S+\n$", r.out) is not None, "stdout: " + short(r.out))
+    eq(r.err, b"", "stderr")
+
+
+# ==========================================================================
+# Every command, human output
+# ==========================================================================
+
+
+@check("run.task_id")
+def _():
+    r = bact("run", WF_FINISH)
+    ok(r, "%d\n" % FIRST_TASK)
+    reqs = M.api_requests()
+    eq([(q["method"], q["path"]) for q in reqs], [("POST", V2 + "run-task")],
+       "requests")
+    body = json.loads(reqs[0]["body"])
+    eq(body.get("workflow_id"), WF_FINISH, "workflow_id in body")
+    need("profile_id" not in body or body["profile_id"] in (None, ""),
+         "profile_id sent without --profile-id")
+    need(not body.get("save_browser_data"), "save_browser_data sent")
+
+
+@check("run.request_headers")
+def _():
+    r = bact("run", WF_FINISH)
+    ok(r)
+    h = M.api_requests("run-task")[0]["headers"]
+    eq(h.get("authorization"), "Bearer " + KEY, "Authorization")
+    eq(h.get("host"), "127.0.0.1:%d" % M.port, "Host")
+    need(h.get("content-type", "").startswith("application/json"),
+         "Content-Type: %r" % h.get("content-type"))
+    need(h.get("user-agent", "").startswith("bact/"), "User-Agent: %r" % h.get("user-agent"))
+
+
+@check("run.save_browser_data")
+def _():
+    r = bact("run", WF_FINISH, "--save-browser-data")
+    ok(r, "%d\nprofile_id: prof_10000000000000001\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(body.get("save_browser_data"), True, "save_browser_data in body")
+
+
+@check("run.profile_id")
+def _():
+    prof = "my profile \"x\" é"
+    r = bact("run", WF_FINISH, "--save-browser-data", "--profile-id", prof)
+    ok(r, "%d\nprofile_id: %s\n" % (FIRST_TASK, prof))
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(body.get("profile_id"), prof, "profile_id in body")
+
+
+@check("run.profile_id_camelcase_answer")
+def _():
+    M.config(profile_key="profileId")
+    r = bact("run", WF_FINISH, "--save-browser-data")
+    ok(r, "%d\nprofile_id: prof_10000000000000001\n" % FIRST_TASK)
+
+
+PARAMS = [
+    ("q", "hello world"),
+    ("quotes", "say \"hi\" and 'bye'"),
+    ("eq", "a=b==c="),
+    ("uni", "Zürich ☕ 東京 🙂"),
+    ("bs", "back\\slash \\u0041 \\n"),
+    ("ctl", "tab\there\nnew line\r\x01\x1f\x7f"),
+    ("json", "{\"k\": [1, 2], \"n\": null}"),
+    ("empty", ""),
+    ("ünï cödé name", "v"),
+    ("pct", "%41%zz+plus&amp;x=1?#frag"),
+]
+
+
+@check("run.params_intact")
+def _():
+    args = []
+    for k, v in PARAMS:
+        args += ["-p", "%s=%s" % (k, v)]
+    r = bact("run", WF_FINISH, *args)
+    ok(r, "%d\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(body.get("input_parameters"),
+       [{"name": k, "value": v} for k, v in PARAMS], "input_parameters")
+
+
+@check("run.param_long_value")
+def _():
+    big = "€" * 30000 + "\"\\" * 5000
+    r = bact("run", WF_FINISH, "-p", "big=" + big)
+    ok(r, "%d\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(body["input_parameters"], [{"name": "big", "value": big}],
+       "input_parameters")
+
+
+@check("run.unknown_workflow")
+def _():
+    r = bact("run", "999")
+    error(r, 1, "10111", "Workflow does not exist")
+
+
+@check("run_template.region")
+def _():
+    r = bact("run-template", TPL_REVIEWS, "--region", "DE", "-p",
+             "product_url=https://example.com/p?a=1&b=2", "-p", "max_reviews=5")
+    ok(r, "%d\n" % FIRST_TASK)
+    reqs = M.api_requests()
+    eq([(q["method"], q["path"]) for q in reqs],
+       [("POST", V2 + "run-task-by-template")], "requests")
+    body = json.loads(reqs[0]["body"])
+    eq(body.get("workflow_template_id"), TPL_REVIEWS, "workflow_template_id")
+    eq(body.get("input_parameters"),
+       [{"name": "product_url", "value": "https://example.com/p?a=1&b=2"},
+        {"name": "max_reviews", "value": "5"}], "input_parameters")
+    eq([t["region"] for t in M.tasks()], ["DE"], "region the mock saw")
+
+
+@check("run_template.default_region")
+def _():
+    r = bact("run-template", TPL_MAPS, "-p", "keyword=cafe", "-p", "city=Köln")
+    ok(r, "%d\n" % FIRST_TASK)
+    eq([t["region"] for t in M.tasks()], ["US"], "region the mock saw")
+
+
+@check("run_template.unknown_template")
+def _():
+    error(bact("run-template", "123"), 1, "10176")
+
+
+@check("run_template.no_save_browser_data")
+def _():
+    r = bact("run-template", TPL_REVIEWS, "--save-browser-data")
+    error(r, 2)
+    no_requests()
+
+
+@check("status.created_running_finished")
+def _():
+    a = M.new_task(created_ms=60000)
+    b = M.new_task(created_ms=0, run_ms=60000)
+    c = M.new_task()
+    ok(bact("status", a), "created\n")
+    ok(bact("status", b), "running\n")
+    ok(bact("status", c), "finished\n")
+    q = M.api_requests("get-task-status")
+    eq([x["query"] for x in q], ["task_id=" + t for t in (a, b, c)], "queries")
+    eq([x["method"] for x in q], ["GET"] * 3, "methods")
+
+
+@check("status.paused_failed_canceled")
+def _():
+    p = M.new_task(WF_PAUSE)
+    M.wait_status(p, "paused")
+    f = M.new_task(WF_FAIL)
+    s = M.new_task(run_ms=60000)
+    st, _, _ = M.api("PUT", V2 + "stop-task?task_id=" + s)
+    need(st == 200, "setup stop")
+    ok(bact("status", p), "paused\n")
+    ok(bact("status", f), "failed\n")
+    ok(bact("status", s), "canceled\n")
+
+
+@check("status.id_percent_encoded")
+def _():
+    tid = "a b&c=d/é+%"
+    r = bact("status", tid)
+    error(r, 1, "10112")
+    q = M.api_requests("get-task-status")
+    eq(len(q), 1, "requests")
+    eq(dict(urllib.parse.parse_qsl(q[0]["query"])), {"task_id": tid},
+       "decoded query")
+    need(re.match(r"^[A-Za-z0-9_.~%=&-]*$", q[0]["query"]) is not None,
+         "query not percent-encoded: %r" % q[0]["query"])
+
+
+@check("get.finished_summary")
+def _():
+    tid = M.new_task(params=[("q", "e2e")])
+    d = json.loads(M.task_body(tid))
+    r = bact("get", tid)
+    ok(r)
+    lines = r.out.decode("utf-8").splitlines()
+    for want in ("id: " + tid, "status: finished", "workflow_id: " + WF_FINISH,
+                 "created_at: " + d["created_at"],
+                 "finished_at: " + d["finished_at"],
+                 "output: " + d["output"]["string"],
+                 "file: " + d["output"]["files"][0]):
+        need(want in lines, "summary lacks line %r" % want)
+    need(d["download_files"][0]["downloadUrl"] in r.out.decode(),
+         "summary lacks the download URL")
+    need(not any(ln.startswith("failure") for ln in lines), "failure shown")
+
+
+@check("get.failed_summary")
+def _():
+    tid = M.new_task(WF_FAIL)
+    r = bact("get", tid)
+    ok(r)
+    txt = r.out.decode("utf-8")
+    need("status: failed" in txt.splitlines(), "no 'status: failed' line")
+    fl = [ln for ln in txt.splitlines() if "1011" in ln]
+    need(fl and FAIL_MSG in fl[0], "failure code and message not on one line")
+
+
+@check("get.unknown_task")
+def _():
+    error(bact("get", "16429034742537999"), 1, "10112", "Task is not exist")
+
+
+@check("wait.existing_task")
+def _():
+    tid = M.new_task(created_ms=CREATED_MS, run_ms=RUN_MS)
+    M.clear_requests()
+    r = bact("wait", tid, "--interval", "0.05")
+    q = M.api_requests()
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+    need("bact: task %s: finished" % tid in r.err_lines,
+         "no finished progress line: " + short(r.err))
+    need(len(q) >= 3 and q[-1]["path"] == V2 + "get-task"
+         and all(x["path"] == V2 + "get-task-status" for x in q[:-1]),
+         "expected polls of get-task-status then one get-task: %s"
+         % short(" ".join(x["path"][len(V2):] for x in q)))
+
+
+@check("wait.already_finished")
+def _():
+    tid = M.new_task()
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+
+
+@check("wait.template_output")
+def _():
+    tid = M.new_template_task()
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+
+
+@check("wait.canceled_exit_6")
+def _():
+    tid = M.new_task(run_ms=60000)
+    ok(bact("stop", tid))
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 6, "expected exit 6: " + r.why())
+    eq(r.out, b"", "stdout")
+    need("canceled" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+
+
+@check("wait.failed_exit_6")
+def _():
+    tid = M.new_task(WF_FAIL)
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 6, "expected exit 6: " + r.why())
+    eq(r.out, b"", "stdout")
+    last = r.err_lines[-1]
+    need("1011" in last and FAIL_MSG in last, "last stderr line: " + short(last))
+
+
+@check("wait.max_wait_mid_interval")
+def _():
+    tid = M.new_task(run_ms=60000)
+    r = bact("wait", tid, "--interval", "5", "--max-wait", "0.3")
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    eq(r.out, b"", "stdout")
+    need(0.25 <= r.dt < 2.5, "took %.2fs (max-wait 0.3, interval 5)" % r.dt)
+    need("running" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+
+
+@check("wait.unknown_task")
+def _():
+    r = bact("wait", "1", "--interval", "0.05")
+    error(r, 1, "10112")
+
+
+@check("stop.biz_code")
+def _():
+    tid = M.new_task(run_ms=60000)
+    r = bact("stop", tid, "--biz-code", "42")
+    ok(r, b"")
+    q = M.api_requests("stop-task")
+    eq(len(q), 1, "stop-task requests")
+    eq(q[0]["method"], "PUT", "method")
+    eq(dict(urllib.parse.parse_qsl(q[0]["query"])),
+       {"task_id": tid, "biz_code": "42"}, "query")
+    t = [x for x in M.tasks() if x["id"] == tid][0]
+    eq((t["status"], t["biz_code"]), ("canceled", 42), "task in the mock")
+
+
+@check("stop.negative_biz_code")
+def _():
+    tid = M.new_task(run_ms=60000)
+    ok(bact("stop", tid, "--biz-code", "-2147483648"), b"")
+    t = [x for x in M.tasks() if x["id"] == tid][0]
+    eq(t["biz_code"], -2147483648, "biz_code in the mock")
+
+
+@check("stop.without_biz_code")
+def _():
+    tid = M.new_task(run_ms=60000)
+    ok(bact("stop", tid), b"")
+    q = M.api_requests("stop-task")
+    eq(dict(urllib.parse.parse_qsl(q[0]["query"])), {"task_id": tid}, "query")
+
+
+@check("stop.finished_10121")
+def _():
+    tid = M.new_task()
+    error(bact("stop", tid), 1, "10121", "Task has completed")
+
+
+@check("resume.paused_then_wait")
+def _():
+    tid = M.new_task(WF_PAUSE, created_ms=0, run_ms=100)
+    M.wait_status(tid, "paused")
+    r = bact("wait", tid, "--interval", "0.05", "--max-wait", "0.3")
+    need(r.rc == 7, "wait on a paused task: expected exit 7: " + r.why())
+    need("paused" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+    ok(bact("resume", tid), b"")
+    q = M.api_requests("resume-task")
+    eq([(x["method"], x["query"]) for x in q], [("PUT", "task_id=" + tid)],
+       "resume-task requests")
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, "wait after resume: " + r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+
+
+@check("resume.not_paused_10127")
+def _():
+    tid = M.new_task(run_ms=60000)
+    error(bact("resume", tid), 1, "10127")
+
+
+def task_line(t):
+    return "%s\t%s\t%s\t%s" % (t["id"], t["status"], t["created_at"],
+                               t["workflow_id"])
+
+
+@check("tasks.lines")
+def _():
+    M.new_task()
+    M.new_task(WF_FAIL)
+    M.new_task(run_ms=60000)
+    M.new_template_task()
+    want = [task_line(t) for t in reversed(M.tasks())]
+    r = bact("tasks")
+    ok(r, "".join(ln + "\n" for ln in want))
+    for ln in r.out.decode().splitlines():
+        eq(len(ln.split("\t")), 4, "fields in %r" % ln)
+
+
+@check("tasks.empty")
+def _():
+    ok(bact("tasks"), b"")
+
+
+@check("tasks.filters_in_query")
+def _():
+    name = "Zürich a b&c=d+e/f%25 #x?"
+    r = bact("tasks", "--status", "running", "--workflow-id", WF_FINISH,
+             "--workflow-name", name, "--from", "2020-01-01T00:00:00Z",
+             "--to", "2030-01-01T00:00:00+01:00", "--page", "2",
+             "--limit", "7")
+    ok(r, b"")
+    q = M.api_requests("list-tasks")
+    eq(len(q), 1, "list-tasks requests")
+    raw = q[0]["query"]
+    need(re.match(r"^[A-Za-z0-9_.~%=&-]*$", raw) is not None,
+         "query not percent-encoded: %r" % raw)
+    got = dict(urllib.parse.parse_qsl(raw, keep_blank_values=True))
+    eq(got, {"status": "running", "workflow_id": WF_FINISH,
+             "workflow_name": name, "created_at_from": "2020-01-01T00:00:00Z",
+             "created_at_to": "2030-01-01T00:00:00+01:00", "page": "2",
+             "limit": "7"}, "decoded query")
+
+
+@check("tasks.filters_applied")
+def _():
+    M.new_task()
+    run = M.new_task(run_ms=60000)
+    M.new_task(WF_FAIL, run_ms=60000)
+    want = [task_line(t) for t in M.tasks() if t["id"] == run]
+    ok(bact("tasks", "--status", "running", "--workflow-id", WF_FINISH),
+       want[0] + "\n")
+    ok(bact("tasks", "--workflow-name", "amazon price"),
+       "".join(task_line(t) + "\n" for t in M.tasks()
+               if t["workflow_id"] == WF_FAIL))
+
+
+@check("tasks.page_limit")
+def _():
+    ids = [M.new_task() for _ in range(3)]
+    all_lines = [task_line(t) for t in reversed(M.tasks())]
+    ok(bact("tasks", "--page", "2", "--limit", "2"), all_lines[2] + "\n")
+    eq(len(ids), 3, "setup")
+
+
+@check("tasks.limit_500_accepted")
+def _():
+    ok(bact("tasks", "--limit", "500"), b"")
+    eq(dict(urllib.parse.parse_qsl(M.api_requests("list-tasks")[0]["query"])).get("limit"),
+       "500", "limit in query")
+
+
+WORKFLOWS_OUT = ("16217357109956214\tGoogle Search Results Extractor\n"
+                 "16305518823741902\tAmazon Price Monitor\n"
+                 "16388201945563318\tLinkedIn Lead Collector\n")
+
+
+@check("workflows.lines")
+def _():
+    ok(bact("workflows"), WORKFLOWS_OUT)
+    eq(M.api_requests()[0]["path"], V2 + "list-workflows", "path")
+
+
+@check("workflows.page_limit")
+def _():
+    ok(bact("workflows", "--page", "2", "--limit", "1"),
+       "16305518823741902\tAmazon Price Monitor\n")
+    q = dict(urllib.parse.parse_qsl(M.api_requests()[0]["query"]))
+    eq((q.get("page"), q.get("limit")), ("2", "1"), "page and limit")
+
+
+@check("workflow.show")
+def _():
+    r = bact("workflow", WF_FINISH)
+    ok(r)
+    txt = r.out.decode("utf-8")
+    need("Google Search Results Extractor" in txt, "no name")
+    need("Searches Google for a query and extracts title, link and snippet "
+         "of the top organic results." in txt, "no description")
+    lines = txt.splitlines()
+    need(any("query" in ln and "required" in ln for ln in lines),
+         "no line for input 'query' (required)")
+    need(any("max_results" in ln and "default" in ln for ln in lines),
+         "no line for input 'max_results' (default)")
+    eq(dict(urllib.parse.parse_qsl(M.api_requests()[0]["query"])),
+       {"workflow_id": WF_FINISH}, "query")
+
+
+@check("workflow.unknown")
+def _():
+    error(bact("workflow", "42"), 1, "10111")
+
+
+@check("templates.lines")
+def _():
+    r = bact("templates")
+    ok(r)
+    lines = r.out.decode("utf-8").splitlines()
+    eq(len(lines), 2, "lines")
+    need(lines[0].startswith(TPL_REVIEWS + "\tAmazon Product Reviews Scraper"),
+         "line 1: " + short(lines[0]))
+    need(lines[1].startswith(TPL_MAPS + "\tGoogle Maps Business Extractor"),
+         "line 2: " + short(lines[1]))
+
+
+@check("templates.keyword")
+def _():
+    r = bact("templates", "--keyword", "amazon")
+    ok(r)
+    lines = r.out.decode("utf-8").splitlines()
+    need(len(lines) == 1 and lines[0].startswith(TPL_REVIEWS + "\t"),
+         "stdout: " + short(r.out))
+    eq(dict(urllib.parse.parse_qsl(M.api_requests()[0]["query"])).get("keyword"),
+       "amazon", "keyword in query")
+
+
+@check("templates.keyword_encoded")
+def _():
+    kw = "Zürich & co=1+1 #?/%"
+    ok(bact("templates", "--keyword", kw), b"")
+    raw = M.api_requests()[0]["query"]
+    need(re.match(r"^[A-Za-z0-9_.~%=&-]*$", raw) is not None,
+         "query not percent-encoded: %r" % raw)
+    eq(dict(urllib.parse.parse_qsl(raw)).get("keyword"), kw, "keyword")
+
+
+@check("template.show")
+def _():
+    r = bact("template", TPL_MAPS)
+    ok(r)
+    txt = r.out.decode("utf-8")
+    need("Google Maps Business Extractor" in txt, "no name")
+    need("Searches Google Maps for a business category" in txt, "no description")
+    need("keyword" in txt and "city" in txt, "no input parameters")
+    eq(dict(urllib.parse.parse_qsl(M.api_requests()[0]["query"])),
+       {"workflow_template_id": TPL_MAPS}, "query")
+
+
+@check("template.unknown")
+def _():
+    error(bact("template", "1"), 1, "10176")
+
+
+REGIONS_OUT = "US\tUnited States\nUK\tUnited Kingdom\nDE\tGermany\nJP\tJapan\n"
+
+
+@check("regions.lines")
+def _():
+    ok(bact("regions"), REGIONS_OUT)
+    eq([(q["method"], q["path"]) for q in M.api_requests()],
+       [("GET", V2 + "get-region-list")], "requests")
+
+
+@check("base_url_from_env")
+def _():
+    r = bact("regions", base=None, key=None,
+             env={"BROWSERACT_BASE_URL": M.url, "BROWSERACT_API_KEY": KEY})
+    ok(r, REGIONS_OUT)
+
+
+@check("api_key_option_overrides_env")
+def _():
+    r = bact("regions", env={"BROWSERACT_API_KEY": WRONG_KEY})
+    ok(r, REGIONS_OUT)
+
+
+# ==========================================================================
+# --json: the body exactly as the mock sent it
+# ==========================================================================
+
+
+def quiet_or_progress(r, args):
+    """stderr empty, or for wait only 'task ID: status' progress lines."""
+    if args[0] != "wait":
+        eq(r.err, b"", "stderr")
+    for ln in r.err_lines:
+        need(re.match(r"^bact: task \S+: \w+$", ln) is not None,
+             "stderr: " + short(ln))
+
+
+def json_same(args, prepare=None):
+    if prepare:
+        prepare()
+    M.clear_requests()
+    r = bact(*args, g=["--json"])
+    need(r.rc == 0, r.why())
+    quiet_or_progress(r, args)
+    q = M.api_requests()
+    need(q, "no request reached the mock")
+    last = q[-1]
+    path = last["path"] + ("?" + last["query"] if last["query"] else "")
+    st, _, body = M.api(last["method"], path)
+    need(st == 200, "refetch %s -> %d" % (path, st))
+    eq(r.out, body, "stdout vs the body the mock sends")
+
+
+def json_checks():
+    cases = {
+        "status": lambda t: ["status", t],
+        "get": lambda t: ["get", t],
+        "tasks": lambda t: ["tasks"],
+        "workflows": lambda t: ["workflows"],
+        "workflow": lambda t: ["workflow", WF_PAUSE],
+        "templates": lambda t: ["templates", "--keyword", "google"],
+        "template": lambda t: ["template", TPL_REVIEWS],
+        "regions": lambda t: ["regions"],
+        "wait": lambda t: ["wait", t, "--interval", "0.05"],
+    }
+    for name, mk in cases.items():
+        def fn(mk=mk):
+            tid = M.new_task()
+            M.new_task(WF_FAIL)
+            json_same(mk(tid))
+        check("json." + name)(fn)
+
+
+json_checks()
+
+
+def same_run_body(r, want_keys):
+    """--json of a run: the exact body the mock sent. The POST cannot be
+    fetched again without creating another task, so it is replayed and the
+    new task's (and profile's) id swapped back; they have the same length."""
+    need(r.rc == 0, r.why())
+    eq(r.err, b"", "stderr")
+    try:
+        got = json.loads(r.out.decode("utf-8"))
+    except ValueError:
+        raise Fail("stdout is not JSON: " + short(r.out))
+    eq(sorted(got), sorted(want_keys), "keys")
+    eq(got["id"], str(FIRST_TASK), "id")
+    last = [q for q in M.api_requests()
+            if q["path"] in (V2 + "run-task", V2 + "run-task-by-template")][-1]
+    st, _, again = M.api("POST", last["path"], last["body"].encode("utf-8"))
+    need(st == 200, "replay -> %d" % st)
+    new = json.loads(again)
+    want = again.replace(new["id"].encode(), got["id"].encode())
+    if "profile_id" in got:
+        want = want.replace(new["profile_id"].encode(), got["profile_id"].encode())
+    eq(r.out, want, "stdout vs the body the mock sends")
+
+
+@check("json.run")
+def _():
+    same_run_body(bact("run", WF_FINISH, g=["--json"]), ["id"])
+
+
+@check("json.run_save_browser_data")
+def _():
+    r = bact("run", WF_FINISH, "--save-browser-data", g=["--json"])
+    same_run_body(r, ["id", "profile_id"])
+    eq(json.loads(r.out)["profile_id"], "prof_10000000000000001", "profile_id")
+
+
+@check("json.run_template")
+def _():
+    same_run_body(bact("run-template", TPL_MAPS, g=["--json"]), ["id"])
+
+
+@check("json.run_wait_prints_final_body")
+def _():
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05", g=["--json"])
+    need(r.rc == 0, r.why())
+    tid = str(FIRST_TASK)
+    eq(r.out, M.task_body(tid), "stdout vs the final get-task body")
+
+
+@check("json.run_wait_failed")
+def _():
+    r = bact("run", WF_FAIL, "--wait", "--interval", "0.05", g=["--json"])
+    need(r.rc == 6, "expected exit 6: " + r.why())
+    eq(r.out, M.task_body(str(FIRST_TASK)), "stdout vs the final get-task body")
+    need("failed" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+
+
+@check("json.stop_resume_empty_body")
+def _():
+    tid = M.new_task(WF_PAUSE)
+    run = M.new_task(run_ms=60000)
+    M.wait_status(tid, "paused")
+    ok(bact("resume", tid, g=["--json"]), b"")
+    ok(bact("stop", run, g=["--json"]), b"")
+
+
+@check("json.error_prints_nothing")
+def _():
+    error(bact("status", "77", g=["--json"]), 1, "10112")
+
+
+@check("json.ascii_escapes_decoded")
+def _():
+    # The mock escapes every non-ASCII character (\uXXXX, surrogate pairs for
+    # the emoji); --json keeps them, the human output decodes them.
+    M.config(ascii_json=True)
+    tid = M.new_task()
+    want = M.output_of(tid)
+    need("🙂" in want, "setup: no emoji in the output string")
+    raw = M.task_body(tid)
+    need(b"\\ud83d\\ude42" in raw, "setup: mock did not escape")
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    eq(r.out, (want + "\n").encode("utf-8"), "stdout")
+    json_same(["get", tid])
+
+
+# ==========================================================================
+# -v
+# ==========================================================================
+
+
+@check("verbose.lines_no_key")
+def _():
+    r = bact("regions", g=["-v"])
+    need(r.rc == 0, r.why())
+    eq(r.out, REGIONS_OUT.encode(), "stdout")
+    need("bact: > GET /v2/workflow/get-region-list HTTP/1.1" in r.err_lines,
+         "no request line: " + short(r.err))
+    need("bact: < HTTP/1.1 200" in r.err_lines, "no status line: " + short(r.err))
+    need(b"Bearer" not in r.err and b"uthorization" not in r.err,
+         "authorization shown")
+
+
+@check("verbose.post_and_error")
+def _():
+    r = bact("run", "999", g=["--verbose"])
+    need(r.rc == 1, r.why())
+    eq(r.out, b"", "stdout")
+    need("bact: > POST /v2/workflow/run-task HTTP/1.1" in r.err_lines,
+         "no request line: " + short(r.err))
+    need("bact: < HTTP/1.1 400" in r.err_lines, "no status line: " + short(r.err))
+    need("10111" in r.err_lines[-1], "last line: " + short(r.err_lines[-1]))
+
+
+@check("verbose.with_json")
+def _():
+    r = bact("workflows", g=["-v", "--json"])
+    need(r.rc == 0, r.why())
+    st, _, body = M.api("GET", V2 + "list-workflows?" + M.api_requests()[0]["query"])
+    eq(r.out, body, "stdout")
+    need("bact: < HTTP/1.1 200" in r.err_lines, "no status line: " + short(r.err))
+
+
+@check("verbose.key_from_env_not_shown")
+def _():
+    r = bact("tasks", key=None, g=["-v"], env={"BROWSERACT_API_KEY": KEY})
+    need(r.rc == 0, r.why())
+
+
+# ==========================================================================
+# run --wait: exits 0 / 6 / 7
+# ==========================================================================
+
+
+@check("run_wait.finished_exit_0")
+def _():
+    r = bact("run", WF_FINISH, "-p", "q=e2e wait", "--wait", "--interval", "0.05")
+    tid = str(FIRST_TASK)
+    need(r.rc == 0, r.why())
+    eq(r.out, ("%s\n%s\n" % (tid, M.output_of(tid))).encode("utf-8"), "stdout")
+    prog = [ln for ln in r.err_lines if ln.startswith("bact: task %s: " % tid)]
+    words = [ln.rsplit(": ", 1)[1] for ln in prog]
+    for w in ("created", "running", "finished"):
+        need(w in words, "progress lacks %r: %s" % (w, short(r.err)))
+    need(words.index("created") < words.index("running") < words.index("finished"),
+         "progress out of order: %s" % words)
+
+
+@check("run_wait.failed_exit_6")
+def _():
+    r = bact("run", WF_FAIL, "--wait", "--interval", "0.05")
+    need(r.rc == 6, "expected exit 6: " + r.why())
+    eq(r.out, b"%d\n" % FIRST_TASK, "stdout")
+    last = r.err_lines[-1]
+    need("1011" in last and FAIL_MSG in last and "failed" in last,
+         "last stderr line: " + short(last))
+
+
+@check("run_wait.pausing_max_wait_exit_7")
+def _():
+    r = bact("run", WF_PAUSE, "--wait", "--interval", "0.05", "--max-wait", "0.5")
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    eq(r.out, b"%d\n" % FIRST_TASK, "stdout")
+    need(0.45 <= r.dt < 3.0, "took %.2fs with --max-wait 0.5" % r.dt)
+    need("max-wait" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+
+
+@check("run_wait.template")
+def _():
+    r = bact("run-template", TPL_REVIEWS, "-p", "product_url=u", "--wait",
+             "--interval", "0.05")
+    tid = str(FIRST_TASK)
+    need(r.rc == 0, r.why())
+    eq(r.out, ("%s\n%s\n" % (tid, M.output_of(tid))).encode("utf-8"), "stdout")
+
+
+# ==========================================================================
+# Exit 1: API errors
+# ==========================================================================
+
+
+@check("api.wrong_key_401")
+def _():
+    r = bact("regions", key=WRONG_KEY)
+    error(r, 1, "401", "Invalid authorization")
+
+
+@check("api.wrong_key_401_on_run")
+def _():
+    error(bact("run", WF_FINISH, key=WRONG_KEY), 1, "401")
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+    eq(M.tasks(), [], "tasks created")
+
+
+@check("api.unknown_task_10112")
+def _():
+    error(bact("status", "16429034742537847"), 1, "10112", "Task is not exist",
+          "400")
+
+
+@check("api.error_shows_trace_id")
+def _():
+    r = bact("status", "5")
+    error(r, 1, "traceid")
+
+
+@check("api.error_envelope_on_2xx")
+def _():
+    # A status fault with code 200 answers 200 with an error envelope
+    # {"code":200,"msg":"OK",...,"traceId":...}: exit 1, even with --json.
+    M.fault(kind="status", code=200, count=2, path=V2 + "get-region-list")
+    error(bact("regions"), 1, "HTTP 200", "code 200", "OK", "traceId")
+    error(bact("regions", g=["--json"]), 1, "code 200")
+
+
+@check("api.http_500_not_retried")
+def _():
+    M.fault(kind="status", code=500, count=5, path=V2 + "get-region-list")
+    error(bact("regions"), 1, "500")
+    eq(len(M.api_requests()), 1, "requests")
+
+
+@check("api.http_503_retries_0")
+def _():
+    M.fault(kind="status", code=503, count=5, path=V2 + "get-region-list")
+    error(bact("regions", g=["--retries", "0"]), 1, "503")
+    eq(len(M.api_requests()), 1, "requests")
+
+
+@check("api.redirect_302_not_followed")
+def _():
+    # The mock has no redirect knob; a status fault answers 302. The Location
+    # header rides in through retry_after (the mock writes it as given); if the
+    # mock refuses that, the 302 comes without Location.
+    loc = "%s/v2/workflow/get-region-list" % M.url
+    try:
+        M.fault(kind="status", code=302, path=V2 + "regions-moved",
+                retry_after="0\r\nLocation: " + loc)
+        inject = True
+    except Fail:
+        inject = False
+    M.ctl("DELETE", "fault")
+    M.fault(kind="status", code=302, path=V2 + "get-region-list",
+            retry_after=("0\r\nLocation: " + loc) if inject else None)
+    error(bact("regions"), 1, "302")
+    eq(len(M.api_requests()), 1, "requests (a followed redirect makes 2)")
+
+
+@check("api.http_502_run_not_retried")
+def _():
+    M.fault(kind="status", code=502, count=5, path=V2 + "run-task")
+    error(bact("run", WF_FINISH), 1, "502")
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+
+
+# ==========================================================================
+# Exit 2: usage errors, nothing sent
+# ==========================================================================
+
+
+def usage_check(name, *args, needles=(), g=(), key=DEFAULT, env=None):
+    def fn():
+        r = bact(*args, g=g, key=key, env=env)
+        error(r, 2, *needles)
+        no_requests()
+    check("usage." + name)(fn)
+
+
+usage_check("no_api_key", "regions", key=None, needles=("API key",))
+usage_check("empty_api_key_env", "regions", key=None,
+            env={"BROWSERACT_API_KEY": ""}, needles=("API key",))
+usage_check("no_command", needles=("command",))
+
+
+@check("usage.bare")
+def _():
+    # No arguments at all: exit 2 and the usage text on stderr.
+    r = bact(base=None, key=None)
+    need(r.rc == 2, "expected exit 2: " + r.why())
+    eq(r.out, b"", "stdout")
+    need(r.err.startswith(b"usage: bact") or r.err.startswith(b"bact: "),
+         "stderr: " + short(r.err))
+
+usage_check("unknown_command", "frobnicate", needles=("frobnicate",))
+usage_check("unknown_flag", "regions", "--bogus", needles=("--bogus",))
+usage_check("unknown_global_flag", "regions", g=["--bogus"], needles=("--bogus",))
+usage_check("global_after_command", "regions", "--json", needles=("--json", "before"))
+usage_check("command_option_before_command", "workflows", g=["--limit", "5"],
+            needles=("--limit", "after"))
+usage_check("option_not_for_command", "regions", "--limit", "5", needles=("--limit",))
+usage_check("missing_id", "status")
+usage_check("extra_argument", "status", "1", "2")
+for _cmd in ("run", "run-template", "status", "get", "wait", "stop", "resume",
+             "workflow", "template"):
+    usage_check("empty_id_" + _cmd.replace("-", "_"), _cmd, "", needles=("empty",))
+usage_check("empty_profile_id", "run", WF_FINISH, "--profile-id", "")
+usage_check("empty_region", "run-template", TPL_MAPS, "--region", "")
+usage_check("limit_0", "tasks", "--limit", "0", needles=("--limit",))
+usage_check("limit_501", "tasks", "--limit", "501", needles=("--limit",))
+usage_check("limit_0_workflows", "workflows", "--limit", "0")
+usage_check("limit_501_templates", "templates", "--limit", "501")
+usage_check("limit_negative", "tasks", "--limit", "-1")
+usage_check("page_0", "tasks", "--page", "0", needles=("--page",))
+usage_check("page_0_workflows", "workflows", "--page", "0")
+usage_check("page_0_templates", "templates", "--page", "0")
+usage_check("page_not_number", "tasks", "--page", "2x")
+usage_check("status_bogus", "tasks", "--status", "bogus", needles=("--status",))
+usage_check("interval_bad", "wait", "1", "--interval", "abc", needles=("--interval",))
+usage_check("interval_negative", "wait", "1", "--interval", "-1")
+usage_check("interval_empty", "wait", "1", "--interval", "")
+usage_check("interval_exponent", "run", WF_FINISH, "--wait", "--interval", "1e3")
+usage_check("interval_without_wait", "run", WF_FINISH, "--interval", "1")
+usage_check("max_wait_bad", "wait", "1", "--max-wait", "1.2.3")
+usage_check("interval_missing_value", "wait", "1", "--interval")
+usage_check("biz_code_bad", "stop", "1", "--biz-code", "x")
+usage_check("biz_code_overflow", "stop", "1", "--biz-code", "2147483648")
+usage_check("param_no_equals", "run", WF_FINISH, "-p", "novalue")
+usage_check("param_empty_name", "run", WF_FINISH, "-p", "=v")
+usage_check("timeout_0", "regions", g=["--timeout", "0"], needles=("--timeout",))
+usage_check("timeout_bad", "regions", g=["--timeout", "5s"])
+usage_check("retries_21", "regions", g=["--retries", "21"], needles=("--retries",))
+usage_check("flag_with_value", "run", WF_FINISH, "--wait=yes")
+usage_check("api_key_control_char", "regions", key="abc\x01def")
+
+
+def bad_base(url, name):
+    def fn():
+        r = bact("regions", base=url)
+        error(r, 2, "base URL")
+        no_requests()
+    check("usage.base_url_" + name)(fn)
+
+
+bad_base("127.0.0.1:1", "no_scheme")
+bad_base("ftp://127.0.0.1:1", "ftp")
+bad_base("http://127.0.0.1:1/v2", "with_path")
+
+CALLBACKS_REFUSED = [
+    ("loopback", "http://127.0.0.1/x"),
+    ("loopback_other", "http://127.1.2.3:8080/x"),
+    ("localhost", "http://localhost/x"),
+    ("localhost_case", "https://Foo.LocalHost./x"),
+    ("private_10", "http://10.0.0.1/"),
+    ("private_172", "http://172.16.5.4/"),
+    ("private_192", "https://192.168.1.1/hook"),
+    ("link_local", "http://169.254.169.254/latest"),
+    ("zero", "http://0.0.0.0/"),
+    ("userinfo_loopback", "http://user:pass@127.0.0.1/x"),
+    ("ipv6_loopback", "http://[::1]/x"),
+    ("ipv6_unspecified", "http://[::]/x"),
+    ("ipv6_ula", "http://[fd12:3456::1]/x"),
+    ("ipv6_link_local", "http://[fe80::1]/x"),
+    ("ftp", "ftp://x"),
+    ("no_scheme", "example.com/hook"),
+    ("too_long_2049", "https://example.com/" + "a" * (2049 - 20)),
+]
+
+for _name, _url in CALLBACKS_REFUSED:
+    usage_check("callback_" + _name, "run", WF_FINISH, "--callback-url", _url,
+                needles=("--callback-url",))
+usage_check("status_callback_loopback", "run-template", TPL_MAPS,
+            "--status-callback-url", "http://127.0.0.1/x",
+            needles=("--status-callback-url",))
+
+
+@check("usage.callback_2048_accepted")
+def _():
+    url = "https://example.com/" + "a" * (2048 - 20)
+    eq(len(url), 2048, "setup")
+    ok(bact("run", WF_FINISH, "--callback-url", url), "%d\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(body.get("callback_url"), url, "callback_url in body")
+
+
+@check("usage.callback_public_accepted")
+def _():
+    ok(bact("run-template", TPL_MAPS, "--callback-url", "https://example.com/a?b=c",
+            "--status-callback-url", "http://203.0.113.7:8080/s"),
+       "%d\n" % FIRST_TASK)
+    t = M.tasks()[0]
+    eq((t["callback_url"], t["status_change_callback_url"]),
+       ("https://example.com/a?b=c", "http://203.0.113.7:8080/s"), "callbacks")
+
+
+# ==========================================================================
+# Exit 3: network errors
+# ==========================================================================
+
+
+@check("net.connection_refused")
+def _():
+    r = bact("regions", base="http://127.0.0.1:%d" % closed_port(),
+             g=["--retries", "0"])
+    error(r, 3)
+
+
+@check("net.connection_refused_retried")
+def _():
+    r = bact("regions", base="http://127.0.0.1:%d" % closed_port(),
+             g=["--retries", "1", "-v"])
+    need(r.rc == 3, "expected exit 3: " + r.why())
+    eq(r.out, b"", "stdout")
+    eq(count_lines(r, "bact: retry"), 1, "retry lines")
+
+
+@check("net.connection_refused_run_retried")
+def _():
+    r = bact("run", WF_FINISH, base="http://127.0.0.1:%d" % closed_port(),
+             g=["--retries", "1", "-v"])
+    need(r.rc == 3, "expected exit 3: " + r.why())
+    eq(count_lines(r, "bact: retry"), 1, "retry lines (connect failure)")
+
+
+@check("net.timeout_slow")
+def _():
+    M.fault(kind="slow", delay_ms=3000, path=V2 + "get-region-list")
+    r = bact("regions", g=["--timeout", "200", "--retries", "0"])
+    error(r, 3)
+    need(r.dt < 2.0, "took %.2fs with --timeout 200" % r.dt)
+
+
+@check("net.timeout_retried_then_ok")
+def _():
+    M.fault(kind="slow", delay_ms=2000, path=V2 + "get-region-list")
+    r = bact("regions", g=["--timeout", "200", "--retries", "1", "-v"])
+    need(r.rc == 0, r.why())
+    eq(r.out, REGIONS_OUT.encode(), "stdout")
+    eq(count_lines(r, "bact: retry"), 1, "retry lines")
+
+
+@check("net.drop")
+def _():
+    M.fault(kind="drop", path=V2 + "get-region-list")
+    error(bact("regions", g=["--retries", "0"]), 3)
+
+
+@check("net.reset")
+def _():
+    M.fault(kind="reset", path=V2 + "get-region-list")
+    error(bact("regions", g=["--retries", "0"]), 3)
+
+
+@check("net.stall_timeout")
+def _():
+    M.fault(kind="stall", delay_ms=3000, path=V2 + "get-region-list")
+    r = bact("regions", g=["--timeout", "300", "--retries", "0"])
+    error(r, 3)
+    need(r.dt < 2.0, "took %.2fs with --timeout 300" % r.dt)
+
+
+@check("net.stall_then_close")
+def _():
+    M.fault(kind="stall", delay_ms=100, path=V2 + "get-region-list")
+    error(bact("regions", g=["--timeout", "3000", "--retries", "0"]), 3)
+
+
+@check("net.trickle_attempt_limit")
+def _():
+    # One byte every 20 ms never trips the 250 ms inactivity limit, but the
+    # whole attempt must end after 4 x 250 ms.
+    M.fault(kind="trickle", bytes=1, delay_ms=20, path=V2 + "get-region-list")
+    r = bact("regions", g=["--timeout", "250", "--retries", "0"])
+    error(r, 3)
+    need(0.8 <= r.dt < 2.5, "took %.2fs; attempt limit is 1 s" % r.dt)
+
+
+@check("net.trickle_ok")
+def _():
+    M.fault(kind="trickle", bytes=7, delay_ms=2, path=V2 + "get-workflow")
+    r = bact("workflow", WF_FINISH)
+    M.ctl("DELETE", "fault")
+    r2 = bact("workflow", WF_FINISH)
+    ok(r, r2.out)
+
+
+@check("net.drop_get_retried")
+def _():
+    M.fault(kind="drop", path=V2 + "get-region-list")
+    ok(bact("regions"), REGIONS_OUT)
+    eq(len(M.api_requests()), 2, "requests")
+
+
+@check("net.stop_retried_after_drop")
+def _():
+    tid = M.new_task(run_ms=60000)
+    M.fault(kind="drop", path=V2 + "stop-task")
+    ok(bact("stop", tid), b"")
+    eq(len(M.api_requests("stop-task")), 2, "stop-task requests")
+    eq(M.status_of(tid), "canceled", "status")
+
+
+# ==========================================================================
+# Exit 4: TLS
+# ==========================================================================
+
+
+@check("tls.https_base_url")
+def _():
+    r = bact("regions", base="https://127.0.0.1:%d" % M.port)
+    need(r.rc == 4, "expected exit 4: " + r.why())
+    error(r, 4, "https")
+    no_requests()
+
+
+# ==========================================================================
+# Exit 5: protocol errors and limits
+# ==========================================================================
+
+
+@check("proto.garbage")
+def _():
+    M.fault(kind="garbage", path=V2 + "get-region-list")
+    error(bact("regions", g=["--retries", "0"]), 5, "malformed")
+
+
+@check("proto.garbage_json_flag")
+def _():
+    M.fault(kind="garbage", path=V2 + "get-task-status")
+    error(bact("status", "1", g=["--json", "--retries", "0"]), 5)
+
+
+def huge_task(n_params, each):
+    """A finished task whose get-task body is about 6 x n_params x each
+    bytes (quotes are escaped twice in the output string)."""
+    params = [("p%d" % i, "\"" * each) for i in range(n_params)]
+    return M.new_task(params=params)
+
+
+@check("proto.body_over_1mib_accepted")
+def _():
+    tid = huge_task(2, 100000)
+    body = M.task_body(tid)
+    need(len(body) > 1024 * 1024, "setup: body only %d bytes" % len(body))
+    r = bact("get", tid, g=["--json"])
+    ok(r)
+    need(r.out == body, "--json body differs (%d vs %d bytes)" % (len(r.out), len(body)))
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    need(r.out == (M.output_of(tid) + "\n").encode(), "wait stdout differs")
+
+
+@check("proto.body_too_large")
+def _():
+    tid = huge_task(4, 100000)
+    size = len(M.task_body(tid))
+    need(size > 2 * 1024 * 1024 + 4096, "setup: body only %d bytes" % size)
+    M.clear_requests()
+    error(bact("get", tid), 5, "too large")
+    error(bact("get", tid, g=["--json"]), 5, "too large")
+    # too large is final: not retried
+    eq(len(M.api_requests("get-task")), 2, "get-task requests")
+
+
+def head_size(path, retry_after):
+    """Header-section size (status line through the blank line) of the 429
+    the mock sends with this Retry-After."""
+    M.fault(kind="429", path=path, retry_after=retry_after)
+    s = socket.create_connection(("127.0.0.1", M.port), timeout=5)
+    try:
+        # keep-alive, as bact asks: the answer's Connection field must match
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s"
+                   "\r\n\r\n" % (path, KEY)).encode())
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    need(b"\r\n\r\n" in data and data.startswith(b"HTTP/1.1 429"),
+         "setup: no 429 head: " + short(data))
+    return data.index(b"\r\n\r\n") + 4
+
+
+def header_boundary(extra):
+    path = V2 + "get-region-list"
+    base = head_size(path, "1")
+    ra = "1" + "9" * (16384 + extra - base)
+    # Retry-After: 1999... is a (huge) delay-seconds; --retries 0 sends no retry
+    need(head_size(path, ra) == 16384 + extra, "setup: size arithmetic")
+    M.clear_requests()
+    M.fault(kind="429", path=path, retry_after=ra)
+    return bact("regions", g=["--retries", "0"])
+
+
+@check("proto.header_16kib_accepted")
+def _():
+    error(header_boundary(0), 1, "429")
+
+
+@check("proto.header_over_16kib")
+def _():
+    error(header_boundary(1), 5)
+
+
+def inject_headers(path, code, lines):
+    """Queue a `code` status fault whose answer carries extra header lines.
+    The mock has no knob for that; its retry_after value is written into the
+    head as given, so CRLFs in it add fields. Skips if the mock refuses."""
+    try:
+        M.fault(kind="status", code=code, path=V2 + "never-used",
+                retry_after="0\r\nX-Probe: 1")
+    except Fail:
+        raise Skip("the mock refuses CR/LF in retry_after; no way to add fields")
+    M.ctl("DELETE", "fault")
+    M.fault(kind="status", code=code, path=path,
+            retry_after="0" + "".join("\r\n" + ln for ln in lines))
+
+
+@check("proto.many_header_fields")
+def _():
+    # ~1000 short fields, ~10 KiB: any number of fields within 16 KiB is fine.
+    inject_headers(V2 + "get-region-list", 503,
+                   ["X-F%d: v" % i for i in range(1000)])
+    error(bact("regions", g=["--retries", "0"]), 1, "503")
+
+
+@check("proto.long_header_field")
+def _():
+    inject_headers(V2 + "get-region-list", 503, ["X-Long: " + "v" * 15000])
+    error(bact("regions", g=["--retries", "0"]), 1, "503")
+
+
+# ==========================================================================
+# Retries
+# ==========================================================================
+
+
+@check("retry.503_twice_then_ok")
+def _():
+    M.fault(kind="status", code=503, count=2, path=V2 + "get-region-list")
+    r = bact("regions", g=["-v", "--retries", "3"])
+    need(r.rc == 0, r.why())
+    eq(r.out, REGIONS_OUT.encode(), "stdout")
+    eq(count_lines(r, "bact: retry"), 2, "retry lines")
+    eq(len(M.api_requests()), 3, "requests")
+
+
+@check("retry.503_exhausted")
+def _():
+    M.fault(kind="status", code=503, count=10, path=V2 + "get-region-list")
+    r = bact("regions", g=["--retries", "1"])
+    error(r, 1, "503")
+    eq(len(M.api_requests()), 2, "requests")
+
+
+@check("retry.429_retry_after_1")
+def _():
+    M.fault(kind="429", retry_after="1", path=V2 + "get-region-list")
+    r = bact("regions")
+    ok(r, REGIONS_OUT)
+    need(r.dt >= 0.95, "retried after %.2fs, Retry-After was 1" % r.dt)
+    need(r.dt < 5, "took %.2fs" % r.dt)
+    eq(len(M.api_requests()), 2, "requests")
+
+
+def http_date_check(name, fmt):
+    def fn():
+        when = time.time() + 2
+        M.fault(kind="429", retry_after=fmt(when), path=V2 + "get-region-list")
+        r = bact("regions")
+        ok(r, REGIONS_OUT)
+        need(0.9 <= r.dt < 5, "retried after %.2fs; date was ~2 s ahead" % r.dt)
+    check("retry.429_retry_after_" + name)(fn)
+
+
+http_date_check("imf_date", lambda t: formatdate(t, usegmt=True))
+http_date_check("rfc850_date", lambda t: time.strftime(
+    "%A, %d-%b-%y %H:%M:%S GMT", time.gmtime(t)))
+http_date_check("asctime_date", lambda t: time.strftime(
+    "%a %b %e %H:%M:%S %Y", time.gmtime(t)))
+
+
+@check("retry.429_on_stop")
+def _():
+    tid = M.new_task(run_ms=60000)
+    M.fault(kind="429", retry_after="0", path=V2 + "stop-task")
+    ok(bact("stop", tid), b"")
+    eq(len(M.api_requests("stop-task")), 2, "stop-task requests")
+
+
+@check("retry.run_not_retried_after_drop")
+def _():
+    M.fault(kind="drop", path=V2 + "run-task")
+    r = bact("run", WF_FINISH)
+    error(r, 3)
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+
+
+@check("retry.run_not_retried_after_cut")
+def _():
+    M.fault(kind="cut_after_run", path=V2 + "run-task")
+    r = bact("run", WF_FINISH)
+    error(r, 3)
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+    eq(len(M.tasks()), 1, "tasks created")
+
+
+@check("retry.run_not_retried_after_timeout")
+def _():
+    M.fault(kind="slow", delay_ms=2000, path=V2 + "run-task")
+    r = bact("run", WF_FINISH, g=["--timeout", "200"])
+    error(r, 3)
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+
+
+@check("retry.run_template_not_retried_after_reset")
+def _():
+    M.fault(kind="reset", path=V2 + "run-task-by-template")
+    error(bact("run-template", TPL_MAPS), 3)
+    eq(len(M.api_requests("run-task-by-template")), 1, "requests")
+
+
+@check("retry.run_retried_on_503")
+def _():
+    M.fault(kind="status", code=503, path=V2 + "run-task")
+    r = bact("run", WF_FINISH, g=["-v"])
+    need(r.rc == 0, r.why())
+    eq(r.out, b"%d\n" % FIRST_TASK, "stdout")
+    eq(count_lines(r, "bact: retry"), 1, "retry lines")
+    eq(len(M.api_requests("run-task")), 2, "run-task requests")
+    eq(len(M.tasks()), 1, "tasks created")
+
+
+@check("retry.run_retried_on_429")
+def _():
+    M.fault(kind="429", retry_after="0", path=V2 + "run-task-by-template")
+    ok(bact("run-template", TPL_MAPS), "%d\n" % FIRST_TASK)
+    eq(len(M.api_requests("run-task-by-template")), 2, "requests")
+
+
+# ==========================================================================
+# Keep-alive
+# ==========================================================================
+
+
+@check("keepalive.wait_one_connection")
+def _():
+    tid = M.new_task(created_ms=100, run_ms=200)
+    r = bact("wait", tid, "--interval", "0.05", g=["-v"])
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+    polls = len(M.api_requests("get-task-status"))
+    need(polls >= 3, "only %d polls" % polls)
+    eq(count_lines(r, "bact: connect"), 1,
+       "connects for %d requests (the mock records no connection id; "
+       "counted -v connect lines)" % (polls + 1))
+
+
+@check("keepalive.close_reconnects")
+def _():
+    M.config(close=True)
+    tid = M.new_task(created_ms=100, run_ms=200)
+    M.clear_requests()
+    r = bact("wait", tid, "--interval", "0.05", g=["-v"])
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+    n = len(M.api_requests()) - 1   # minus the output_of() fetch above
+    need(n >= 4, "only %d requests" % n)
+    eq(count_lines(r, "bact: connect"), n, "connect lines vs requests")
+    eq(count_lines(r, "bact: retry"), 0, "retry lines")
+
+
+@check("keepalive.close_run_wait")
+def _():
+    M.config(close=True)
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    tid = str(FIRST_TASK)
+    eq(r.out, ("%s\n%s\n" % (tid, M.output_of(tid))).encode(), "stdout")
+
+
+# ==========================================================================
+# Chunked responses
+# ==========================================================================
+
+
+def chunked_checks():
+    cases = {
+        "status": lambda t: ["status", t],
+        "get": lambda t: ["get", t],
+        "tasks": lambda t: ["tasks"],
+        "workflows": lambda t: ["workflows"],
+        "workflow": lambda t: ["workflow", WF_FINISH],
+        "templates": lambda t: ["templates"],
+        "template": lambda t: ["template", TPL_MAPS],
+        "regions": lambda t: ["regions"],
+        "wait": lambda t: ["wait", t, "--interval", "0.05"],
+    }
+    for name, mk in cases.items():
+        def fn(mk=mk):
+            tid = M.new_task()
+            args = mk(tid)
+            plain = bact(*args)
+            need(plain.rc == 0, plain.why())
+            M.config(chunked=True)
+            r = bact(*args)
+            need(r.rc == 0, r.why())
+            eq(r.out, plain.out, "stdout vs the same command unchunked")
+            quiet_or_progress(r, args)
+            # --json: the de-chunked body; urllib de-chunks the same answer
+            M.clear_requests()
+            r = bact(*args, g=["--json"])
+            need(r.rc == 0, r.why())
+            quiet_or_progress(r, args)
+            last = M.api_requests()[-1]
+            path = last["path"] + ("?" + last["query"] if last["query"] else "")
+            st, hdrs, body = M.api(last["method"], path)
+            need(hdrs.get("Transfer-Encoding") == "chunked",
+                 "setup: mock did not chunk")
+            eq(r.out, body, "--json stdout vs the de-chunked body")
+        check("chunked." + name)(fn)
+
+
+chunked_checks()
+
+
+@check("chunked.run_and_run_template")
+def _():
+    M.config(chunked=True)
+    ok(bact("run", WF_FINISH, "--save-browser-data"),
+       "%d\nprofile_id: prof_10000000000000001\n" % FIRST_TASK)
+    M.reset()
+    M.config(chunked=True)
+    same_run_body(bact("run-template", TPL_MAPS, g=["--json"]), ["id"])
+
+
+@check("chunked.stop_resume_errors")
+def _():
+    M.config(chunked=True)
+    tid = M.new_task(WF_PAUSE)
+    run = M.new_task(run_ms=60000)
+    M.wait_status(tid, "paused")
+    ok(bact("resume", tid), b"")
+    ok(bact("stop", run), b"")
+    error(bact("stop", run), 1, "10121")
+    error(bact("resume", run), 1, "10127")
+    error(bact("status", "3"), 1, "10112")
+
+
+@check("chunked.trickle_byte_by_byte")
+def _():
+    tid = M.new_task()
+    plain = bact("get", tid)
+    need(plain.rc == 0, plain.why())
+    M.config(chunked=True)
+    M.fault(kind="trickle", bytes=1, delay_ms=0, path=V2 + "get-task", count=2)
+    ok(bact("get", tid), plain.out)
+    r = bact("get", tid, g=["--json"])
+    ok(r, M.task_body(tid))
+
+
+@check("chunked.run_wait_large_body")
+def _():
+    M.config(chunked=True)
+    tid = huge_task(1, 60000)
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, r.why())
+    need(r.out == (M.output_of(tid) + "\n").encode(), "stdout differs")
+
+
+# ==========================================================================
+# Webhooks
+# ==========================================================================
+
+
+@check("webhook.not_contacted")
+def _():
+    r = bact("run", WF_FINISH, "-p", "_mock_created_ms=0", "-p", "_mock_run_ms=0",
+             "--callback-url", "https://example.com/hook",
+             "--status-callback-url", "https://example.com/status")
+    ok(r, "%d\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq((body.get("callback_url"), body.get("status_change_callback_url")),
+       ("https://example.com/hook", "https://example.com/status"), "body")
+    M.status_of(str(FIRST_TASK))
+    deadline = time.time() + 5
+    finals = []
+    while time.time() < deadline:
+        cbs = M.callbacks()
+        finals = [c for c in cbs if c["kind"] == "final"]
+        if finals:
+            break
+        time.sleep(0.05)
+    need(finals, "no final callback recorded")
+    eq((finals[0]["url"], finals[0]["delivered"], finals[0]["status"]),
+       ("https://example.com/hook", False, "finished"), "final callback")
+    need(all(not c["delivered"] for c in M.callbacks()), "a callback was delivered")
+
+
+# ==========================================================================
+# IPv6
+# ==========================================================================
+
+
+@check("ipv6.base_url")
+def _():
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        s.close()
+    except OSError:
+        raise Skip("no ::1 here")
+    m6 = Mock("mock6", ipv6=True)
+    try:
+        r = bact("regions", base=m6.url)
+        ok(r, REGIONS_OUT)
+        st, _, raw = m6.http("GET", "/_mock/requests")
+        reqs = json.loads(raw)
+        eq(len(reqs), 1, "requests")
+        eq(reqs[0]["headers"].get("host"), "[::1]:%d" % m6.port, "Host")
+    finally:
+        m6.stop()
+
+
+# ==========================================================================
+# main
+# ==========================================================================
+
+
+def say(line):
+    """One line on stdout; a closed stdout (| head) is not an error."""
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+
+
+def main(argv):
+    global BACT, M, TMP
+    args = argv[1:]
+    if not args:
+        print("not ok - e2e.setup: usage: test_cli.py path/to/bact [-k SUB]...")
+        return 1
+    BACT = os.path.abspath(args[0])
+    picks, listing = [], False
+    i = 1
+    while i < len(args):
+        if args[i] == "-k" and i + 1 < len(args):
+            picks.append(args[i + 1])
+            i += 2
+        elif args[i] == "--list":
+            listing = True
+            i += 1
+        else:
+            print("not ok - e2e.setup: unknown argument %r" % args[i])
+            return 1
+    checks = [(n, f) for n, f in CHECKS if not picks or any(p in n for p in picks)]
+    if listing:
+        for n, _ in checks:
+            sys.stdout.write("# e2e.%s\n" % n)
+        return 0
+
+    def on_signal(sig, _frame):
+        raise SystemExit(128 + sig)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+
+    leaks_all = os.environ.get("E2E_LEAKS") == "all"
+    TMP = tempfile.mkdtemp(prefix="bact-e2e-")
+    failed = 0
+    t0 = time.monotonic()
+    try:
+        try:
+            M = Mock("mock")
+        except Exception as e:   # noqa: BLE001
+            print("not ok - e2e.setup: %s" % short(str(e), 300))
+            return 1
+        timing = os.environ.get("E2E_TIMING")
+        for name, fn in checks:
+            del RUNS[:]
+            why = skip = None
+            t_check = time.monotonic()
+            LEAKS[0] = leaks_all or name in LEAK_CHECKS
+            try:
+                M.reset()
+                fn()
+            except Skip as e:
+                skip = str(e)
+            except Fail as e:
+                why = str(e)
+            except Exception as e:   # noqa: BLE001 - a bug in a check
+                why = "%s: %s" % (type(e).__name__, e)
+            try:
+                post_checks()    # a signal, sanitizer or key leak trumps all
+            except Fail as e:
+                why, skip = str(e), None
+            if M.proc.poll() is not None and why is None:
+                why = "the mock server died"
+            if why is not None:
+                failed += 1
+                say("not ok - e2e.%s: %s" % (name, short(why, 400)))
+            elif skip is not None:
+                say("ok - e2e.%s # SKIP %s" % (name, short(skip)))
+            else:
+                say("ok - e2e.%s" % name)
+            if timing:
+                say("# %.2fs e2e.%s (%d runs)" % (time.monotonic() - t_check,
+                                                 name, len(RUNS)))
+            if M.proc.poll() is not None:
+                M = Mock("mock-restart-%d" % time.time_ns())
+        say("# %d checks, %d failed, %.1fs (%s)" % (
+            len(checks), failed, time.monotonic() - t0, BACT))
+    finally:
+        if M is not None:
+            M.stop()
+        shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1749 @@
+/*
+ * test_api.c - the twelve endpoints and bact_wait() (src/api.c) over
+ * scripted answers: the exact requests, the decoded answers, the error
+ * paths, argument checks that send nothing, raw mode and the 1 KiB goal.
+ *
+ * The work buffer and the token array are heap blocks of exactly the
+ * configured size, so the sanitizer build catches any write past them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+/* ------------------------------------------------------------------ */
+
+static t_io IO;
+static bact_client CL;
+static uint8_t *cbuf;    /* reachable from statics: not leaks for LSan */
+static jsmntok_t *ctok;
+static bact_transport CTR;
+static bact_platform CPF;
+
+static char pool[24][8192];
+static unsigned npool;
+
+static bact_client *mk_full(size_t buf_len, unsigned ntok, uint32_t flags)
+{
+    bact_config cfg;
+    free(cbuf);
+    free(ctok);
+    cbuf = (uint8_t *)malloc(buf_len);
+    ctok = (jsmntok_t *)malloc(sizeof(jsmntok_t) * ntok);
+    if (cbuf == NULL || ctok == NULL) {
+        fprintf(stderr, "out of memory\n");
+        abort();
+    }
+    t_io_transport(&IO, &CTR);
+    t_io_platform(&IO, &CPF);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base_url = "https://api.browseract.com";
+    cfg.api_key = "app-abcdefghijklmn";
+    cfg.buf = cbuf;
+    cfg.buf_len = buf_len;
+    cfg.tokens = ctok;
+    cfg.n_tokens = ntok;
+    cfg.transport = &CTR;
+    cfg.platform = &CPF;
+    cfg.timeout_ms = 1000;
+    cfg.flags = flags;
+    if (bact_init(&CL, &cfg) != BACT_OK) {
+        fprintf(stderr, "bact_init failed\n");
+        abort();
+    }
+    return &CL;
+}
+
+/* a fresh script and a client with room to spare */
+static bact_client *begin(void)
+{
+    t_io_init(&IO, T_WHOLE);
+    npool = 0;
+    return mk_full(8192, 512, 0);
+}
+
+static const char *answer(const char *status, const char *body)
+{
+    char *p = pool[npool++ % 24u];
+    snprintf(p, sizeof pool[0],
+             "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+             "Connection: close\r\nContent-Length: %u\r\n\r\n%s",
+             status, (unsigned)strlen(body), body);
+    return p;
+}
+
+static void ok(const char *body)
+{
+    t_io_data(&IO, answer("200 OK", body));
+}
+
+static const char *sent(void)
+{
+    if (IO.sent_len >= sizeof IO.sent)
+        IO.sent_len = sizeof IO.sent - 1u;
+    IO.sent[IO.sent_len] = '\0';
+    return IO.sent;
+}
+
+/* the request line of the last request */
+static const char *req_line(void)
+{
+    static char line[4096];
+    const char *s = sent(), *e = strstr(s, "\r\n");
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n >= sizeof line)
+        n = sizeof line - 1u;
+    memcpy(line, s, n);
+    line[n] = '\0';
+    return line;
+}
+
+/* the body of the last request ("" when none) */
+static const char *req_body(void)
+{
+    const char *s = sent(), *e = strstr(s, "\r\n\r\n");
+    return e ? e + 4 : "";
+}
+
+static int has_header(const char *h)
+{
+    const char *s = sent(), *e = strstr(s, "\r\n\r\n");
+    const char *f = strstr(s, h);
+    return f != NULL && e != NULL && f < e;
+}
+
+/* Content-Length of the last request matches its body */
+static void check_content_length(const char *file, int line)
+{
+    char want[64];
+    snprintf(want, sizeof want, "\r\nContent-Length: %u\r\n",
+             (unsigned)strlen(req_body()));
+    if (!has_header(want))
+        t_fail(file, line, "Content-Length does not match the body");
+    if (!has_header("\r\nContent-Type: application/json\r\n"))
+        t_fail(file, line, "no Content-Type: application/json");
+}
+
+static void nothing_sent(const char *file, int line)
+{
+    if (IO.opens != 0 || IO.sends != 0)
+        t_fail(file, line, "a refused call reached the transport");
+}
+
+#define NOTHING_SENT() nothing_sent(__FILE__, __LINE__)
+
+/* ------------------------------------------------------------------ */
+/* run-task                                                             */
+/* ------------------------------------------------------------------ */
+
+static void run_task_body(void)
+{
+    bact_param p[] = {
+        { "query", "coffee \"beans\"\nline2 \xC3\xA9 \\ \t \x01 \x7F / </script>" },
+        { "skip", NULL },
+        { "limit", "10" },
+    };
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    ok("{\"id\":\"16429034742537847\",\"profile_id\":\"abc\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "16217357109956214";
+    rq.params = p;
+    rq.n_params = 3;
+    rq.save_browser_data = 1;
+    rq.profile_id = "profile_abc123";
+    rq.callback_url = "https://example.com/cb?x=1&y=\"2\"";
+    rq.status_callback_url = "https://hooks.example.com/status";
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(req_line(), "POST /v2/workflow/run-task HTTP/1.1");
+    CHECK_STR(req_body(),
+              "{\"workflow_id\":\"16217357109956214\","
+              "\"input_parameters\":["
+              "{\"name\":\"query\",\"value\":\"coffee \\\"beans\\\"\\nline2 "
+              "\xC3\xA9 \\\\ \\t \\u0001 \\u007f / </script>\"},"
+              "{\"name\":\"limit\",\"value\":\"10\"}],"
+              "\"save_browser_data\":true,"
+              "\"profile_id\":\"profile_abc123\","
+              "\"callback_url\":\"https://example.com/cb?x=1&y=\\\"2\\\"\","
+              "\"status_change_callback_url\":\"https://hooks.example.com/status\"}");
+    check_content_length(__FILE__, __LINE__);
+    CHECK(strstr(sent(), "incognito") == NULL);
+    CHECK(has_header("\r\nHost: api.browseract.com\r\n"));
+    CHECK(has_header("\r\nAuthorization: Bearer app-abcdefghijklmn\r\n"));
+    CHECK_STR(t.id, "16429034742537847");
+    CHECK_STR(t.profile_id, "abc");
+}
+
+static void run_task_minimal(void)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    ok("{\"id\":\"1\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "16217357109956214";
+    rq.profile_id = ""; /* empty: not sent */
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(req_body(), "{\"workflow_id\":\"16217357109956214\"}");
+    check_content_length(__FILE__, __LINE__);
+    CHECK_STR(t.id, "1");
+    CHECK_STR(t.profile_id, "");
+}
+
+static void run_task_answer_shapes(void)
+{
+    static const struct {
+        const char *body;
+        int rc;
+        const char *id, *profile;
+    } a[] = {
+        { "{\"id\":\"1\",\"profile_id\":\"snake\"}", BACT_OK, "1", "snake" },
+        { "{\"id\":\"1\",\"profileId\":\"camel\"}", BACT_OK, "1", "camel" },
+        { "{\"profileId\":\"camel\",\"id\":\"1\",\"profile_id\":\"snake\"}",
+          BACT_OK, "1", "snake" },
+        { "{\"id\":\"1\",\"profile_id\":null,\"profileId\":\"camel\"}", BACT_OK,
+          "1", "camel" },
+        { "{\"id\":\"1\",\"profile_id\":null,\"profileId\":null}", BACT_OK, "1", "" },
+        { "{\"id\":\"1\",\"other\":{\"id\":2}}", BACT_OK, "1", "" },
+        { "{\"profile_id\":\"p\"}", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":16429034742537847}", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":null}", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":\"1\",\"profile_id\":5}", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":\"123456789012345678901234567890123456789012345678\"}",
+          BACT_E_SHAPE, NULL, NULL },
+        { "[{\"id\":\"1\"}]", BACT_E_SHAPE, NULL, NULL },
+        { "\"1\"", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":\"1\",}", BACT_E_JSON, NULL, NULL },
+        { "", BACT_E_JSON, NULL, NULL },
+    };
+    size_t i;
+    for (i = 0; i < sizeof a / sizeof a[0]; i++) {
+        bact_run_req rq;
+        bact_task_created t;
+        bact_client *c = begin();
+        int rc;
+        ok(a[i].body);
+        memset(&rq, 0, sizeof rq);
+        rq.workflow_id = "w";
+        rc = bact_run_task(c, &rq, &t);
+        if (rc != a[i].rc ||
+            (a[i].id && (strcmp(t.id, a[i].id) != 0 ||
+                         strcmp(t.profile_id, a[i].profile) != 0))) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s: rc %d id \"%s\" profile \"%s\"",
+                     a[i].body, rc, t.id, t.profile_id);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* run-task-by-template                                                 */
+/* ------------------------------------------------------------------ */
+
+static void run_template(void)
+{
+    bact_param p[] = { { "keyword", "a\"b" }, { "asin", "B0\xC3\xA9" } };
+    bact_template_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    ok("{\"id\":\"16429034742537849\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.template_id = "77638424152140851";
+    rq.params = p;
+    rq.n_params = 2;
+    rq.proxy_region = "US";
+    rq.callback_url = "https://example.com/cb";
+    rq.status_callback_url = "http://example.org/st";
+    CHECK_INT(bact_run_template(c, &rq, &t), BACT_OK);
+    CHECK_STR(req_line(), "POST /v2/workflow/run-task-by-template HTTP/1.1");
+    CHECK_STR(req_body(),
+              "{\"workflow_template_id\":\"77638424152140851\","
+              "\"proxyRegion\":\"US\","
+              "\"input_parameters\":[{\"name\":\"keyword\",\"value\":\"a\\\"b\"},"
+              "{\"name\":\"asin\",\"value\":\"B0\xC3\xA9\"}],"
+              "\"callback_url\":\"https://example.com/cb\","
+              "\"status_change_callback_url\":\"http://example.org/st\"}");
+    check_content_length(__FILE__, __LINE__);
+    CHECK(strstr(req_body(), "save_browser_data") == NULL);
+    CHECK(strstr(req_body(), "profile_id") == NULL);
+    CHECK_STR(t.id, "16429034742537849");
+
+    /* no region, no params */
+    c = begin();
+    ok("{\"id\":\"2\",\"profileId\":\"p\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.template_id = "77638424152140851";
+    rq.proxy_region = "";
+    CHECK_INT(bact_run_template(c, &rq, &t), BACT_OK);
+    CHECK_STR(req_body(), "{\"workflow_template_id\":\"77638424152140851\"}");
+    CHECK_STR(t.id, "2");
+    CHECK_STR(t.profile_id, "p");
+}
+
+/* ------------------------------------------------------------------ */
+/* get-task-status                                                      */
+/* ------------------------------------------------------------------ */
+
+static void task_status_words(void)
+{
+    static const char *const words[] = { "created", "running", "finished",
+                                         "canceled", "pausing", "paused",
+                                         "failed", "unknown" };
+    char body[128];
+    size_t i;
+    for (i = 0; i < 8; i++) {
+        bact_task_state st;
+        bact_client *c = begin();
+        snprintf(body, sizeof body, "{\"status\":\"%s\"}", words[i]);
+        ok(body);
+        CHECK_INT(bact_get_task_status(c, "16429034742537847", &st), BACT_OK);
+        CHECK_INT(st.status, (int)i + 1);
+        CHECK_STR(st.text, words[i]);
+        CHECK_STR(bact_status_name(st.status), words[i]);
+        CHECK_INT(bact_status_is_terminal(st.status),
+                  i == 2 || i == 3 || i == 6);
+        CHECK_STR(req_line(),
+                  "GET /v2/workflow/get-task-status?task_id=16429034742537847"
+                  " HTTP/1.1");
+        CHECK(!has_header("Content-"));
+    }
+}
+
+static void task_status_other_words(void)
+{
+    char word[BACT_STATUS_SIZE + 2], body[128];
+    bact_task_state st;
+    bact_client *c = begin();
+    ok("{\"status\":\"stopped\",\"extra\":1}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+    CHECK_STR(st.text, "stopped");
+    CHECK_STR(bact_status_name(st.status), "");
+
+    /* the longest word that fits is kept; one more is a shape error */
+    memset(word, 'z', sizeof word);
+    word[BACT_STATUS_SIZE - 1] = '\0';
+    c = begin();
+    snprintf(body, sizeof body, "{\"status\":\"%s\"}", word);
+    ok(body);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+    CHECK_STR(st.text, word);
+    word[BACT_STATUS_SIZE - 1] = 'z';
+    word[BACT_STATUS_SIZE] = '\0';
+    c = begin();
+    snprintf(body, sizeof body, "{\"status\":\"%s\"}", word);
+    ok(body);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_SHAPE);
+
+    /* escapes are decoded before the word is compared */
+    c = begin();
+    ok("{\"status\":\"fin\\u0069shed\"}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+}
+
+static void task_status_shapes(void)
+{
+    static const char *const bad[] = {
+        "{}", "{\"status\":null}", "{\"status\":3}", "{\"status\":[\"running\"]}",
+        "[\"running\"]", "{\"Status\":\"running\"}", "null",
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bact_task_state st;
+        bact_client *c = begin();
+        int rc;
+        ok(bad[i]);
+        rc = bact_get_task_status(c, "1", &st);
+        if (rc != BACT_E_SHAPE && !(i == 6 && rc == BACT_E_JSON)) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s: rc %d", bad[i], rc);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+    /* the task id is percent-encoded */
+    {
+        bact_task_state st;
+        bact_client *c = begin();
+        ok("{\"status\":\"running\"}");
+        CHECK_INT(bact_get_task_status(c, "a b/c&d", &st), BACT_OK);
+        CHECK_STR(req_line(),
+                  "GET /v2/workflow/get-task-status?task_id=a%20b%2Fc%26d HTTP/1.1");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* get-task                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char full_task[] =
+    "{\n"
+    "  \"id\": \"16429034742537847\",\n"
+    "  \"workflow_id\": \"16217357109956214\",\n"
+    "  \"profile_id\": null,\n"
+    "  \"status\": \"failed\",\n"
+    "  \"created_at\": \"2025-10-08T10:17:54Z\",\n"
+    "  \"finished_at\": \"2025-10-08T10:20:01Z\",\n"
+    "  \"input_parameters\": \"target_url=https://example.com; product_limit=10\",\n"
+    "  \"output\": {\"string\": \"{\\\"rows\\\":[1,2]}\\u0000tail\",\n"
+    "             \"files\": [\"https://files.example.com/a.csv\", null,\n"
+    "                       \"https://files.example.com/b.json\"]},\n"
+    "  \"task_failure_info\": {\"code\": 1011, \"message\": \"Navigation timeout\"},\n"
+    "  \"live_url_info\": {\"width\": 1280, \"height\": 1024,\n"
+    "                    \"live_url\": \"https://www.browseract.com/remote/abc\"},\n"
+    "  \"live_url\": \"https://old.example.com/live\",\n"
+    "  \"credit\": 12,\n"
+    "  \"steps\": [\n"
+    "    {\"id\": \"181973\", \"step\": 1, \"status\": \"succeed\",\n"
+    "     \"evaluation_previous_goal\": \"Start\", \"step_goal\": \"Open the page\",\n"
+    "     \"screenshots_url\": \"https://s.example.com/1.png\"},\n"
+    "    {\"id\": \"181974\", \"step\": 2, \"status\": \"failed\",\n"
+    "     \"evaluation_previous_goal\": \"Opened\", \"step_goal\": \"Extract\",\n"
+    "     \"screenshots_url\": null}\n"
+    "  ],\n"
+    "  \"download_files\": [\n"
+    "    {\"guid\": \"g-1\", \"fileName\": \"report.pdf\", \"fileSize\": 10485760,\n"
+    "     \"status\": \"completed\", \"progress\": 100,\n"
+    "     \"downloadUrl\": \"https://dl.example.com/r.pdf\",\n"
+    "     \"downloadStartTime\": 1759918674000, \"downloadCompletedTime\": 1759918675000,\n"
+    "     \"expiresAt\": 1760523475000, \"errorMessage\": null,\n"
+    "     \"createTime\": 1759918674000},\n"
+    "    {\"guid\": \"g-2\", \"status\": \"failed\", \"errorMessage\": \"Quota\"}\n"
+    "  ],\n"
+    "  \"files_expires_at\": 1760523601000,\n"
+    "  \"log_detail_url\": \"https://www.browseract.com/logs/16429034742537847\"\n"
+    "}\n";
+
+static void get_task_full(void)
+{
+    bact_task t;
+    bact_step s;
+    bact_download d;
+    const char *str;
+    bact_client *c = begin();
+    ok(full_task);
+    CHECK_INT(bact_get_task(c, "16429034742537847", &t), BACT_OK);
+    CHECK_STR(req_line(),
+              "GET /v2/workflow/get-task?task_id=16429034742537847 HTTP/1.1");
+    CHECK_STR(t.id, "16429034742537847");
+    CHECK_STR(t.workflow_id, "16217357109956214");
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(t.state.status, BACT_STATUS_FAILED);
+    CHECK_STR(t.state.text, "failed");
+    CHECK_STR(t.created_at, "2025-10-08T10:17:54Z");
+    CHECK_STR(t.finished_at, "2025-10-08T10:20:01Z");
+    CHECK_STR(t.input_parameters,
+              "target_url=https://example.com; product_limit=10");
+    /* output.string holds a NUL: its length comes from the token */
+    CHECK_INT(t.output_len, 19);
+    CHECK(t.output != NULL &&
+          memcmp(t.output, "{\"rows\":[1,2]}\0tail", 19) == 0);
+    CHECK_STR(t.output, "{\"rows\":[1,2]}");
+    CHECK_INT(t.output_files.count, 3);
+    CHECK_INT(bact_string_at(c, &t.output_files, 0, &str), BACT_OK);
+    CHECK_STR(str, "https://files.example.com/a.csv");
+    CHECK_INT(bact_string_at(c, &t.output_files, 1, &str), BACT_OK);
+    CHECK(str == NULL);
+    CHECK_INT(bact_string_at(c, &t.output_files, 2, &str), BACT_OK);
+    CHECK_STR(str, "https://files.example.com/b.json");
+    CHECK_INT(bact_string_at(c, &t.output_files, 3, &str), BACT_E_ARG);
+    CHECK_INT(t.failed_info, 1);
+    CHECK_INT(t.failure_code, 1011);
+    CHECK_STR(t.failure_message, "Navigation timeout");
+    /* live_url_info wins over the deprecated live_url */
+    CHECK_STR(t.live_url, "https://www.browseract.com/remote/abc");
+    CHECK_INT(t.credit, 12);
+    CHECK_INT(t.files_expires_at, 1760523601000LL);
+    CHECK_STR(t.log_detail_url, "https://www.browseract.com/logs/16429034742537847");
+
+    CHECK_INT(t.steps.count, 2);
+    CHECK_INT(bact_step_at(c, &t.steps, 0, &s), BACT_OK);
+    CHECK_STR(s.id, "181973");
+    CHECK_INT(s.step, 1);
+    CHECK_STR(s.status, "succeed");
+    CHECK_STR(s.evaluation_previous_goal, "Start");
+    CHECK_STR(s.step_goal, "Open the page");
+    CHECK_STR(s.screenshots_url, "https://s.example.com/1.png");
+    CHECK_INT(bact_step_at(c, &t.steps, 1, &s), BACT_OK);
+    CHECK_STR(s.id, "181974");
+    CHECK_INT(s.step, 2);
+    CHECK_STR(s.status, "failed");
+    CHECK(s.screenshots_url == NULL);
+    CHECK_INT(bact_step_at(c, &t.steps, 2, &s), BACT_E_ARG);
+
+    CHECK_INT(t.download_files.count, 2);
+    CHECK_INT(bact_download_at(c, &t.download_files, 0, &d), BACT_OK);
+    CHECK_STR(d.guid, "g-1");
+    CHECK_STR(d.file_name, "report.pdf");
+    CHECK_INT(d.file_size, 10485760);
+    CHECK_STR(d.status, "completed");
+    CHECK_INT(d.progress, 100);
+    CHECK_STR(d.download_url, "https://dl.example.com/r.pdf");
+    CHECK(d.error_message == NULL);
+    CHECK_INT(d.expires_at, 1760523475000LL);
+    CHECK_INT(bact_download_at(c, &t.download_files, 1, &d), BACT_OK);
+    CHECK_STR(d.guid, "g-2");
+    CHECK(d.file_name == NULL);
+    CHECK_INT(d.file_size, -1);
+    CHECK_INT(d.progress, 0);
+    CHECK(d.download_url == NULL);
+    CHECK_STR(d.error_message, "Quota");
+    CHECK_INT(d.expires_at, -1);
+    CHECK_INT(bact_download_at(c, &t.download_files, 2, &d), BACT_E_ARG);
+}
+
+static void get_task_nulls(void)
+{
+    bact_task t;
+    bact_client *c = begin();
+    ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+       "\"created_at\":\"2025-10-08T10:17:54Z\",\"steps\":[],"
+       "\"output\":{\"string\":null,\"files\":null},\"task_failure_info\":null,"
+       "\"live_url_info\":null,\"live_url\":null,\"finished_at\":null,"
+       "\"credit\":null,\"download_files\":null,\"files_expires_at\":null,"
+       "\"log_detail_url\":null,\"profile_id\":null,\"input_parameters\":null}");
+    CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+    CHECK_INT(t.state.status, BACT_STATUS_RUNNING);
+    CHECK(t.output == NULL);
+    CHECK_INT(t.output_len, 0);
+    CHECK_INT(t.output_files.tok, -1);
+    CHECK_INT(t.output_files.count, 0);
+    CHECK_INT(t.failed_info, 0);
+    CHECK(t.failure_message == NULL);
+    CHECK(t.live_url == NULL);
+    CHECK(t.finished_at == NULL);
+    CHECK_INT(t.credit, -1);
+    CHECK_INT(t.files_expires_at, -1);
+    CHECK(t.log_detail_url == NULL);
+    CHECK(t.input_parameters == NULL);
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(t.steps.count, 0);
+    CHECK(t.steps.tok >= 0);
+    CHECK_INT(t.download_files.tok, -1);
+
+    /* no live_url_info: the deprecated field is used; empty output */
+    c = begin();
+    ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"finished\","
+       "\"created_at\":\"x\",\"steps\":[],\"live_url\":\"https://old/l\","
+       "\"live_url_info\":{\"width\":1,\"height\":1},"
+       "\"output\":{\"string\":\"\",\"files\":[]}}");
+    CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+    CHECK_STR(t.live_url, "https://old/l");
+    CHECK_STR(t.output, "");
+    CHECK_INT(t.output_len, 0);
+    CHECK_INT(t.output_files.count, 0);
+    CHECK(t.output_files.tok >= 0);
+    CHECK_INT(t.credit, -1);
+}
+
+static void get_task_shapes(void)
+{
+    static const char *const bad[] = {
+        /* steps is required for get-task */
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\"}",
+        "{\"id\":1,\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[]}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":{}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":5,\"steps\":[]}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"task_failure_info\":{\"code\":1}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"task_failure_info\":{\"code\":1.5,\"message\":\"m\"}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"output\":{\"string\":5}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"output\":[]}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"credit\":\"12\"}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"live_url_info\":{\"live_url\":7}}",
+        "[{\"id\":\"1\"}]",
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bact_task t;
+        bact_client *c = begin();
+        int rc;
+        ok(bad[i]);
+        rc = bact_get_task(c, "1", &t);
+        if (rc != BACT_E_SHAPE) {
+            char msg[320];
+            snprintf(msg, sizeof msg, "#%u %s: rc %d", (unsigned)i, bad[i], rc);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+    /* a step without its required fields */
+    {
+        bact_task t;
+        bact_step s;
+        bact_client *c = begin();
+        ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+           "\"created_at\":\"x\",\"steps\":[{\"id\":\"9\"},5,"
+           "{\"id\":\"9\",\"step\":\"1\",\"status\":\"running\"}]}");
+        CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+        CHECK_INT(bact_step_at(c, &t.steps, 0, &s), BACT_E_SHAPE);
+        CHECK_INT(bact_step_at(c, &t.steps, 1, &s), BACT_E_SHAPE);
+        CHECK_INT(bact_step_at(c, &t.steps, 2, &s), BACT_E_SHAPE);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* list-tasks                                                           */
+/* ------------------------------------------------------------------ */
+
+static const char task_page[] =
+    "{\"page\":2,\"limit\":500,\"items\":["
+    "{\"id\":\"16429034742537847\",\"workflow_id\":\"16217357109956214\","
+    "\"status\":\"finished\",\"created_at\":\"2025-10-08T10:17:54Z\","
+    "\"finished_at\":\"2025-10-08T10:20:01Z\","
+    "\"output\":{\"string\":\"done\",\"files\":[]},\"task_failure_info\":null,"
+    "\"live_url_info\":null,\"profile_id\":\"\",\"credit\":3,"
+    "\"input_parameters\":\"q=1\"},"
+    "{\"id\":\"16429034742537848\",\"workflow_id\":\"16217357109956214\","
+    "\"status\":\"failed\",\"created_at\":\"2025-10-08T11:00:00Z\","
+    "\"task_failure_info\":{\"code\":1011,\"message\":\"Navigation timeout\"},"
+    "\"steps\":[{\"id\":\"x\"}],\"log_detail_url\":\"u\"}"
+    "],\"total_pages\":3,\"total_count\":1001}";
+
+static void list_tasks_query(void)
+{
+    bact_task_query q;
+    bact_page pg;
+    bact_client *c = begin();
+    ok(task_page);
+    memset(&q, 0, sizeof q);
+    q.status = BACT_STATUS_RUNNING;
+    q.workflow_id = "16217357109956214";
+    q.workflow_name = "My bot & co/\xC3\xA9";
+    q.created_from = "2024-01-01T00:00:00Z";
+    q.created_to = "2024-12-31T23:59:59+01:00";
+    q.page = 2;
+    q.limit = 500;
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    CHECK_STR(req_line(),
+              "GET /v2/workflow/list-tasks?status=running"
+              "&workflow_id=16217357109956214"
+              "&workflow_name=My%20bot%20%26%20co%2F%C3%A9"
+              "&created_at_from=2024-01-01T00%3A00%3A00Z"
+              "&created_at_to=2024-12-31T23%3A59%3A59%2B01%3A00"
+              "&page=2&limit=500 HTTP/1.1");
+    CHECK(!has_header("Content-"));
+    CHECK_INT(pg.page, 2);
+    CHECK_INT(pg.limit, 500);
+    CHECK_INT(pg.total_pages, 3);
+    CHECK_INT(pg.total_count, 1001);
+    CHECK_INT(pg.items.count, 2);
+
+    /* defaults: page 1, limit 20, empty filters not sent */
+    c = begin();
+    ok("{\"page\":1,\"limit\":20,\"items\":[],\"total_pages\":0,\"total_count\":0}");
+    memset(&q, 0, sizeof q);
+    q.workflow_id = "";
+    q.workflow_name = "";
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-tasks?page=1&limit=20 HTTP/1.1");
+    CHECK_INT(pg.items.count, 0);
+    CHECK_INT(pg.total_count, 0);
+
+    /* the limits themselves are fine */
+    c = begin();
+    ok("{}");
+    memset(&q, 0, sizeof q);
+    q.status = BACT_STATUS_UNKNOWN;
+    q.page = 2147483647;
+    q.limit = 1;
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-tasks?status=unknown"
+                          "&page=2147483647&limit=1 HTTP/1.1");
+    CHECK_INT(pg.items.tok, -1);
+}
+
+static void list_tasks_bad_arguments(void)
+{
+    static const struct {
+        int32_t page, limit;
+        int status;
+    } bad[] = {
+        { 1, 501, 0 }, { -1, 20, 0 }, { 1, -1, 0 }, { -2147483647 - 1, 0, 0 },
+        { 0, 2147483647, 0 }, { 1, 20, 9 }, { 1, 20, -1 },
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bact_task_query q;
+        bact_page pg;
+        bact_client *c = begin();
+        memset(&q, 0, sizeof q);
+        q.page = bad[i].page;
+        q.limit = bad[i].limit;
+        q.status = (bact_status)bad[i].status;
+        CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_ARG);
+        NOTHING_SENT();
+    }
+    {
+        bact_page pg;
+        bact_task_query q;
+        bact_client *c = begin();
+        memset(&q, 0, sizeof q);
+        CHECK_INT(bact_list_tasks(c, NULL, &pg), BACT_E_ARG);
+        CHECK_INT(bact_list_tasks(c, &q, NULL), BACT_E_ARG);
+        CHECK_INT(bact_list_tasks(NULL, &q, &pg), BACT_E_ARG);
+        NOTHING_SENT();
+    }
+}
+
+static void list_tasks_items(void)
+{
+    bact_task_query q;
+    bact_page pg;
+    bact_task t;
+    bact_client *c = begin();
+    ok(task_page);
+    memset(&q, 0, sizeof q);
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    CHECK_INT(bact_task_at(c, &pg.items, 0, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537847");
+    CHECK_STR(t.workflow_id, "16217357109956214");
+    CHECK_INT(t.state.status, BACT_STATUS_FINISHED);
+    CHECK_STR(t.created_at, "2025-10-08T10:17:54Z");
+    CHECK_STR(t.finished_at, "2025-10-08T10:20:01Z");
+    CHECK_STR(t.output, "done");
+    CHECK_INT(t.output_len, 4);
+    CHECK_INT(t.output_files.count, 0);
+    CHECK_INT(t.failed_info, 0);
+    CHECK_INT(t.credit, 3);
+    CHECK_STR(t.input_parameters, "q=1");
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(t.steps.tok, -1); /* a list item has none */
+    CHECK_INT(t.download_files.tok, -1);
+    CHECK_INT(t.files_expires_at, -1);
+    CHECK(t.log_detail_url == NULL);
+    CHECK_INT(bact_task_at(c, &pg.items, 1, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537848");
+    CHECK_INT(t.state.status, BACT_STATUS_FAILED);
+    CHECK_INT(t.failed_info, 1);
+    CHECK_INT(t.failure_code, 1011);
+    CHECK_STR(t.failure_message, "Navigation timeout");
+    CHECK(t.output == NULL);
+    CHECK_INT(t.steps.tok, -1);
+    CHECK(t.log_detail_url == NULL);
+    CHECK_INT(bact_task_at(c, &pg.items, 2, &t), BACT_E_ARG);
+
+    /* items that are not tasks */
+    c = begin();
+    ok("{\"items\":[{\"id\":\"1\"},7]}");
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    CHECK_INT(bact_task_at(c, &pg.items, 0, &t), BACT_E_SHAPE);
+    CHECK_INT(bact_task_at(c, &pg.items, 1, &t), BACT_E_SHAPE);
+    /* items not an array; a page field of the wrong type */
+    c = begin();
+    ok("{\"items\":{}}");
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_SHAPE);
+    c = begin();
+    ok("{\"items\":[],\"total_count\":\"3\"}");
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_SHAPE);
+    c = begin();
+    ok("[]");
+    CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_SHAPE);
+}
+
+/* ------------------------------------------------------------------ */
+/* stop-task / resume-task                                              */
+/* ------------------------------------------------------------------ */
+
+static void stop_and_resume(void)
+{
+    int32_t biz = 101, neg = -5;
+    bact_client *c = begin();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    CHECK_INT(bact_stop_task(c, "16429034742537847", NULL), BACT_OK);
+    CHECK_STR(sent(), "PUT /v2/workflow/stop-task?task_id=16429034742537847 HTTP/1.1\r\n"
+                      "Host: api.browseract.com\r\n"
+                      "User-Agent: " BACT_USER_AGENT "\r\n"
+                      "Authorization: Bearer app-abcdefghijklmn\r\n"
+                      "\r\n");
+
+    c = begin();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    CHECK_INT(bact_stop_task(c, "16429034742537847", &biz), BACT_OK);
+    CHECK_STR(req_line(), "PUT /v2/workflow/stop-task?task_id=16429034742537847"
+                          "&biz_code=101 HTTP/1.1");
+    CHECK(!has_header("Content-"));
+
+    c = begin();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    CHECK_INT(bact_stop_task(c, "1", &neg), BACT_OK);
+    CHECK_STR(req_line(), "PUT /v2/workflow/stop-task?task_id=1&biz_code=-5 HTTP/1.1");
+
+    c = begin();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    CHECK_INT(bact_resume_task(c, "16429034742537847"), BACT_OK);
+    CHECK_STR(req_line(),
+              "PUT /v2/workflow/resume-task?task_id=16429034742537847 HTTP/1.1");
+    CHECK(!has_header("Content-"));
+
+    /* a 200 with a non-envelope body is fine; with an envelope it is not */
+    c = begin();
+    ok("{}");
+    CHECK_INT(bact_stop_task(c, "1", NULL), BACT_OK);
+    c = begin();
+    ok("{\"code\":10121,\"msg\":\"Task has completed.\",\"traceId\":\"t1\"}");
+    CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 200);
+    CHECK_INT(bact_last_error(c)->code, 10121);
+    c = begin();
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10127,\"msg\":\"Task resume only use for paused "
+                          "task\",\"data\":null,\"traceId\":\"t2\"}"));
+    CHECK_INT(bact_resume_task(c, "1"), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 400);
+    CHECK_INT(bact_last_error(c)->has_code, 1);
+    CHECK_INT(bact_last_error(c)->code, 10127);
+    CHECK_STR(bact_last_error(c)->msg, "Task resume only use for paused task");
+    CHECK_STR(bact_last_error(c)->trace_id, "t2");
+    /* 204 is an empty success too */
+    c = begin();
+    t_io_data(&IO, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+    CHECK_INT(bact_resume_task(c, "1"), BACT_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* Error answers                                                        */
+/* ------------------------------------------------------------------ */
+
+static void error_envelope_400(void)
+{
+    const bact_api_error *e;
+    bact_task_state st;
+    bact_client *c = begin();
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10112,\"msg\":\"Task is not exist.\","
+                          "\"data\":null,\"ts\":1759917250000,"
+                          "\"time\":\"2025-10-08 09:54:10\","
+                          "\"traceId\":\"8f2a6c1d9e\"}"));
+    CHECK_INT(bact_get_task_status(c, "404", &st), BACT_E_API);
+    e = bact_last_error(c);
+    CHECK_INT(e->http_status, 400);
+    CHECK_INT(e->has_code, 1);
+    CHECK_INT(e->code, 10112);
+    CHECK_STR(e->msg, "Task is not exist.");
+    CHECK_STR(e->trace_id, "8f2a6c1d9e");
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+
+    /* the same for 401 */
+    c = begin();
+    t_io_data(&IO, answer("401 Unauthorized",
+                          "{\"code\":401,\"msg\":\"Invalid authorization\"}"));
+    {
+        bact_page pg;
+        CHECK_INT(bact_list_workflows(c, 0, 0, &pg), BACT_E_API);
+    }
+    e = bact_last_error(c);
+    CHECK_INT(e->http_status, 401);
+    CHECK_INT(e->code, 401);
+    CHECK_STR(e->msg, "Invalid authorization");
+    CHECK(e->trace_id == NULL);
+
+    /* a success afterwards clears the error */
+    c = begin();
+    t_io_data(&IO, answer("400 Bad Request", "{\"code\":1,\"msg\":\"m\"}"));
+    ok("{\"status\":\"running\"}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(bact_last_error(c)->http_status, 0);
+    CHECK_INT(bact_last_error(c)->has_code, 0);
+    CHECK(bact_last_error(c)->msg == NULL);
+}
+
+static void error_envelope_on_200(void)
+{
+    bact_task_created t;
+    bact_run_req rq;
+    bact_client *c = begin();
+    ok("{\"code\":10118,\"msg\":\"Running tasks number exceeds.\",\"data\":null,"
+       "\"traceId\":\"x\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "1";
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 200);
+    CHECK_INT(bact_last_error(c)->code, 10118);
+    CHECK_STR(bact_last_error(c)->msg, "Running tasks number exceeds.");
+    CHECK_STR(t.id, "");
+    /* code 0 is no error */
+    c = begin();
+    ok("{\"code\":0,\"msg\":\"ok\",\"id\":\"5\"}");
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "5");
+}
+
+static void error_redirect_and_non_json(void)
+{
+    bact_task_state st;
+    bact_client *c = begin();
+    t_io_data(&IO, "HTTP/1.1 302 Found\r\nLocation: https://evil.example.com/\r\n"
+                   "Connection: close\r\nContent-Length: 0\r\n\r\n");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 302);
+    CHECK_INT(bact_last_error(c)->has_code, 0);
+    CHECK_INT(IO.opens, 1); /* not followed */
+
+    c = begin();
+    t_io_data(&IO, answer("500 Internal Server Error",
+                          "<html><body>Internal error</body></html>"));
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 500);
+    CHECK_INT(bact_last_error(c)->has_code, 0);
+    CHECK(bact_last_error(c)->msg == NULL);
+    CHECK(bact_last_error(c)->trace_id == NULL);
+    {
+        size_t n;
+        const uint8_t *b = bact_body(c, &n);
+        CHECK_INT(n, 40);
+        CHECK(memcmp(b, "<html>", 6) == 0);
+    }
+    /* a JSON error body that is not an envelope */
+    c = begin();
+    t_io_data(&IO, answer("500 Internal Server Error", "{\"error\":\"x\"}"));
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->has_code, 0);
+    /* a 200 that is not JSON */
+    c = begin();
+    ok("not json");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_JSON);
+}
+
+/* ------------------------------------------------------------------ */
+/* Workflows, templates, regions                                        */
+/* ------------------------------------------------------------------ */
+
+static void workflows(void)
+{
+    bact_page pg;
+    bact_workflow w;
+    bact_input_def d;
+    bact_client *c = begin();
+    ok("{\"page\":1,\"limit\":20,\"items\":["
+       "{\"id\":\"16217357109956214\",\"name\":\"Coffee finder\","
+       "\"description\":\"Finds coffee\",\"create_at\":\"2025-09-01T00:00:00Z\","
+       "\"publish_at\":\"2025-09-02T00:00:00Z\"},"
+       "{\"id\":\"16217357109956215\",\"name\":\"Second\",\"description\":null,"
+       "\"create_at\":null,\"publish_at\":null}],"
+       "\"total_pages\":1,\"total_count\":2}");
+    CHECK_INT(bact_list_workflows(c, 0, 0, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-workflows?page=1&limit=20 HTTP/1.1");
+    CHECK_INT(pg.items.count, 2);
+    CHECK_INT(pg.total_count, 2);
+    CHECK_INT(bact_workflow_at(c, &pg.items, 0, &w), BACT_OK);
+    CHECK_STR(w.id, "16217357109956214");
+    CHECK_STR(w.name, "Coffee finder");
+    CHECK_STR(w.description, "Finds coffee");
+    CHECK_STR(w.create_at, "2025-09-01T00:00:00Z");
+    CHECK_STR(w.publish_at, "2025-09-02T00:00:00Z");
+    CHECK_INT(w.input_parameters.tok, -1);
+    CHECK_INT(bact_workflow_at(c, &pg.items, 1, &w), BACT_OK);
+    CHECK_STR(w.id, "16217357109956215");
+    CHECK(w.description == NULL);
+    CHECK(w.create_at == NULL);
+    CHECK_INT(bact_workflow_at(c, &pg.items, 2, &w), BACT_E_ARG);
+
+    c = begin();
+    ok("{}");
+    CHECK_INT(bact_list_workflows(c, 3, 500, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-workflows?page=3&limit=500 HTTP/1.1");
+    c = begin();
+    CHECK_INT(bact_list_workflows(c, 1, 501, &pg), BACT_E_ARG);
+    CHECK_INT(bact_list_workflows(c, -1, 10, &pg), BACT_E_ARG);
+    CHECK_INT(bact_list_workflows(c, 1, 10, NULL), BACT_E_ARG);
+    NOTHING_SENT();
+
+    c = begin();
+    ok("{\"id\":\"16217357109956214\",\"name\":\"Coffee finder\","
+       "\"description\":\"d\",\"create_at\":\"2025-09-01T00:00:00Z\","
+       "\"publish_at\":\"2025-09-02T00:00:00Z\",\"input_parameters\":["
+       "{\"name\":\"query\",\"default_enabled\":false},"
+       "{\"name\":\"limit\",\"default_enabled\":true},"
+       "{\"name\":\"region\"},"
+       "{\"default_enabled\":true},"
+       "{\"name\":\"x\",\"default_enabled\":\"yes\"}]}");
+    CHECK_INT(bact_get_workflow(c, "16217357109956214", &w), BACT_OK);
+    CHECK_STR(req_line(),
+              "GET /v2/workflow/get-workflow?workflow_id=16217357109956214 HTTP/1.1");
+    CHECK_STR(w.id, "16217357109956214");
+    CHECK_STR(w.name, "Coffee finder");
+    CHECK_INT(w.input_parameters.count, 5);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 0, &d), BACT_OK);
+    CHECK_STR(d.name, "query");
+    CHECK_INT(d.default_enabled, 0);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 1, &d), BACT_OK);
+    CHECK_STR(d.name, "limit");
+    CHECK_INT(d.default_enabled, 1);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 2, &d), BACT_OK);
+    CHECK_STR(d.name, "region");
+    CHECK_INT(d.default_enabled, 0);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 3, &d), BACT_E_SHAPE);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 4, &d), BACT_E_SHAPE);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 5, &d), BACT_E_ARG);
+
+    c = begin();
+    ok("{\"id\":16217357109956214}");
+    CHECK_INT(bact_get_workflow(c, "1", &w), BACT_E_SHAPE);
+    c = begin();
+    ok("[]");
+    CHECK_INT(bact_get_workflow(c, "1", &w), BACT_E_SHAPE);
+}
+
+static void templates(void)
+{
+    bact_page pg;
+    bact_workflow w;
+    bact_input_def d;
+    bact_client *c = begin();
+    ok("{\"page\":1,\"limit\":20,\"items\":["
+       "{\"templateId\":\"77638424152140851\",\"name\":\"Amazon price\","
+       "\"recommendDesc\":\"Track prices\","
+       "\"detailUrl\":\"https://www.browseract.com/template/77638424152140851\"},"
+       "{\"id\":\"77638424152140852\",\"name\":\"No templateId\","
+       "\"recommendDesc\":\"r\",\"detailUrl\":\"u\"}],"
+       "\"total_pages\":1,\"total_count\":2}");
+    CHECK_INT(bact_list_templates(c, "amazon price & stock/\xC3\xA9", 0, 0, &pg),
+              BACT_OK);
+    CHECK_STR(req_line(),
+              "GET /v2/workflow/list-official-workflow-templates"
+              "?keyword=amazon%20price%20%26%20stock%2F%C3%A9&page=1&limit=20 HTTP/1.1");
+    CHECK_INT(pg.items.count, 2);
+    CHECK_INT(bact_template_at(c, &pg.items, 0, &w), BACT_OK);
+    CHECK_STR(w.id, "77638424152140851");
+    CHECK_STR(w.name, "Amazon price");
+    CHECK_STR(w.recommend_desc, "Track prices");
+    CHECK_STR(w.detail_url, "https://www.browseract.com/template/77638424152140851");
+    CHECK(w.description == NULL);
+    CHECK_INT(bact_template_at(c, &pg.items, 1, &w), BACT_E_SHAPE);
+    CHECK_INT(bact_template_at(c, &pg.items, 2, &w), BACT_E_ARG);
+
+    c = begin();
+    ok("{}");
+    CHECK_INT(bact_list_templates(c, NULL, 2, 7, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-official-workflow-templates"
+                          "?page=2&limit=7 HTTP/1.1");
+    c = begin();
+    ok("{}");
+    CHECK_INT(bact_list_templates(c, "", 0, 0, &pg), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/list-official-workflow-templates"
+                          "?page=1&limit=20 HTTP/1.1");
+    c = begin();
+    CHECK_INT(bact_list_templates(c, "x", 0, 501, &pg), BACT_E_ARG);
+    CHECK_INT(bact_list_templates(c, "x", -3, 0, &pg), BACT_E_ARG);
+    NOTHING_SENT();
+
+    c = begin();
+    ok("{\"id\":\"77638424152140851\",\"name\":\"Amazon price\","
+       "\"description\":\"desc\",\"recommendDesc\":\"Track\","
+       "\"detailUrl\":\"https://www.browseract.com/template/77638424152140851\","
+       "\"create_at\":\"2025-01-01T00:00:00Z\",\"publish_at\":\"2025-01-02T00:00:00Z\","
+       "\"input_parameters\":[{\"name\":\"asin\",\"default_enabled\":false}]}");
+    CHECK_INT(bact_get_template(c, "77638424152140851", &w), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/get-official-workflow-template"
+                          "?workflow_template_id=77638424152140851 HTTP/1.1");
+    CHECK_STR(w.id, "77638424152140851");
+    CHECK_STR(w.description, "desc");
+    CHECK_STR(w.recommend_desc, "Track");
+    CHECK_STR(w.detail_url, "https://www.browseract.com/template/77638424152140851");
+    CHECK_STR(w.create_at, "2025-01-01T00:00:00Z");
+    CHECK_INT(w.input_parameters.count, 1);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 0, &d), BACT_OK);
+    CHECK_STR(d.name, "asin");
+    /* recommendDesc and detailUrl are required here */
+    c = begin();
+    ok("{\"id\":\"7\",\"name\":\"n\",\"detailUrl\":\"u\"}");
+    CHECK_INT(bact_get_template(c, "7", &w), BACT_E_SHAPE);
+    c = begin();
+    ok("{\"id\":\"7\",\"name\":\"n\",\"recommendDesc\":\"r\"}");
+    CHECK_INT(bact_get_template(c, "7", &w), BACT_E_SHAPE);
+}
+
+static void regions(void)
+{
+    bact_array a;
+    bact_region r;
+    bact_client *c = begin();
+    ok("[{\"name\":\"United States\",\"code\":\"US\"},"
+       "{\"name\":\"United Kingdom\",\"code\":\"UK\"},"
+       "{\"name\":\"Germany\",\"code\":\"DE\"},"
+       "{\"name\":\"Japan\",\"code\":\"JP\"}]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_STR(req_line(), "GET /v2/workflow/get-region-list HTTP/1.1");
+    CHECK_INT(a.count, 4);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_OK);
+    CHECK_STR(r.name, "United States");
+    CHECK_STR(r.code, "US");
+    CHECK_INT(bact_region_at(c, &a, 1, &r), BACT_OK);
+    CHECK_STR(r.name, "United Kingdom");
+    CHECK_STR(r.code, "UK");
+    CHECK_INT(bact_region_at(c, &a, 3, &r), BACT_OK);
+    CHECK_STR(r.code, "JP");
+    CHECK_INT(bact_region_at(c, &a, 4, &r), BACT_E_ARG);
+
+    c = begin();
+    ok("[]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(a.count, 0);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
+
+    c = begin();
+    ok("{\"items\":[]}");
+    CHECK_INT(bact_get_regions(c, &a), BACT_E_SHAPE);
+    c = begin();
+    ok("[{\"name\":\"No code\"},{\"code\":5}]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_SHAPE);
+    CHECK_INT(bact_region_at(c, &a, 1, &r), BACT_E_SHAPE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Element readers                                                      */
+/* ------------------------------------------------------------------ */
+
+static void element_readers_bad_index(void)
+{
+    bact_array none = { -1, 0 };
+    bact_array lie;
+    bact_task t;
+    bact_step s;
+    bact_download d;
+    bact_workflow w;
+    bact_input_def i;
+    bact_region r;
+    const char *str;
+    bact_array a;
+    bact_client *c = begin();
+    ok("[{\"name\":\"United States\",\"code\":\"US\"}]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(bact_region_at(c, &a, 1, &r), BACT_E_ARG);
+    CHECK_INT(bact_region_at(c, &a, 0xFFFFFFFFu, &r), BACT_E_ARG);
+    CHECK_INT(bact_region_at(c, &a, 0, NULL), BACT_E_ARG);
+    CHECK_INT(bact_region_at(c, NULL, 0, &r), BACT_E_ARG);
+    CHECK_INT(bact_region_at(NULL, &a, 0, &r), BACT_E_ARG);
+    CHECK_INT(bact_task_at(c, &a, 1, &t), BACT_E_ARG);
+    CHECK_INT(bact_step_at(c, &a, 1, &s), BACT_E_ARG);
+    CHECK_INT(bact_download_at(c, &a, 1, &d), BACT_E_ARG);
+    CHECK_INT(bact_workflow_at(c, &a, 1, &w), BACT_E_ARG);
+    CHECK_INT(bact_template_at(c, &a, 1, &w), BACT_E_ARG);
+    CHECK_INT(bact_input_def_at(c, &a, 1, &i), BACT_E_ARG);
+    CHECK_INT(bact_string_at(c, &a, 1, &str), BACT_E_ARG);
+    /* an absent array */
+    CHECK_INT(bact_task_at(c, &none, 0, &t), BACT_E_ARG);
+    CHECK_INT(bact_step_at(c, &none, 0, &s), BACT_E_ARG);
+    CHECK_INT(bact_download_at(c, &none, 0, &d), BACT_E_ARG);
+    CHECK_INT(bact_workflow_at(c, &none, 0, &w), BACT_E_ARG);
+    CHECK_INT(bact_template_at(c, &none, 0, &w), BACT_E_ARG);
+    CHECK_INT(bact_input_def_at(c, &none, 0, &i), BACT_E_ARG);
+    CHECK_INT(bact_region_at(c, &none, 0, &r), BACT_E_ARG);
+    CHECK_INT(bact_string_at(c, &none, 0, &str), BACT_E_ARG);
+    /* an array handle that claims more than the tokens hold */
+    lie = a;
+    lie.count = 5;
+    CHECK_INT(bact_region_at(c, &lie, 3, &r), BACT_E_ARG);
+    lie.tok = 1000;
+    CHECK_INT(bact_region_at(c, &lie, 0, &r), BACT_E_ARG);
+    lie.tok = 1; /* an object, not an array */
+    lie.count = 1;
+    CHECK_INT(bact_region_at(c, &lie, 0, &r), BACT_E_ARG);
+    /* string elements: a non-string is a shape error */
+    CHECK_INT(bact_string_at(c, &a, 0, &str), BACT_E_SHAPE);
+    /* after a failed call the old handle reads nothing */
+    t_io_data(&IO, answer("500 Internal Server Error", "oops"));
+    {
+        bact_task_state st;
+        CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    }
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
+}
+
+/* ------------------------------------------------------------------ */
+/* Argument checks that send nothing                                    */
+/* ------------------------------------------------------------------ */
+
+static void callback_urls_checked(void)
+{
+    static const char *const refused[] = {
+        "http://localhost/cb", "http://LOCALHOST:8080/cb", "http://127.0.0.1/cb",
+        "http://127.1/", "http://0x7f.0.0.1/", "http://2130706433/",
+        "http://017700000001/", "http://[::1]/cb", "http://foo.localhost/",
+        "http://user:pw@127.0.0.1/", "http://10.0.0.1/", "http://192.168.1.1/",
+        "http://172.16.0.1/", "http://172.31.255.255/",
+        "http://169.254.169.254/latest/meta-data", "http://[fe80::1]/",
+        "http://[fc00::1]/", "http://[fd12:3456::1]/", "http://0.0.0.0/",
+        "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:10.0.0.1]/",
+        "ftp://example.com/", "example.com/cb", "javascript:alert(1)",
+        "http://exa mple.com/", "http://example.com/a\r\nb", "http:///x",
+        "http://1.2.3.4.5/",
+    };
+    size_t i;
+    for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        bact_run_req rq;
+        bact_template_run_req tq;
+        bact_task_created t;
+        bact_client *c = begin();
+        int r1, r2, r3, r4;
+        memset(&rq, 0, sizeof rq);
+        rq.workflow_id = "1";
+        rq.callback_url = refused[i];
+        r1 = bact_run_task(c, &rq, &t);
+        rq.callback_url = NULL;
+        rq.status_callback_url = refused[i];
+        r2 = bact_run_task(c, &rq, &t);
+        memset(&tq, 0, sizeof tq);
+        tq.template_id = "1";
+        tq.callback_url = refused[i];
+        r3 = bact_run_template(c, &tq, &t);
+        tq.callback_url = NULL;
+        tq.status_callback_url = refused[i];
+        r4 = bact_run_template(c, &tq, &t);
+        if (r1 != BACT_E_ARG || r2 != BACT_E_ARG || r3 != BACT_E_ARG ||
+            r4 != BACT_E_ARG) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "\"%s\" accepted (%d %d %d %d)", refused[i],
+                     r1, r2, r3, r4);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+        NOTHING_SENT();
+    }
+}
+
+static void callback_urls_loopback_flag(void)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c;
+    t_io_init(&IO, T_WHOLE);
+    npool = 0;
+    c = mk_full(8192, 64, BACT_F_ALLOW_LOOPBACK_CALLBACKS);
+    ok("{\"id\":\"1\"}");
+    ok("{\"id\":\"2\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "1";
+    rq.callback_url = "http://127.0.0.1:9000/cb";
+    rq.status_callback_url = "http://localhost:8080/hook";
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK(strstr(req_body(), "\"callback_url\":\"http://127.0.0.1:9000/cb\"") != NULL);
+    CHECK(strstr(req_body(),
+                 "\"status_change_callback_url\":\"http://localhost:8080/hook\"") != NULL);
+    IO.sent_len = 0;
+    rq.callback_url = "http://[::1]:9000/cb";
+    rq.status_callback_url = NULL;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "2");
+    /* private addresses stay refused */
+    {
+        unsigned sends = IO.sends;
+        rq.callback_url = "http://10.0.0.1/cb";
+        CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+        rq.callback_url = "http://192.168.0.10/cb";
+        CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+        CHECK_INT(IO.sends, sends);
+    }
+}
+
+static void callback_url_length(void)
+{
+    static char url[2100];
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    size_t n = strlen("https://example.com/");
+    memcpy(url, "https://example.com/", n);
+    memset(url + n, 'a', 2048 - n);
+    url[2048] = '\0';
+    ok("{\"id\":\"1\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "1";
+    rq.callback_url = url; /* 2048: the limit itself */
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK(strstr(req_body(), url) != NULL);
+    check_content_length(__FILE__, __LINE__);
+
+    c = begin();
+    url[2048] = 'a';
+    url[2049] = '\0'; /* 2049 */
+    rq.callback_url = url;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.callback_url = NULL;
+    rq.status_callback_url = url;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    NOTHING_SENT();
+}
+
+static void empty_ids_refused(void)
+{
+    bact_param noname[] = { { "", "v" } };
+    bact_param nullname[] = { { NULL, "v" } };
+    bact_run_req rq;
+    bact_template_run_req tq;
+    bact_task_created t;
+    bact_task_state st;
+    bact_task task;
+    bact_workflow w;
+    bact_array a;
+    bact_page pg;
+    bact_client *c = begin();
+
+    memset(&rq, 0, sizeof rq);
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.workflow_id = "";
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.workflow_id = "1";
+    rq.params = noname;
+    rq.n_params = 1;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.params = nullname;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.params = NULL;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.n_params = 0;
+    CHECK_INT(bact_run_task(c, &rq, NULL), BACT_E_ARG);
+    CHECK_INT(bact_run_task(c, NULL, &t), BACT_E_ARG);
+    CHECK_INT(bact_run_task(NULL, &rq, &t), BACT_E_ARG);
+
+    memset(&tq, 0, sizeof tq);
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    tq.template_id = "";
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    tq.template_id = "1";
+    tq.params = noname;
+    tq.n_params = 1;
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    tq.n_params = 0;
+    CHECK_INT(bact_run_template(c, &tq, NULL), BACT_E_ARG);
+
+    CHECK_INT(bact_get_task_status(c, "", &st), BACT_E_ARG);
+    CHECK_INT(bact_get_task_status(c, NULL, &st), BACT_E_ARG);
+    CHECK_INT(bact_get_task_status(c, "1", NULL), BACT_E_ARG);
+    CHECK_INT(bact_get_task(c, "", &task), BACT_E_ARG);
+    CHECK_INT(bact_get_task(c, NULL, &task), BACT_E_ARG);
+    CHECK_INT(bact_get_task(c, "1", NULL), BACT_E_ARG);
+    CHECK_INT(bact_stop_task(c, "", NULL), BACT_E_ARG);
+    CHECK_INT(bact_stop_task(c, NULL, NULL), BACT_E_ARG);
+    CHECK_INT(bact_resume_task(c, ""), BACT_E_ARG);
+    CHECK_INT(bact_resume_task(c, NULL), BACT_E_ARG);
+    CHECK_INT(bact_get_workflow(c, "", &w), BACT_E_ARG);
+    CHECK_INT(bact_get_workflow(c, NULL, &w), BACT_E_ARG);
+    CHECK_INT(bact_get_workflow(c, "1", NULL), BACT_E_ARG);
+    CHECK_INT(bact_get_template(c, "", &w), BACT_E_ARG);
+    CHECK_INT(bact_get_template(c, NULL, &w), BACT_E_ARG);
+    CHECK_INT(bact_get_regions(c, NULL), BACT_E_ARG);
+    CHECK_INT(bact_get_regions(NULL, &a), BACT_E_ARG);
+    CHECK_INT(bact_list_workflows(NULL, 0, 0, &pg), BACT_E_ARG);
+    CHECK_INT(bact_list_templates(c, NULL, 0, 0, NULL), BACT_E_ARG);
+    CHECK_INT(bact_wait(c, "", 1000, 5000, NULL, NULL, &st), BACT_E_ARG);
+    CHECK_INT(bact_wait(c, NULL, 1000, 5000, NULL, NULL, &st), BACT_E_ARG);
+    CHECK_INT(bact_wait(c, "1", 1000, 5000, NULL, NULL, NULL), BACT_E_ARG);
+    CHECK_INT(bact_wait(NULL, "1", 1000, 5000, NULL, NULL, &st), BACT_E_ARG);
+    NOTHING_SENT();
+}
+
+/* ------------------------------------------------------------------ */
+/* Raw mode                                                             */
+/* ------------------------------------------------------------------ */
+
+static void raw_mode_body_untouched(void)
+{
+    static const char doc[] =
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+        "\"created_at\":\"x\",\"steps\":[],\"output\":{\"string\":"
+        "\"a\\u00e9\\n\\\"q\\\"\\ud83d\\ude00\\\\\"}}";
+    size_t n;
+    const uint8_t *b;
+    bact_task t;
+    bact_task_state st;
+    bact_client *c = begin();
+    bact_set_raw(c, 1);
+    ok(doc);
+    CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+    b = bact_body(c, &n);
+    CHECK_INT(n, sizeof doc - 1u);
+    CHECK(memcmp(b, doc, sizeof doc - 1u) == 0);
+    /* nothing was decoded, so there is nothing to read elements from */
+    CHECK_STR(t.id, "");
+    {
+        bact_array all = { 0, 1 };
+        bact_step s;
+        CHECK_INT(bact_step_at(c, &all, 0, &s), BACT_E_ARG);
+    }
+
+    /* chunked: de-chunked, otherwise identical */
+    c = begin();
+    bact_set_raw(c, 1);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n"
+                   "a\r\n{\"status\":\r\n"
+                   "13\r\n\"run\\u006eing\", \"x\"\r\n"
+                   "6\r\n:[1] }\r\n0\r\n\r\n");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    b = bact_body(c, &n);
+    CHECK_INT(n, 35);
+    CHECK(memcmp(b, "{\"status\":\"run\\u006eing\", \"x\":[1] }", 35) == 0);
+
+    /* not even JSON: still handed over as it came */
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("hello, world");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    b = bact_body(c, &n);
+    CHECK(n == 12 && memcmp(b, "hello, world", 12) == 0);
+
+    /* the status and the error envelope are still checked */
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("{\"code\":10112,\"msg\":\"Task is not exist.\"}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10112);
+    CHECK_STR(bact_last_error(c)->msg, "Task is not exist.");
+    c = begin();
+    bact_set_raw(c, 1);
+    t_io_data(&IO, answer("404 Not Found", "{}"));
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 404);
+
+    /* off again: decoded */
+    c = begin();
+    bact_set_raw(c, 1);
+    bact_set_raw(c, 0);
+    ok("{\"status\":\"fin\\u0069shed\"}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+}
+
+/* ------------------------------------------------------------------ */
+/* bact_wait                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct seen_t {
+    char words[16][BACT_STATUS_SIZE];
+    bact_status st[16];
+    unsigned n;
+    unsigned stop_at; /* return non-zero on this call (1-based); 0: never */
+} seen_t;
+
+static int on_status(void *user, const bact_task_state *st)
+{
+    seen_t *s = (seen_t *)user;
+    if (s->n < 16) {
+        memcpy(s->words[s->n], st->text, sizeof st->text);
+        s->st[s->n] = st->status;
+    }
+    s->n++;
+    return (s->stop_at && s->n >= s->stop_at) ? 1 : 0;
+}
+
+static void status_answers(const char *const *words, size_t n)
+{
+    static char bodies[16][64];
+    size_t i;
+    for (i = 0; i < n; i++) {
+        snprintf(bodies[i], sizeof bodies[i], "{\"status\":\"%s\"}", words[i]);
+        ok(bodies[i]);
+    }
+}
+
+static void wait_to_finished(void)
+{
+    static const char *const w[] = { "created", "running", "finished" };
+    seen_t s;
+    bact_task_state st;
+    uint32_t t0;
+    bact_client *c = begin();
+    status_answers(w, 3);
+    memset(&s, 0, sizeof s);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "16429034742537847", 5000, BACT_WAIT_FOREVER,
+                        on_status, &s, &st),
+              BACT_OK);
+    CHECK_INT(s.n, 3);
+    CHECK_STR(s.words[0], "created");
+    CHECK_STR(s.words[1], "running");
+    CHECK_STR(s.words[2], "finished");
+    CHECK_INT(s.st[0], BACT_STATUS_CREATED);
+    CHECK_INT(s.st[2], BACT_STATUS_FINISHED);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+    CHECK_STR(st.text, "finished");
+    CHECK_INT(IO.opens, 3);
+    CHECK_INT(IO.sleeps, 2);
+    CHECK_INT(IO.slept, 10000);
+    CHECK_INT(IO.now - t0, 10000);
+    CHECK(strstr(sent(), "GET /v2/workflow/get-task-status?task_id=16429034742537847 ")
+          != NULL);
+}
+
+static void wait_reports_changes_only(void)
+{
+    static const char *const w[] = { "running", "running", "running", "failed" };
+    seen_t s;
+    bact_task_state st;
+    bact_client *c = begin();
+    status_answers(w, 4);
+    memset(&s, 0, sizeof s);
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, on_status, &s, &st),
+              BACT_OK);
+    CHECK_INT(s.n, 2);
+    CHECK_STR(s.words[0], "running");
+    CHECK_STR(s.words[1], "failed");
+    CHECK_INT(st.status, BACT_STATUS_FAILED);
+    CHECK_INT(IO.opens, 4);
+}
+
+static void wait_terminal_states(void)
+{
+    static const char *const canceled[] = { "canceled" };
+    static const char *const paused[] = { "running", "pausing", "paused",
+                                          "paused", "running", "finished" };
+    static const char *const other[] = { "stopped", "unknown", "failed" };
+    seen_t s;
+    bact_task_state st;
+    bact_client *c = begin();
+    status_answers(canceled, 1);
+    memset(&s, 0, sizeof s);
+    CHECK_INT(bact_wait(c, "1", 1000, 60000, on_status, &s, &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_CANCELED);
+    CHECK_INT(s.n, 1);
+    CHECK_INT(IO.sleeps, 0);
+
+    /* paused is not an end; a callback may be NULL */
+    c = begin();
+    status_answers(paused, 6);
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+    CHECK_INT(IO.opens, 6);
+    c = begin();
+    status_answers(paused, 6);
+    memset(&s, 0, sizeof s);
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, on_status, &s, &st),
+              BACT_OK);
+    CHECK_INT(s.n, 5);
+    CHECK_STR(s.words[2], "paused");
+    CHECK_STR(s.words[3], "running");
+
+    /* unknown words are waited through */
+    c = begin();
+    status_answers(other, 3);
+    memset(&s, 0, sizeof s);
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, on_status, &s, &st),
+              BACT_OK);
+    CHECK_INT(s.n, 3);
+    CHECK_INT(s.st[0], BACT_STATUS_OTHER);
+    CHECK_STR(s.words[0], "stopped");
+    CHECK_INT(st.status, BACT_STATUS_FAILED);
+}
+
+static void wait_deadline(void)
+{
+    static const char *const w[] = { "running", "running", "running" };
+    seen_t s;
+    bact_task_state st;
+    uint32_t t0;
+    bact_client *c = begin();
+    status_answers(w, 3);
+    memset(&s, 0, sizeof s);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 5000, 12000, on_status, &s, &st), BACT_E_DEADLINE);
+    CHECK_INT(IO.opens, 3);  /* at 0, 5000 and 10000 ms */
+    CHECK_INT(IO.now - t0, 12000); /* the last nap was cut to the deadline */
+    CHECK_INT(IO.slept, 12000);
+    CHECK_INT(s.n, 1);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+
+    /* a deadline shorter than the interval */
+    c = begin();
+    status_answers(w, 1);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 5000, 1500, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK_INT(IO.now - t0, 1500);
+    CHECK_INT(IO.opens, 1);
+
+    /* no time at all: one look, then the deadline */
+    c = begin();
+    status_answers(w, 1);
+    CHECK_INT(bact_wait(c, "1", 5000, 0, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(IO.sleeps, 0);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+}
+
+/* now_ms may wrap at 2^32: the deadline still holds across the wrap */
+static void wait_deadline_across_clock_wrap(void)
+{
+    static const char *const w[] = { "running", "running", "running" };
+    bact_task_state st;
+    uint32_t t0;
+    bact_client *c = begin();
+    status_answers(w, 3);
+    IO.now = 0xFFFFFFFFu - 6000u;
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 5000, 12000, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK_INT(IO.opens, 3);
+    CHECK_INT((uint32_t)(IO.now - t0), 12000);
+}
+
+static void wait_aborted_by_callback(void)
+{
+    static const char *const w[] = { "created", "running", "finished" };
+    seen_t s;
+    bact_task_state st;
+    bact_client *c = begin();
+    status_answers(w, 3);
+    memset(&s, 0, sizeof s);
+    s.stop_at = 2;
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, on_status, &s, &st),
+              BACT_E_ABORTED);
+    CHECK_INT(s.n, 2);
+    CHECK_INT(IO.opens, 2);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+}
+
+static void wait_call_fails(void)
+{
+    static const char *const w[] = { "running" };
+    bact_task_state st;
+    bact_client *c = begin();
+    status_answers(w, 1);
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10112,\"msg\":\"Task is not exist.\"}"));
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, NULL, NULL, &st),
+              BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10112);
+
+    /* raw mode is set aside while waiting, and restored */
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("{\"status\":\"finished\"}");
+    CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+    CHECK_INT(c->raw, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small budgets                                                        */
+/* ------------------------------------------------------------------ */
+
+static void one_kib_goal(void)
+{
+    static char a1[1024], a2[1024];
+    static const char b1[] = "{\"id\":\"16429034742537847\",\"profileId\":null}";
+    static const char b2[] = "{\"status\":\"running\"}";
+    bact_param p = { "query", "coffee beans near me" };
+    bact_run_req rq;
+    bact_task_created t;
+    bact_task_state st;
+    bact_client *c;
+    t_io_init(&IO, T_WHOLE);
+    npool = 0;
+    c = mk_full(1024, 32, 0);
+    snprintf(a1, sizeof a1,
+             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:17:54 GMT\r\n"
+             "Content-Type: application/json;charset=UTF-8\r\n"
+             "Content-Length: %u\r\nConnection: keep-alive\r\nVary: Origin\r\n"
+             "Vary: Access-Control-Request-Method\r\n"
+             "X-Trace-Id: 6f1c2b7e9a0d4c3b\r\n"
+             "Strict-Transport-Security: max-age=31536000\r\n\r\n%s",
+             (unsigned)strlen(b1), b1);
+    snprintf(a2, sizeof a2,
+             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:17:59 GMT\r\n"
+             "Content-Type: application/json;charset=UTF-8\r\n"
+             "Transfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n"
+             "%x\r\n%s\r\n0\r\n\r\n",
+             (unsigned)strlen(b2), b2);
+    t_io_data(&IO, a1);
+    t_io_add(&IO, T_NOTHING, NULL, 0); /* the keep-alive probe */
+    t_io_data(&IO, a2);
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "16217357109956214";
+    rq.params = &p;
+    rq.n_params = 1;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537847");
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(bact_get_task_status(c, t.id, &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+    CHECK_INT(IO.opens, 1);
+    CHECK(strstr(sent(), "?task_id=16429034742537847 HTTP/1.1\r\n") != NULL);
+}
+
+static void small_budgets(void)
+{
+    bact_task_state st;
+    bact_client *c;
+    /* 8 tokens needed, 4 given */
+    t_io_init(&IO, T_WHOLE);
+    npool = 0;
+    c = mk_full(1024, 4, 0);
+    ok("{\"status\":\"running\",\"extra\":[1,2,3]}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_TOKENS);
+    CHECK_INT(bact_needed(c), 8);
+    t_io_init(&IO, T_WHOLE);
+    npool = 0;
+    c = mk_full(1024, 8, 0);
+    ok("{\"status\":\"running\",\"extra\":[1,2,3]}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+
+    /* a request that cannot fit: refused before sending, with its size */
+    {
+        static char big[1200];
+        bact_param p = { "text", big };
+        bact_run_req rq;
+        bact_task_created t;
+        memset(big, 'b', sizeof big - 1u);
+        t_io_init(&IO, T_WHOLE);
+        c = mk_full(1024, 32, 0);
+        memset(&rq, 0, sizeof rq);
+        rq.workflow_id = "1";
+        rq.params = &p;
+        rq.n_params = 1;
+        CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_BUF);
+        CHECK(bact_needed(c) > 1200u);
+        NOTHING_SENT();
+    }
+}
+
+static const t_case cases[] = {
+    T_CASE(run_task_body),
+    T_CASE(run_task_minimal),
+    T_CASE(run_task_answer_shapes),
+    T_CASE(run_template),
+    T_CASE(task_status_words),
+    T_CASE(task_status_other_words),
+    T_CASE(task_status_shapes),
+    T_CASE(get_task_full),
+    T_CASE(get_task_nulls),
+    T_CASE(get_task_shapes),
+    T_CASE(list_tasks_query),
+    T_CASE(list_tasks_bad_arguments),
+    T_CASE(list_tasks_items),
+    T_CASE(stop_and_resume),
+    T_CASE(error_envelope_400),
+    T_CASE(error_envelope_on_200),
+    T_CASE(error_redirect_and_non_json),
+    T_CASE(workflows),
+    T_CASE(templates),
+    T_CASE(regions),
+    T_CASE(element_readers_bad_index),
+    T_CASE(callback_urls_checked),
+    T_CASE(callback_urls_loopback_flag),
+    T_CASE(callback_url_length),
+    T_CASE(empty_ids_refused),
+    T_CASE(raw_mode_body_untouched),
+    T_CASE(wait_to_finished),
+    T_CASE(wait_reports_changes_only),
+    T_CASE(wait_terminal_states),
+    T_CASE(wait_deadline),
+    T_CASE(wait_deadline_across_clock_wrap),
+    T_CASE(wait_aborted_by_callback),
+    T_CASE(wait_call_fails),
+    T_CASE(one_kib_goal),
+    T_CASE(small_budgets),
+};
+
+int main(void) { return t_main("api", cases, sizeof cases / sizeof cases[0]); }
