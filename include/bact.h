@@ -405,8 +405,10 @@ typedef struct bact_task_query {
     bact_status status;          /**< BACT_STATUS_OTHER: no filter */
     const char *workflow_id;
     const char *workflow_name;
-    const char *created_from;    /**< ISO-8601, created_at_from */
-    const char *created_to;      /**< ISO-8601, created_at_to */
+    const char *created_from;    /**< RFC 3339 date-time ("2024-01-01T00:00:00Z"),
+                                      created_at_from; anything else is
+                                      BACT_E_ARG */
+    const char *created_to;      /**< the same, created_at_to */
     int32_t page, limit;
 } bact_task_query;
 

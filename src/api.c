@@ -78,6 +78,35 @@ static int params_ok(const bact_param *p, size_t n)
     return 1;
 }
 
+/* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
+static int datetime_ok(const char *s)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i;
+    if (s == NULL)
+        return 1; /* not given */
+    for (i = 0; shape[i] != '\0'; i++) {
+        char want = shape[i];
+        if (want == 'd' ? (s[i] < '0' || s[i] > '9')
+                        : (want == 'T' ? (s[i] != 'T' && s[i] != 't')
+                                       : s[i] != want))
+            return 0;
+    }
+    if (s[i] == '.') {
+        size_t d = ++i;
+        while (s[i] >= '0' && s[i] <= '9' && i < 64u)
+            i++;
+        if (i == d)
+            return 0;
+    }
+    if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
+        return 1;
+    return (s[i] == '+' || s[i] == '-') && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+           s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] == ':' &&
+           s[i + 4] >= '0' && s[i + 4] <= '9' && s[i + 5] >= '0' &&
+           s[i + 5] <= '9' && s[i + 6] == '\0';
+}
+
 /* page/limit: 0 takes the default; returns 0 when out of range */
 static int page_ok(int32_t *page, int32_t *limit)
 {
@@ -454,7 +483,8 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
         return BACT_E_ARG;
     pg = q->page;
     lim = q->limit;
-    if (!page_ok(&pg, &lim))
+    if (!page_ok(&pg, &lim) || !datetime_ok(nonempty(q->created_from)) ||
+        !datetime_ok(nonempty(q->created_to)))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     (void)bact__i32_to_dec(pg, page);

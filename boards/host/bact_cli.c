@@ -1187,6 +1187,7 @@ static int cmd_tasks(cli *cx, const cmd_args *a)
 {
     bact_task_query q;
     bact_page p;
+    int rc;
 
     memset(&q, 0, sizeof q);
     memset(&p, 0, sizeof p);
@@ -1198,8 +1199,11 @@ static int cmd_tasks(cli *cx, const cmd_args *a)
     q.page = a->page;
     q.limit = a->limit;
     bact_set_raw(&cx->c, cx->g->json);
-    return answer(cx, "list-tasks", bact_list_tasks(&cx->c, &q, &p),
-                  render_tasks, &p);
+    rc = bact_list_tasks(&cx->c, &q, &p);
+    if (rc == BACT_E_ARG) /* the other options were checked already */
+        return usage_error("--from/--to must be RFC 3339 date-times, "
+                           "e.g. 2024-01-01T00:00:00Z");
+    return answer(cx, "list-tasks", rc, render_tasks, &p);
 }
 
 static int cmd_workflows(cli *cx, const cmd_args *a)

@@ -696,6 +696,41 @@ static void list_tasks_bad_arguments(void)
     }
 }
 
+static void list_tasks_date_filters(void)
+{
+    static const char *const bad[] = {
+        "yesterday", "2024-01-01", "2024-01-01T00:00:00", "2024-1-01T00:00:00Z",
+        "2024-01-01T00:00:00ZZ", "2024-01-01T00:00:00.Z", "2024-01-01 00:00:00Z",
+        "2024-01-01T00:00:00+0200", "2024-01-01T00:00:00+02:0"
+    };
+    static const char *const good[] = {
+        "2024-01-01T00:00:00Z", "2024-01-01t23:59:59z",
+        "2024-01-01T00:00:00.123456Z", "2024-01-01T00:00:00-05:30"
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bact_task_query q;
+        bact_page pg;
+        bact_client *c = begin();
+        memset(&q, 0, sizeof q);
+        q.created_from = bad[i];
+        CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_ARG);
+        q.created_from = NULL;
+        q.created_to = bad[i];
+        CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_E_ARG);
+        NOTHING_SENT();
+    }
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        bact_task_query q;
+        bact_page pg;
+        bact_client *c = begin();
+        ok("{}");
+        memset(&q, 0, sizeof q);
+        q.created_to = good[i];
+        CHECK_INT(bact_list_tasks(c, &q, &pg), BACT_OK);
+    }
+}
+
 static void list_tasks_items(void)
 {
     bact_task_query q;
@@ -1721,6 +1756,7 @@ static const t_case cases[] = {
     T_CASE(get_task_shapes),
     T_CASE(list_tasks_query),
     T_CASE(list_tasks_bad_arguments),
+    T_CASE(list_tasks_date_filters),
     T_CASE(list_tasks_items),
     T_CASE(stop_and_resume),
     T_CASE(error_envelope_400),
