@@ -215,7 +215,8 @@ typedef struct bact_client {
     uint16_t port;
     uint8_t tls, ipv6, default_port;
     uint8_t retries, retries_used;
-    uint8_t conn_open, conn_reused, raw, json;
+    uint32_t t_sent;         /* clock when the last attempt began sending */
+    uint8_t conn_open, conn_reused, raw, json, sent;
 } bact_client;
 
 /**
@@ -313,11 +314,23 @@ typedef struct bact_task_state {
     char text[BACT_STATUS_SIZE];
 } bact_task_state;
 
+/** How a run call got its task (bact_task_created.outcome). */
+enum {
+    BACT_RUN_CREATED = 0, /**< the server answered the request */
+    BACT_RUN_ADOPTED = 1, /**< the answer was lost after the request was
+                               sent; the task it created was found in
+                               list-tasks and adopted (nothing resent) */
+    BACT_RUN_RESENT = 2   /**< the answer was lost; list-tasks showed no
+                               task was created, so the request was sent
+                               again and answered */
+};
+
 /** The answer of the two run endpoints. */
 typedef struct bact_task_created {
     char id[BACT_ID_SIZE];
     char profile_id[BACT_ID_SIZE]; /**< "" when none was returned (either
                                         "profile_id" or "profileId") */
+    int outcome;                   /**< BACT_RUN_* */
 } bact_task_created;
 
 /** POST /v2/workflow/run-task. NULL / 0 fields are not sent. */

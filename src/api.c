@@ -261,11 +261,116 @@ static int created(bact_client *c, bact_task_created *out)
     return BACT_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Duplicate-safe runs                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Creating a task costs money and the API has no idempotency key. When a
+ * run request was sent but its answer was lost, resending blindly could
+ * start the workflow twice. Instead, list the workflow's newest tasks and
+ * look for one created since the request went out (by the server's own
+ * clock: its Date header minus the time elapsed here, so no real-time
+ * clock is needed) with the same input. Found: adopt it. Reached a task
+ * older than that moment, or the end of the list, without finding it, on
+ * two looks a back-off step apart: nothing was created, send again. After
+ * a timeout the request may still be on its way, so it is never resent.
+ * Anything else: give up and report the original error, since a duplicate
+ * is worse than a failed call.
+ */
+#define RECONCILE_PAGE 2
+#define RECONCILE_PAGES 16
+#define RECONCILE_SKEW_S 2u
+
+enum { REC_UNSURE, REC_ADOPTED, REC_RESEND };
+
+/* input_parameters as the API reports it ("k=v; k2=v2") against what was
+ * sent, in order */
+static int same_input(const char *got, const bact_param *p, size_t n)
+{
+    size_t i, g = 0;
+    int first = 1;
+    if (got == NULL)
+        got = "";
+    for (i = 0; i < n; i++) {
+        size_t nl, vl;
+        if (p[i].value == NULL)
+            continue;
+        if (!first) {
+            if (got[g] != ';')
+                return 0;
+            g++;
+            while (got[g] == ' ')
+                g++;
+        }
+        first = 0;
+        nl = strlen(p[i].name);
+        vl = strlen(p[i].value);
+        if (strncmp(got + g, p[i].name, nl) != 0 || got[g + nl] != '=' ||
+            strncmp(got + g + nl + 1, p[i].value, vl) != 0)
+            return 0;
+        g += nl + 1 + vl;
+    }
+    while (got[g] == ' ')
+        g++;
+    return got[g] == '\0';
+}
+
+static int reconcile(bact_client *c, const bact_run_req *rq,
+                     bact_task_created *out)
+{
+    uint32_t t_sent = c->t_sent, since = 0, prev = 0xFFFFFFFFu;
+    int32_t page;
+    int have_since = 0;
+
+    for (page = 1; page <= RECONCILE_PAGES; page++) {
+        bact_task_query q;
+        bact_page pg;
+        unsigned i;
+        memset(&q, 0, sizeof q);
+        q.workflow_id = rq->workflow_id;
+        q.page = page;
+        q.limit = RECONCILE_PAGE;
+        if (bact_list_tasks(c, &q, &pg) != BACT_OK)
+            return REC_UNSURE;
+        if (!have_since) {
+            uint32_t el = (c->pf.now_ms(c->pf.ctx) - t_sent) / 1000u + 1u;
+            if (!(c->resp.flags & BACT__F_HAS_DATE) ||
+                c->resp.date < el + RECONCILE_SKEW_S)
+                return REC_UNSURE;
+            since = c->resp.date - el - RECONCILE_SKEW_S;
+            have_since = 1;
+        }
+        for (i = 0; i < pg.items.count; i++) {
+            bact_task t;
+            uint32_t at;
+            if (bact_task_at(c, &pg.items, i, &t) != BACT_OK ||
+                t.created_at == NULL ||
+                bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
+                at > prev)
+                return REC_UNSURE; /* unreadable, or not newest first */
+            prev = at;
+            if (at < since)
+                return REC_RESEND; /* older than the request: none made */
+            if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
+                same_input(t.input_parameters, rq->params, rq->n_params)) {
+                memcpy(out->id, t.id, sizeof out->id);
+                memcpy(out->profile_id, t.profile_id, sizeof out->profile_id);
+                out->outcome = BACT_RUN_ADOPTED;
+                return REC_ADOPTED;
+            }
+        }
+        if (pg.items.count < (unsigned)RECONCILE_PAGE)
+            return REC_RESEND; /* the end of the list */
+    }
+    return REC_UNSURE;
+}
+
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
     bact__call call;
-    int rc;
+    int rc, round;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
         !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
@@ -274,8 +379,36 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
     call.body = run_body;
     call.body_arg = rq;
-    rc = json_call(c, &call);
-    return (rc != BACT_OK || c->raw) ? rc : created(c, out);
+    for (round = 0; round < 2; round++) {
+        int lost, r;
+        uint8_t raw = c->raw;
+        rc = json_call(c, &call);
+        if (rc == BACT_OK) {
+            if (c->raw)
+                return rc;
+            rc = created(c, out);
+            out->outcome = round ? BACT_RUN_RESENT : BACT_RUN_CREATED;
+            return rc;
+        }
+        lost = c->sent && (rc == BACT_E_NET || rc == BACT_E_TIMEOUT ||
+                           rc == BACT_E_CLOSED);
+        if (!lost)
+            return rc;
+        c->raw = 0;
+        r = reconcile(c, rq, out);
+        if (r == REC_RESEND && rc != BACT_E_TIMEOUT) {
+            bact__sleep(c, c->backoff_ms); /* a second look, later */
+            r = reconcile(c, rq, out);
+        } else if (r == REC_RESEND) {
+            r = REC_UNSURE;
+        }
+        c->raw = raw;
+        if (r == REC_ADOPTED)
+            return BACT_OK;
+        if (r != REC_RESEND)
+            return rc; /* cannot tell: never risk a duplicate */
+    }
+    return rc;
 }
 
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,

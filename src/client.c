@@ -408,6 +408,8 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
         k.start = k.last = now(c);
     }
     *sent = 1;
+    c->sent = 1;
+    c->t_sent = k.start;
     rc = send_all(c, &k, len);
     if (rc == BACT_OK)
         rc = receive(c, &k, sink, user, &got_any, &reuse);
@@ -546,11 +548,14 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->json = 0;
     c->ntok_used = 0;
     c->resp.status = 0;
+    c->sent = 0;
     if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {
         int sent = 0;
-        int rc = attempt(c, call, sink, user, &sent);
+        int rc;
+        c->sent = 0;
+        rc = attempt(c, call, sink, user, &sent);
         uint32_t d;
         if (rc == STALE) {
             /* the server closed an idle connection as we reused it */

@@ -714,12 +714,38 @@ static int take_time(const char *s, size_t n, size_t *i, uint32_t *hh,
     return (*hh > 23u || *mm > 59u || *ss > 60u) ? -1 : 0;
 }
 
-int bact__http_date(const char *s, size_t n, uint32_t *out)
+static int leap(uint32_t y)
+{
+    return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
+}
+
+/* Seconds since 1970 for a UTC date, checking that the day exists. */
+static int epoch(uint32_t year, uint32_t mon, uint32_t day, uint32_t hh,
+                 uint32_t mm, uint32_t ss, uint32_t *out)
 {
     static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
                                       31, 31, 30, 31, 30, 31};
+    uint32_t days = 0, y, m, dim;
+    if (year < 1970u || year > 2105u || mon < 1u || mon > 12u || day < 1u)
+        return -1;
+    dim = mdays[mon - 1u] + ((mon == 2u && leap(year)) ? 1u : 0u);
+    if (day > dim)
+        return -1;
+    for (y = 1970u; y < year; y++) /* at most 135 steps */
+        days += leap(y) ? 366u : 365u;
+    for (m = 1u; m < mon; m++)
+        days += mdays[m - 1u];
+    if (mon > 2u && leap(year))
+        days += 1u;
+    days += day - 1u;
+    *out = days * 86400u + hh * 3600u + mm * 60u + ss;
+    return 0;
+}
+
+int bact__http_date(const char *s, size_t n, uint32_t *out)
+{
     size_t i = 0;
-    uint32_t day = 0, mon, year = 0, hh = 0, mm = 0, ss = 0, days, y, m;
+    uint32_t day = 0, mon, year = 0, hh = 0, mm = 0, ss = 0;
     int asctime;
 
     while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
@@ -770,23 +796,52 @@ int bact__http_date(const char *s, size_t n, uint32_t *out)
             return -1;
         i = n;
     }
-    if (i != n || year < 1970u || year > 2105u || day < 1u)
+    if (i != n)
         return -1;
-    {
-        uint32_t dim = mdays[mon - 1u];
-        if (mon == 2u && ((year % 4u == 0u && year % 100u != 0u) || year % 400u == 0u))
-            dim = 29u;
-        if (day > dim)
+    return epoch(year, mon, day, hh, mm, ss, out);
+}
+
+/* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
+int bact__iso_time(const char *s, size_t n, uint32_t *out)
+{
+    size_t i = 0;
+    uint32_t y, mo, d, hh, mm, ss, oh = 0, om = 0, t;
+    int sign = 0;
+    if (take_num(s, n, &i, 4, 4, &y) || expect(s, n, &i, '-') ||
+        take_num(s, n, &i, 2, 2, &mo) || expect(s, n, &i, '-') ||
+        take_num(s, n, &i, 2, 2, &d) || i >= n ||
+        (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
+        return -1;
+    i++;
+    if (take_time(s, n, &i, &hh, &mm, &ss))
+        return -1;
+    if (i < n && s[i] == '.') {
+        size_t d0 = ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d0)
             return -1;
     }
-    days = 0;
-    for (y = 1970u; y < year; y++) /* at most 135 steps */
-        days += ((y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u) ? 366u : 365u;
-    for (m = 1u; m < mon; m++)
-        days += mdays[m - 1u];
-    if (mon > 2u && ((year % 4u == 0u && year % 100u != 0u) || year % 400u == 0u))
-        days += 1u;
-    days += day - 1u;
-    *out = days * 86400u + hh * 3600u + mm * 60u + ss;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+        sign = s[i] == '-' ? 1 : -1; /* local = UTC + offset */
+        i++;
+        if (take_num(s, n, &i, 2, 2, &oh) || expect(s, n, &i, ':') ||
+            take_num(s, n, &i, 2, 2, &om) || oh > 23u || om > 59u)
+            return -1;
+    } else {
+        return -1;
+    }
+    if (i != n || mo < 1u || mo > 12u || epoch(y, mo, d, hh, mm, ss, &t))
+        return -1;
+    if (sign > 0)
+        t += oh * 3600u + om * 60u;
+    else if (sign < 0) {
+        if (t < oh * 3600u + om * 60u)
+            return -1;
+        t -= oh * 3600u + om * 60u;
+    }
+    *out = t;
     return 0;
 }

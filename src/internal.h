@@ -61,6 +61,9 @@ int32_t bact__resp_retry_after(const bact_http_parser *p);
  * the epoch; returns 0 on success, -1 on a malformed date. */
 int bact__http_date(const char *s, size_t n, uint32_t *out);
 
+/* RFC 3339 date-time into seconds since the epoch (UTC); 0 or -1. */
+int bact__iso_time(const char *s, size_t n, uint32_t *out);
+
 /* ---- request writer (http.c) ---- */
 
 typedef struct bact__buf {

@@ -1087,9 +1087,21 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
 static int task_created(cli *cx, const cmd_args *a,
                         const bact_task_created *t, int show_profile)
 {
+    if (t->outcome == BACT_RUN_ADOPTED)
+        cli_msg("the answer to the run request was lost; the task it "
+                "created was found by list-tasks and adopted (nothing was "
+                "sent twice)");
+    else if (t->outcome == BACT_RUN_RESENT)
+        cli_msg("the answer to the run request was lost; list-tasks showed "
+                "no task had been created, so the request was sent again");
     if (cx->g->json) {
         /* Without --wait the body is the answer; with it, only the final
-         * get-task body is printed. */
+         * get-task body is printed. An adopted task has no answer body:
+         * its id is printed as the answer would have had it. */
+        if (!a->wait && t->outcome == BACT_RUN_ADOPTED) {
+            printf("{\"id\":\"%s\"}\n", t->id);
+            return EX_OK;
+        }
         if (!a->wait)
             return print_body(cx);
     } else {

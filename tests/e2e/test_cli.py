@@ -1703,21 +1703,41 @@ def _():
     eq(len(M.api_requests("stop-task")), 2, "stop-task requests")
 
 
-@check("retry.run_not_retried_after_drop")
+@check("retry.run_resent_after_drop_when_none_created")
 def _():
+    # the connection closed before the mock took the request: list-tasks
+    # shows no new task (twice), so the run is sent once more
     M.fault(kind="drop", path=V2 + "run-task")
-    r = bact("run", WF_FINISH)
-    error(r, 3)
+    r = bact("run", WF_FINISH, "-p", "q=drop")
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(len(M.api_requests("run-task")), 2, "run-task requests")
+    tasks = M.tasks()
+    eq(len(tasks), 1, "tasks created")
+    eq(r.out, (tasks[0]["id"] + "\n").encode(), "stdout")
+    need(b"sent again" in r.err, "stderr: " + short(r.err))
+
+
+@check("retry.run_adopted_after_cut")
+def _():
+    # the mock created the task, then cut the connection: the task is
+    # found through list-tasks and adopted, nothing is sent twice
+    M.fault(kind="cut_after_run", path=V2 + "run-task")
+    r = bact("run", WF_FINISH, "-p", "q=cut", "-p", "n=2")
+    need(r.rc == 0, "expected exit 0: " + r.why())
     eq(len(M.api_requests("run-task")), 1, "run-task requests")
+    tasks = M.tasks()
+    eq(len(tasks), 1, "tasks created")
+    eq(r.out, (tasks[0]["id"] + "\n").encode(), "stdout")
+    need(b"adopted" in r.err, "stderr: " + short(r.err))
 
 
-@check("retry.run_not_retried_after_cut")
+@check("retry.run_cut_json_prints_adopted_id")
 def _():
     M.fault(kind="cut_after_run", path=V2 + "run-task")
-    r = bact("run", WF_FINISH)
-    error(r, 3)
-    eq(len(M.api_requests("run-task")), 1, "run-task requests")
-    eq(len(M.tasks()), 1, "tasks created")
+    r = bact("run", WF_FINISH, g=["--json"])
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    tasks = M.tasks()
+    eq(json.loads(r.out), {"id": tasks[0]["id"]}, "stdout")
 
 
 @check("retry.run_not_retried_after_timeout")

@@ -101,6 +101,17 @@ static void cfg_init(bact_config *cfg, size_t buf_len, const char *url,
     cfg->retries = retries;
 }
 
+/* run-task requests that went out */
+static int count_runs(void)
+{
+    static const char needle[] = "POST /v2/workflow/run-task ";
+    size_t i, k = sizeof needle - 1u;
+    int n = 0;
+    for (i = 0; i + k <= IO.sent_len; i++)
+        n += memcmp(IO.sent + i, needle, k) == 0;
+    return n;
+}
+
 static bact_client *mk_cfg(bact_config *cfg)
 {
     free(cbuf);
@@ -908,7 +919,8 @@ static void stale_connection_after_send(void)
         memset(&rr, 0, sizeof rr);
         rr.workflow_id = "1";
         CHECK_INT(bact_run_task(c, &rr, &t), BACT_E_CLOSED);
-        CHECK_INT(IO.opens, 2);
+        /* reconciliation may look (list-tasks), but never resends */
+        CHECK_INT(count_runs(), 1);
         CHECK_INT(IO.sleeps, 0);
     }
 }
@@ -1321,7 +1333,7 @@ static void post_not_retried_once_sent(void)
     t_io_data(&IO, resp("200 OK", "", "{\"id\":\"1\"}"));
     c = mk(1024, "http://h", 2);
     CHECK_INT(bact_run_task(c, &rr, &t), BACT_E_NET);
-    CHECK_INT(IO.opens, 1);
+    CHECK_INT(count_runs(), 1);
     CHECK_INT(IO.sleeps, 0);
     CHECK_INT(bact_retries_used(c), 0);
 

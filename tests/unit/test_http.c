@@ -1586,7 +1586,29 @@ static void regress_date_day_beyond_month(void)
     CHECK_INT(date_of("Thu, 29 Feb 2023 00:00:00 GMT"), -2);
 }
 
+static void iso_time_forms(void)
+{
+    uint32_t t = 0;
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37Z", 20, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06t08:49:37.250z", 24, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06T10:49:37+02:00", 25, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06T03:19:37-05:30", 25, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("2024-02-29T00:00:00Z", 20, &t), 0);
+    CHECK_INT(bact__iso_time("2023-02-29T00:00:00Z", 20, &t), -1);
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37", 19, &t), -1);
+    CHECK_INT(bact__iso_time("1994-11-06T24:00:00Z", 20, &t), -1);
+    CHECK_INT(bact__iso_time("1994-13-06T08:49:37Z", 20, &t), -1);
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37.Z", 21, &t), -1);
+    CHECK_INT(bact__iso_time("1970-01-01T00:00:00+01:00", 25, &t), -1);
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37Zx", 21, &t), -1);
+}
+
 static const t_case cases[] = {
+    T_CASE(iso_time_forms),
     T_CASE(status_200_with_reason),
     T_CASE(status_200_without_reason),
     T_CASE(status_http10),
