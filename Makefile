@@ -17,10 +17,23 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRCS := $(BACT_CORE_SRCS) $(BACT_POSIX_SRCS)
 CLI_SRCS := $(wildcard boards/host/*.c)
+TLS_SRCS := $(BACT_MBEDTLS_SRCS)
+TLS_HDRS := $(wildcard port/mbedtls/*.h port/mbedtls/config/*.h)
+# The tool with https: Debian's mbedTLS 2.28 (shared, system headers) for
+# build/host and build/asan; mbedTLS 3.6 built by scripts/mbedtls36.sh
+# (static, -isystem) for build/host36 (TLS 1.2, the device config) and
+# build/host36-13 (the TLS 1.3 variant).
+TLS_CFLAGS := -DBACT_HAVE_TLS -Iport/mbedtls
+MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+M36 := $(BUILD)/deps/mbedtls-3.6
+M36_13 := $(BUILD)/deps/mbedtls-3.6-tls13
+M36_CFG := -Iport/mbedtls/config \
+           -DMBEDTLS_USER_CONFIG_FILE='"bact_mbedtls_host.h"'
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-light demo test unit check-lib clean
+.PHONY: all deps deps-light deps-tls36 demo test unit check-lib clean tls-builds \
+        tls-configs
 # objects made by pattern chains are kept (no rebuild on every run)
 .SECONDARY:
 all: $(BUILD)/host/bact
@@ -29,9 +42,9 @@ deps:
 	@scripts/deps.sh
 
 # ---- host build ----
-$(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) | deps-light
+$(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) -c $< -o $@
 
 $(BUILD)/host/run_and_wait: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) boards/host/example/run_and_wait.c)
 	$(CC) $(CFLAGS) -o $@ $^
@@ -39,16 +52,64 @@ $(BUILD)/host/run_and_wait: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) boards/
 $(BUILD)/host/webhook_run: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/integration/webhook_run.c)
 	$(CC) $(CFLAGS) -o $@ $^
 
-$(BUILD)/host/bact: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(CLI_SRCS))
-	$(CC) $(CFLAGS) -o $@ $^
+$(BUILD)/host/bact: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+
+# only the tool and the TLS port see mbedTLS
+$(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
+$(BUILD)/host/port/mbedtls/%.o $(BUILD)/asan/port/mbedtls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
+
+# ---- the tool against mbedTLS 3.6 (static): host36, host36-13 ----
+$(M36)/.stamp: scripts/mbedtls36.sh $(TLS_HDRS) | deps-tls36
+	@scripts/mbedtls36.sh host
+$(M36_13)/.stamp: scripts/mbedtls36.sh $(TLS_HDRS) | deps-tls36
+	@scripts/mbedtls36.sh host-tls13
+
+$(BUILD)/host36/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36)/.stamp | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36)/include $(M36_CFG) \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
+
+$(BUILD)/host36/bact: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(M36)/lib/libmbedtls.a $(M36)/lib/libmbedx509.a \
+	    $(M36)/lib/libmbedcrypto.a
+
+$(BUILD)/host36-13/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36_13)/.stamp | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36_13)/include $(M36_CFG) \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' -c $< -o $@
+
+$(BUILD)/host36-13/bact: $(patsubst %.c,$(BUILD)/host36-13/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(M36_13)/lib/libmbedtls.a \
+	    $(M36_13)/lib/libmbedx509.a $(M36_13)/lib/libmbedcrypto.a
+
+tls-builds: $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host36/bact \
+            $(BUILD)/host36-13/bact tls-configs
+
+# The device configurations compile with the port, warnings as errors:
+# 2.28 (against Debian's headers), 3.6 Tier A and the TLS 1.3 variant.
+TLSCFG := $(BUILD)/tlscfg
+tls-configs: $(TLSCFG)/mbedtls2.o $(TLSCFG)/mbedtls36.o $(TLSCFG)/mbedtls36-13.o
+$(TLSCFG)/mbedtls2.o: $(TLS_SRCS) $(TLS_HDRS) $(wildcard include/*.h) | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -Iport/mbedtls/config \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls2_config.h"' -c $< -o $@
+$(TLSCFG)/mbedtls36.o: $(TLS_SRCS) $(TLS_HDRS) $(wildcard include/*.h) $(M36)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36)/include -Iport/mbedtls/config \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
+$(TLSCFG)/mbedtls36-13.o: $(TLS_SRCS) $(TLS_HDRS) $(wildcard include/*.h) $(M36)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36)/include -Iport/mbedtls/config \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' -c $< -o $@
 
 # ---- sanitizer build ----
-$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) | deps-light
+$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(SAN) -Isrc -Itests/unit -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) $(SAN) -Isrc -Itests/unit -c $< -o $@
 
-$(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS))
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+$(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(MBEDTLS_LIBS)
 
 # ---- unit tests: normal and under ASan+UBSan ----
 $(BUILD)/unit/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps-light
@@ -66,12 +127,15 @@ unit: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES)) $(addprefix $(BUILD)/asan/,$(UNI
 deps-light:
 	@scripts/deps.sh --quiet
 
+deps-tls36:
+	@scripts/deps.sh --quiet --mbedtls36
+
 # The library may not allocate, print, assert or use floating point, and
 # keeps no .data/.bss of its own.
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit tls-builds
 	@tests/run.sh
 
 demo: deps $(BUILD)/host/bact

@@ -2,8 +2,16 @@
 # Install what the build, the tests and the demo need, from Debian's
 # packages and the npm registry only. Does nothing when all is present.
 set -euo pipefail
+# --quiet: only what building the library and the tools needs;
+# --mbedtls36: also what scripts/mbedtls36.sh needs (apt-get source).
 quiet=0
-[ "${1:-}" = "--quiet" ] && quiet=1
+tls36=0
+for arg in "$@"; do
+    case $arg in
+        --quiet) quiet=1 ;;
+        --mbedtls36) tls36=1 ;;
+    esac
+done
 need=()
 want_cmd() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 want_file() { [ -e "$1" ] || need+=("$2"); }
@@ -13,8 +21,18 @@ want_cmd python3 python3
 want_cmd curl curl
 want_file /usr/include/jsmn.h libjsmn-dev
 want_file /usr/include/stdio.h libc6-dev
+want_file /usr/include/mbedtls/ssl.h libmbedtls-dev
+if [ $quiet = 0 ] || [ $tls36 = 1 ]; then
+    # scripts/mbedtls36.sh: Debian's mbedTLS 3.6 source package
+    want_cmd dpkg-source dpkg-dev
+    want_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
+    want_cmd bzip2 bzip2
+    want_cmd xz xz-utils
+fi
 if [ $quiet = 0 ]; then
-    # only the test suite needs these
+    # only the test suite and the demo need these
+    want_cmd openssl openssl
+    want_cmd nginx nginx-light
     want_cmd node nodejs
     command -v node >/dev/null 2>&1 && { command -v npm >/dev/null 2>&1 || need+=(npm); }
 fi

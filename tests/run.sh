@@ -27,6 +27,9 @@ run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
 [ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
+[ -x tests/tls/run.sh ] && run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
+    tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
+[ -x tests/tls/run.sh ] && run "tls+asan" tests/tls/run.sh build/asan/bact
 [ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
 
 pass=$(grep -c '^ok - ' "$log")

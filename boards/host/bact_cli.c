@@ -20,6 +20,9 @@
 #include "bact.h"
 #include "bact_posix.h"
 #include "cli_args.h"
+#ifdef BACT_HAVE_TLS
+#include "bact_mbedtls.h"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Limits and defaults                                                  */
@@ -37,6 +40,7 @@ enum exit_code {
 };
 
 #define DEFAULT_BASE_URL "https://api.browseract.com"
+#define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #define DEFAULT_TIMEOUT_MS 30000u
 #define MAX_TIMEOUT_MS (UINT32_MAX / 4u) /* attempt_ms = 4 x timeout */
 #define DEFAULT_RETRIES 3u
@@ -83,7 +87,7 @@ static const cli_opt global_opts[] = {
 typedef struct globals {
     const char *base_url; /* NULL: env, then the default */
     const char *api_key;  /* NULL: env */
-    const char *ca_file;  /* kept for the TLS port; unused for now */
+    const char *ca_file;  /* NULL: DEFAULT_CA_FILE */
     uint32_t timeout_ms;
     uint32_t retries;
     int json, verbose, help, version;
@@ -152,6 +156,12 @@ typedef struct cli {
     bact_client c;
     bact_posix_conn conn;
     const globals *g;
+#ifdef BACT_HAVE_TLS
+    bact_tls tls;         /* https: TLS over conn, one for the whole run, so
+                             later connections resume the session */
+    bact_transport tls_tr;
+    int tls_on;
+#endif
 } cli;
 
 typedef int (*cmd_fn)(cli *cx, const cmd_args *a);
@@ -255,7 +265,8 @@ static void usage(FILE *f)
           "                   (env BROWSERACT_BASE_URL; default "
           DEFAULT_BASE_URL ")\n"
           "  --api-key KEY    bearer token (env BROWSERACT_API_KEY)\n"
-          "  --ca-file PATH   PEM CA bundle for https\n"
+          "  --ca-file PATH   PEM CA bundle for https (default "
+          DEFAULT_CA_FILE ")\n"
           "  --timeout MS     inactivity limit per connect, send and "
           "receive (default 30000)\n"
           "  --retries N      extra attempts for safe requests, 0..20 "
@@ -582,11 +593,13 @@ static int resolve_endpoint(globals *g, bact_url *url)
     if (bact_parse_url(g->base_url, url) != BACT_OK)
         return usage_error("bad base URL '%s': expected http://host[:port] "
                            "or https://host[:port], no path", g->base_url);
+#ifndef BACT_HAVE_TLS
     if (url->tls) {
-        cli_msg("https is not supported in this build yet (TLS arrives with "
-                "the mbedTLS port); use an http:// base URL");
+        cli_msg("https needs a build with TLS (BACT_HAVE_TLS): use an "
+                "http:// base URL");
         return EX_TLS;
     }
+#endif
     return EX_OK;
 }
 
@@ -639,12 +652,71 @@ static void report_api_error(const bact_api_error *e)
     cli_msg("API error: HTTP %d%s%s%s", e->http_status, code, msg, trace);
 }
 
+#ifdef BACT_HAVE_TLS
+/* RFC 8446 6.2 / RFC 5246 7.2 names of the alerts a client may get. */
+static const char *alert_name(int a)
+{
+    static const struct {
+        int code;
+        const char *name;
+    } tab[] = {
+        {0, "close_notify"}, {10, "unexpected_message"},
+        {20, "bad_record_mac"}, {22, "record_overflow"},
+        {40, "handshake_failure"}, {42, "bad_certificate"},
+        {43, "unsupported_certificate"}, {44, "certificate_revoked"},
+        {45, "certificate_expired"}, {46, "certificate_unknown"},
+        {47, "illegal_parameter"}, {48, "unknown_ca"},
+        {49, "access_denied"}, {50, "decode_error"}, {51, "decrypt_error"},
+        {70, "protocol_version"}, {71, "insufficient_security"},
+        {80, "internal_error"}, {86, "inappropriate_fallback"},
+        {90, "user_canceled"}, {109, "missing_extension"},
+        {110, "unsupported_extension"}, {112, "unrecognized_name"},
+        {116, "certificate_required"}, {120, "no_application_protocol"}
+    };
+    size_t i;
+
+    for (i = 0; i < N_ELEMS(tab); i++)
+        if (tab[i].code == a)
+            return tab[i].name;
+    return "unknown";
+}
+
+/* A TLS failure: one line with the reason. Before the handshake completed
+ * that is BACT_E_TLS (exit 4); after it, a connection closed without a
+ * close_notify is BACT_E_NET (exit 3): the response may be cut short. */
+static int fail_tls(const cli *cx, int err, int code)
+{
+    bact_tls_reason why = bact_tls_last_reason(&cx->tls);
+    int alert = bact_tls_last_alert(&cx->tls);
+    char detail[64] = "";
+
+    if (!cx->tls_on ||
+        !(err == BACT_E_TLS || (err == BACT_E_NET && why == BACT_TLS_TRUNCATED)))
+        return -1;
+    if ((why == BACT_TLS_ALERT || why == BACT_TLS_VERSION) && alert >= 0)
+        snprintf(detail, sizeof detail, ": %s (%d)", alert_name(alert), alert);
+    if (cx->g->verbose)
+        cli_msg("TLS: %s%s (%s) [mbedtls -0x%04x, verify flags 0x%lx]",
+                bact_tls_reason_text(why), detail, cx->g->base_url,
+                (unsigned)-cx->tls.mbed_err,
+                (unsigned long)cx->tls.verify_flags);
+    else
+        cli_msg("TLS: %s%s (%s)", bact_tls_reason_text(why), detail,
+                cx->g->base_url);
+    return code;
+}
+#endif
+
 /* One line on stderr for a failed call to `what`; returns the exit code. */
 static int fail(const cli *cx, const char *what, int err)
 {
     size_t needed = bact_needed(&cx->c);
     int code = exit_code_for(err);
 
+#ifdef BACT_HAVE_TLS
+    if (fail_tls(cx, err, code) >= 0)
+        return code;
+#endif
     switch (err) {
     case BACT_E_API:
         report_api_error(bact_last_error(&cx->c));
@@ -1291,15 +1363,93 @@ static void trace_to_stderr(void *user, int event, const char *text,
             n, text);
 }
 
-static int open_client(cli *cx, const globals *g)
+#ifdef BACT_HAVE_TLS
+/* The TLS transport, seen through these wrappers so that -v can tell how
+ * each handshake went. */
+static int tls_open(void *io, const char *host, size_t host_len,
+                    uint16_t port, uint32_t timeout_ms)
+{
+    cli *cx = io;
+    int rc = cx->tls_tr.open(cx->tls_tr.io, host, host_len, port, timeout_ms);
+
+    if (rc == BACT_OK && cx->g->verbose) {
+        cli_msg("TLS: handshake (%s) %s %s",
+                bact_tls_resumed(&cx->tls) ? "resumed" : "full",
+                mbedtls_ssl_get_version(&cx->tls.ssl),
+                mbedtls_ssl_get_ciphersuite(&cx->tls.ssl));
+        if (!bact_tls_dates_checked(&cx->tls))
+            cli_msg("TLS: warning: the certificate's validity dates were not "
+                    "checked (the time is not known)");
+    }
+    return rc;
+}
+
+static int32_t tls_send(void *io, const uint8_t *data, size_t len,
+                        uint32_t timeout_ms)
+{
+    cli *cx = io;
+    return cx->tls_tr.send(cx->tls_tr.io, data, len, timeout_ms);
+}
+
+static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
+                        uint32_t timeout_ms)
+{
+    cli *cx = io;
+    return cx->tls_tr.recv(cx->tls_tr.io, buf, len, timeout_ms);
+}
+
+static void tls_close(void *io)
+{
+    cli *cx = io;
+    cx->tls_tr.close(cx->tls_tr.io);
+}
+
+/* https: TLS over the socket transport tr, which becomes the TLS one. */
+static int setup_tls(cli *cx, const globals *g, bact_transport *tr,
+                     const bact_platform *pf)
+{
+    bact_tls_config tc;
+    int rc;
+
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = g->ca_file != NULL ? g->ca_file : DEFAULT_CA_FILE;
+    tc.platform = pf;
+    rc = bact_tls_init(&cx->tls, tr, &tc);
+    if (rc != BACT_OK) {
+        bact_tls_free(&cx->tls);
+        cli_msg("TLS: cannot load CA certificates from %s", tc.ca_file);
+        return EX_TLS;
+    }
+    cx->tls_on = 1;
+    bact_tls_transport(&cx->tls_tr, &cx->tls);
+    tr->io = cx;
+    tr->open = tls_open;
+    tr->send = tls_send;
+    tr->recv = tls_recv;
+    tr->close = tls_close;
+    return EX_OK;
+}
+#endif
+
+static int open_client(cli *cx, const globals *g, const bact_url *url)
 {
     bact_config cfg;
     bact_transport tr;
     bact_platform pf;
     int rc;
 
+    cx->g = g;
     bact_posix_transport(&tr, &cx->conn);
     bact_posix_platform(&pf);
+#ifdef BACT_HAVE_TLS
+    if (url->tls) {
+        rc = setup_tls(cx, g, &tr, &pf);
+        if (rc != EX_OK)
+            return rc;
+    }
+#else
+    (void)url;
+#endif
     memset(&cfg, 0, sizeof cfg);
     cfg.base_url = g->base_url;
     cfg.api_key = g->api_key;
@@ -1318,10 +1468,16 @@ static int open_client(cli *cx, const globals *g)
         cfg.trace = trace_to_stderr;
         cfg.trace_user = NULL;
     }
-    cx->g = g;
     rc = bact_init(&cx->c, &cfg);
-    if (rc != BACT_OK)
-        return fail(cx, "client setup", rc);
+    if (rc != BACT_OK) {
+        rc = fail(cx, "client setup", rc);
+#ifdef BACT_HAVE_TLS
+        if (cx->tls_on)
+            bact_tls_free(&cx->tls);
+        cx->tls_on = 0;
+#endif
+        return rc;
+    }
     return EX_OK;
 }
 
@@ -1383,10 +1539,14 @@ int main(int argc, char **argv)
     rc = resolve_endpoint(&g, &url);
     if (rc != EX_OK)
         return rc;
-    rc = open_client(&cx, &g);
+    rc = open_client(&cx, &g, &url);
     if (rc != EX_OK)
         return rc;
     rc = cmd->run(&cx, &args);
     bact_close(&cx.c);
+#ifdef BACT_HAVE_TLS
+    if (cx.tls_on)
+        bact_tls_free(&cx.tls);
+#endif
     return flush_stdout(rc);
 }

@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""Misbehaving and special-purpose TLS servers for the TLS suite.
+
+Standard library only. Every server listens on 127.0.0.1, on a free port,
+in a thread of the calling process, and serves any number of connections
+(each in its own thread) until stop_all(). Each listener counts the
+connections it accepted (Servers.conns[name]).
+
+Kinds (see README.md for what the client must do with each):
+
+  cert      TLS with a given chain and key; answers any request with a
+            complete HTTP/1.1 200 JSON response (Content-Length) and closes
+            with close_notify. Used with the negative certificates: a client
+            that skipped verification would get exit 0.
+  good      like cert, with the good ECDSA chain (the control for cert).
+  garbage   reads the ClientHello record, sends 600 pseudo-random bytes
+            (none of them a valid TLS record header), closes.
+  badrecord reads the ClientHello, sends a well-formed TLS handshake record
+            header whose contents are junk, closes.
+  http      reads the ClientHello, answers with an HTTP/1.1 400 response.
+  alert     reads the ClientHello, sends a fatal handshake_failure alert.
+  hsclose   reads the ClientHello and closes (FIN) without answering.
+  hsreset   reads the ClientHello and resets the connection (RST).
+  hscut     relays the ClientHello to `good`, sends back the first half of
+            the server's first flight (cut inside the Certificate message),
+            closes (FIN).
+  stall     accepts and never reads or sends anything.
+  tls11     TLS 1.0-1.1 only (SECLEVEL=0), the ECDSA chain. (A client that
+            offers only TLS 1.2 suites, e.g. AEAD-only, gets a
+            handshake_failure alert: no shared cipher.)
+  tls11hello  reads the ClientHello and answers with a hand-made TLS 1.1
+            ServerHello (record and server_version 3.2) that picks the
+            client's first TLS 1.2 cipher suite, so the client has to refuse
+            it because of the version alone; then waits for the client to
+            close.
+  body      TLS 1.2+ with the ECDSA chain; after the request, one of:
+              cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
+                                close_notify)
+              cl-short-notify   Content-Length: 100, 10 bytes, close_notify
+              eof-noclose       no Content-Length (close-delimited), the
+                                whole body, FIN without close_notify
+              eof-notify        the same, ended with close_notify
+
+Run it alone to try the servers with curl / openssl s_client:
+
+  python3 tests/tls/tls_servers.py PKI_DIR
+"""
+
+import os
+import random
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+import warnings
+
+HOST = "127.0.0.1"
+IO_TIMEOUT_S = 5.0
+
+JSON_HEADERS = ("HTTP/1.1 200 OK\r\n"
+                "Content-Type: application/json\r\n"
+                "Server: bact-tls-test\r\n")
+
+
+def _read_record(sock, limit=65536):
+    """Read one whole TLS record (normally the ClientHello) so that closing
+    the socket afterwards sends a FIN and not a RST. Returns the bytes read
+    (possibly fewer on EOF / timeout / non-TLS input)."""
+    data = b""
+    need = 5
+    try:
+        while len(data) < need and len(data) < limit:
+            chunk = sock.recv(min(65536, need - len(data)))
+            if not chunk:
+                break
+            data += chunk
+            if len(data) >= 5 and need == 5:
+                if data[0] in (0x14, 0x15, 0x16, 0x17):
+                    need = 5 + int.from_bytes(data[3:5], "big")
+                else:
+                    break
+    except OSError:
+        pass
+    return data
+
+
+def tls11_server_hello(client_hello):
+    """A TLS 1.1 ServerHello answering client_hello (one record), choosing
+    the first offered suite that is not TLS 1.3 or a signalling value."""
+    suite = b"\xc0\x2b"              # ECDHE-ECDSA-AES128-GCM-SHA256
+    try:
+        hs = client_hello[5:]
+        p = 4 + 2 + 32                 # header, client_version, random
+        p += 1 + hs[p]                 # session_id
+        n = int.from_bytes(hs[p:p + 2], "big")
+        suites = [hs[i:i + 2] for i in range(p + 2, p + 2 + n, 2)]
+        for cs in suites:
+            grease = cs[0] == cs[1] and cs[0] & 0x0f == 0x0a
+            if cs[0] != 0x13 and cs not in (b"\x00\xff", b"\x56\x00") \
+                    and not grease:
+                suite = cs
+                break
+    except (IndexError, ValueError):
+        pass
+    rnd = random.Random(7)
+    body = (b"\x03\x02" + bytes(rnd.randrange(256) for _ in range(32))
+            + b"\x00" + suite + b"\x00"
+            + b"\x00\x05\xff\x01\x00\x01\x00")   # renegotiation_info
+    msg = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x02" + len(msg).to_bytes(2, "big") + msg
+
+
+def _graceful_close(sock):
+    """FIN, then wait (bounded) for the peer to close too, then close."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(2.0)
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
+def _read_request_head(tls):
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = tls.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed before the request ended")
+        data += chunk
+    return data
+
+
+def _tls_close_notify(tls):
+    """Send close_notify (SSL_shutdown), wait for the peer's, close."""
+    try:
+        tls.settimeout(2.0)
+        raw = tls.unwrap()
+        _graceful_close(raw)
+        return
+    except (OSError, ValueError, ssl.SSLError):
+        pass
+    try:
+        tls.close()
+    except OSError:
+        pass
+
+
+def _tls_abrupt_close(tls):
+    """Close the TCP connection WITHOUT close_notify: SSLSocket.shutdown()
+    drops the TLS object first, so only a FIN goes out; after it, recv()
+    reads the raw socket (whatever the peer still sends is ignored)."""
+    try:
+        tls.shutdown(socket.SHUT_WR)
+        tls.settimeout(2.0)
+        while tls.recv(4096):
+            pass
+    except OSError:
+        pass
+    try:
+        tls.close()
+    except OSError:
+        pass
+
+
+class Servers:
+    def __init__(self, pki_dir, body=b'{"items":[],"page":1,"limit":10,'
+                                     b'"total_pages":0,"total_count":0}'):
+        self.pki = pki_dir
+        self.body = body
+        self.ports = {}
+        self.conns = {}
+        self._socks = []
+        self._held = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def path(self, name):
+        return os.path.join(self.pki, name)
+
+    # ---- contexts ----------------------------------------------------------
+
+    def ctx(self, chain, key, tls11=False):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if tls11:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        else:
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(self.path(chain), self.path(key))
+        return ctx
+
+    # ---- listeners ---------------------------------------------------------
+
+    def start(self, name, handler):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((HOST, 0))
+        s.listen(16)
+        s.settimeout(0.2)
+        self._socks.append(s)
+        self.ports[name] = s.getsockname()[1]
+        self.conns[name] = 0
+
+        def loop():
+            while not self._stop.is_set():
+                try:
+                    c, _ = s.accept()
+                except socket.timeout:
+                    continue
+                except OSError:
+                    return
+                with self._lock:
+                    self.conns[name] += 1
+                c.settimeout(IO_TIMEOUT_S)
+                threading.Thread(target=self._run, args=(handler, c),
+                                 daemon=True).start()
+        threading.Thread(target=loop, daemon=True).start()
+        return self.ports[name]
+
+    def _run(self, handler, c):
+        try:
+            handler(c)
+        except Exception:       # a failing client must not kill the server
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def stop_all(self):
+        self._stop.set()
+        for s in self._socks + self._held:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    # ---- handlers ----------------------------------------------------------
+
+    def h_cert(self, ctx):
+        body = self.body
+
+        def h(c):
+            try:
+                tls = ctx.wrap_socket(c, server_side=True)
+            except (OSError, ssl.SSLError):
+                c.close()
+                return
+            try:
+                _read_request_head(tls)
+                tls.sendall((JSON_HEADERS + "Content-Length: %d\r\n"
+                             "Connection: close\r\n\r\n" % len(body))
+                            .encode() + body)
+            except (OSError, ssl.SSLError):
+                tls.close()
+                return
+            _tls_close_notify(tls)
+        return h
+
+    @staticmethod
+    def h_raw(reply):
+        def h(c):
+            _read_record(c)
+            if reply:
+                try:
+                    c.sendall(reply)
+                except OSError:
+                    pass
+            _graceful_close(c)
+        return h
+
+    @staticmethod
+    def h_tls11hello(c):
+        hello = _read_record(c)
+        try:
+            c.sendall(tls11_server_hello(hello))
+        except OSError:
+            pass
+        _graceful_close(c)
+
+    @staticmethod
+    def h_reset(c):
+        _read_record(c)
+        try:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+        finally:
+            c.close()
+
+    def h_hscut(self, c):
+        hello = _read_record(c)
+        data = b""
+        try:
+            up = socket.create_connection((HOST, self.ports["good"]), timeout=5)
+            try:
+                up.sendall(hello)
+                up.settimeout(0.2)          # the first flight, then quiet
+                while len(data) < 65536:
+                    chunk = up.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            except socket.timeout:
+                pass
+            finally:
+                up.close()
+            c.sendall(data[:len(data) // 2])
+        except OSError:
+            pass
+        _graceful_close(c)
+
+    def h_stall(self, c):
+        with self._lock:
+            self._held.append(c)      # closed by stop_all()
+        self._stop.wait(60)
+
+    def h_body(self, ctx, variant):
+        body = self.body
+
+        def h(c):
+            try:
+                tls = ctx.wrap_socket(c, server_side=True)
+                _read_request_head(tls)
+                if variant.startswith("cl-short"):
+                    data = (JSON_HEADERS + "Content-Length: 100\r\n"
+                            "Connection: close\r\n\r\n").encode() + body[:10]
+                else:
+                    data = (JSON_HEADERS + "Connection: close\r\n\r\n"
+                            ).encode() + body
+                tls.sendall(data)
+            except (OSError, ssl.SSLError):
+                c.close()
+                return
+            if variant.endswith("notify"):
+                _tls_close_notify(tls)
+            else:
+                _tls_abrupt_close(tls)
+        return h
+
+    # ---- everything at once ------------------------------------------------
+
+    def start_all(self):
+        """Start every kind; returns {name: port}."""
+        for name, chain, key in (
+                ("wrongname", "wrongname-chain.pem", "wrongname-leaf.key"),
+                ("expired", "expired-chain.pem", "expired-leaf.key"),
+                ("future", "future-chain.pem", "future-leaf.key"),
+                ("selfsigned", "selfsigned.pem", "selfsigned.key"),
+                ("untrusted", "untrusted-chain.pem", "untrusted-leaf.key")):
+            self.start(name, self.h_cert(self.ctx(chain, key)))
+        rnd = random.Random(20240229)
+        junk = bytes(rnd.randrange(0x18, 0x100) if i == 0 else rnd.randrange(256)
+                     for i in range(600))
+        self.start("garbage", self.h_raw(junk))
+        # handshake record, TLS 1.2, 40 bytes: type 0x02 (ServerHello) with a
+        # length far beyond the record, then junk
+        rec = bytes([0x02, 0x7f, 0xff, 0xff]) + bytes(rnd.randrange(256)
+                                                       for _ in range(36))
+        self.start("badrecord", self.h_raw(b"\x16\x03\x03\x00\x28" + rec))
+        self.start("http", self.h_raw(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 27\r\nConnection: close\r\n\r\n"
+            b"This port speaks HTTP only\n"))
+        # fatal (2) handshake_failure (40) alert, TLS 1.2 record
+        self.start("alert", self.h_raw(b"\x15\x03\x03\x00\x02\x02\x28"))
+        self.start("hsclose", self.h_raw(b""))
+        self.start("hsreset", self.h_reset)
+        self.start("good", self.h_cert(self.ctx("ec-chain.pem", "ec-leaf.key")))
+        self.start("hscut", self.h_hscut)
+        self.start("stall", self.h_stall)
+        self.start("tls11", self.h_cert(self.ctx("ec-chain.pem", "ec-leaf.key",
+                                                 tls11=True)))
+        self.start("tls11hello", self.h_tls11hello)
+        ec = self.ctx("ec-chain.pem", "ec-leaf.key")
+        for v in ("cl-short-noclose", "cl-short-notify", "eof-noclose",
+                  "eof-notify"):
+            self.start(v, self.h_body(ec, v))
+        return dict(self.ports)
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write("usage: tls_servers.py PKI_DIR\n")
+        return 2
+    srv = Servers(argv[1])
+    for name, port in sorted(srv.start_all().items(), key=lambda kv: kv[1]):
+        print("%-18s %d" % (name, port))
+    sys.stdout.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    srv.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
