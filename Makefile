@@ -135,7 +135,8 @@ deps-tls36:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit tls-builds
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit tls-builds \
+      check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 
 demo: deps $(BUILD)/host/bact
@@ -143,3 +144,6 @@ demo: deps $(BUILD)/host/bact
 
 clean:
 	rm -rf $(BUILD)
+
+# cross builds, make size, the lwIP port and its host test
+include boards/boards.mk

@@ -145,7 +145,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
 
     while (np < 4u) {
         unsigned base = 10u, digits = 0;
-        uint64_t acc = 0;
+        uint32_t acc = 0;
         if (i + 1 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
             base = 16u;
             i += 2;
@@ -163,15 +163,20 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
                 return -1;
             if (d >= base)
                 return -1;
-            acc = acc * base + d;
-            if (acc > 0xFFFFFFFFu)
+            /* 32-bit only (no 64-bit multiply on small cores) */
+            if (acc > (base == 16u ? 0x0FFFFFFFu
+                       : base == 10u ? 0x19999999u : 0x1FFFFFFFu))
                 return -1;
+            acc *= base;
+            if (acc > 0xFFFFFFFFu - d)
+                return -1;
+            acc += d;
             digits++;
             i++;
         }
         if (digits == 0)
             return -1;
-        part[np++] = (uint32_t)acc;
+        part[np++] = acc;
         if (i >= n)
             break;
         i++; /* '.' */

@@ -27,6 +27,10 @@ run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
 [ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
+run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
+run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
+    scripts/check_boards.sh cortex-m0plus:arm-none-eabi- cortex-m4f:arm-none-eabi- \
+    cortex-m33:arm-none-eabi- rv32imc:riscv64-unknown-elf- xtensa-lx106:xtensa-lx106-elf-
 [ -x tests/tls/run.sh ] && run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
     tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
 [ -x tests/tls/run.sh ] && run "tls+asan" tests/tls/run.sh build/asan/bact

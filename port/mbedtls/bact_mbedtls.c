@@ -174,28 +174,33 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 /* Certificate checks: dates from the port's clock, IP names on 2.28    */
 /* ------------------------------------------------------------------ */
 
-/* Seconds since the epoch (UTC) as YYYYMMDDhhmmss. */
+/* Seconds since the epoch (UTC) as YYYYMMDDhhmmss. 32-bit arithmetic
+ * only: a small MCU has no 64-bit divide, and libgcc's costs ~0.9 KB. */
 static int64_t civil_key(int64_t s)
 {
-    int64_t days = s / 86400, rem = s % 86400, era, doe, yoe, doy, mp, y, m, d;
-    if (rem < 0) {
-        rem += 86400;
-        days--;
-    }
+    uint32_t q, days, rem, era, doe, yoe, doy, mp, y, m, d;
+    if (s < 0)
+        s = 0;
+    if (s > 253402300799) /* 9999-12-31T23:59:59 */
+        s = 253402300799;
+    /* 86400 = 128 * 675: two 32-bit steps instead of a 64-bit division */
+    q = (uint32_t)((uint64_t)s >> 7);
+    days = q / 675u;
+    rem = (q % 675u) * 128u + ((uint32_t)s & 127u);
     /* days since 1970-01-01 to a proleptic Gregorian date */
-    days += 719468;
-    era = (days >= 0 ? days : days - 146096) / 146097;
-    doe = days - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
+    days += 719468u;
+    era = days / 146097u;
+    doe = days - era * 146097u;
+    yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+    y = yoe + era * 400u;
+    doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+    mp = (5u * doy + 2u) / 153u;
+    d = doy - (153u * mp + 2u) / 5u + 1u;
+    m = mp < 10u ? mp + 3u : mp - 9u;
+    if (m <= 2u)
         y++;
-    return ((((y * 100 + m) * 100 + d) * 100 + rem / 3600) * 100 +
-            rem % 3600 / 60) * 100 + rem % 60;
+    return ((((((int64_t)y * 100 + m) * 100 + d) * 100 + rem / 3600u) * 100 +
+             rem % 3600u / 60u) * 100) + rem % 60u;
 }
 
 static int64_t x509_key(const mbedtls_x509_time *x)

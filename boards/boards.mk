@@ -1,0 +1,232 @@
+# boards/boards.mk - the boards: cross builds, sizes and the lwIP host test.
+# Included by the top Makefile; on its own: make -f Makefile -f boards/boards.mk T
+#
+#   make boards      the library (src/ + the board's port, + the TLS port
+#                    where mbedTLS is at hand) for every board, warnings as
+#                    errors; the lwIP port also with LWIP_COMPAT_SOCKETS 0/1/2,
+#                    with select() instead of poll() and without DNS
+#   make check-boards   the cross objects reference no heap, printf, assert
+#                    handler, soft-float or 64-bit division helper, and have
+#                    no .data/.bss (scripts/check_boards.sh)
+#   make size        the size table (scripts/size.sh), also written to
+#                    build/size.md
+#   make firmware    the cortex-m4f example firmware image
+#   make lwip-test   builds and runs the lwIP host test (tests/lwip/)
+#
+# A board is boards/<name>/board.mk (boards/host.mk for the host): its
+# compiler, CPU flags, link flags (specs) and port. Toolchains and liblwip
+# come from Debian (scripts/deps_boards.sh); lwIP 2.1.3 and mbedTLS 3.6
+# sources from Debian's source packages (scripts/lwip_src.sh), unpacked
+# under build/deps/src.
+
+# Included before or after the top Makefile's own targets, this file leaves
+# the default goal alone.
+BOARDS_SAVED_GOAL := $(.DEFAULT_GOAL)
+BUILD ?= build
+ifndef BACT_CORE_SRCS
+include sources.mk
+endif
+
+BOARDS :=
+include boards/host.mk
+include $(sort $(wildcard boards/*/board.mk))
+MCU_BOARDS := $(foreach b,$(BOARDS),$(if $(filter 1,$($(b)_MCU)),$(b)))
+
+# The project's warnings (the top Makefile's WARN), errors included.
+BOARDS_WARN_DEFAULT := -pedantic -Wall -Wextra -Werror -Wshadow -Wconversion \
+    -Wsign-conversion -Wcast-qual -Wvla -Wmissing-prototypes \
+    -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wcast-align \
+    -Wwrite-strings -Wredundant-decls
+BOARDS_WARN = $(if $(WARN),$(WARN),$(BOARDS_WARN_DEFAULT))
+# -Os with one section per function and object, as the size table wants;
+# the stack figures come from the compiler: -fstack-usage (.su) and the
+# call graph with frame sizes, -fcallgraph-info=su (.ci).
+BOARDS_CFLAGS = -std=c99 $(BOARDS_WARN) -Os -ffunction-sections \
+    -fdata-sections -fstack-usage -fcallgraph-info=su
+BOARDS_HDRS := $(wildcard include/*.h src/*.h port/*/*.h port/*/config/*.h \
+    port/lwip/config/arch/*.h)
+BRD := $(BUILD)/boards
+
+.PHONY: boards boards-deps check-boards size firmware lwip-test \
+        $(addprefix board-,$(BOARDS))
+
+boards-deps:
+	@scripts/deps_boards.sh
+
+# ---- the source packages (only for the goals that need them) ----
+# The fetch runs once; build/deps/boards-src.mk then names the folders.
+BOARDS_SRCMK := $(BUILD)/deps/boards-src.mk
+# (`test` too, for when the top Makefile's test depends on check-boards)
+ifneq ($(filter boards board-% check-boards size firmware test,$(MAKECMDGOALS)),)
+-include $(BOARDS_SRCMK)
+endif
+$(BOARDS_SRCMK): scripts/lwip_src.sh | boards-deps
+	@scripts/lwip_src.sh all
+	@mkdir -p $(dir $@)
+	@{ echo "LWIP_SRC := $$(scripts/lwip_src.sh --print-lwip)"; \
+	   echo "MBEDTLS_SRC := $$(scripts/lwip_src.sh --print-mbedtls)"; } > $@
+
+LWIP_SRC_INC = -Iport/lwip/config -isystem $(LWIP_SRC)/src/include
+MBEDTLS_36 = -Iport/mbedtls/config -isystem $(MBEDTLS_SRC)/include \
+    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"'
+
+# ---- one board: the library, the lwIP port's variants, size programs ----
+# $(1) board name
+define BOARD_rules
+$(1)_BD := $(BRD)/$(1)
+$(1)_TLS := $$(if $$(filter 1,$$($(1)_MCU)),1,$$(if $$(filter lwip,$$($(1)_PORT)),1,))
+$(1)_LIB := $$(patsubst %.c,$(BRD)/$(1)/obj/%.o,$(BACT_CORE_SRCS) \
+    port/$$($(1)_PORT)/bact_$$($(1)_PORT).c \
+    $$(if $$($(1)_TLS),port/mbedtls/bact_mbedtls.c))
+$(1)_CORE := $$(patsubst %.c,$(BRD)/$(1)/obj/%.o,$(BACT_CORE_SRCS))
+ifeq ($$($(1)_MCU),1)
+# cross: lwIP's headers from the source package with port/lwip/config;
+# jsmn.h through a symlink to the host's copy (never copied, never committed)
+$(1)_INC := -isystem $(BRD)/$(1)/include $$(LWIP_SRC_INC)
+$(1)_VARIANTS := $$(addprefix $(BRD)/$(1)/variants/bact_lwip-,\
+    compat0.o compat1.o compat2.o select.o nodns.o)
+$(BRD)/$(1)/obj/port/mbedtls/%.o: BOARD_EXTRA = -Iport/mbedtls $$(MBEDTLS_36)
+else ifeq ($$($(1)_PORT),lwip)
+$(BRD)/$(1)/obj/port/mbedtls/%.o: BOARD_EXTRA = -Iport/mbedtls
+endif
+
+$(BRD)/$(1)/obj/%.o: %.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/$$($(1)_PORT) \
+	    $$($(1)_INC) $$(BOARD_EXTRA) -c $$< -o $$@
+
+$(BRD)/$(1)/include/jsmn.h:
+	@mkdir -p $$(dir $$@)
+	@ln -sf /usr/include/jsmn.h $$@
+
+$(BRD)/$(1)/variants/bact_lwip-compat%.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
+	    -DLWIP_COMPAT_SOCKETS=$$* -c $$< -o $$@
+$(BRD)/$(1)/variants/bact_lwip-select.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
+	    -DBACT_LWIP_USE_SELECT=1 -c $$< -o $$@
+$(BRD)/$(1)/variants/bact_lwip-nodns.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
+	    -DLWIP_DNS=0 -c $$< -o $$@
+
+# size programs (MCU boards): the whole client, an empty program, sizeof
+$(BRD)/$(1)/size/%.o: scripts/size/%.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
+	    -DSIZEOF_LWIP -c $$< -o $$@
+$(BRD)/$(1)/client.elf: $(BRD)/$(1)/size/client.o $$($(1)_CORE) $$($(1)_LDSCRIPT)
+	$$($(1)_CC) $$($(1)_CPU) -Os $$($(1)_LINK) -Wl,--gc-sections \
+	    -Wl,-Map=$(BRD)/$(1)/client.map -o $$@ $(BRD)/$(1)/size/client.o $$($(1)_CORE)
+$(BRD)/$(1)/empty.elf: $(BRD)/$(1)/size/empty.o $$($(1)_LDSCRIPT)
+	$$($(1)_CC) $$($(1)_CPU) -Os $$($(1)_LINK) -Wl,--gc-sections \
+	    -Wl,-Map=$(BRD)/$(1)/empty.map -o $$@ $(BRD)/$(1)/size/empty.o
+$(BRD)/$(1)/board.env: $(wildcard boards/$(1)/board.mk boards/$(1).mk)
+	@mkdir -p $$(dir $$@)
+	@{ echo "DESC='$$($(1)_DESC)'"; echo "TOOL='$$($(1)_TOOL)'"; \
+	   echo "PORT='$$($(1)_PORT)'"; echo "CPU='$$($(1)_CPU)'"; \
+	   echo "FIRMWARE='$$($(1)_FIRMWARE)'"; } > $$@
+
+board-$(1): $$($(1)_LIB) $$($(1)_VARIANTS)
+endef
+$(foreach b,$(BOARDS),$(eval $(call BOARD_rules,$(b))))
+
+boards: $(addprefix board-,$(BOARDS))
+	@echo "boards: the library builds with warnings as errors for: $(BOARDS)"
+
+# xtensa: picolibc's linker script with literal pools placed before code
+$(BRD)/xtensa-lx106/picolibc-lit.ld: /usr/lib/xtensa-lx106-elf/lib/picolibc.ld
+	@mkdir -p $(dir $@)
+	@sed -e 's|/\* code \*/|/* code; literal pools first: l32r only reaches back */\n\t\t*(.literal .literal.*)|' \
+	     -e 's|KEEP (\*(\.text\.init\.enter))|KEEP (*(.literal.init.enter .text.init.enter))|' $< > $@
+
+check-boards: boards
+	@scripts/check_boards.sh $(foreach b,$(MCU_BOARDS),$(b):$($(b)_TOOL))
+
+# ---- the cortex-m4f example firmware image ----
+BRD_FW := $(BRD)/cortex-m4f/fw
+FW_CC = $(cortex-m4f_CC)
+FW_CPU = $(cortex-m4f_CPU)
+FW_3P_CFLAGS = -std=c99 -Os -ffunction-sections -fdata-sections $(FW_CPU) -w
+# the board's addition to the device mbedTLS config (bare metal clock)
+FW_MBEDTLS = $(MBEDTLS_36) -Iboards/cortex-m4f/firmware \
+    -DMBEDTLS_USER_CONFIG_FILE='"mbedtls_board.h"'
+LWIP_FW_SRCS = $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c \
+    $(LWIP_SRC)/src/api/*.c) $(LWIP_SRC)/src/netif/ethernet.c
+LWIP_FW_OBJS = $(patsubst $(LWIP_SRC)/src/%.c,$(BRD_FW)/lwip/%.o,$(LWIP_FW_SRCS))
+MBEDTLS_FW_OBJS = $(patsubst $(MBEDTLS_SRC)/library/%.c,$(BRD_FW)/mbedtls/%.o,\
+    $(wildcard $(MBEDTLS_SRC)/library/*.c))
+FW_BOARD_OBJS = $(addprefix $(BRD_FW)/board/,main.o netif_stub.o sys_arch.o ca_der.o)
+# bact: the board's library objects, the TLS port again with the board's
+# mbedTLS addition (same struct layouts; built for exactness)
+FW_BACT_OBJS = $(cortex-m4f_CORE) $(BRD)/cortex-m4f/obj/port/lwip/bact_lwip.o \
+    $(BRD_FW)/bact/bact_mbedtls.o
+
+$(BRD_FW)/lwip/%.o: $(LWIP_SRC)/src/%.c port/lwip/config/lwipopts.h
+	@mkdir -p $(dir $@)
+	@$(FW_CC) $(FW_3P_CFLAGS) $(LWIP_SRC_INC) -c $< -o $@
+$(BRD_FW)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c port/mbedtls/config/bact_mbedtls_config.h \
+    boards/cortex-m4f/firmware/mbedtls_board.h
+	@mkdir -p $(dir $@)
+	@$(FW_CC) $(FW_3P_CFLAGS) -I$(MBEDTLS_SRC)/library $(FW_MBEDTLS) -c $< -o $@
+$(BRD_FW)/liblwip.a: $(LWIP_FW_OBJS)
+	@rm -f $@
+	@$(cortex-m4f_TOOL)ar rcs $@ $^
+$(BRD_FW)/libmbedtls.a: $(MBEDTLS_FW_OBJS)
+	@rm -f $@
+	@$(cortex-m4f_TOOL)ar rcs $@ $^
+$(BRD_FW)/board/%.o: boards/cortex-m4f/firmware/%.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+	@mkdir -p $(dir $@)
+	$(FW_CC) -std=c99 -Wall -Wextra -Werror -Os -ffunction-sections -fdata-sections \
+	    $(FW_CPU) -Iinclude -Iport/lwip -Iport/mbedtls $(cortex-m4f_INC) \
+	    $(FW_MBEDTLS) -c $< -o $@
+$(BRD_FW)/bact/bact_mbedtls.o: port/mbedtls/bact_mbedtls.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+	@mkdir -p $(dir $@)
+	$(FW_CC) $(BOARDS_CFLAGS) $(FW_CPU) -Iinclude -Iport/mbedtls \
+	    $(cortex-m4f_INC) $(FW_MBEDTLS) -c $< -o $@
+# one trust anchor as DER in flash (ISRG Root X1, from ca-certificates)
+FW_CA_PEM := /etc/ssl/certs/ISRG_Root_X1.pem
+$(BRD_FW)/board/ca_der.c: $(FW_CA_PEM)
+	@mkdir -p $(dir $@)
+	@python3 -c 'import base64,sys; \
+	    p=open(sys.argv[1]).read().split("-----")[2]; d=base64.b64decode(p); \
+	    print("/* generated from %s */" % sys.argv[1]); \
+	    print("const unsigned char board_ca_der[] = {%s};" % ",".join(str(b) for b in d)); \
+	    print("const unsigned int board_ca_der_len = %d;" % len(d))' $< > $@
+$(BRD_FW)/board/ca_der.o: $(BRD_FW)/board/ca_der.c
+	$(FW_CC) -std=c99 -Os -fdata-sections $(FW_CPU) -c $< -o $@
+$(BRD_FW)/firmware.elf: $(FW_BOARD_OBJS) $(FW_BACT_OBJS) $(BRD_FW)/liblwip.a $(BRD_FW)/libmbedtls.a
+	$(FW_CC) $(FW_CPU) -Os $(cortex-m4f_LINK) -Wl,--gc-sections \
+	    -Wl,-Map=$(BRD_FW)/firmware.map -o $@ $(FW_BOARD_OBJS) $(FW_BACT_OBJS) \
+	    -Wl,--start-group $(BRD_FW)/liblwip.a $(BRD_FW)/libmbedtls.a -Wl,--end-group
+$(BRD_FW)/sizeof_tls.o: scripts/size/sizeof.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+	$(FW_CC) -std=c99 -Os $(FW_CPU) -Iinclude -Iport/lwip -Iport/mbedtls \
+	    $(cortex-m4f_INC) $(FW_MBEDTLS) -DSIZEOF_LWIP -DSIZEOF_TLS -c $< -o $@
+
+firmware: $(BRD_FW)/firmware.elf $(BRD_FW)/sizeof_tls.o
+
+# ---- the size table ----
+size: boards $(foreach b,$(MCU_BOARDS),$(BRD)/$(b)/client.elf $(BRD)/$(b)/empty.elf \
+          $(BRD)/$(b)/size/sizeof.o $(BRD)/$(b)/board.env) firmware
+	@scripts/size.sh $(MCU_BOARDS)
+
+# ---- the lwIP host test ----
+BRD_HL := $(BRD)/host-lwip
+$(BRD_HL)/obj/tests/lwip/lwip_test.o: tests/lwip/lwip_test.c $(BOARDS_HDRS) | boards-deps-lwip
+	@mkdir -p $(dir $@)
+	gcc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+	    -Werror -O2 -g -DBACT_LWIP_TEST_TLS -Iinclude -Iport/lwip -Iport/mbedtls \
+	    -isystem /usr/include/lwip -c $< -o $@
+$(BRD_HL)/lwip_test: $(host-lwip_LIB) $(BRD_HL)/obj/tests/lwip/lwip_test.o
+	gcc -o $@ $^ -llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+$(host-lwip_LIB): | boards-deps-lwip
+.PHONY: boards-deps-lwip
+boards-deps-lwip:
+	@scripts/deps_boards.sh --lwip
+
+lwip-test: $(BRD_HL)/lwip_test
+	@tests/lwip/run.sh $<
+
+.DEFAULT_GOAL := $(BOARDS_SAVED_GOAL)

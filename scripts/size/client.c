@@ -1,0 +1,127 @@
+/*
+ * client.c - "the whole client" for `make size`: one program that calls
+ * every public function of bact.h (all twelve endpoints, the element
+ * readers, bact_request, bact_wait with its retries), over a transport and
+ * a platform that do nothing. Linked with --gc-sections, what is left of
+ * the library is what an application using all of it carries; the C
+ * library's share above an empty program is the libc delta.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bact.h"
+
+int main(void);
+
+static volatile uint32_t clock_ms;
+static volatile int sink;
+
+static int t_open(void *io, const char *h, size_t hl, uint16_t p, uint32_t t)
+{
+    (void)io; (void)h; (void)hl; (void)p; (void)t;
+    return BACT_OK;
+}
+static int32_t t_send(void *io, const uint8_t *d, size_t n, uint32_t t)
+{
+    (void)io; (void)d; (void)t;
+    return (int32_t)n;
+}
+static int32_t t_recv(void *io, uint8_t *b, size_t n, uint32_t t)
+{
+    (void)io; (void)b; (void)n; (void)t;
+    return BACT_E_CLOSED;
+}
+static void t_close(void *io) { (void)io; }
+static uint32_t p_now(void *ctx) { (void)ctx; return clock_ms; }
+static void p_sleep(void *ctx, uint32_t ms) { (void)ctx; clock_ms += ms; }
+static uint32_t p_rand(void *ctx) { (void)ctx; return clock_ms * 2654435761u; }
+static int body_cb(void *u, const uint8_t *d, size_t n)
+{
+    (void)u; (void)d;
+    return (int)n;
+}
+static int status_cb(void *u, const bact_task_state *st)
+{
+    (void)u;
+    return (int)st->status;
+}
+
+int main(void)
+{
+    static uint8_t buf[1024];
+    static jsmntok_t tok[32];
+    static bact_client c;
+    static bact_transport tr = {NULL, t_open, t_send, t_recv, t_close};
+    static bact_platform pf = {NULL, p_now, p_sleep, p_rand};
+    bact_config cfg = {0};
+    bact_param p = {"query", "coffee"};
+    bact_run_req rq = {0};
+    bact_template_run_req tq = {0};
+    bact_http_req hr = {0};
+    bact_task_query q = {0};
+    bact_task_created tc;
+    bact_task_state st;
+    bact_task t;
+    bact_page pg;
+    bact_workflow w;
+    bact_array a;
+    bact_step s;
+    bact_download d;
+    bact_input_def in;
+    bact_region r;
+    bact_url u;
+    const char *str;
+    size_t n;
+    int32_t biz = 1;
+    int rc = 0, status;
+
+    cfg.base_url = "https://api.browseract.com";
+    cfg.api_key = "app-key";
+    cfg.buf = buf;
+    cfg.buf_len = sizeof buf;
+    cfg.tokens = tok;
+    cfg.n_tokens = 32;
+    cfg.transport = &tr;
+    cfg.platform = &pf;
+    cfg.retries = 3;
+    rc |= bact_init(&c, &cfg);
+    rc |= bact_parse_url(cfg.base_url, &u);
+    rc |= bact_check_callback_url("https://example.com/hook", 0);
+    bact_set_raw(&c, 0);
+    rq.workflow_id = "1";
+    rq.params = &p;
+    rq.n_params = 1;
+    rc |= bact_run_task(&c, &rq, &tc);
+    tq.template_id = "2";
+    rc |= bact_run_template(&c, &tq, &tc);
+    rc |= bact_get_task_status(&c, tc.id, &st);
+    rc |= bact_get_task(&c, tc.id, &t);
+    rc |= bact_decode_task(&c, &t);
+    rc |= bact_list_tasks(&c, &q, &pg);
+    rc |= bact_stop_task(&c, tc.id, &biz);
+    rc |= bact_resume_task(&c, tc.id);
+    rc |= bact_list_workflows(&c, 1, 20, &pg);
+    rc |= bact_get_workflow(&c, "1", &w);
+    rc |= bact_list_templates(&c, "news", 1, 20, &pg);
+    rc |= bact_get_template(&c, "2", &w);
+    rc |= bact_get_regions(&c, &a);
+    rc |= bact_task_at(&c, &pg.items, 0, &t);
+    rc |= bact_step_at(&c, &t.steps, 0, &s);
+    rc |= bact_download_at(&c, &t.download_files, 0, &d);
+    rc |= bact_workflow_at(&c, &pg.items, 0, &w);
+    rc |= bact_template_at(&c, &pg.items, 0, &w);
+    rc |= bact_input_def_at(&c, &w.input_parameters, 0, &in);
+    rc |= bact_region_at(&c, &a, 0, &r);
+    rc |= bact_string_at(&c, &t.output_files, 0, &str);
+    hr.method = "GET";
+    hr.path = "/v2/workflow/list-workflows";
+    rc |= bact_request(&c, &hr, body_cb, NULL, &status);
+    rc |= bact_wait(&c, tc.id, 5000, BACT_WAIT_FOREVER, status_cb, NULL, &st);
+    sink = (int)bact_needed(&c) + (int)bact_retries_used(&c) +
+           (bact_last_error(&c) != NULL) + (bact_body(&c, &n) != NULL) +
+           (int)bact_status_parse("running", 7) +
+           bact_status_is_terminal(st.status) +
+           (int)*bact_status_name(st.status) + (int)*bact_strerror(rc);
+    bact_close(&c);
+    return rc;
+}

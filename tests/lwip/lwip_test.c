@@ -1,0 +1,827 @@
+/*
+ * lwip_test.c - the bact client over lwIP's socket API, for real, in one
+ * process: Debian's liblwip (lwIP 2.1.3, unix port, NO_SYS=0) runs its
+ * tcpip thread here; a netif with no driver behind it (every frame handed
+ * to it is counted and dropped) carries 127.0.0.1, so all TCP traffic goes
+ * through lwIP's loopback path and no byte reaches the operating system's
+ * network. A BrowserAct-like HTTP server on lwIP sockets runs in other
+ * threads; the client is the bact library through port/lwip, plain and,
+ * with TLS_DIR given, through port/mbedtls (the server side of TLS is
+ * mbedTLS on lwIP sockets too).
+ *
+ *   lwip_test [TLS_DIR]      TLS_DIR: root.pem, leaf.pem, leaf.key,
+ *                            other-root.pem (tests/lwip/run.sh makes them)
+ *
+ * Prints one "ok - lwip.NAME" or "not ok - lwip.NAME: why" per check.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lwip/init.h"
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/sockets.h"
+#include "lwip/sys.h"
+#include "lwip/tcpip.h"
+
+#include "bact.h"
+#include "bact_lwip.h"
+#ifdef BACT_LWIP_TEST_TLS
+#include "bact_mbedtls.h"
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#endif
+
+#define API_KEY "app-lwip-test"
+#define TASK_ID "71001"
+#define PORT_HTTP 8080
+#define PORT_TLS 8443
+#define PORT_CLOSE 8081
+#define PORT_RESET 8082
+#define PORT_SILENT 8083
+#define PORT_NONE 8099
+#define POLLS_RUNNING 2 /* get-task-status answers "running" this often */
+
+static int failures;
+static int checks;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+    checks++;
+    if (ok) {
+        printf("ok - lwip.%s\n", name);
+    } else {
+        va_list ap;
+        failures++;
+        printf("not ok - lwip.%s: ", name);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf("\n");
+    }
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* lwIP bring-up: a netif without a driver                              */
+/* ------------------------------------------------------------------ */
+
+static struct netif nif;
+static volatile int driver_frames4, driver_frames6;
+
+static err_t drop_output4(struct netif *n, struct pbuf *p,
+                          const ip4_addr_t *dst)
+{
+    (void)n; (void)p; (void)dst;
+    driver_frames4++;
+    return ERR_OK;
+}
+
+#if LWIP_IPV6
+static err_t drop_output6(struct netif *n, struct pbuf *p,
+                          const ip6_addr_t *dst)
+{
+    (void)n; (void)p; (void)dst;
+    driver_frames6++; /* neighbour discovery and MLD chatter */
+    return ERR_OK;
+}
+#endif
+
+static err_t drop_linkoutput(struct netif *n, struct pbuf *p)
+{
+    (void)n; (void)p;
+    return ERR_OK;
+}
+
+static err_t nif_init(struct netif *n)
+{
+    n->name[0] = 'b';
+    n->name[1] = 't';
+    n->output = drop_output4;
+#if LWIP_IPV6
+    n->output_ip6 = drop_output6;
+#endif
+    n->linkoutput = drop_linkoutput;
+    n->mtu = 1500;
+    n->flags = 0;
+    return ERR_OK;
+}
+
+static void tcpip_ready(void *arg)
+{
+    sys_sem_signal((sys_sem_t *)arg);
+}
+
+static int lwip_up(void)
+{
+    sys_sem_t sem;
+    ip4_addr_t ip, mask, gw;
+    if (sys_sem_new(&sem, 0) != ERR_OK)
+        return 0;
+    tcpip_init(tcpip_ready, &sem);
+    sys_sem_wait(&sem);
+    sys_sem_free(&sem);
+    IP4_ADDR(&ip, 127, 0, 0, 1);
+    IP4_ADDR(&mask, 255, 0, 0, 0);
+    IP4_ADDR(&gw, 0, 0, 0, 0);
+    LOCK_TCPIP_CORE();
+    if (netif_add(&nif, &ip, &mask, &gw, NULL, nif_init, tcpip_input) == NULL) {
+        UNLOCK_TCPIP_CORE();
+        return 0;
+    }
+#if LWIP_IPV6
+    {
+        ip6_addr_t lo6;
+        s8_t idx = -1;
+        ip6_addr_set_loopback(&lo6);
+        if (netif_add_ip6_address(&nif, &lo6, &idx) == ERR_OK && idx >= 0)
+            netif_ip6_addr_set_state(&nif, idx, IP6_ADDR_PREFERRED);
+    }
+#endif
+    netif_set_default(&nif);
+    netif_set_up(&nif);
+    netif_set_link_up(&nif);
+    UNLOCK_TCPIP_CORE();
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The server: BrowserAct's task endpoints, on lwIP sockets             */
+/* ------------------------------------------------------------------ */
+
+typedef struct srv_io {
+    int fd;
+#ifdef BACT_LWIP_TEST_TLS
+    mbedtls_ssl_context *ssl;
+#endif
+} srv_io;
+
+static volatile int stopping;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int accepted_http[2];  /* connections accepted: plain, TLS */
+static int status_polls;
+static int bad_requests;
+
+#ifdef BACT_LWIP_TEST_TLS
+static mbedtls_ssl_config srv_conf;
+static mbedtls_x509_crt srv_cert;
+static mbedtls_pk_context srv_key;
+static mbedtls_entropy_context srv_entropy;
+static mbedtls_ctr_drbg_context srv_drbg;
+static mbedtls_ssl_cache_context srv_cache;
+static int tls_ready;
+
+static int bio_send(void *ctx, const unsigned char *b, size_t n)
+{
+    ssize_t r = lwip_send(*(int *)ctx, b, n, 0);
+    return r < 0 ? MBEDTLS_ERR_NET_SEND_FAILED : (int)r;
+}
+
+static int bio_recv(void *ctx, unsigned char *b, size_t n)
+{
+    ssize_t r = lwip_recv(*(int *)ctx, b, n, 0);
+    return r < 0 ? MBEDTLS_ERR_NET_RECV_FAILED : (int)r;
+}
+
+static int tls_server_setup(const char *dir)
+{
+    char path[512];
+    mbedtls_ssl_config_init(&srv_conf);
+    mbedtls_x509_crt_init(&srv_cert);
+    mbedtls_pk_init(&srv_key);
+    mbedtls_entropy_init(&srv_entropy);
+    mbedtls_ctr_drbg_init(&srv_drbg);
+    mbedtls_ssl_cache_init(&srv_cache);
+    if (mbedtls_ctr_drbg_seed(&srv_drbg, mbedtls_entropy_func, &srv_entropy,
+                              (const unsigned char *)"srv", 3) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/leaf.pem", dir);
+    if (mbedtls_x509_crt_parse_file(&srv_cert, path) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/leaf.key", dir);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    if (mbedtls_pk_parse_keyfile(&srv_key, path, NULL, mbedtls_ctr_drbg_random,
+                                 &srv_drbg) != 0)
+#else
+    if (mbedtls_pk_parse_keyfile(&srv_key, path, NULL) != 0)
+#endif
+        return 0;
+    if (mbedtls_ssl_config_defaults(&srv_conf, MBEDTLS_SSL_IS_SERVER,
+                                    MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+        return 0;
+    mbedtls_ssl_conf_rng(&srv_conf, mbedtls_ctr_drbg_random, &srv_drbg);
+    mbedtls_ssl_conf_session_cache(&srv_conf, &srv_cache,
+                                   mbedtls_ssl_cache_get,
+                                   mbedtls_ssl_cache_set);
+    if (mbedtls_ssl_conf_own_cert(&srv_conf, &srv_cert, &srv_key) != 0)
+        return 0;
+    tls_ready = 1;
+    return 1;
+}
+#endif
+
+static ssize_t srv_read(srv_io *io, void *b, size_t n)
+{
+#ifdef BACT_LWIP_TEST_TLS
+    if (io->ssl != NULL) {
+        int r;
+        do {
+            r = mbedtls_ssl_read(io->ssl, b, n);
+        } while (r == MBEDTLS_ERR_SSL_WANT_READ);
+        if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+            return 0;
+        return r;
+    }
+#endif
+    return lwip_recv(io->fd, b, n, 0);
+}
+
+static int srv_write(srv_io *io, const void *b, size_t n)
+{
+    const unsigned char *p = b;
+    while (n > 0) {
+        ssize_t r;
+#ifdef BACT_LWIP_TEST_TLS
+        if (io->ssl != NULL)
+            r = mbedtls_ssl_write(io->ssl, p, n);
+        else
+#endif
+            r = lwip_send(io->fd, p, n, 0);
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static int respond(srv_io *io, int status, const char *body)
+{
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n\r\n",
+                     status, status == 200 ? "OK" : "Error", strlen(body));
+    if (srv_write(io, head, (size_t)n) != 0)
+        return -1;
+    return srv_write(io, body, strlen(body));
+}
+
+/* get-task: chunked, in small pieces with pauses, so the client's recv
+ * sees partial data and "nothing yet" between pieces. */
+static int respond_task(srv_io *io)
+{
+    static const char body[] =
+        "{\"id\":\"" TASK_ID "\",\"status\":\"finished\","
+        "\"created_at\":\"2025-01-01T00:00:00Z\","
+        "\"finished_at\":\"2025-01-01T00:01:00Z\","
+        "\"workflow_id\":\"16217357109956214\",\"steps\":[],"
+        "\"output\":{\"string\":\"coffee beans: 42 results via lwIP\"},"
+        "\"credit\":4,\"input_parameters\":\"query=coffee beans\"}";
+    static const char head[] =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    size_t off = 0, len = sizeof body - 1;
+    char line[16];
+    if (srv_write(io, head, sizeof head - 1) != 0)
+        return -1;
+    while (off < len) {
+        size_t k = len - off < 37 ? len - off : 37;
+        int n = snprintf(line, sizeof line, "%zx\r\n", k);
+        if (srv_write(io, line, (size_t)n) != 0 ||
+            srv_write(io, body + off, k) != 0 || srv_write(io, "\r\n", 2) != 0)
+            return -1;
+        off += k;
+        usleep(2000);
+    }
+    return srv_write(io, "0\r\n\r\n", 5);
+}
+
+static int handle_request(srv_io *io, const char *req, const char *body)
+{
+    char line[256];
+    const char *eol = strstr(req, "\r\n");
+    size_t n = eol ? (size_t)(eol - req) : 0;
+    if (n == 0 || n >= sizeof line)
+        return -1;
+    memcpy(line, req, n);
+    line[n] = '\0';
+    if (strstr(req, "\r\nAuthorization: Bearer " API_KEY "\r\n") == NULL) {
+        pthread_mutex_lock(&lock);
+        bad_requests++;
+        pthread_mutex_unlock(&lock);
+        return respond(io, 401, "{\"code\":401,\"msg\":\"bad key\",\"data\":null}");
+    }
+    if (strcmp(line, "POST /v2/workflow/run-task HTTP/1.1") == 0) {
+        if (strstr(body, "\"workflow_id\":\"16217357109956214\"") == NULL ||
+            strstr(body, "\"query\"") == NULL)
+            return respond(io, 400, "{\"code\":10001,\"msg\":\"bad body\",\"data\":null}");
+        return respond(io, 200, "{\"id\":\"" TASK_ID "\"}");
+    }
+    if (strcmp(line, "GET /v2/workflow/get-task-status?task_id=" TASK_ID
+                     " HTTP/1.1") == 0) {
+        int k;
+        pthread_mutex_lock(&lock);
+        k = ++status_polls;
+        pthread_mutex_unlock(&lock);
+        return respond(io, 200, k % (POLLS_RUNNING + 1) != 0
+                                    ? "{\"status\":\"running\"}"
+                                    : "{\"status\":\"finished\"}");
+    }
+    if (strcmp(line, "GET /v2/workflow/get-task?task_id=" TASK_ID
+                     " HTTP/1.1") == 0)
+        return respond_task(io);
+    return respond(io, 404, "{\"code\":404,\"msg\":\"no such path\",\"data\":null}");
+}
+
+/* Requests on one connection until the client closes it. */
+static void serve_http(srv_io *io)
+{
+    char buf[4096];
+    size_t have = 0;
+    for (;;) {
+        char *end;
+        size_t need;
+        const char *cl;
+        size_t clen = 0;
+        ssize_t r;
+        buf[have] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+        if (end == NULL) {
+            if (have + 1 >= sizeof buf)
+                return;
+            r = srv_read(io, buf + have, sizeof buf - 1 - have);
+            if (r <= 0)
+                return;
+            have += (size_t)r;
+            continue;
+        }
+        cl = strstr(buf, "\r\nContent-Length: ");
+        if (cl != NULL && cl < end)
+            clen = (size_t)strtoul(cl + 18, NULL, 10);
+        need = (size_t)(end + 4 - buf) + clen;
+        if (need >= sizeof buf)
+            return;
+        while (have < need) {
+            r = srv_read(io, buf + have, sizeof buf - 1 - have);
+            if (r <= 0)
+                return;
+            have += (size_t)r;
+        }
+        {
+            char saved = buf[need];
+            buf[need] = '\0';
+            end[2] = '\0'; /* headers end with one CRLF */
+            if (handle_request(io, buf, end + 4) != 0)
+                return;
+            buf[need] = saved;
+        }
+        memmove(buf, buf + need, have - need);
+        have -= need;
+    }
+}
+
+typedef struct conn_job {
+    int fd;
+    int port;
+} conn_job;
+
+static void *conn_thread(void *arg)
+{
+    conn_job job = *(conn_job *)arg;
+    srv_io io;
+    free(arg);
+    io.fd = job.fd;
+#ifdef BACT_LWIP_TEST_TLS
+    io.ssl = NULL;
+    if (job.port == PORT_TLS) {
+        mbedtls_ssl_context ssl;
+        int r;
+        mbedtls_ssl_init(&ssl);
+        if (mbedtls_ssl_setup(&ssl, &srv_conf) == 0) {
+            mbedtls_ssl_set_bio(&ssl, &io.fd, bio_send, bio_recv, NULL);
+            do {
+                r = mbedtls_ssl_handshake(&ssl);
+            } while (r == MBEDTLS_ERR_SSL_WANT_READ ||
+                     r == MBEDTLS_ERR_SSL_WANT_WRITE);
+            if (r == 0) {
+                io.ssl = &ssl;
+                serve_http(&io);
+                (void)mbedtls_ssl_close_notify(&ssl);
+            }
+        }
+        mbedtls_ssl_free(&ssl);
+        lwip_close(job.fd);
+        return NULL;
+    }
+#endif
+    serve_http(&io);
+    lwip_close(job.fd);
+    return NULL;
+}
+
+static int listeners[8];
+static int listener_port[8];
+static int n_listeners;
+static int held[16];
+static int n_held;
+
+static int listen_on(int family, int port)
+{
+    int fd = lwip_socket(family, SOCK_STREAM, 0), one = 1;
+    if (fd < 0)
+        return -1;
+    (void)lwip_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET) {
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_port = lwip_htons((u16_t)port);
+        a.sin_addr.s_addr = lwip_htonl(0x7F000001u);
+        if (lwip_bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+            goto fail;
+    } else {
+#if LWIP_IPV6
+        struct sockaddr_in6 a;
+        memset(&a, 0, sizeof a);
+        a.sin6_family = AF_INET6;
+        a.sin6_port = lwip_htons((u16_t)port);
+        a.sin6_addr.s6_addr[15] = 1; /* ::1 */
+        if (lwip_bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+            goto fail;
+#else
+        goto fail;
+#endif
+    }
+    if (lwip_listen(fd, 8) != 0)
+        goto fail;
+    listeners[n_listeners] = fd;
+    listener_port[n_listeners] = port;
+    n_listeners++;
+    return fd;
+fail:
+    lwip_close(fd);
+    return -1;
+}
+
+static void *server_thread(void *arg)
+{
+    (void)arg;
+    while (!stopping) {
+        struct pollfd p[8];
+        int i, r;
+        for (i = 0; i < n_listeners; i++) {
+            p[i].fd = listeners[i];
+            p[i].events = POLLIN;
+            p[i].revents = 0;
+        }
+        r = lwip_poll(p, (nfds_t)n_listeners, 50);
+        if (r <= 0)
+            continue;
+        for (i = 0; i < n_listeners; i++) {
+            int fd, port = listener_port[i];
+            if ((p[i].revents & POLLIN) == 0)
+                continue;
+            fd = lwip_accept(listeners[i], NULL, NULL);
+            if (fd < 0)
+                continue;
+            if (port == PORT_CLOSE) {
+                lwip_close(fd); /* FIN before any byte */
+            } else if (port == PORT_RESET) {
+                /* close with the client's bytes unread: lwIP answers
+                 * with RST, as a BSD stack does */
+                struct pollfd q;
+                q.fd = fd;
+                q.events = POLLIN;
+                q.revents = 0;
+                (void)lwip_poll(&q, 1, 2000);
+                lwip_close(fd);
+            } else if (port == PORT_SILENT) {
+                if (n_held < 16)
+                    held[n_held++] = fd; /* says nothing, stays open */
+                else
+                    lwip_close(fd);
+            } else {
+                pthread_t th;
+                conn_job *job = malloc(sizeof *job);
+                if (job == NULL) {
+                    lwip_close(fd);
+                    continue;
+                }
+                {
+                    int one = 1; /* no Nagle wait between head and body */
+                    (void)lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+                                          sizeof one);
+                }
+                job->fd = fd;
+                job->port = port;
+                pthread_mutex_lock(&lock);
+                accepted_http[port == PORT_TLS ? 1 : 0]++;
+                pthread_mutex_unlock(&lock);
+                if (pthread_create(&th, NULL, conn_thread, job) != 0) {
+                    free(job);
+                    lwip_close(fd);
+                    continue;
+                }
+                pthread_detach(th);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The client                                                           */
+/* ------------------------------------------------------------------ */
+
+static bact_platform pf;
+
+static int statuses_seen;
+static int on_status(void *user, const bact_task_state *st)
+{
+    (void)user;
+    (void)st;
+    statuses_seen++;
+    return 0;
+}
+
+/* The README's example, then a fetch of the task: run, wait, get. */
+static void run_flow(const char *tag, const char *base_url,
+                     const bact_transport *tr, int which)
+{
+    static uint8_t buf[1024];
+    static jsmntok_t tok[64];
+    bact_client c;
+    bact_config cfg;
+    bact_param param = {"query", "coffee beans"};
+    bact_run_req rq;
+    bact_task_created task;
+    bact_task_state st;
+    bact_task t;
+    char name[64];
+    int rc, polls0, conns0;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base_url = base_url;
+    cfg.api_key = API_KEY;
+    cfg.buf = buf;
+    cfg.buf_len = sizeof buf;
+    cfg.tokens = tok;
+    cfg.n_tokens = 64;
+    cfg.transport = tr;
+    cfg.platform = &pf;
+    cfg.timeout_ms = 3000;
+    cfg.retries = 1;
+    rc = bact_init(&c, &cfg);
+    snprintf(name, sizeof name, "%sinit", tag);
+    result(rc == BACT_OK, name, "bact_init: %s", bact_strerror(rc));
+    if (rc != BACT_OK)
+        return;
+    pthread_mutex_lock(&lock);
+    polls0 = status_polls;
+    conns0 = accepted_http[which];
+    pthread_mutex_unlock(&lock);
+
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "16217357109956214";
+    rq.params = &param;
+    rq.n_params = 1;
+    rc = bact_run_task(&c, &rq, &task);
+    snprintf(name, sizeof name, "%srun-task", tag);
+    result(rc == BACT_OK && strcmp(task.id, TASK_ID) == 0, name,
+           "rc %s, id '%s'", bact_strerror(rc), rc == BACT_OK ? task.id : "");
+    if (rc != BACT_OK) {
+        bact_close(&c);
+        return;
+    }
+
+    statuses_seen = 0;
+    rc = bact_wait(&c, task.id, 20, 10000, on_status, NULL, &st);
+    snprintf(name, sizeof name, "%swait", tag);
+    pthread_mutex_lock(&lock);
+    polls0 = status_polls - polls0;
+    pthread_mutex_unlock(&lock);
+    result(rc == BACT_OK && st.status == BACT_STATUS_FINISHED && polls0 >= 1 &&
+               statuses_seen >= 1,
+           name, "rc %s, status '%s', %d polls", bact_strerror(rc),
+           rc == BACT_OK ? st.text : "", polls0);
+
+    rc = bact_get_task(&c, task.id, &t);
+    snprintf(name, sizeof name, "%sget-task-chunked", tag);
+    result(rc == BACT_OK && t.output != NULL &&
+               strcmp(t.output, "coffee beans: 42 results via lwIP") == 0 &&
+               t.state.status == BACT_STATUS_FINISHED && t.credit == 4,
+           name, "rc %s, output '%s'", bact_strerror(rc),
+           rc == BACT_OK && t.output ? t.output : "(none)");
+
+    pthread_mutex_lock(&lock);
+    conns0 = accepted_http[which] - conns0;
+    pthread_mutex_unlock(&lock);
+    snprintf(name, sizeof name, "%skeep-alive", tag);
+    result(conns0 == 1, name, "%d connections for %d requests", conns0,
+           polls0 + 2);
+    bact_close(&c);
+}
+
+static uint32_t elapsed(uint32_t t0)
+{
+    return (uint32_t)sys_now() - t0;
+}
+
+static void transport_checks(void)
+{
+    bact_lwip_conn conn;
+    bact_transport tr;
+    uint8_t b[64];
+    int32_t r;
+    int rc;
+    uint32_t t0;
+
+    bact_lwip_transport(&tr, &conn);
+
+    /* refused: nothing listens there, lwIP answers the SYN with RST */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_NONE, 2000);
+    result(rc == BACT_E_CONNECT, "open.refused", "rc %d", rc);
+    tr.close(tr.io);
+
+    /* no answer at all: 127.0.0.2 is looped back and dropped by lwIP */
+    t0 = (uint32_t)sys_now();
+    rc = tr.open(tr.io, "127.0.0.2", 9, 80, 300);
+    result(rc == BACT_E_TIMEOUT && elapsed(t0) >= 290 && elapsed(t0) < 2000,
+           "open.timeout", "rc %d after %u ms", rc, (unsigned)elapsed(t0));
+    tr.close(tr.io);
+
+    /* a name: this lwIP has no resolver (LWIP_DNS=0) */
+    rc = tr.open(tr.io, "api.example.invalid", 19, 80, 300);
+    result(rc == BACT_E_DNS, "open.name-without-dns", "rc %d", rc);
+    rc = tr.open(tr.io, "", 0, 80, 300);
+    result(rc == BACT_E_DNS, "open.empty-host", "rc %d", rc);
+
+    /* silent peer: recv says "nothing yet" after its timeout, 0 at once
+     * with timeout 0; send moves bytes */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
+    result(rc == BACT_OK, "open.ok", "rc %d", rc);
+    if (rc == BACT_OK) {
+        t0 = (uint32_t)sys_now();
+        r = tr.recv(tr.io, b, sizeof b, 0);
+        result(r == 0 && elapsed(t0) < 100, "recv.nothing-yet-no-wait",
+               "r %d after %u ms", (int)r, (unsigned)elapsed(t0));
+        t0 = (uint32_t)sys_now();
+        r = tr.recv(tr.io, b, sizeof b, 200);
+        result(r == 0 && elapsed(t0) >= 190 && elapsed(t0) < 1500,
+               "recv.nothing-yet-timeout", "r %d after %u ms", (int)r,
+               (unsigned)elapsed(t0));
+        r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
+        result(r == 4, "send.bytes", "r %d", (int)r);
+    }
+    tr.close(tr.io);
+    tr.close(tr.io); /* safe twice */
+    r = tr.recv(tr.io, b, sizeof b, 0);
+    result(r == BACT_E_NET, "recv.after-close", "r %d", (int)r);
+
+    /* clean close by the peer */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_CLOSE, 2000);
+    r = rc == BACT_OK ? tr.recv(tr.io, b, sizeof b, 2000) : rc;
+    result(r == BACT_E_CLOSED, "recv.peer-closed", "open %d, recv %d", rc,
+           (int)r);
+    tr.close(tr.io);
+
+    /* reset by the peer */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_RESET, 2000);
+    r = rc == BACT_OK ? tr.send(tr.io, (const uint8_t *)"ping", 4, 1000) : rc;
+    if (r == 4)
+        r = tr.recv(tr.io, b, sizeof b, 2000);
+    result(r == BACT_E_NET, "recv.peer-reset", "open %d, recv %d", rc, (int)r);
+    if (r == BACT_E_NET) {
+        r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
+        result(r == BACT_E_NET, "send.after-reset", "send %d", (int)r);
+    }
+    tr.close(tr.io);
+
+#if LWIP_IPV6
+    /* IPv6 literal (the core hands it without brackets) */
+    rc = tr.open(tr.io, "::1", 3, PORT_SILENT, 2000);
+    result(rc == BACT_OK, "open.ipv6", "rc %d", rc);
+    tr.close(tr.io);
+#endif
+}
+
+#ifdef BACT_LWIP_TEST_TLS
+static void tls_checks(const char *dir)
+{
+    static bact_tls tls;
+    bact_lwip_conn conn;
+    bact_transport inner, tr;
+    bact_tls_config tc;
+    char ca[512], other[512];
+    int rc;
+
+    snprintf(ca, sizeof ca, "%s/root.pem", dir);
+    snprintf(other, sizeof other, "%s/other-root.pem", dir);
+    if (!tls_ready) {
+        result(0, "tls.server", "server TLS setup failed (%s)", dir);
+        return;
+    }
+    bact_lwip_transport(&inner, &conn);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    rc = bact_tls_init(&tls, &inner, &tc);
+    result(rc == BACT_OK, "tls.transport-init", "rc %d", rc);
+    if (rc != BACT_OK)
+        return;
+    bact_tls_transport(&tr, &tls);
+    run_flow("tls.", "https://127.0.0.1:8443", &tr, 1);
+    /* a second client on the same TLS state: a new connection resumes */
+    run_flow("tls.again.", "https://127.0.0.1:8443", &tr, 1);
+    result(bact_tls_handshakes(&tls) == 2 && bact_tls_resumptions(&tls) == 1,
+           "tls.resumed", "%u handshakes, %u resumed",
+           bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+    bact_tls_free(&tls);
+
+    /* a server the trust anchor does not vouch for */
+    tc.ca_file = other;
+    rc = bact_tls_init(&tls, &inner, &tc);
+    if (rc == BACT_OK) {
+        bact_tls_transport(&tr, &tls);
+        rc = tr.open(tr.io, "127.0.0.1", 9, PORT_TLS, 3000);
+        result(rc == BACT_E_TLS &&
+                   bact_tls_last_reason(&tls) == BACT_TLS_CERT_UNTRUSTED,
+               "tls.untrusted", "rc %d, reason %s", rc,
+               bact_tls_reason_text(bact_tls_last_reason(&tls)));
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+    } else {
+        result(0, "tls.untrusted", "init rc %d", rc);
+    }
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    bact_lwip_conn conn;
+    bact_transport tr;
+    pthread_t srv;
+    int i, ok;
+
+    alarm(120); /* a hang is a failure, not a stuck test run */
+    ok = lwip_up();
+    result(ok, "up", "tcpip_init / netif_add failed");
+    if (!ok)
+        return 1;
+    bact_lwip_platform(&pf);
+    ok = listen_on(AF_INET, PORT_HTTP) >= 0 && listen_on(AF_INET, PORT_CLOSE) >= 0 &&
+         listen_on(AF_INET, PORT_RESET) >= 0 && listen_on(AF_INET, PORT_SILENT) >= 0;
+#if LWIP_IPV6
+    ok = ok && listen_on(AF_INET6, PORT_SILENT) >= 0 &&
+         listen_on(AF_INET6, PORT_HTTP) >= 0;
+#endif
+#ifdef BACT_LWIP_TEST_TLS
+    if (argc > 1 && tls_server_setup(argv[1]))
+        ok = ok && listen_on(AF_INET, PORT_TLS) >= 0;
+#endif
+    result(ok, "listen", "could not listen on lwIP sockets");
+    if (!ok)
+        return 1;
+    if (pthread_create(&srv, NULL, server_thread, NULL) != 0)
+        return 1;
+
+    transport_checks();
+    bact_lwip_transport(&tr, &conn);
+    run_flow("", "http://127.0.0.1:8080", &tr, 0);
+#if LWIP_IPV6
+    run_flow("ipv6.", "http://[::1]:8080", &tr, 0);
+#endif
+#ifdef BACT_LWIP_TEST_TLS
+    if (argc > 1)
+        tls_checks(argv[1]);
+    else
+        printf("# lwip.tls skipped: no TLS_DIR given\n");
+#else
+    (void)argc;
+    (void)argv;
+    printf("# lwip.tls skipped: built without port/mbedtls\n");
+#endif
+    result(bad_requests == 0, "server-saw-valid-requests", "%d bad requests",
+           bad_requests);
+    result(driver_frames4 == 0, "ipv4-stayed-in-lwip",
+           "%d IPv4 frames reached the (dropping) driver", driver_frames4);
+
+    stopping = 1;
+    pthread_join(srv, NULL);
+    for (i = 0; i < n_held; i++)
+        lwip_close(held[i]);
+    printf("# %d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
