@@ -148,6 +148,10 @@ typedef struct bact_config {
     const bact_platform *platform;   /**< copied by bact_init() */
     uint32_t timeout_ms;     /**< inactivity limit; 0: BACT_DEFAULT_TIMEOUT_MS */
     uint32_t attempt_ms;     /**< whole-attempt limit; 0: 4 x timeout_ms */
+    uint32_t connect_ms;     /**< connect (and TLS handshake) limit;
+                                  0: timeout_ms */
+    uint32_t call_ms;        /**< whole-call limit, retries and back-off
+                                  included; 0: none */
     uint32_t backoff_ms;     /**< first back-off step; 0: default */
     uint32_t max_header_bytes; /**< 0: BACT_DEFAULT_MAX_HEADER_BYTES */
     uint32_t max_headers;    /**< 0: BACT_DEFAULT_MAX_HEADERS */
@@ -206,6 +210,7 @@ typedef struct bact_client {
     unsigned ntok;
     int ntok_used;
     uint32_t timeout_ms, attempt_ms, backoff_ms;
+    uint32_t connect_ms, call_ms, call_start;
     uint32_t flags;
     void (*trace)(void *user, int event, const char *text, size_t len);
     void *trace_user;

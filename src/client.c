@@ -27,17 +27,30 @@ typedef struct clk {
     uint32_t start, last;
 } clk;
 
-/* What is left before the nearer deadline; 0 when one has passed. */
+/* What is left of the whole call (UINT32_MAX: no limit); 0: over. */
+static uint32_t call_left(const bact_client *c)
+{
+    uint32_t used;
+    if (c->call_ms == 0)
+        return 0xFFFFFFFFu;
+    used = now(c) - c->call_start;
+    return used >= c->call_ms ? 0 : c->call_ms - used;
+}
+
+/* What is left before the nearest deadline: inactivity, attempt, whole
+ * call; 0 when one has passed. */
 static uint32_t left(const bact_client *c, const clk *k)
 {
     uint32_t t = now(c);
     uint32_t idle = t - k->last, used = t - k->start;
-    uint32_t a, b;
+    uint32_t a, b, w;
     if (idle >= c->timeout_ms || used >= c->attempt_ms)
         return 0;
     a = c->timeout_ms - idle;
     b = c->attempt_ms - used;
-    return a < b ? a : b;
+    w = call_left(c);
+    a = a < b ? a : b;
+    return a < w ? a : w;
 }
 
 static void trace(const bact_client *c, int ev, const char *s, size_t n)
@@ -111,6 +124,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
     else
         c->attempt_ms = c->timeout_ms > 0x3FFFFFFFu ? 0xFFFFFFFFu
                                                     : 4u * c->timeout_ms;
+    c->connect_ms = cfg->connect_ms ? cfg->connect_ms : c->timeout_ms;
+    c->call_ms = cfg->call_ms;
     c->backoff_ms = cfg->backoff_ms ? cfg->backoff_ms : BACT_DEFAULT_BACKOFF_MS;
     if (c->backoff_ms > BACT_MAX_BACKOFF_MS)
         c->backoff_ms = BACT_MAX_BACKOFF_MS;
@@ -400,8 +415,12 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->resp.status = 0; /* no answer yet in this attempt */
     k.start = k.last = now(c);
     if (!c->conn_open) {
+        uint32_t cl = call_left(c), ct = c->connect_ms;
+        if (cl == 0)
+            return BACT_E_TIMEOUT;
         trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
-        rc = c->tr.open(c->tr.io, c->host, c->host_len, c->port, c->timeout_ms);
+        rc = c->tr.open(c->tr.io, c->host, c->host_len, c->port,
+                        ct < cl ? ct : cl);
         if (rc != BACT_OK)
             return rc < 0 ? rc : BACT_E_CONNECT;
         c->conn_open = 1;
@@ -549,6 +568,7 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->ntok_used = 0;
     c->resp.status = 0;
     c->sent = 0;
+    c->call_start = now(c);
     if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {
@@ -574,6 +594,8 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
         if (tries >= c->retries || !retryable(c, call, rc, sent))
             return rc;
         d = delay_ms(c, tries, rc);
+        if (c->call_ms != 0 && call_left(c) <= d)
+            return rc; /* the wait alone would pass the call's deadline */
         tries++;
         trace_retry(c, tries, d, rc);
         bact__sleep(c, d);

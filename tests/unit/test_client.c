@@ -28,6 +28,7 @@ typedef struct wrap {
     int fail_rc;
     char host[80];        /* what the last open was given */
     size_t host_len;
+    uint32_t open_timeout;
     uint16_t port;
 } wrap;
 
@@ -56,6 +57,7 @@ static int w_open(void *p, const char *host, size_t host_len, uint16_t port,
     memcpy(W.host, host, W.host_len);
     W.host[W.host_len] = '\0';
     W.port = port;
+    W.open_timeout = timeout_ms;
     if (W.fail_opens > 0 && io->opens >= W.fail_after) {
         W.fail_opens--;
         io->opens++;
@@ -1100,6 +1102,53 @@ static void network_error(void)
 /* Retries                                                              */
 /* ------------------------------------------------------------------ */
 
+static void connect_and_call_deadlines(void)
+{
+    bact_config cfg;
+    bact_client *c;
+    bact_task_state st;
+    /* the connect limit is its own; 0 means the inactivity limit */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+    cfg_init(&cfg, 1024, "http://h", 0);
+    cfg.connect_ms = 250;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(W.open_timeout, 250);
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(W.open_timeout, 1000);
+    /* the whole-call limit stops retries whose wait would pass it: 503s
+     * with Retry-After: 2 and a 3 s budget allow one retry, not five */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "Retry-After: 2\r\n", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "Retry-After: 2\r\n", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "Retry-After: 2\r\n", ""));
+    cfg_init(&cfg, 1024, "http://h", 5);
+    cfg.call_ms = 3000;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK(IO.slept <= 3000u);
+    /* and a stalled server cannot hold the call past it either */
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{");
+    t_io_add(&IO, T_END, NULL, 0);
+    cfg_init(&cfg, 1024, "http://h", 0);
+    cfg.timeout_ms = 10000;
+    cfg.call_ms = 700;
+    c = mk_cfg(&cfg);
+    {
+        uint32_t t0 = IO.now;
+        CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_TIMEOUT);
+        CHECK(IO.now - t0 <= 700u + 1u);
+    }
+}
+
 static void retry_503_then_200(void)
 {
     bact_client *c;
@@ -1870,6 +1919,7 @@ static const t_case cases[] = {
     T_CASE(early_close),
     T_CASE(network_error),
     T_CASE(retry_503_then_200),
+    T_CASE(connect_and_call_deadlines),
     T_CASE(retry_after_seconds),
     T_CASE(retry_after_date),
     T_CASE(backoff_grows),
