@@ -389,6 +389,7 @@ typedef struct bact_task {
     const char *log_detail_url;
     int64_t credit;              /**< -1 when absent */
     int64_t files_expires_at;    /**< epoch ms, -1 when absent */
+    int obj_[3];                 /* private: nested objects while decoding */
 } bact_task;
 
 typedef struct bact_step {

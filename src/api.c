@@ -236,29 +236,24 @@ static void template_body(bact__jw *w, const void *arg)
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
 
-typedef struct created_w {
-    bact_task_created t;
-    char alt[BACT_ID_SIZE];
-} created_w;
-
 static const bact__field created_fields[] = {
-    F("id", ID, 1, created_w, t.id),
-    F("profile_id", ID, 0, created_w, t.profile_id),
-    F("profileId", ID, 0, created_w, alt)
+    F("id", ID, 1, bact_task_created, id),
+    F("profile_id", ID, 0, bact_task_created, profile_id)
+};
+
+/* the same answer as seen by clients of the older API */
+static const bact__field created_alt_fields[] = {
+    F("profileId", ID, 0, bact_task_created, profile_id)
 };
 
 static int created(bact_client *c, bact_task_created *out)
 {
-    created_w w;
-    int rc = bact__json_fields(c, 0, created_fields, 3, &w);
-    if (rc != BACT_OK)
-        return rc;
-    if (w.t.id[0] == '\0')
-        return BACT_E_SHAPE; /* a task id to follow is the whole point */
-    if (w.t.profile_id[0] == '\0')
-        memcpy(w.t.profile_id, w.alt, sizeof w.alt);
-    *out = w.t;
-    return BACT_OK;
+    int rc = bact__json_fields(c, 0, created_fields, 2, out);
+    if (rc == BACT_OK && out->id[0] == '\0')
+        rc = BACT_E_SHAPE; /* a task id to follow is the whole point */
+    if (rc == BACT_OK && out->profile_id[0] == '\0')
+        rc = bact__json_fields(c, 0, created_alt_fields, 1, out);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -316,6 +311,30 @@ static int same_input(const char *got, const bact_param *p, size_t n)
     return got[g] == '\0';
 }
 
+/* What reconciliation reads of a list item: views, no copies. */
+typedef struct seen_task {
+    const char *id, *workflow_id, *created_at, *input, *profile_id;
+} seen_task;
+
+static const bact__field seen_fields[] = {
+    F("id", STR, 1, seen_task, id),
+    F("workflow_id", STR, 1, seen_task, workflow_id),
+    F("created_at", STR, 1, seen_task, created_at),
+    F("input_parameters", STR, 0, seen_task, input),
+    F("profile_id", STR, 0, seen_task, profile_id)
+};
+
+/* a view into a fixed id field, refused when it does not fit */
+static int take_id(char *dst, const char *src)
+{
+    size_t n = src ? bact__strnlen(src, BACT_ID_SIZE - 1u) : 0u;
+    if (n > BACT_ID_SIZE - 1u)
+        return 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+    return 1;
+}
+
 static int reconcile(bact_client *c, const bact_run_req *rq,
                      bact_task_created *out)
 {
@@ -342,10 +361,10 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
             have_since = 1;
         }
         for (i = 0; i < pg.items.count; i++) {
-            bact_task t;
+            seen_task t;
             uint32_t at;
-            if (bact_task_at(c, &pg.items, i, &t) != BACT_OK ||
-                t.created_at == NULL ||
+            int e = bact__json_elem(c, pg.items.tok, i);
+            if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
                 bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
                 at > prev)
                 return REC_UNSURE; /* unreadable, or not newest first */
@@ -353,9 +372,10 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
             if (at < since)
                 return REC_RESEND; /* older than the request: none made */
             if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
-                same_input(t.input_parameters, rq->params, rq->n_params)) {
-                memcpy(out->id, t.id, sizeof out->id);
-                memcpy(out->profile_id, t.profile_id, sizeof out->profile_id);
+                same_input(t.input, rq->params, rq->n_params)) {
+                if (!take_id(out->id, t.id) ||
+                    !take_id(out->profile_id, t.profile_id))
+                    return REC_UNSURE;
                 out->outcome = BACT_RUN_ADOPTED;
                 return REC_ADOPTED;
             }
@@ -449,30 +469,28 @@ int bact_get_task_status(bact_client *c, const char *task_id,
                ? rc : bact__json_fields(c, 0, state_fields, 1, out);
 }
 
-/* A task: the fields of a list item first, then get-task's extras. */
-typedef struct task_w {
-    bact_task t;
-    int output, failure, live;
-} task_w;
+/* A task: the fields of a list item first, then get-task's extras. The
+ * nested objects' token indexes go to obj_[] on the way. */
+typedef bact_task task_w;
 
 static const bact__field task_fields[] = {
-    F("id", ID, 1, task_w, t.id),
-    F("status", STATE, 1, task_w, t.state),
-    F("created_at", STR, 1, task_w, t.created_at),
-    F("workflow_id", ID, 1, task_w, t.workflow_id),
-    F("profile_id", ID, 0, task_w, t.profile_id),
-    F("finished_at", STR, 0, task_w, t.finished_at),
-    F("output", OBJ, 0, task_w, output),
-    F("task_failure_info", OBJ, 0, task_w, failure),
-    F("live_url_info", OBJ, 0, task_w, live),
-    F("live_url", STR, 0, task_w, t.live_url),
-    F("credit", I64, 0, task_w, t.credit),
-    F("input_parameters", STR, 0, task_w, t.input_parameters),
+    F("id", ID, 1, task_w, id),
+    F("status", STATE, 1, task_w, state),
+    F("created_at", STR, 1, task_w, created_at),
+    F("workflow_id", ID, 1, task_w, workflow_id),
+    F("profile_id", ID, 0, task_w, profile_id),
+    F("finished_at", STR, 0, task_w, finished_at),
+    F("output", OBJ, 0, task_w, obj_[0]),
+    F("task_failure_info", OBJ, 0, task_w, obj_[1]),
+    F("live_url_info", OBJ, 0, task_w, obj_[2]),
+    F("live_url", STR, 0, task_w, live_url),
+    F("credit", I64, 0, task_w, credit),
+    F("input_parameters", STR, 0, task_w, input_parameters),
     /* get-task only */
-    F("steps", ARRAY, 1, task_w, t.steps),
-    F("download_files", ARRAY, 0, task_w, t.download_files),
-    F("files_expires_at", I64, 0, task_w, t.files_expires_at),
-    F("log_detail_url", STR, 0, task_w, t.log_detail_url)
+    F("steps", ARRAY, 1, task_w, steps),
+    F("download_files", ARRAY, 0, task_w, download_files),
+    F("files_expires_at", I64, 0, task_w, files_expires_at),
+    F("log_detail_url", STR, 0, task_w, log_detail_url)
 };
 #define TASK_LIST_FIELDS 12u
 
@@ -503,61 +521,60 @@ static const bact__field live_fields[] = {
 static int task_from(const bact_client *c, int obj, size_t nfields,
                      bact_task *out)
 {
-    task_w w;
-    int rc = bact__json_fields(c, obj, task_fields, nfields, &w);
+    int rc = bact__json_fields(c, obj, task_fields, nfields, out);
+    int o = out->obj_[0];
     if (rc != BACT_OK)
         return rc;
     if (nfields == TASK_LIST_FIELDS) { /* fields a list item lacks */
-        w.t.steps.tok = -1;
-        w.t.steps.count = 0;
-        w.t.download_files = w.t.steps;
-        w.t.files_expires_at = -1;
-        w.t.log_detail_url = NULL;
+        out->steps.tok = -1;
+        out->steps.count = 0;
+        out->download_files = out->steps;
+        out->files_expires_at = -1;
+        out->log_detail_url = NULL;
     }
-    w.t.output = NULL;
-    w.t.output_len = 0;
-    w.t.output_files.tok = -1;
-    w.t.output_files.count = 0;
-    if (w.output >= 0) {
-        output_w o;
-        rc = bact__json_fields(c, w.output, output_fields, 2, &o);
+    out->output = NULL;
+    out->output_len = 0;
+    out->output_files.tok = -1;
+    out->output_files.count = 0;
+    if (o >= 0) {
+        output_w ow;
+        rc = bact__json_fields(c, o, output_fields, 2, &ow);
         if (rc != BACT_OK)
             return rc;
-        w.t.output = o.string;
-        w.t.output_files = o.files;
-        if (o.string != NULL) {
+        out->output = ow.string;
+        out->output_files = ow.files;
+        if (ow.string != NULL) {
             /* the decoded length, which may include NUL bytes */
-            int i, end = bact__json_skip(c, w.output);
-            int off = (int)(o.string - (const char *)c->buf);
-            for (i = w.output; i < end; i++) {
+            int i, end = bact__json_skip(c, o);
+            int off = (int)(ow.string - (const char *)c->buf);
+            for (i = o; i < end; i++) {
                 if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off) {
-                    w.t.output_len = (size_t)(c->tok[i].end - off);
+                    out->output_len = (size_t)(c->tok[i].end - off);
                     break;
                 }
             }
         }
     }
-    w.t.failed_info = 0;
-    w.t.failure_code = 0;
-    w.t.failure_message = NULL;
-    if (w.failure >= 0) {
+    out->failed_info = 0;
+    out->failure_code = 0;
+    out->failure_message = NULL;
+    if (out->obj_[1] >= 0) {
         failure_w f;
-        rc = bact__json_fields(c, w.failure, failure_fields, 2, &f);
+        rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
         if (rc != BACT_OK)
             return rc;
-        w.t.failed_info = 1;
-        w.t.failure_code = f.code;
-        w.t.failure_message = f.message;
+        out->failed_info = 1;
+        out->failure_code = f.code;
+        out->failure_message = f.message;
     }
-    if (w.live >= 0) {
+    if (out->obj_[2] >= 0) {
         const char *lu;
-        rc = bact__json_fields(c, w.live, live_fields, 1, &lu);
+        rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
         if (rc != BACT_OK)
             return rc;
         if (lu != NULL)
-            w.t.live_url = lu;
+            out->live_url = lu;
     }
-    *out = w.t;
     return BACT_OK;
 }
 

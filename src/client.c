@@ -185,7 +185,8 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
-static int write_request(bact_client *c, const bact__call *call, size_t *len)
+BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
+                                        size_t *len)
 {
     bact__buf b;
     bact__jw w;
@@ -286,7 +287,7 @@ static int send_all(bact_client *c, clk *k, size_t len)
     return BACT_OK;
 }
 
-static void trace_status(const bact_client *c)
+BACT__NOINLINE static void trace_status(const bact_client *c)
 {
     char line[16];
     char num[12];
@@ -496,13 +497,18 @@ void bact__sleep(const bact_client *c, uint32_t ms)
         c->pf.sleep_ms(c->pf.ctx, ms - el);
 }
 
-static void trace_retry(const bact_client *c, unsigned n, uint32_t ms, int rc)
+/* The line is written at the end of the work buffer: the failed answer in
+ * it is not needed any more once a retry is decided, and the stack of a
+ * small device is dearer than its buffer. */
+BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
+                                       uint32_t ms, int rc)
 {
-    char line[96];
     bact__buf b;
     char num[12];
-    b.p = line;
-    b.cap = sizeof line;
+    if (c->trace == NULL)
+        return;
+    b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
+    b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
     bact__puts(&b, "retry ");
     bact__put(&b, num, bact__u32_to_dec(n, num));
@@ -517,7 +523,7 @@ static void trace_retry(const bact_client *c, unsigned n, uint32_t ms, int rc)
     } else {
         bact__puts(&b, bact_strerror(rc));
     }
-    trace(c, BACT_TRACE_RETRY, line, b.len < b.cap ? b.len : b.cap);
+    trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }
 
 static int valid_call(const bact__call *call)

@@ -679,41 +679,6 @@ static int day_name(const char *s)
     return 0;
 }
 
-/* lo..hi decimal digits at s[*i] */
-static int take_num(const char *s, size_t n, size_t *i, unsigned lo,
-                    unsigned hi, uint32_t *out)
-{
-    uint32_t v = 0;
-    unsigned k = 0;
-    while (*i < n && k < hi && s[*i] >= '0' && s[*i] <= '9') {
-        v = v * 10u + (uint32_t)(s[*i] - '0');
-        (*i)++;
-        k++;
-    }
-    if (k < lo)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int expect(const char *s, size_t n, size_t *i, char ch)
-{
-    if (*i >= n || s[*i] != ch)
-        return -1;
-    (*i)++;
-    return 0;
-}
-
-static int take_time(const char *s, size_t n, size_t *i, uint32_t *hh,
-                     uint32_t *mm, uint32_t *ss)
-{
-    if (take_num(s, n, i, 2, 2, hh) || expect(s, n, i, ':') ||
-        take_num(s, n, i, 2, 2, mm) || expect(s, n, i, ':') ||
-        take_num(s, n, i, 2, 2, ss))
-        return -1;
-    return (*hh > 23u || *mm > 59u || *ss > 60u) ? -1 : 0;
-}
-
 static int leap(uint32_t y)
 {
     return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
@@ -742,78 +707,108 @@ static int epoch(uint32_t year, uint32_t mon, uint32_t day, uint32_t hh,
     return 0;
 }
 
-int bact__http_date(const char *s, size_t n, uint32_t *out)
+/* The fields a date pattern fills. */
+enum { F_DAY, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC, F_NUM };
+
+/*
+ * Match s[0..n) against a pattern, in one flat loop (no helper calls: the
+ * Date header is parsed deep in a request's call chain, where stack is
+ * dear). 'a' a day name, 'N' a month name, 'o' two digits of month, 'd'
+ * two digits of day, 'D' a day of one or two digits after an optional
+ * space, 'Y' four digits of year, 'y' two, 'h' 'm' 's' two digits each,
+ * '@' one of "Tt ", anything else itself. Returns the length matched, or 0.
+ */
+static size_t scan_date(const char *s, size_t n, const char *pat,
+                        uint32_t f[F_NUM])
 {
     size_t i = 0;
-    uint32_t day = 0, mon, year = 0, hh = 0, mm = 0, ss = 0;
-    int asctime;
-
-    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
-        i++; /* day name: checked by its first three letters */
-    if (i < 3 || !day_name(s))
-        return -1;
-    asctime = (i < n && s[i] == ' ');
-    if (!asctime && expect(s, n, &i, ','))
-        return -1;
-    if (expect(s, n, &i, ' '))
-        return -1;
-    if (asctime) { /* "Sun Nov  6 08:49:37 1994" */
-        if (i + 3 > n || (mon = (uint32_t)month_of(s + i)) == 0)
-            return -1;
-        i += 3;
-        if (expect(s, n, &i, ' '))
-            return -1;
-        if (i < n && s[i] == ' ')
-            i++;
-        if (take_num(s, n, &i, 1, 2, &day) || expect(s, n, &i, ' ') ||
-            take_time(s, n, &i, &hh, &mm, &ss) || expect(s, n, &i, ' ') ||
-            take_num(s, n, &i, 4, 4, &year))
-            return -1;
-    } else { /* "06 Nov 1994 08:49:37 GMT" or "06-Nov-94 08:49:37 GMT" */
-        char sep;
-        if (take_num(s, n, &i, 2, 2, &day) || i >= n)
-            return -1;
-        sep = s[i];
-        if ((sep != ' ' && sep != '-') || i + 4 > n)
-            return -1;
-        i++;
-        if ((mon = (uint32_t)month_of(s + i)) == 0)
-            return -1;
-        i += 3;
-        if (expect(s, n, &i, sep))
-            return -1;
-        if (sep == ' ') {
-            if (take_num(s, n, &i, 4, 4, &year))
-                return -1;
-        } else {
-            if (take_num(s, n, &i, 2, 2, &year))
-                return -1;
-            year += (year < 70u) ? 2000u : 1900u;
+    for (; *pat != '\0'; pat++) {
+        unsigned lo = 2, hi = 2, slot, got = 0;
+        uint32_t v = 0;
+        switch (*pat) {
+        case 'a': {
+            size_t st = i;
+            while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+                i++;
+            if (i - st < 3 || !day_name(s + st))
+                return 0;
+            continue;
         }
-        if (expect(s, n, &i, ' ') || take_time(s, n, &i, &hh, &mm, &ss) ||
-            expect(s, n, &i, ' ') || i + 3 != n || s[i] != 'G' ||
-            s[i + 1] != 'M' || s[i + 2] != 'T')
-            return -1;
-        i = n;
+        case 'N':
+            if (i + 3 > n || (f[F_MON] = (uint32_t)month_of(s + i)) == 0)
+                return 0;
+            i += 3;
+            continue;
+        case '@':
+            if (i >= n || (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
+                return 0;
+            i++;
+            continue;
+        case 'D':
+            if (i < n && s[i] == ' ')
+                i++;
+            lo = 1;
+            slot = F_DAY;
+            break;
+        case 'd': slot = F_DAY; break;
+        case 'o': slot = F_MON; break;
+        case 'Y': lo = hi = 4; slot = F_YEAR; break;
+        case 'y': slot = F_YEAR; break;
+        case 'h': slot = F_HOUR; break;
+        case 'm': slot = F_MIN; break;
+        case 's': slot = F_SEC; break;
+        default:
+            if (i >= n || s[i] != *pat)
+                return 0;
+            i++;
+            continue;
+        }
+        while (i < n && got < hi && s[i] >= '0' && s[i] <= '9') {
+            v = v * 10u + (uint32_t)(s[i] - '0');
+            i++;
+            got++;
+        }
+        if (got < lo)
+            return 0;
+        f[slot] = v;
     }
-    if (i != n)
+    return i;
+}
+
+static int date_of(const uint32_t f[F_NUM], uint32_t *out)
+{
+    if (f[F_HOUR] > 23u || f[F_MIN] > 59u || f[F_SEC] > 60u)
         return -1;
-    return epoch(year, mon, day, hh, mm, ss, out);
+    return epoch(f[F_YEAR], f[F_MON], f[F_DAY], f[F_HOUR], f[F_MIN],
+                 f[F_SEC], out);
+}
+
+int bact__http_date(const char *s, size_t n, uint32_t *out)
+{
+    /* IMF-fixdate, RFC 850, asctime (RFC 9110 5.6.7) */
+    static const char *const pats[3] = {
+        "a, d N Y h:m:s GMT", "a, d-N-y h:m:s GMT", "a N D h:m:s Y"
+    };
+    unsigned k;
+    for (k = 0; k < 3u; k++) {
+        uint32_t f[F_NUM] = {0, 0, 0, 0, 0, 0};
+        if (scan_date(s, n, pats[k], f) != n || n == 0)
+            continue;
+        if (k == 1u) /* two-digit years: 70..99 are 19xx */
+            f[F_YEAR] += f[F_YEAR] < 70u ? 2000u : 1900u;
+        return date_of(f, out);
+    }
+    return -1;
 }
 
 /* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
 int bact__iso_time(const char *s, size_t n, uint32_t *out)
 {
-    size_t i = 0;
-    uint32_t y, mo, d, hh, mm, ss, oh = 0, om = 0, t;
+    uint32_t f[F_NUM] = {0, 0, 0, 0, 0, 0}, off[F_NUM] = {0, 0, 0, 0, 0, 0};
+    uint32_t t, o;
+    size_t i = scan_date(s, n, "Y-o-d@h:m:s", f);
     int sign = 0;
-    if (take_num(s, n, &i, 4, 4, &y) || expect(s, n, &i, '-') ||
-        take_num(s, n, &i, 2, 2, &mo) || expect(s, n, &i, '-') ||
-        take_num(s, n, &i, 2, 2, &d) || i >= n ||
-        (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
-        return -1;
-    i++;
-    if (take_time(s, n, &i, &hh, &mm, &ss))
+    if (i == 0)
         return -1;
     if (i < n && s[i] == '.') {
         size_t d0 = ++i;
@@ -825,23 +820,19 @@ int bact__iso_time(const char *s, size_t n, uint32_t *out)
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i < n && (s[i] == '+' || s[i] == '-')) {
+        size_t k = scan_date(s + i + 1, n - i - 1, "h:m", off);
         sign = s[i] == '-' ? 1 : -1; /* local = UTC + offset */
-        i++;
-        if (take_num(s, n, &i, 2, 2, &oh) || expect(s, n, &i, ':') ||
-            take_num(s, n, &i, 2, 2, &om) || oh > 23u || om > 59u)
+        if (k == 0 || off[F_HOUR] > 23u || off[F_MIN] > 59u)
             return -1;
+        i += 1 + k;
     } else {
         return -1;
     }
-    if (i != n || mo < 1u || mo > 12u || epoch(y, mo, d, hh, mm, ss, &t))
+    if (i != n || date_of(f, &t) != 0)
         return -1;
-    if (sign > 0)
-        t += oh * 3600u + om * 60u;
-    else if (sign < 0) {
-        if (t < oh * 3600u + om * 60u)
-            return -1;
-        t -= oh * 3600u + om * 60u;
-    }
-    *out = t;
+    o = off[F_HOUR] * 3600u + off[F_MIN] * 60u;
+    if (sign < 0 && t < o)
+        return -1;
+    *out = sign > 0 ? t + o : sign < 0 ? t - o : t;
     return 0;
 }

@@ -6,6 +6,14 @@
 
 #include "bact.h"
 
+/* Keeps a rarely used helper's locals out of its caller's frame (the
+ * stack a call needs is the deepest path, not the sum of all helpers). */
+#if defined(__GNUC__)
+#define BACT__NOINLINE __attribute__((noinline))
+#else
+#define BACT__NOINLINE
+#endif
+
 /* ---- small helpers (no libc beyond memcpy/memmove/memset/strlen) ---- */
 
 int bact__lower(int ch);
