@@ -654,6 +654,7 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     p[6].name = "limit";
     p[6].value = limit;
     init_call(&call, "GET", "/v2/workflow/list-tasks", p, 7, 1);
+    call.want_date = 1; /* reconcile() reads the server's clock */
     return page_call(c, &call, out);
 }
 

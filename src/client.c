@@ -306,7 +306,7 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
  * whether the connection may carry the next request.
  */
 static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
-                   int *got_any, int *reuse)
+                   int want_date, int *got_any, int *reuse)
 {
     bact_http_parser *p = &c->resp;
     uint8_t tail[16];
@@ -315,6 +315,8 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
     unsigned long calls = 0;
 
     bact__resp_init(p, p->max_header_bytes, p->max_headers);
+    if (!want_date)
+        p->flags2 |= BACT__F2_LEAN;
     *reuse = 0;
     for (;;) {
         uint8_t *win;
@@ -402,9 +404,11 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
     rc = write_request(c, call, &len);
     if (rc != BACT_OK)
         return rc;
-    for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
-        ;
-    trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
+    if (c->trace != NULL) {
+        for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
+            ;
+        trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
+    }
 
     if (c->conn_open && c->tr.open != NULL) {
         /* a kept-alive connection: has the server closed it meanwhile? */
@@ -432,7 +436,7 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->t_sent = k.start;
     rc = send_all(c, &k, len);
     if (rc == BACT_OK)
-        rc = receive(c, &k, sink, user, &got_any, &reuse);
+        rc = receive(c, &k, sink, user, call->want_date, &got_any, &reuse);
     if (rc != BACT_OK || !reuse)
         close_conn(c);
     *sent |= got_any & 2;

@@ -92,17 +92,21 @@ static int unreserved(int ch)
 void bact__put_pct(bact__buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t i;
-    for (i = 0; s[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (unreserved(ch)) {
-            bact__put(b, (const char *)&s[i], 1);
-        } else {
+    size_t i = 0, run;
+    while (s[i] != '\0') {
+        unsigned char ch;
+        for (run = i; s[i] != '\0' && unreserved((unsigned char)s[i]); i++)
+            ;
+        if (i > run)
+            bact__put(b, s + run, i - run);
+        ch = (unsigned char)s[i];
+        if (ch != '\0') {
             char e[3];
             e[0] = '%';
             e[1] = hex[ch >> 4];
             e[2] = hex[ch & 15u];
             bact__put(b, e, 3);
+            i++;
         }
     }
 }
@@ -132,20 +136,26 @@ enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_NUM, H_OTHER = 0xFF };
 
 /* flags2 */
 #define F2_TE 0x01u   /* a Transfer-Encoding field was seen */
+/* BACT__F2_LEAN (internal.h) 0x04u: on a 2xx answer, ignore Date and
+ * Retry-After (the caller does not need them) */
+
+/* The headers to look for in this response. */
+static uint8_t wanted(const bact_http_parser *p)
+{
+    if ((p->flags2 & BACT__F2_LEAN) && p->status >= 200u && p->status < 300u)
+        return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN));
+    return (uint8_t)((1u << H_NUM) - 1u);
+}
+
+/* RFC 9110 tchar, one bit per ASCII code */
+static const uint32_t tchar_bits[4] = {
+    0x00000000u, 0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu
+};
 
 static int tchar(int ch)
 {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-        (ch >= '0' && ch <= '9'))
-        return 1;
-    switch (ch) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
-    case '~':
-        return 1;
-    default:
-        return 0;
-    }
+    return ch >= 0 && ch < 128 &&
+           ((tchar_bits[(unsigned)ch >> 5] >> ((unsigned)ch & 31u)) & 1u);
 }
 
 /* field-value bytes: HTAB, SP, VCHAR, obs-text */
@@ -316,9 +326,11 @@ static int head_done(bact_http_parser *p)
         /* interim response: parse the next one, limits keep counting */
         {
             uint32_t hb = p->header_bytes, hc = p->header_count;
+            uint8_t lean = (uint8_t)(p->flags2 & BACT__F2_LEAN);
             bact__resp_init(p, p->max_header_bytes, p->max_headers);
             p->header_bytes = hb;
             p->header_count = hc;
+            p->flags2 = lean;
         }
         return BACT__NEED;
     }
@@ -417,7 +429,7 @@ static int head_byte(bact_http_parser *p, int ch)
         if (++p->header_count > p->max_headers)
             return BACT_E_HEADER_COUNT;
         p->state = S_NAME;
-        p->cand = (1u << H_NUM) - 1u;
+        p->cand = wanted(p);
         p->pos = 0;
         /* fall through */
     case S_NAME:
@@ -435,11 +447,11 @@ static int head_byte(bact_http_parser *p, int ch)
         }
         if (!tchar(ch))
             return BACT_E_HTTP; /* includes whitespace before the colon */
-        {
-            unsigned i;
+        if (p->cand != 0) {
+            unsigned i, m;
             int lc = bact__lower(ch);
-            for (i = 0; i < H_NUM; i++) {
-                if ((p->cand & (1u << i)) &&
+            for (i = 0, m = p->cand; m != 0; i++, m >>= 1) {
+                if ((m & 1u) &&
                     (p->pos >= 20u || hdr_names[i][p->pos] != lc))
                     p->cand = (uint8_t)(p->cand & ~(1u << i));
             }
@@ -567,6 +579,75 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
 }
 
+/* Bytes from in[i] on that need no per-byte work in the current state:
+ * the reason phrase, a value no one reads, a name that matches no wanted
+ * header. Stops before CR, ':' or a byte head_byte() must judge. */
+static size_t skip_run(const bact_http_parser *p, const uint8_t *in,
+                       size_t i, size_t n)
+{
+    size_t j = i;
+    if (p->state == S_REASON || (p->state == S_VALUE && p->hdr == H_OTHER)) {
+        while (j < n && in[j] != '\r' && vchar(in[j]))
+            j++;
+    } else if (p->state == S_NAME && p->cand == 0) {
+        while (j < n && tchar(in[j]))
+            j++;
+    }
+    return j - i;
+}
+
+/* A header line that starts at s and is complete in s[0..n): its name is
+ * matched in one step and, for a header no one acts on, the whole line is
+ * taken. Returns the bytes taken, 0 to let head_byte() go byte by byte
+ * (a line cut by the end of the input, a wanted header's value, anything
+ * head_byte() must judge and report exactly). */
+static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n)
+{
+    size_t j = 0, e;
+    unsigned h;
+
+    while (j < n && tchar(s[j]))
+        j++;
+    if (j == 0 || j >= n || s[j] != ':')
+        return 0;
+    switch (j) { /* the wanted names differ in length */
+    case 14: h = H_CL; break;
+    case 17: h = H_TE; break;
+    case 10: h = H_CONN; break;
+    case 11: h = H_RA; break;
+    case 4: h = H_DATE; break;
+    default: h = H_OTHER; break;
+    }
+    if (h != H_OTHER && (!(wanted(p) & (1u << h)) ||
+                         !bact__ieq((const char *)s, j, hdr_names[h])))
+        h = H_OTHER;
+    if (p->header_count >= p->max_headers)
+        return 0;
+    if (h != H_OTHER) { /* the value goes byte by byte */
+        if (j + 1u > p->max_header_bytes - p->header_bytes)
+            return 0;
+        p->header_count++;
+        p->header_bytes += (uint32_t)(j + 1u);
+        p->hdr = (uint8_t)h;
+        p->scratch_len = 0;
+        p->pos = 0;
+        p->state = S_OWS;
+        return j + 1u;
+    }
+    for (e = j + 1u; e < n && s[e] != '\r' && vchar(s[e]); e++)
+        ;
+    if (e + 1u >= n || s[e] != '\r' || s[e + 1u] != '\n' ||
+        e + 2u > p->max_header_bytes - p->header_bytes)
+        return 0;
+    p->header_count++;
+    p->header_bytes += (uint32_t)(e + 2u);
+    p->hdr = H_OTHER;
+    p->cand = 0;
+    p->scratch_len = 0;
+    p->pos = 0;
+    return e + 2u; /* state stays S_LINE */
+}
+
 int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     size_t *used, const uint8_t **body, size_t *body_len)
 {
@@ -576,6 +657,35 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
     *body = NULL;
     *body_len = 0;
     while (i < n) {
+        if (p->state <= S_HEAD_LF) {
+            size_t k;
+            if (p->state == S_LINE && in[i] != '\r') {
+                k = line_fast(p, in + i, n - i);
+                if (k > 0) {
+                    i += k;
+                    continue;
+                }
+            }
+            k = skip_run(p, in, i, n);
+            if (k > 0) {
+                size_t room = p->max_header_bytes - p->header_bytes;
+                if (k > room) { /* consumed up to the byte over the limit */
+                    p->header_bytes = p->max_header_bytes;
+                    *used = i + room + 1u;
+                    return BACT_E_HEADER_SIZE;
+                }
+                p->header_bytes += (uint32_t)k;
+                i += k;
+                continue;
+            }
+            r = head_byte(p, in[i]);
+            i++;
+            if (r != BACT__NEED) {
+                *used = i;
+                return r;
+            }
+            continue;
+        }
         if (p->state == S_DONE) {
             *used = i;
             return BACT__DONE;
@@ -595,10 +705,7 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
             }
             return BACT__BODY;
         }
-        if (p->state >= S_CHUNK_SIZE)
-            r = chunk_byte(p, in[i]);
-        else
-            r = head_byte(p, in[i]);
+        r = chunk_byte(p, in[i]);
         i++;
         if (r != BACT__NEED) {
             *used = i;
@@ -696,8 +803,8 @@ static int epoch(uint32_t year, uint32_t mon, uint32_t day, uint32_t hh,
     dim = mdays[mon - 1u] + ((mon == 2u && leap(year)) ? 1u : 0u);
     if (day > dim)
         return -1;
-    for (y = 1970u; y < year; y++) /* at most 135 steps */
-        days += leap(y) ? 366u : 365u;
+    y = year - 1u; /* leap days before this year, minus those before 1970 */
+    days = 365u * (year - 1970u) + (y / 4u - y / 100u + y / 400u) - 477u;
     for (m = 1u; m < mon; m++)
         days += mdays[m - 1u];
     if (mon > 2u && leap(year))

@@ -44,6 +44,9 @@ enum {
 #define BACT__F_RA_DATE 0x20u    /* Retry-After was an HTTP-date */
 #define BACT__F_HAS_DATE 0x40u
 #define BACT__F_NOBODY 0x80u     /* 204, 304: no body whatever the headers */
+/* parser flags2, set by the caller after bact__resp_init(): a 2xx answer's
+ * Date and Retry-After are not needed (not parsed) */
+#define BACT__F2_LEAN 0x04u
 
 void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
                      uint32_t max_headers);
@@ -155,6 +158,7 @@ typedef struct bact__call {
     size_t raw_len;
     const char *content_type;
     uint8_t idempotent;
+    uint8_t want_date;         /* keep a 2xx answer's Date (reconcile) */
 } bact__call;
 
 /* Run a call with retries. On BACT_OK the 2xx body is in

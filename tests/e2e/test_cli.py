@@ -1746,6 +1746,12 @@ def _():
     r = bact("run", WF_FINISH, g=["--timeout", "200"])
     error(r, 3)
     eq(len(M.api_requests("run-task")), 1, "run-task requests")
+    # the mock takes the request late: once it has, exactly one task exists
+    # (and nothing of this check leaks into the next one)
+    deadline = time.time() + 10
+    while not M.tasks() and time.time() < deadline:
+        time.sleep(0.1)
+    eq(len(M.tasks()), 1, "tasks once the slow request was taken")
 
 
 @check("retry.run_template_not_retried_after_reset")
