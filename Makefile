@@ -147,3 +147,7 @@ clean:
 
 # cross builds, make size, the lwIP port and its host test
 include boards/boards.mk
+
+# benchmarks (not part of make test)
+include tests/bench/bench.mk
+include tests/bench/tls.mk

@@ -1,0 +1,45 @@
+# make bench: client-side benchmark of the library against nginx on
+# 127.0.0.1 (tests/bench/README.md). Not part of `make test`. Included from
+# the top Makefile; also works as `make -f Makefile -f tests/bench/bench.mk
+# bench`. Installs what it needs from Debian's packages (tests/bench/deps.sh).
+#
+# Knobs: BENCH_ARGS is passed to tests/bench/run.py (e.g. BENCH_ARGS=--quick).
+
+ifndef BACT_CORE_SRCS
+include sources.mk
+endif
+
+BUILD ?= build
+BENCH_OUT := $(BUILD)/bench
+# the project's flags when the top Makefile set them, else the same ones
+BENCH_STD := $(or $(STD),-std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE)
+BENCH_WARN := $(or $(WARN),-pedantic -Wall -Wextra -Werror -Wshadow \
+    -Wconversion -Wsign-conversion -Wcast-qual -Wvla -Wmissing-prototypes \
+    -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wcast-align \
+    -Wwrite-strings -Wredundant-decls)
+BENCH_CFLAGS ?= -O2 -g
+BENCH_CC ?= $(or $(CC),gcc)
+BENCH_SRCS := $(BACT_CORE_SRCS) $(BACT_POSIX_SRCS) $(BACT_MBEDTLS_SRCS) \
+              tests/bench/poll_bench.c
+BENCH_OBJS := $(patsubst %.c,$(BENCH_OUT)/obj/%.o,$(BENCH_SRCS))
+BENCH_HDRS := $(wildcard include/*.h src/*.h port/posix/*.h port/mbedtls/*.h)
+
+.PHONY: bench bench-deps bench-build
+
+bench-deps:
+	@tests/bench/deps.sh
+
+bench-build: $(BENCH_OUT)/poll_bench
+
+# Debian's mbedTLS 2.28 (shared), like build/host/bact
+$(BENCH_OUT)/obj/%.o: %.c $(BENCH_HDRS) | bench-deps
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_STD) $(BENCH_WARN) $(BENCH_CFLAGS) -Iinclude \
+	    -Iport/posix -Iport/mbedtls -DBACT_HAVE_TLS -c $< -o $@
+
+$(BENCH_OUT)/poll_bench: $(BENCH_OBJS)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $^ -lmbedtls -lmbedx509 -lmbedcrypto
+
+bench: bench-deps $(BENCH_OUT)/poll_bench
+	@python3 tests/bench/run.py --bin $(BENCH_OUT)/poll_bench \
+	    --out $(BENCH_OUT) $(BENCH_ARGS)

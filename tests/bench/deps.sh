@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What `make bench` needs, from Debian's packages: the build (gcc, jsmn,
+# mbedTLS 2.28), the server (nginx-light, openssl for the certificates), the
+# other clients (curl, wrk), the instruction counter (valgrind) and
+# python3 for the driver and the byte-counting relay. Does nothing when all
+# is present.
+set -euo pipefail
+need=()
+want_cmd() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+want_file() { [ -e "$1" ] || need+=("$2"); }
+want_cmd gcc gcc
+want_cmd make make
+want_cmd python3 python3
+want_file /usr/include/jsmn.h libjsmn-dev
+want_file /usr/include/stdio.h libc6-dev
+want_file /usr/include/mbedtls/ssl.h libmbedtls-dev
+want_cmd openssl openssl
+want_cmd curl curl
+want_cmd wrk wrk
+want_cmd valgrind valgrind
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "bench: installing ${need[*]}" >&2
+    if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        --no-install-recommends "${need[@]}" >&2
+fi
