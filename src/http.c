@@ -127,9 +127,9 @@ enum {
 /* The headers the client acts on; bit i of cand is hdr_names[i]. */
 static const char *const hdr_names[] = {
     "content-length", "transfer-encoding", "connection", "retry-after",
-    "date"
+    "date", "content-encoding"
 };
-enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_NUM, H_OTHER = 0xFF };
+enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_CE, H_NUM, H_OTHER = 0xFF };
 
 #define SCRATCH_OVER 0xFFu
 #define CHUNK_LINE_MAX 1024u
@@ -143,7 +143,8 @@ enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_NUM, H_OTHER = 0xFF };
 static uint8_t wanted(const bact_http_parser *p)
 {
     if ((p->flags2 & BACT__F2_LEAN) && p->status >= 200u && p->status < 300u)
-        return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN));
+        return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN) |
+                         (1u << H_CE));
     return (uint8_t)((1u << H_NUM) - 1u);
 }
 
@@ -227,7 +228,8 @@ static const char *scratch_trim(const bact_http_parser *p, size_t *n)
     return p->scratch + a;
 }
 
-/* One element of a Connection or Transfer-Encoding list is complete. */
+/* One element of a Connection, Transfer-Encoding or Content-Encoding list
+ * is complete. */
 static int list_token(bact_http_parser *p)
 {
     size_t n;
@@ -242,9 +244,11 @@ static int list_token(bact_http_parser *p)
             p->flags |= BACT__F_KEEP;
         return BACT_OK;
     }
-    /* Transfer-Encoding: only a single "chunked" is understood */
     if (n == 0 && !over)
         return BACT_OK; /* empty list element */
+    if (p->hdr == H_CE) /* nothing was asked for: only "identity" is fine */
+        return (!over && bact__ieq(t, n, "identity")) ? BACT_OK : BACT_E_HTTP;
+    /* Transfer-Encoding: only a single "chunked" is understood */
     if (over || !bact__ieq(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
         return BACT_E_HTTP;
     p->flags |= BACT__F_CHUNKED;
@@ -292,6 +296,7 @@ static int field_done(bact_http_parser *p)
         p->flags2 |= F2_TE;
         return list_token(p);
     case H_CONN:
+    case H_CE:
         return list_token(p);
     case H_RA:
         v = scratch_trim(p, &n);
@@ -338,8 +343,8 @@ static int head_done(bact_http_parser *p)
         return BACT_E_HTTP; /* smuggling-shaped: refuse */
     if ((p->flags2 & F2_TE) && !(p->flags & BACT__F_CHUNKED))
         return BACT_E_HTTP;
-    if (p->minor == 0 && !(p->flags & BACT__F_KEEP))
-        p->flags |= BACT__F_CLOSE;
+    if (p->minor == 0 && (!(p->flags & BACT__F_KEEP) || (p->flags2 & F2_TE)))
+        p->flags |= BACT__F_CLOSE; /* RFC 9112 6.1: 1.0 with TE: close after */
     if (p->status == 204 || p->status == 304) {
         p->flags |= BACT__F_NOBODY;
         p->state = S_DONE;
@@ -473,7 +478,7 @@ static int head_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         if (p->hdr == H_OTHER)
             return BACT__NEED;
-        if (ch == ',' && (p->hdr == H_CONN || p->hdr == H_TE))
+        if (ch == ',' && (p->hdr == H_CONN || p->hdr == H_TE || p->hdr == H_CE))
             return list_token(p);
         if (ch == ',' && p->hdr == H_CL)
             return BACT_E_HTTP; /* "5, 5": refuse lists */
@@ -498,8 +503,8 @@ static int chunk_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         h = hexval(ch);
         if (h >= 0) {
-            if (p->remaining > 0x0FFFFFFFu)
-                return BACT_E_BODY_SIZE; /* a size that cannot be real */
+            if (p->remaining > 0x00FFFFFFu)
+                return BACT_E_BODY_SIZE; /* 256 MiB or more cannot be real */
             p->remaining = (p->remaining << 4) | (uint32_t)h;
             p->flags2 |= 0x02u; /* a digit was seen */
             return BACT__NEED;
@@ -616,6 +621,7 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     case 10: h = H_CONN; break;
     case 11: h = H_RA; break;
     case 4: h = H_DATE; break;
+    case 16: h = H_CE; break;
     default: h = H_OTHER; break;
     }
     if (h != H_OTHER && (!(wanted(p) & (1u << h)) ||

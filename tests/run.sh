@@ -27,6 +27,8 @@ run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
 [ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
+[ -x tests/hostile/run.sh ] && run "hostile" tests/hostile/run.sh build/host/bact
+[ -x tests/hostile/run.sh ] && run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
     scripts/check_boards.sh cortex-m0plus:arm-none-eabi- cortex-m4f:arm-none-eabi- \

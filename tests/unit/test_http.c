@@ -824,6 +824,30 @@ static void eof_mid_headers(void)
     RESPX("HTTP/1.1 2", 1, BACT_E_CLOSED, NO_STATUS);
 }
 
+static void regress_hostile_findings(void)
+{
+    const r_out *o;
+    /* a chunk of 256 MiB or more is refused at its size line */
+    RESP(OK_HEAD "Transfer-Encoding: chunked\r\n\r\nFFFFFFFF\r\n", 0,
+         BACT_E_BODY_SIZE, 200, NULL);
+    RESP(OK_HEAD "Transfer-Encoding: chunked\r\n\r\n10000000\r\n", 0,
+         BACT_E_BODY_SIZE, 200, NULL);
+    RESP(OK_HEAD "Transfer-Encoding: chunked\r\n\r\n0FFFFFFF\r\n", 0,
+         BACT__NEED, 200, NULL);
+    /* a content coding nobody asked for is refused; identity is fine */
+    RESP(OK_HEAD "Content-Encoding: gzip\r\nContent-Length: 0\r\n\r\n", 0,
+         BACT_E_HTTP, 200, NULL);
+    RESP(OK_HEAD "content-encoding: identity, br\r\nContent-Length: 0\r\n\r\n",
+         0, BACT_E_HTTP, 200, NULL);
+    RESP(OK_HEAD "Content-Encoding: identity\r\nContent-Length: 0\r\n\r\n", 0,
+         BACT__DONE, 200, "");
+    /* HTTP/1.0 with Transfer-Encoding: the connection closes after it */
+    o = RESP("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", 0,
+             BACT__DONE, 200, "hi");
+    CHECK_INT(o->keep, 0);
+}
+
 static void keepalive_rules(void)
 {
     const r_out *o;
@@ -1650,6 +1674,7 @@ static const t_case cases[] = {
     T_CASE(close_delimited_body),
     T_CASE(eof_mid_headers),
     T_CASE(keepalive_rules),
+    T_CASE(regress_hostile_findings),
     T_CASE(hdr_space_before_colon),
     T_CASE(hdr_obs_fold),
     T_CASE(hdr_bare_lf_and_cr),
