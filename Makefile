@@ -148,6 +148,9 @@ clean:
 # cross builds, make size, the lwIP port and its host test
 include boards/boards.mk
 
+# soak and dup-check (benchmarks, not part of make test)
+include tests/soak/soak.mk
+
 # benchmarks (not part of make test)
 include tests/bench/bench.mk
 include tests/bench/tls.mk

@@ -32,6 +32,7 @@ fi
 if [ $quiet = 0 ]; then
     # only the test suite and the demo need these
     want_cmd openssl openssl
+    want_cmd valgrind valgrind
     want_cmd nginx nginx-light
     want_cmd node nodejs
     command -v node >/dev/null 2>&1 && { command -v npm >/dev/null 2>&1 || need+=(npm); }

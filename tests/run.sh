@@ -27,6 +27,8 @@ run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
 [ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
+[ -x tests/valgrind/run.sh ] && run "e2e under valgrind (memcheck: errors, definite leaks)" \
+    tests/valgrind/run.sh build/host/bact
 [ -x tests/hostile/run.sh ] && run "hostile" tests/hostile/run.sh build/host/bact
 [ -x tests/hostile/run.sh ] && run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
@@ -37,6 +39,9 @@ run "boards check (cross objects: no heap/printf/assert/float/64-bit division, n
     tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
 [ -x tests/tls/run.sh ] && run "tls+asan" tests/tls/run.sh build/asan/bact
 [ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
+
+[ -x tests/coverage/run.sh ] && run "coverage (src/: unit + e2e + example + webhooks)" \
+    tests/coverage/run.sh
 
 pass=$(grep -c '^ok - ' "$log")
 fail=$(grep -c '^not ok - ' "$log")
