@@ -55,6 +55,11 @@ $(BUILD)/host/webhook_run: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/in
 $(BUILD)/host/bact: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
 
+# the no-RTC check of the TLS port (tests/tls/no_rtc.sh)
+$(BUILD)/host/no_rtc: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(TLS_SRCS) tests/tls/no_rtc.c)
+	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+$(BUILD)/host/tests/tls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
+
 # only the tool and the TLS port see mbedTLS
 $(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 $(BUILD)/host/port/mbedtls/%.o $(BUILD)/asan/port/mbedtls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
@@ -71,6 +76,10 @@ $(BUILD)/host36/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HD
 	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
 
 $(BUILD)/host36/bact: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(M36)/lib/libmbedtls.a $(M36)/lib/libmbedx509.a \
+	    $(M36)/lib/libmbedcrypto.a
+
+$(BUILD)/host36/no_rtc: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(TLS_SRCS) tests/tls/no_rtc.c)
 	$(CC) $(CFLAGS) -o $@ $^ $(M36)/lib/libmbedtls.a $(M36)/lib/libmbedx509.a \
 	    $(M36)/lib/libmbedcrypto.a
 
@@ -135,7 +144,7 @@ deps-tls36:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run unit tls-builds \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds \
       check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 

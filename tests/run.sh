@@ -38,6 +38,9 @@ run "boards check (cross objects: no heap/printf/assert/float/64-bit division, n
 [ -x tests/tls/run.sh ] && run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
     tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
 [ -x tests/tls/run.sh ] && run "tls+asan" tests/tls/run.sh build/asan/bact
+run "tls without a real-time clock, sessions across deep sleep (2.28)" tests/tls/no_rtc.sh build/host/no_rtc
+run "tls without a real-time clock, sessions across deep sleep (3.6 device config)" \
+    tests/tls/no_rtc.sh build/host36/no_rtc .m36
 [ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
 
 [ -x tests/coverage/run.sh ] && run "coverage (src/: unit + e2e + example + webhooks)" \

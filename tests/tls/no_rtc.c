@@ -1,0 +1,154 @@
+/*
+ * no_rtc.c - what a device without a real-time clock gets: the TLS
+ * transport's time source answers -1 (time unknown), 0 (a clock stuck at
+ * 1970), a date far in the future, or the real time. Used by
+ * tests/tls/no_rtc.sh against the mock over TLS.
+ *
+ *   no_rtc BASE_URL CA_FILE none|epoch0|future|real
+ *
+ * Prints "ok dates_checked=N" or "tls <reason text>" or "error <text>".
+ *
+ *   no_rtc BASE_URL CA_FILE sleep
+ *
+ * Deep sleep: one request, the session saved into a small buffer (as into
+ * retention RAM), the TLS state freed and set up anew, the session loaded,
+ * one more request: prints "ok saved=BYTES handshakes=N resumed=N".
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bact.h"
+#include "bact_mbedtls.h"
+#include "bact_posix.h"
+
+static int64_t clock_none(void *ctx) { (void)ctx; return -1; }
+static int64_t clock_epoch0(void *ctx) { (void)ctx; return 0; }
+static int64_t clock_future(void *ctx) { (void)ctx; return 4102444800; } /* 2100 */
+static int64_t clock_real(void *ctx) { (void)ctx; return (int64_t)time(NULL); }
+
+static uint8_t wbuf[4096];
+static jsmntok_t wtok[128];
+
+/* one get-region-list over a fresh client on tr */
+static int one_call(const char *base, const bact_transport *tr,
+                    const bact_platform *pf)
+{
+    bact_config cfg;
+    bact_client c;
+    bact_array regions;
+    int rc;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base_url = base;
+    cfg.api_key = "tls-key";
+    cfg.buf = wbuf;
+    cfg.buf_len = sizeof wbuf;
+    cfg.tokens = wtok;
+    cfg.n_tokens = 128;
+    cfg.transport = tr;
+    cfg.platform = pf;
+    if (bact_init(&c, &cfg) != BACT_OK)
+        return BACT_E_ARG;
+    rc = bact_get_regions(&c, &regions);
+    bact_close(&c);
+    return rc;
+}
+
+static int deep_sleep(const char *base, const char *ca)
+{
+    static bact_tls tls;
+    uint8_t retained[2048]; /* what survives deep sleep */
+    size_t saved = 0;
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    int rc;
+
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = one_call(base, &tr, &pf);
+    if (rc == BACT_OK)
+        rc = bact_tls_session_save(&tls, retained, sizeof retained, &saved);
+    bact_tls_free(&tls); /* asleep: only retained[] is left */
+    if (rc != BACT_OK)
+        return printf("error first call or save: %s\n", bact_strerror(rc)), 1;
+
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    rc = bact_tls_session_load(&tls, retained, saved);
+    bact_tls_transport(&tr, &tls);
+    if (rc == BACT_OK)
+        rc = one_call(base, &tr, &pf);
+    printf("%s saved=%lu handshakes=%u resumed=%u\n", rc == BACT_OK ? "ok" : "error",
+           (unsigned long)saved, bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    static uint8_t buf[4096];
+    static jsmntok_t tok[128];
+    static bact_tls tls;
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    bact_config cfg;
+    bact_client c;
+    bact_array regions;
+    int rc;
+
+    if (argc == 4 && strcmp(argv[3], "sleep") == 0)
+        return deep_sleep(argv[1], argv[2]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE none|epoch0|future|real\n");
+        return 2;
+    }
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = argv[2];
+    tc.platform = &pf;
+    tc.now = strcmp(argv[3], "none") == 0     ? clock_none
+           : strcmp(argv[3], "epoch0") == 0   ? clock_epoch0
+           : strcmp(argv[3], "future") == 0   ? clock_future
+                                              : clock_real;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK) {
+        printf("error tls init: %s\n", bact_tls_reason_text(bact_tls_last_reason(&tls)));
+        return 1;
+    }
+    bact_tls_transport(&tr, &tls);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.base_url = argv[1];
+    cfg.api_key = "tls-key";
+    cfg.buf = buf;
+    cfg.buf_len = sizeof buf;
+    cfg.tokens = tok;
+    cfg.n_tokens = 128;
+    cfg.transport = &tr;
+    cfg.platform = &pf;
+    cfg.timeout_ms = 5000;
+    if (bact_init(&c, &cfg) != BACT_OK) {
+        printf("error init\n");
+        return 1;
+    }
+    rc = bact_get_regions(&c, &regions);
+    if (rc == BACT_OK)
+        printf("ok dates_checked=%d regions=%u\n", bact_tls_dates_checked(&tls),
+               regions.count);
+    else if (rc == BACT_E_TLS)
+        printf("tls %s\n", bact_tls_reason_text(bact_tls_last_reason(&tls)));
+    else
+        printf("error %s\n", bact_strerror(rc));
+    bact_close(&c);
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
