@@ -144,7 +144,7 @@ deps-tls36:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 
@@ -156,6 +156,9 @@ clean:
 
 # cross builds, make size, the lwIP port and its host test
 include boards/boards.mk
+
+# libFuzzer harnesses: make fuzz; make test runs a short pass
+include tests/fuzz/fuzz.mk
 
 # soak and dup-check (benchmarks, not part of make test)
 include tests/soak/soak.mk

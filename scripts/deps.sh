@@ -33,6 +33,8 @@ if [ $quiet = 0 ]; then
     # only the test suite and the demo need these
     want_cmd openssl openssl
     want_cmd valgrind valgrind
+    want_cmd clang clang
+    want_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
     want_cmd nginx nginx-light
     want_cmd node nodejs
     command -v node >/dev/null 2>&1 && { command -v npm >/dev/null 2>&1 || need+=(npm); }

@@ -373,9 +373,9 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
                 return REC_RESEND; /* older than the request: none made */
             if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
                 same_input(t.input, rq->params, rq->n_params)) {
-                if (!take_id(out->id, t.id) ||
+                if (t.id[0] == '\0' || !take_id(out->id, t.id) ||
                     !take_id(out->profile_id, t.profile_id))
-                    return REC_UNSURE;
+                    return REC_UNSURE; /* ours, but no id to follow */
                 out->outcome = BACT_RUN_ADOPTED;
                 return REC_ADOPTED;
             }

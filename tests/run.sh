@@ -41,6 +41,8 @@ run "boards check (cross objects: no heap/printf/assert/float/64-bit division, n
 run "tls without a real-time clock, sessions across deep sleep (2.28)" tests/tls/no_rtc.sh build/host/no_rtc
 run "tls without a real-time clock, sessions across deep sleep (3.6 device config)" \
     tests/tls/no_rtc.sh build/host36/no_rtc .m36
+run "fuzz (a short pass of each libFuzzer harness)" \
+    env FUZZ_BUILD=build/fuzz tests/fuzz/run.sh --runs 20000 --seconds 15 http json url args
 [ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
 
 [ -x tests/coverage/run.sh ] && run "coverage (src/: unit + e2e + example + webhooks)" \

@@ -1156,6 +1156,22 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
 /* ------------------------------------------------------------------ */
 
 /* After a run endpoint answered: print, then wait when asked to. */
+/* {"id":"..."} with the id escaped for JSON: it came off the wire */
+static void print_json_id(const char *id)
+{
+    const unsigned char *p;
+    fputs("{\"id\":\"", stdout);
+    for (p = (const unsigned char *)id; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20u || *p == 0x7Fu)
+            printf("\\u%04x", (unsigned)*p);
+        else
+            putchar(*p);
+    }
+    fputs("\"}\n", stdout);
+}
+
 static int task_created(cli *cx, const cmd_args *a,
                         const bact_task_created *t, int show_profile)
 {
@@ -1171,7 +1187,7 @@ static int task_created(cli *cx, const cmd_args *a,
          * get-task body is printed. An adopted task has no answer body:
          * its id is printed as the answer would have had it. */
         if (!a->wait && t->outcome == BACT_RUN_ADOPTED) {
-            printf("{\"id\":\"%s\"}\n", t->id);
+            print_json_id(t->id);
             return EX_OK;
         }
         if (!a->wait)
