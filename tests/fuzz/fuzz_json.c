@@ -494,6 +494,50 @@ static void chk_error(const bact_client *c, int rc, int status)
     }
 }
 
+static int tok_is(const bact_client *c, int i, const char *str, size_t n)
+{
+    const jsmntok_t *t = &c->tok[i];
+    return t->type == JSMN_STRING && (size_t)(t->end - t->start) == n &&
+           memcmp(c->buf + t->start, str, n) == 0;
+}
+
+/* Is there an object in the body whose "id" is id and whose
+ * "workflow_id" is wf, both whole (not cut at a \u0000), and whose
+ * input_parameters hold no NUL? After an adoption the buffer still holds
+ * the list-tasks page it came from. */
+static int adopted_item_listed(const bact_client *c, const char *id,
+                               const char *wf)
+{
+    int i, j;
+    for (i = 0; i + 1 < c->ntok_used; i++) {
+        int k, n;
+        if (!tok_is(c, i, "id", 2) || !tok_is(c, i + 1, id, strlen(id)))
+            continue;
+        for (j = i - 1; j >= 0; j--) { /* the object holding the key */
+            if (c->tok[j].type == JSMN_OBJECT && bact__json_skip(c, j) > i)
+                break;
+        }
+        if (j < 0)
+            continue;
+        int wf_ok = 0, input_ok = 1;
+        for (k = j + 1, n = c->tok[j].size; n > 0 && k + 1 < c->ntok_used;
+             n--, k = bact__json_skip(c, k + 1)) {
+            const jsmntok_t *v = &c->tok[k + 1];
+            if (tok_is(c, k, "workflow_id", 11) &&
+                tok_is(c, k + 1, wf, strlen(wf)))
+                wf_ok = 1;
+            /* compared as a C string: a NUL would end it early */
+            if (tok_is(c, k, "input_parameters", 16) &&
+                v->type == JSMN_STRING &&
+                memchr(c->buf + v->start, 0, (size_t)(v->end - v->start)))
+                input_ok = 0;
+        }
+        if (wf_ok && input_ok)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- the calls ---- */
 
 typedef union result {
@@ -651,6 +695,10 @@ static int run(const uint8_t *body, size_t n, int which, unsigned setup,
             chk_id(r.created.profile_id);
             if (!fz_skip("adopted-empty-id")) /* a task to follow */
                 FZ_CHECK(r.created.id[0] != '\0');
+            /* a listed task of this workflow, read whole */
+            if (o == BACT_RUN_ADOPTED && !fz_skip("adopted-nul"))
+                FZ_CHECK(adopted_item_listed(c, r.created.id,
+                                             "16217357109956214"));
         } else if (sv.runs == 1) {
             /* nothing was adopted or resent: the error of the lost answer */
             FZ_CHECK(rc == (which == C_RUN_LOST_TIMEOUT ? BACT_E_TIMEOUT

@@ -57,7 +57,8 @@ def chunk(body, sizes):
 
 # ---------------------------------------------------------------- http
 def http_seeds():
-    # byte 0: bits 0-3 number of piece-size bytes, 4-5 header byte limit
+    # byte 0: bits 0-2 number of piece-size bytes, 3 lean mode (no Date or
+    # Retry-After on a 2xx), 4-5 header byte limit
     # (8192, 64, 300, 1 MiB), 6-7 header count limit (64, 1, 3, 100000)
     def seed(name, resp, splits=(), limits=0):
         if isinstance(resp, str):
@@ -117,6 +118,16 @@ def http_seeds():
     seed("many_headers_small_limits",
          "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n"
          "Content-Length: 1\r\n\r\nx", limits=0x60)
+    seed("content_encoding_identity",
+         "HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n"
+         "Date: Wed, 08 Oct 2025 10:16:36 GMT\r\nContent-Length: 2\r\n"
+         "\r\n{}", limits=0x08)
+    seed("content_encoding_gzip",
+         "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+         "Content-Length: 2\r\n\r\n{}")
+    seed("lean_retry_after_503",
+         "HTTP/1.1 503 x\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+         limits=0x08)
     seed("conflicting_length",
          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n"
          "\r\nhello")
@@ -301,8 +312,9 @@ def args_adopt_seeds():
             "created_at": "2025-10-08T10:16:35Z",
             "workflow_id": "16217357109956214",
             "input_parameters": "a=b; c=d"}]}).encode()
+        # close-delimited: a mutated body keeps its framing
         return (b"HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:16:36 GMT\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                b"Connection: close\r\n\r\n" + body)
 
     def seed(name, argv, answers):
         data = b"\0".join(a.encode() for a in argv)
@@ -315,10 +327,10 @@ def args_adopt_seeds():
                  "c=d"], [b"", page("16429034742537847")])
     empty = b'{"items":[]}'
     empty = (b"HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:16:36 GMT\r\n"
-             b"Content-Length: %d\r\n\r\n" % len(empty) + empty)
+             b"\r\n" + empty)
     seed("resp_run_lost_resent", base + ["run", "16217357109956214"],
          [b"", empty, empty,
-          b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"id\":\"9\"}"])
+          b"HTTP/1.0 200 OK\r\n\r\n{\"id\":\"9\"}"])
 
 
 def main():
