@@ -324,6 +324,21 @@ static const bact__field seen_fields[] = {
     F("profile_id", STR, 0, seen_task, profile_id)
 };
 
+/* 1 when a decoded string view holds no NUL (a \u0000 would make it
+ * compare and copy short) */
+static int whole_str(const bact_client *c, const char *p)
+{
+    int i, off;
+    if (p == NULL)
+        return 1;
+    off = (int)(p - (const char *)c->buf);
+    for (i = 0; i < c->ntok_used; i++) {
+        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
+            return (size_t)(c->tok[i].end - off) == strlen(p);
+    }
+    return 0;
+}
+
 /* a view into a fixed id field, refused when it does not fit */
 static int take_id(char *dst, const char *src)
 {
@@ -372,10 +387,12 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
             if (at < since)
                 return REC_RESEND; /* older than the request: none made */
             if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
+                whole_str(c, t.workflow_id) && whole_str(c, t.input) &&
                 same_input(t.input, rq->params, rq->n_params)) {
-                if (t.id[0] == '\0' || !take_id(out->id, t.id) ||
+                if (t.id[0] == '\0' || !whole_str(c, t.id) ||
+                    !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
                     !take_id(out->profile_id, t.profile_id))
-                    return REC_UNSURE; /* ours, but no id to follow */
+                    return REC_UNSURE; /* ours, but no usable id */
                 out->outcome = BACT_RUN_ADOPTED;
                 return REC_ADOPTED;
             }

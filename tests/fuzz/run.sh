@@ -59,8 +59,8 @@ for name in "${names[@]}"; do
     rc=$?
     took=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ]; then
-        done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)
-        n=$(grep -E '^stat::number_of_executed_units:' "$log" | tail -n 1 |
+        done_line=$(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)
+        n=$(grep -aE '^stat::number_of_executed_units:' "$log" | tail -n 1 |
             awk '{print $2}')
         cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<< "$done_line")
         ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<< "$done_line")
@@ -68,7 +68,7 @@ for name in "${names[@]}"; do
         echo "ok - fuzz.$name # ${n:-?} runs in ${took} s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
     else
         # the sanitizer's or the harness's own one-line summary
-        why=$(grep -m1 -E '^SUMMARY: |fuzz invariant failed|ERROR: libFuzzer' "$log" |
+        why=$(grep -a -m1 -E '^SUMMARY: |fuzz invariant failed|ERROR: libFuzzer' "$log" |
               sed -E 's/^SUMMARY: //')
         crash=$(sed -nE "s/.*Test unit written to (.*)$/\1/p" "$log" | tail -n 1)
         echo "not ok - fuzz.$name: ${why:-exit status $rc}${crash:+ (input: $crash)}; log: $log"
