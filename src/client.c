@@ -363,7 +363,8 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
             if (e < 0)
                 return e;
             if (e == BACT__HEAD) {
-                trace_status(c);
+                if (c->trace != NULL)
+                    trace_status(c);
                 stream = sink != NULL && p->status >= 200 && p->status < 300;
                 if (!stream && (p->flags & BACT__F_HAS_CL) &&
                     p->content_length > c->cap) {
@@ -579,7 +580,7 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->resp.status = 0;
     c->sent = 0;
     c->call_start = now(c);
-    if (!valid_call(call))
+    if (call->from_caller && !valid_call(call))
         return BACT_E_ARG;
     for (;;) {
         int sent = 0;
@@ -634,6 +635,7 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
     call.raw_len = rq->body_len;
     call.content_type = rq->content_type;
     call.idempotent = (uint8_t)(rq->idempotent != 0);
+    call.from_caller = 1;
     rc = bact__exec(c, &call, sink, user);
     if (status)
         *status = c->resp.status;

@@ -82,11 +82,14 @@ void bact__puts(bact__buf *b, const char *s)
     bact__put(b, s, strlen(s));
 }
 
-static int unreserved(int ch)
+/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte value */
+static const uint32_t unreserved_bits[8] = {
+    0x00000000u, 0x03FF6000u, 0x87FFFFFEu, 0x47FFFFFEu, 0, 0, 0, 0
+};
+
+static int unreserved(unsigned ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
-           ch == '~';
+    return (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
 }
 
 void bact__put_pct(bact__buf *b, const char *s)
@@ -148,15 +151,14 @@ static uint8_t wanted(const bact_http_parser *p)
     return (uint8_t)((1u << H_NUM) - 1u);
 }
 
-/* RFC 9110 tchar, one bit per ASCII code */
-static const uint32_t tchar_bits[4] = {
-    0x00000000u, 0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu
+/* RFC 9110 tchar, one bit per byte value (none at 128 and above) */
+static const uint32_t tchar_bits[8] = {
+    0x00000000u, 0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu, 0, 0, 0, 0
 };
 
-static int tchar(int ch)
+static int tchar(unsigned ch)
 {
-    return ch >= 0 && ch < 128 &&
-           ((tchar_bits[(unsigned)ch >> 5] >> ((unsigned)ch & 31u)) & 1u);
+    return (int)((tchar_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
 }
 
 /* field-value bytes: HTAB, SP, VCHAR, obs-text */
@@ -228,8 +230,47 @@ static const char *scratch_trim(const bact_http_parser *p, size_t *n)
     return p->scratch + a;
 }
 
-/* One element of a Connection, Transfer-Encoding or Content-Encoding list
- * is complete. */
+/* s[0..n) is the lower-case name (letters and '-', n bytes) in any case.
+ * For bytes of a header name or value this is exact: (ch | 0x20) maps no
+ * other byte onto a lower-case letter, and only CR, which neither may
+ * hold, onto '-'. */
+static int name_is(const uint8_t *s, size_t n, const char *name)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if ((s[i] | 0x20u) != (unsigned char)name[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* a list element is the literal word lit, in any case */
+#define ELEM_IS(t, n, lit) \
+    ((n) == sizeof lit - 1u && name_is((const uint8_t *)(t), n, lit))
+
+/* One element of a Connection, Transfer-Encoding or Content-Encoding list,
+ * without surrounding whitespace; over: it was too long to keep. */
+static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
+{
+    if (p->hdr == H_CONN) {
+        if (!over && ELEM_IS(t, n, "close"))
+            p->flags |= BACT__F_CLOSE;
+        else if (!over && ELEM_IS(t, n, "keep-alive"))
+            p->flags |= BACT__F_KEEP;
+        return BACT_OK;
+    }
+    if (n == 0 && !over)
+        return BACT_OK; /* empty list element */
+    if (p->hdr == H_CE) /* nothing was asked for: only "identity" is fine */
+        return (!over && ELEM_IS(t, n, "identity")) ? BACT_OK : BACT_E_HTTP;
+    /* Transfer-Encoding: only a single "chunked" is understood */
+    if (over || !ELEM_IS(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
+        return BACT_E_HTTP;
+    p->flags |= BACT__F_CHUNKED;
+    return BACT_OK;
+}
+
+/* The list element kept in the scratch is complete. */
 static int list_token(bact_http_parser *p)
 {
     size_t n;
@@ -237,22 +278,7 @@ static int list_token(bact_http_parser *p)
     int over = p->scratch_len == SCRATCH_OVER;
     p->scratch_len = 0;
     p->pos = 0;
-    if (p->hdr == H_CONN) {
-        if (!over && bact__ieq(t, n, "close"))
-            p->flags |= BACT__F_CLOSE;
-        else if (!over && bact__ieq(t, n, "keep-alive"))
-            p->flags |= BACT__F_KEEP;
-        return BACT_OK;
-    }
-    if (n == 0 && !over)
-        return BACT_OK; /* empty list element */
-    if (p->hdr == H_CE) /* nothing was asked for: only "identity" is fine */
-        return (!over && bact__ieq(t, n, "identity")) ? BACT_OK : BACT_E_HTTP;
-    /* Transfer-Encoding: only a single "chunked" is understood */
-    if (over || !bact__ieq(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
-        return BACT_E_HTTP;
-    p->flags |= BACT__F_CHUNKED;
-    return BACT_OK;
+    return list_elem(p, t, n, over);
 }
 
 static int parse_u32(const char *s, size_t n, uint32_t *out)
@@ -274,17 +300,15 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
     return 0;
 }
 
-/* A header field line is complete. */
-static int field_done(bact_http_parser *p)
+/* The value of a wanted header, without surrounding whitespace; over: it
+ * was too long to keep (n is then 0). */
+static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
 {
-    size_t n;
-    const char *v;
     uint32_t x;
     int r;
 
     switch (p->hdr) {
     case H_CL:
-        v = scratch_trim(p, &n);
         if (n == 0 || parse_u32(v, n, &x) != 0)
             return BACT_E_HTTP;
         if ((p->flags & BACT__F_HAS_CL) && x != p->content_length)
@@ -294,12 +318,11 @@ static int field_done(bact_http_parser *p)
         break;
     case H_TE:
         p->flags2 |= F2_TE;
-        return list_token(p);
+        return list_elem(p, v, n, over);
     case H_CONN:
     case H_CE:
-        return list_token(p);
+        return list_elem(p, v, n, over);
     case H_RA:
-        v = scratch_trim(p, &n);
         r = parse_u32(v, n, &x);
         if (r == 0 || r == -2) {
             p->retry_after = (r == 0) ? x : 0xFFFFFFFFu;
@@ -310,7 +333,6 @@ static int field_done(bact_http_parser *p)
         }
         break;
     case H_DATE:
-        v = scratch_trim(p, &n);
         if (n > 0 && bact__http_date(v, n, &x) == 0) {
             p->date = x;
             p->flags |= BACT__F_HAS_DATE;
@@ -320,6 +342,17 @@ static int field_done(bact_http_parser *p)
         break;
     }
     return BACT_OK;
+}
+
+/* A header field line read byte by byte is complete. */
+static int field_done(bact_http_parser *p)
+{
+    size_t n;
+    const char *v = scratch_trim(p, &n);
+    int over = p->scratch_len == SCRATCH_OVER;
+    p->scratch_len = 0;
+    p->pos = 0;
+    return field_value(p, v, n, over);
 }
 
 /* The header section is complete: choose how the body is delimited. */
@@ -429,7 +462,7 @@ static int head_byte(bact_http_parser *p, int ch)
             p->state = S_HEAD_LF;
             return BACT__NEED;
         }
-        if (!tchar(ch))
+        if (!tchar((unsigned)ch))
             return BACT_E_HTTP; /* folding, bare LF, junk */
         if (++p->header_count > p->max_headers)
             return BACT_E_HEADER_COUNT;
@@ -450,7 +483,7 @@ static int head_byte(bact_http_parser *p, int ch)
             p->state = S_OWS;
             return BACT__NEED;
         }
-        if (!tchar(ch))
+        if (!tchar((unsigned)ch))
             return BACT_E_HTTP; /* includes whitespace before the colon */
         if (p->cand != 0) {
             unsigned i, m;
@@ -557,7 +590,7 @@ static int chunk_byte(bact_http_parser *p, int ch)
             p->state = S_TRAILER_END;
             return BACT__NEED;
         }
-        if (!tchar(ch))
+        if (!tchar((unsigned)ch))
             return BACT_E_HTTP;
         if (++p->header_count > p->max_headers)
             return BACT_E_HEADER_COUNT;
@@ -601,19 +634,72 @@ static size_t skip_run(const bact_http_parser *p, const uint8_t *in,
     return j - i;
 }
 
-/* A header line that starts at s and is complete in s[0..n): its name is
- * matched in one step and, for a header no one acts on, the whole line is
- * taken. Returns the bytes taken, 0 to let head_byte() go byte by byte
- * (a line cut by the end of the input, a wanted header's value, anything
- * head_byte() must judge and report exactly). */
-static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n)
+/* The end of the field-value bytes (HTAB, SP, VCHAR, obs-text) from s[e]
+ * on: the same set as vchar(), with one comparison for SP and VCHAR. */
+static size_t value_end(const uint8_t *s, size_t e, size_t n)
 {
-    size_t j = 0, e;
-    unsigned h;
+    while (e < n) {
+        while (e < n && (unsigned)s[e] - 0x20u <= 0x5Eu) /* SP, VCHAR */
+            e++;
+        if (e == n || (s[e] != '\t' && s[e] < 0x80u))
+            break;
+        e++;
+    }
+    return e;
+}
 
-    while (j < n && tchar(s[j]))
+/* A status line complete in s[0..n), taken in one step. Returns the bytes
+ * taken, 0 to let head_byte() judge it byte by byte. */
+static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
+{
+    static const char ver[] = "HTTP/1.";
+    size_t e = 12;
+    unsigned code, i;
+
+    if (n < 14u || memcmp(s, ver, 7) != 0 || (s[7] != '0' && s[7] != '1') ||
+        s[8] != ' ')
+        return 0;
+    for (i = 9, code = 0; i < 12u; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        code = code * 10u + (unsigned)(s[i] - '0');
+    }
+    if (code < 100u)
+        return 0;
+    if (s[12] == ' ')
+        e = value_end(s, 13, n);
+    if (e + 1u >= n || s[e] != '\r' || s[e + 1u] != '\n' ||
+        e + 2u > p->max_header_bytes - p->header_bytes)
+        return 0;
+    p->minor = (uint8_t)(s[7] - '0');
+    p->status = (uint16_t)code;
+    p->header_bytes += (uint32_t)(e + 2u);
+    p->state = S_LINE;
+    return e + 2u;
+}
+
+/* A header line that starts at s. When it is complete in s[0..n) and its
+ * value is plain (for a wanted header: short, no HTAB inside, no list), the
+ * whole line is taken and a wanted value acted on at once; *rc is then what
+ * head_byte() would have said at its LF. Otherwise only a wanted header's
+ * name is taken and its value goes byte by byte; or nothing is taken (0),
+ * to let head_byte() judge and report exactly. */
+static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
+                        int *rc)
+{
+    size_t j = 0, e, a, b, k;
+    unsigned h;
+    uint32_t room = p->max_header_bytes - p->header_bytes;
+
+    *rc = BACT__NEED;
+    while (j < n) { /* letters and '-' in the inner loop, other tchar here */
+        while (j < n && (((s[j] | 0x20u) - 'a' < 26u) || s[j] == '-'))
+            j++;
+        if (j == n || !tchar(s[j]))
+            break;
         j++;
-    if (j == 0 || j >= n || s[j] != ':')
+    }
+    if (j == 0 || j >= n || s[j] != ':' || p->header_count >= p->max_headers)
         return 0;
     switch (j) { /* the wanted names differ in length */
     case 14: h = H_CL; break;
@@ -624,33 +710,48 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     case 16: h = H_CE; break;
     default: h = H_OTHER; break;
     }
-    if (h != H_OTHER && (!(wanted(p) & (1u << h)) ||
-                         !bact__ieq((const char *)s, j, hdr_names[h])))
+    if (h != H_OTHER &&
+        (!(wanted(p) & (1u << h)) || !name_is(s, j, hdr_names[h])))
         h = H_OTHER;
-    if (p->header_count >= p->max_headers)
-        return 0;
-    if (h != H_OTHER) { /* the value goes byte by byte */
-        if (j + 1u > p->max_header_bytes - p->header_bytes)
-            return 0;
-        p->header_count++;
-        p->header_bytes += (uint32_t)(j + 1u);
-        p->hdr = (uint8_t)h;
-        p->scratch_len = 0;
-        p->pos = 0;
-        p->state = S_OWS;
-        return j + 1u;
+    e = value_end(s, j + 1u, n);
+    a = j + 1u;
+    b = e;
+    if (e + 1u < n && s[e] == '\r' && s[e + 1u] == '\n' && e + 2u <= room) {
+        if (h == H_OTHER)
+            goto whole;
+        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+            a++;
+        while (b > a && (s[b - 1u] == ' ' || s[b - 1u] == '\t'))
+            b--;
+        if (b - a <= sizeof p->scratch) {
+            for (k = a; k < b && s[k] != '\t' &&
+                        (s[k] != ',' || h == H_RA || h == H_DATE); k++)
+                ;
+            if (k == b)
+                goto whole;
+        }
     }
-    for (e = j + 1u; e < n && s[e] != '\r' && vchar(s[e]); e++)
-        ;
-    if (e + 1u >= n || s[e] != '\r' || s[e + 1u] != '\n' ||
-        e + 2u > p->max_header_bytes - p->header_bytes)
+    if (h == H_OTHER || j + 1u > room)
         return 0;
+    p->header_count++; /* the value goes byte by byte */
+    p->header_bytes += (uint32_t)(j + 1u);
+    p->hdr = (uint8_t)h;
+    p->scratch_len = 0;
+    p->pos = 0;
+    p->state = S_OWS;
+    return j + 1u;
+whole:
     p->header_count++;
     p->header_bytes += (uint32_t)(e + 2u);
-    p->hdr = H_OTHER;
+    p->hdr = (uint8_t)h;
     p->cand = 0;
     p->scratch_len = 0;
     p->pos = 0;
+    if (h != H_OTHER) {
+        int r = field_value(p, (const char *)s + a, b - a, 0);
+        if (r < 0)
+            *rc = r;
+    }
     return e + 2u; /* state stays S_LINE */
 }
 
@@ -666,7 +767,16 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
         if (p->state <= S_HEAD_LF) {
             size_t k;
             if (p->state == S_LINE && in[i] != '\r') {
-                k = line_fast(p, in + i, n - i);
+                k = line_fast(p, in + i, n - i, &r);
+                i += k;
+                if (r != BACT__NEED) {
+                    *used = i;
+                    return r;
+                }
+                if (k > 0)
+                    continue;
+            } else if (p->state == S_VER && p->pos == 0) {
+                k = status_fast(p, in + i, n - i);
                 if (k > 0) {
                     i += k;
                     continue;

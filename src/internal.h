@@ -159,6 +159,9 @@ typedef struct bact__call {
     const char *content_type;
     uint8_t idempotent;
     uint8_t want_date;         /* keep a 2xx answer's Date (reconcile) */
+    uint8_t from_caller;       /* bact_request(): check method, path, query
+                                * names and content type (the endpoints'
+                                * own are constants) */
 } bact__call;
 
 /* Run a call with retries. On BACT_OK the 2xx body is in
