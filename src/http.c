@@ -617,23 +617,6 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
 }
 
-/* Bytes from in[i] on that need no per-byte work in the current state:
- * the reason phrase, a value no one reads, a name that matches no wanted
- * header. Stops before CR, ':' or a byte head_byte() must judge. */
-static size_t skip_run(const bact_http_parser *p, const uint8_t *in,
-                       size_t i, size_t n)
-{
-    size_t j = i;
-    if (p->state == S_REASON || (p->state == S_VALUE && p->hdr == H_OTHER)) {
-        while (j < n && in[j] != '\r' && vchar(in[j]))
-            j++;
-    } else if (p->state == S_NAME && p->cand == 0) {
-        while (j < n && tchar(in[j]))
-            j++;
-    }
-    return j - i;
-}
-
 /* The end of the field-value bytes (HTAB, SP, VCHAR, obs-text) from s[e]
  * on: the same set as vchar(), with one comparison for SP and VCHAR. */
 static size_t value_end(const uint8_t *s, size_t e, size_t n)
@@ -731,15 +714,7 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
                 goto whole;
         }
     }
-    if (h == H_OTHER || j + 1u > room)
-        return 0;
-    p->header_count++; /* the value goes byte by byte */
-    p->header_bytes += (uint32_t)(j + 1u);
-    p->hdr = (uint8_t)h;
-    p->scratch_len = 0;
-    p->pos = 0;
-    p->state = S_OWS;
-    return j + 1u;
+    return 0;
 whole:
     p->header_count++;
     p->header_bytes += (uint32_t)(e + 2u);
@@ -781,18 +756,6 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     i += k;
                     continue;
                 }
-            }
-            k = skip_run(p, in, i, n);
-            if (k > 0) {
-                size_t room = p->max_header_bytes - p->header_bytes;
-                if (k > room) { /* consumed up to the byte over the limit */
-                    p->header_bytes = p->max_header_bytes;
-                    *used = i + room + 1u;
-                    return BACT_E_HEADER_SIZE;
-                }
-                p->header_bytes += (uint32_t)k;
-                i += k;
-                continue;
             }
             r = head_byte(p, in[i]);
             i++;
