@@ -219,7 +219,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "=", 1);
         bact__put_pct(&b, call->query[i].value);
     }
-    bact__puts(&b, " HTTP/1.1\r\nHost: ");
+    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
         bact__put(&b, "[", 1);
     bact__put(&b, c->host, c->host_len);
@@ -229,20 +229,20 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, ":", 1);
         bact__put(&b, num, bact__u32_to_dec(c->port, num));
     }
-    bact__puts(&b, "\r\nUser-Agent: ");
+    BACT__PUTL(&b, "\r\nUser-Agent: ");
     bact__puts(&b, c->user_agent);
-    bact__puts(&b, "\r\nAuthorization: Bearer ");
+    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
     bact__puts(&b, c->api_key);
     if (has_body) {
-        bact__puts(&b, "\r\nContent-Type: ");
+        BACT__PUTL(&b, "\r\nContent-Type: ");
         bact__puts(&b, call->content_type ? call->content_type
                                           : "application/json");
-        bact__puts(&b, "\r\nContent-Length: ");
+        BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
         bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    bact__puts(&b, "\r\n\r\n");
+    BACT__PUTL(&b, "\r\n\r\n");
     if (call->body != NULL) { /* second pass: write */
         w.b = b;
         w.first = 1u;

@@ -85,6 +85,8 @@ typedef struct bact__buf {
 
 void bact__put(bact__buf *b, const char *s, size_t n);
 void bact__puts(bact__buf *b, const char *s);
+/* a string literal, its length known at compile time */
+#define BACT__PUTL(b, lit) bact__put((b), (lit), sizeof(lit) - 1u)
 /* percent-encode everything but ALPHA DIGIT - . _ ~ */
 void bact__put_pct(bact__buf *b, const char *s);
 
