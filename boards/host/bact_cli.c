@@ -580,10 +580,17 @@ static int resolve_endpoint(globals *g, bact_url *url)
     if (g->api_key == NULL || g->api_key[0] == '\0')
         return usage_error("no API key: use --api-key KEY or set "
                            "BROWSERACT_API_KEY");
+    /* what a bearer token may hold, as bact_init() checks it */
     for (i = 0; g->api_key[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)g->api_key[i];
+        if (ch == ' ')
+            return usage_error("the API key holds a space");
         if (ch < 0x20u || ch == 0x7fu)
             return usage_error("the API key holds a control character");
+        if (ch > 0x7fu)
+            return usage_error("the API key holds a non-ASCII byte");
+        if (i >= 4096u)
+            return usage_error("the API key is over 4096 characters");
     }
 
     if (g->base_url == NULL) {

@@ -1344,6 +1344,12 @@ usage_check("timeout_bad", "regions", g=["--timeout", "5s"])
 usage_check("retries_21", "regions", g=["--retries", "21"], needles=("--retries",))
 usage_check("flag_with_value", "run", WF_FINISH, "--wait=yes")
 usage_check("api_key_control_char", "regions", key="abc\x01def")
+usage_check("api_key_space", "regions", key="abc def",
+            needles=("API key holds a space",))
+usage_check("api_key_non_ascii", "regions", key="abc\u00e9def",
+            needles=("API key holds a non-ASCII byte",))
+usage_check("api_key_too_long", "regions", key="k" * 4097,
+            needles=("API key is over 4096",))
 
 
 def bad_base(url, name):
