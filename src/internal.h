@@ -96,7 +96,7 @@ typedef struct bact__jw {
     bact__buf b;
     uint32_t first;  /* bit d set: nothing written yet at depth d */
     uint8_t depth;
-    uint8_t bad;     /* nesting misuse */
+    uint8_t bad;     /* nesting misuse, or a string that is not UTF-8 */
 } bact__jw;
 
 void bact__jw_init(bact__jw *w, char *p, size_t cap);
@@ -139,6 +139,9 @@ void bact__json_decode(bact_client *c);
  * keys are ignored; null counts as absent. */
 int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
                       size_t nf, void *out);
+/* Length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no
+ * surrogates, at most U+10FFFF) at s[i] of s[0..n), or 0. */
+size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i);
 /* Index of the first token after the value at token i. */
 int bact__json_skip(const bact_client *c, int i);
 /* Token index of element idx of the array at token arr, or -1. */

@@ -44,7 +44,7 @@ static int hex4(const uint8_t *s, size_t n, size_t i, uint32_t *out)
 }
 
 /* Length of a valid UTF-8 sequence at s[i], or 0. */
-static size_t utf8_len(const uint8_t *s, size_t n, size_t i)
+size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i)
 {
     uint8_t c = s[i];
     size_t len, k;
@@ -114,7 +114,7 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i)
             }
         }
         {
-            size_t l = utf8_len(s, n, i);
+            size_t l = bact__utf8_len(s, n, i);
             if (l == 0)
                 return 0;
             i += l;

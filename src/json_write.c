@@ -1,7 +1,8 @@
 /*
  * json_write.c - a bounded JSON writer that always escapes.
  *
- * Output goes through bact__put(), which stops copying at the capacity but
+ * Strings must be UTF-8 (anything else sets w->bad: the caller's
+ * BACT_E_ARG). Output goes through bact__put(), which stops copying at the capacity but
  * keeps counting, so after an overflow w->b.len is the size that was
  * needed. Commas are placed from a one-bit-per-depth "first item" mask, so
  * callers cannot produce ",}" or "{,".
@@ -72,6 +73,18 @@ static void string(bact__jw *w, const char *s)
         unsigned char ch = (unsigned char)s[i];
         char e[6];
         size_t en = 2;
+        if (ch >= 0x80u) { /* the text must be UTF-8: JSON is */
+            /* a NUL ends the string: it is never a continuation byte, so
+             * the check stops there and reads no further */
+            size_t l = bact__utf8_len((const uint8_t *)s, i + 4u, i);
+            if (l == 0) {
+                w->bad = 1;
+                l = 1;
+            }
+            run += l;
+            i += l - 1u;
+            continue;
+        }
         if (ch >= 0x20u && ch != '"' && ch != '\\' && ch != 0x7Fu) {
             run++;
             continue;

@@ -268,7 +268,23 @@ static void s_controls(bact__jw *w)
 
 static void s_utf8(bact__jw *w)
 {
-    bact__jw_str(w, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xff");
+    bact__jw_str(w, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf");
+}
+
+/* not UTF-8: each is written through but marks the writer bad */
+static void s_bad_ff(bact__jw *w) { bact__jw_str(w, "a\xff"); }
+static void s_bad_lone_cont(bact__jw *w) { bact__jw_str(w, "\x80" "b"); }
+static void s_bad_overlong(bact__jw *w) { bact__jw_str(w, "\xc0\xaf"); }
+static void s_bad_overlong3(bact__jw *w) { bact__jw_str(w, "\xe0\x80\xaf"); }
+static void s_bad_surrogate(bact__jw *w) { bact__jw_str(w, "\xed\xa0\x80"); }
+static void s_bad_above_max(bact__jw *w) { bact__jw_str(w, "\xf4\x90\x80\x80"); }
+static void s_bad_cut_at_end(bact__jw *w) { bact__jw_str(w, "\xe2\x82"); }
+static void s_bad_cut_by_ascii(bact__jw *w) { bact__jw_str(w, "\xe2x\x82"); }
+static void s_bad_key(bact__jw *w)
+{
+    bact__jw_obj(w);
+    bact__jw_kstr(w, "k\xfe", "v");
+    bact__jw_end(w, '}');
 }
 
 static void s_escaped_key(bact__jw *w)
@@ -432,7 +448,20 @@ static void escape_controls_and_del(void)
 
 static void utf8_passes_through(void)
 {
-    DOC(s_utf8, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xff\"");
+    DOC(s_utf8, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"");
+}
+
+static void not_utf8_is_bad(void)
+{
+    DOC_BAD(s_bad_ff, "\"a\xff\"");
+    DOC_BAD(s_bad_lone_cont, "\"\x80" "b\"");
+    DOC_BAD(s_bad_overlong, "\"\xc0\xaf\"");
+    DOC_BAD(s_bad_overlong3, "\"\xe0\x80\xaf\"");
+    DOC_BAD(s_bad_surrogate, "\"\xed\xa0\x80\"");
+    DOC_BAD(s_bad_above_max, "\"\xf4\x90\x80\x80\"");
+    DOC_BAD(s_bad_cut_at_end, "\"\xe2\x82\"");
+    DOC_BAD(s_bad_cut_by_ascii, "\"\xe2x\x82\"");
+    DOC_BAD(s_bad_key, "{\"k\xfe\":\"v\"}");
 }
 
 static void escape_in_keys(void)
@@ -619,6 +648,7 @@ static const t_case cases[] = {
     T_CASE(escape_named),
     T_CASE(escape_controls_and_del),
     T_CASE(utf8_passes_through),
+    T_CASE(not_utf8_is_bad),
     T_CASE(escape_in_keys),
     T_CASE(every_control_byte),
     T_CASE(int_extremes),
