@@ -407,6 +407,10 @@ static int add_param(cmd_args *a, char *spec)
         return usage_error("-p: at most %u parameters", MAX_PARAMS);
     /* argv strings are ours to modify (C99 5.1.2.2.1): split in place. */
     *eq = '\0';
+    if (!cli_is_utf8(spec) || !cli_is_utf8(eq + 1))
+        return usage_error("-p %s: the %s is not UTF-8 (JSON text must be)",
+                           cli_is_utf8(spec) ? spec : "NAME",
+                           cli_is_utf8(spec) ? "value" : "name");
     a->params[a->n_params].name = spec;
     a->params[a->n_params].value = eq + 1;
     a->n_params++;

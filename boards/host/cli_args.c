@@ -175,3 +175,27 @@ void cli_msg(const char *fmt, ...)
     cli_vmsg(fmt, ap);
     va_end(ap);
 }
+
+int cli_is_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != '\0') {
+        unsigned long c = *p++, cp, min;
+        int more;
+        if (c < 0x80u)
+            continue;
+        if (c < 0xC0u || c >= 0xF8u)
+            return 0; /* a continuation byte first, or no such lead */
+        more = c >= 0xF0u ? 3 : c >= 0xE0u ? 2 : 1;
+        min = more == 3 ? 0x10000u : more == 2 ? 0x800u : 0x80u;
+        cp = c & (0x3Fu >> more);
+        for (; more > 0; more--, p++) { /* a NUL fails here: never past it */
+            if ((*p & 0xC0u) != 0x80u)
+                return 0;
+            cp = (cp << 6) | (*p & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu))
+            return 0;
+    }
+    return 1;
+}

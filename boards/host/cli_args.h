@@ -70,6 +70,10 @@ int cli_parse_i32(const char *s, int32_t *out);
  *  result is below 0xFFFFFFFF (so never BACT_WAIT_FOREVER). 0 or -1. */
 int cli_parse_seconds(const char *s, uint32_t *ms);
 
+/* 1 when s is UTF-8 (RFC 3629), as JSON text must be; the library refuses
+ * anything else in a request body. */
+int cli_is_utf8(const char *s);
+
 /** Write "bact: <message>\n" to stderr as one line: control characters in
  *  the formatted text become spaces, overlong text is cut. */
 void cli_msg(const char *fmt, ...) CLI_PRINTF(1, 2);

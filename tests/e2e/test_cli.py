@@ -1339,6 +1339,11 @@ usage_check("biz_code_bad", "stop", "1", "--biz-code", "x")
 usage_check("biz_code_overflow", "stop", "1", "--biz-code", "2147483648")
 usage_check("param_no_equals", "run", WF_FINISH, "-p", "novalue")
 usage_check("param_empty_name", "run", WF_FINISH, "-p", "=v")
+# argv bytes that are not UTF-8 (\udcXX: the byte XX, by surrogateescape)
+usage_check("param_value_not_utf8", "run", WF_FINISH, "-p", "a=x\udcff",
+            needles=("not UTF-8",))
+usage_check("param_name_not_utf8", "run", WF_FINISH, "-p", "\udcc0\udcaf=v",
+            needles=("not UTF-8",))
 usage_check("timeout_0", "regions", g=["--timeout", "0"], needles=("--timeout",))
 usage_check("timeout_bad", "regions", g=["--timeout", "5s"])
 usage_check("retries_21", "regions", g=["--retries", "21"], needles=("--retries",))
