@@ -17,6 +17,8 @@
  *                                     around the POSIX transport: for https
  *                                     TLS records are counted
  *   handshakes, resumed               TLS counters (bact_tls_*)
+ *   tls_version, tls_suite, tls_lib   https: what was negotiated, and the
+ *                                     mbedTLS it was compiled against
  *   rss_kb                            peak resident set (VmHWM; not
  *                                     getrusage, whose ru_maxrss keeps the
  *                                     forking parent's peak across exec)
@@ -42,6 +44,7 @@
 #include "bact_posix.h"
 #ifdef BACT_HAVE_TLS
 #include "bact_mbedtls.h"
+#include <mbedtls/version.h>
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -389,9 +392,10 @@ int main(int argc, char **argv)
         hs = bact_tls_handshakes(&tls);
         resumed = bact_tls_resumptions(&tls);
         if (tls.open)
-            printf("tls_version=%s tls_suite=%s\n",
+            printf("tls_version=%s tls_suite=%s tls_lib=mbedTLS/%s\n",
                    mbedtls_ssl_get_version(&tls.ssl),
-                   mbedtls_ssl_get_ciphersuite(&tls.ssl));
+                   mbedtls_ssl_get_ciphersuite(&tls.ssl),
+                   MBEDTLS_VERSION_STRING);
     }
 #endif
     bact_close(&c);

@@ -152,7 +152,7 @@ http {{
     tcp_nodelay on;
     ssl_certificate {chain};
     ssl_certificate_key {key};
-    ssl_protocols TLSv1.2;  # what mbedTLS 2.28 speaks: like for like
+    ssl_protocols TLSv1.2;  # bact's mbedTLS configuration: like for like
     ssl_session_cache shared:BENCH:1m;
     ssl_session_tickets on;
     ssl_session_timeout 1h;
@@ -293,6 +293,7 @@ class Bench:
         self.ca = ca
         self.out = args.out
         self.tls = {}  # client: "version suite" seen over https
+        self.tls_lib = None  # the mbedTLS version poll_bench was built with
 
     def url(self, proto, port=None):
         if port is None:
@@ -321,6 +322,9 @@ class Bench:
         m = re.search(r"tls_version=(\S+) tls_suite=(\S+)", out)
         if m:
             self.tls["bact"] = "%s %s" % (m.group(1), m.group(2))
+        m = re.search(r"tls_lib=mbedTLS/(\S+)", out)
+        if m:
+            self.tls_lib = m.group(1)
         return res
 
     # -- curl
@@ -413,6 +417,14 @@ def callgrind_ir(cmd, outfile, loop=None):
     return counts[1], sum(counts)
 
 
+# mbedTLS's code: a shared library (Debian's), or in the executable, built by
+# scripts/mbedtls36.sh, whose debug information names its files
+# /mbedtls-3.6.x/library/...; its inline functions in its headers; and
+# compiler intrinsics inlined into its functions (named by the function)
+MBEDTLS_FILE = re.compile(r"(^|/)(mbedtls-\d[\d.]*/|include/mbedtls/)")
+MBEDTLS_FN = re.compile(r"(mbedtls|psa)_")
+
+
 def callgrind_annotate(args, outfile):
     """callgrind_annotate's report of outfile. A dump taken mid-run (the
     parts of --dump-before/--dump-after) lists the calls still in progress
@@ -452,6 +464,8 @@ def self_costs(outfile):
             key = ("ports", "%s:%s" % (os.path.basename(where), fn))
         elif "libmbed" in obj:
             key = ("mbedTLS", "%s (%s)" % (fn, obj))
+        elif MBEDTLS_FILE.search(where) or MBEDTLS_FN.match(fn):
+            key = ("mbedTLS", "%s (mbedTLS)" % fn)
         elif obj.startswith("libc.so"):
             key = ("libc", "%s (libc)" % fn)
         else:
@@ -487,7 +501,7 @@ def annotate(outfile, dest, top=25):
 
 # ---------------------------------------------------------------- report
 
-def machine_line():
+def machine_line(tls_lib):
     model = "?"
     try:
         for line in open("/proc/cpuinfo"):
@@ -511,8 +525,7 @@ def machine_line():
                 ver(["nginx", "-v"], r"nginx/(\S+)"),
                 ver(["curl", "--version"], r"curl (\S+)"),
                 ver(["curl", "--version"], r"OpenSSL/(\S+)"),
-                pkg("wrk").split("-")[0],
-                pkg("libmbedtls-dev").split("-")[0],
+                pkg("wrk").split("-")[0], tls_lib or "?",
                 ver(["valgrind", "--version"], r"valgrind-(\S+)")))
 
 
@@ -530,6 +543,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "build/bench/poll_bench"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build/bench"))
+    ap.add_argument("--tls-info", help="a file with one line saying which "
+                    "mbedTLS --bin uses and how it was built")
     ap.add_argument("--n", type=int, default=10000, help="polls per timed run")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--wrk-secs", type=int, default=2)
@@ -571,6 +586,8 @@ def main():
         res["resume"] = resumption(b, relays)
         res["lib_heap_refs"] = lib_heap_refs()
         res["tls"] = b.tls
+        res["tls_lib"] = b.tls_lib
+        res["tls_info"] = tls_info(a.tls_info, b.tls_lib)
     finally:
         cleanup()
     report(a, res, time.time() - t_start)
@@ -703,6 +720,24 @@ def resumption(b, relays):
     return out
 
 
+def tls_info(path, version):
+    """The line saying how bact's mbedTLS was built (--tls-info), if it
+    names the version poll_bench reports."""
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            line = f.readline().strip()
+    except OSError as e:
+        log("warning: --tls-info: %s" % e)
+        return None
+    if version and "mbedTLS %s," % version not in line:
+        log("warning: %s does not describe mbedTLS %s, poll_bench's: left "
+            "out of the report" % (path, version))
+        return None
+    return line.rstrip(".")
+
+
 def lib_heap_refs():
     """The library's objects (src/) must not reference an allocator."""
     objs = [os.path.join(ROOT, "build/bench/obj/src", f)
@@ -722,7 +757,7 @@ def report(a, res, secs):
     w = L.append
     w("# bact poll benchmark")
     w("")
-    w("Machine: " + machine_line() + ".")
+    w("Machine: " + machine_line(res.get("tls_lib")) + ".")
     w("")
     w("Run: `make bench`, %s UTC, %.0f s. Server: nginx, 1 worker, "
       "127.0.0.1, fixed answer `%s` with keep-alive. "
@@ -735,6 +770,10 @@ def report(a, res, secs):
           " (wrk: OpenSSL's default, as curl). Certificates: ECDSA P-256, "
           "root > intermediate > leaf for 127.0.0.1.")
         w("")
+    w("bact's TLS: " + (res.get("tls_info") or "mbedTLS %s (how it was built "
+                        "not given: --tls-info)" % (res.get("tls_lib") or "?"))
+      + ".")
+    w("")
     w("## Throughput (polls/s, median of %d; %d polls per run, wrk %d s)"
       % (a.reps, a.n, a.wrk_secs))
     w("")
