@@ -2,15 +2,23 @@
 # Build mbedTLS 3.6 LTS for the host tools, from Debian trixie's source
 # package, as static libraries configured with the project's own config.
 #
-#   scripts/mbedtls36.sh [host|host-tls13]...     (default: host)
+#   scripts/mbedtls36.sh [host|host-tls13|host-bench]...  (default: host)
 #
 #   host        port/mbedtls/config/bact_mbedtls_config.h (TLS 1.2, Tier A)
 #               -> build/deps/mbedtls-3.6/{include,lib}
 #   host-tls13  port/mbedtls/config/bact_mbedtls_config_tls13.h (Tier B)
 #               -> build/deps/mbedtls-3.6-tls13/{include,lib}
+#   host-bench  bact_mbedtls_config.h with bact_mbedtls_bench.h (make bench:
+#               AES-NI and PCLMULQDQ), -O3, and on an x86-64 CPU that has
+#               them -maes -mpclmul -mssse3
+#               -> build/deps/mbedtls-3.6-bench/{include,lib,arch.cflags,info}
 #
-# Both add port/mbedtls/config/bact_mbedtls_host.h (MBEDTLS_USER_CONFIG_FILE)
-# for the OS entropy source and PEM CA files.
+# host and host-tls13 add port/mbedtls/config/bact_mbedtls_host.h
+# (MBEDTLS_USER_CONFIG_FILE) for the OS entropy source and PEM CA files;
+# host-bench adds bact_mbedtls_bench.h, which includes it. host-bench also
+# writes arch.cflags (the -m flags: whoever includes its mbedTLS headers must
+# use them too, so that the configuration is the same) and info (one line:
+# what was built, for the bench report).
 #
 # The source is fetched once with apt-get from a deb-src entry kept under
 # build/deps/apt (its own sources.list, lists and cache: nothing in /etc/apt
@@ -86,12 +94,33 @@ fetch_source() {
     rm -rf "$tmp"
 }
 
-build_variant() { # name config_file out_dir
-    local name=$1 cfg=$2 out=$3 src stamp want
+# -m flags for the bench build: AES-NI, PCLMULQDQ and SSSE3 when this is an
+# x86-64 CPU that has all three (the bench runs where it is built), else none
+# (mbedTLS then keeps its run-time detection and portable AES).
+bench_arch_cflags() {
+    [ "$(uname -m)" = x86_64 ] || return 0
+    local flags
+    flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null) || return 0
+    case " ${flags#*:} " in
+        *" aes "*) ;; *) return 0 ;;
+    esac
+    case " ${flags#*:} " in
+        *" pclmulqdq "*) ;; *) return 0 ;;
+    esac
+    case " ${flags#*:} " in
+        *" ssse3 "*) ;; *) return 0 ;;
+    esac
+    echo "-maes -mpclmul -mssse3"
+}
+
+# name config_file user_config_file out_dir [extra CFLAGS]
+build_variant() {
+    local name=$1 cfg=$2 ucfg=$3 out=$4 extra=${5:-} src stamp want
     src=$(source_dir) || { fetch_source; src=$(source_dir) ||
         die "source not found after fetching"; }
-    want=$( { basename "$src"; cat "$0" "$cfg_dir/$cfg" \
-              "$cfg_dir/bact_mbedtls_config.h" "$cfg_dir/bact_mbedtls_host.h"; } |
+    want=$( { basename "$src"; echo "$extra"; cat "$0" "$cfg_dir/$cfg" \
+              "$cfg_dir/bact_mbedtls_config.h" "$cfg_dir/bact_mbedtls_host.h" \
+              "$cfg_dir/$ucfg"; } |
             sha256sum | cut -d' ' -f1)
     stamp=$out/.stamp
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
@@ -99,7 +128,7 @@ build_variant() { # name config_file out_dir
         touch "$stamp" # up to date (make compares its time)
         return 0
     fi
-    say "building $(basename "$src") ($name: $cfg) in ${out#"$root"/}"
+    say "building $(basename "$src") ($name: $cfg + $ucfg${extra:+, $extra}) in ${out#"$root"/}"
     local t0=$SECONDS work=$out/work
     rm -rf "$out"
     mkdir -p "$work" "$out/lib"
@@ -107,8 +136,11 @@ build_variant() { # name config_file out_dir
     # generator scripts exist: copy those too, timestamps kept).
     cp -a "$src/include" "$src/library" "$src/3rdparty" "$src/scripts" \
           "$src/framework" "$work/"
-    local cflags="-O2 -I$cfg_dir -DMBEDTLS_CONFIG_FILE='\"$cfg\"'"
-    cflags+=" -DMBEDTLS_USER_CONFIG_FILE='\"bact_mbedtls_host.h\"'"
+    # the library's debug information names its files /mbedtls-3.6.x/library/
+    # (callgrind's report tells them apart by that), never this folder
+    local cflags="-O2 -ffile-prefix-map=$work=/$(basename "$src") -I$cfg_dir"
+    cflags+=" -DMBEDTLS_CONFIG_FILE='\"$cfg\"'"
+    cflags+=" -DMBEDTLS_USER_CONFIG_FILE='\"$ucfg\"'${extra:+ $extra}"
     if ! make -C "$work/library" -j"$(nproc)" GEN_FILES= \
             libmbedcrypto.a libmbedx509.a libmbedtls.a \
             CC="${CC:-gcc}" CFLAGS="$cflags" >"$out/build.log" 2>&1; then
@@ -122,6 +154,33 @@ build_variant() { # name config_file out_dir
     say "built $name in $((SECONDS - t0)) s"
 }
 
+# The bench's build, and what it is in one line for the report.
+build_bench() { # out_dir
+    local out=$1 arch src deb info what
+    arch=$(bench_arch_cflags)
+    build_variant host-bench bact_mbedtls_config.h bact_mbedtls_bench.h \
+        "$out" "-O3 -g${arch:+ $arch}"
+    src=$(source_dir)
+    deb=$(cd "$src_root" && ls mbedtls_*.dsc 2>/dev/null | head -n1) || true
+    deb=${deb#mbedtls_}
+    if [ -n "$arch" ]; then
+        what="AES-NI and PCLMULQDQ only, no portable AES"
+    else
+        what="AES-NI if the CPU has it (run-time check), else portable AES"
+    fi
+    info="mbedTLS ${src##*/mbedtls-}, Debian $suite source package"
+    info+="${deb:+ ${deb%.dsc}}, built by scripts/mbedtls36.sh host-bench:"
+    info+=" static, -O3${arch:+ $arch};"
+    info+=" bact_mbedtls_config.h (the device's: TLS 1.2, ECDHE with AES-GCM,"
+    info+=" 16 KiB in / 4 KiB out) + bact_mbedtls_host.h +"
+    info+=" bact_mbedtls_bench.h ($what)"
+    # rewritten only when they change (make compares times)
+    [ "$(cat "$out/arch.cflags" 2>/dev/null)" = "$arch" ] ||
+        echo "$arch" > "$out/arch.cflags"
+    [ "$(cat "$out/info" 2>/dev/null)" = "$info" ] ||
+        echo "$info" > "$out/info"
+}
+
 [ $# -gt 0 ] || set -- host
 # one run at a time (make -j may start two): they share the source and apt
 mkdir -p "$deps"
@@ -129,9 +188,11 @@ exec 9>"$deps/.mbedtls36.lock"
 flock 9
 for v in "$@"; do
     case $v in
-        host) build_variant host bact_mbedtls_config.h "$deps/mbedtls-3.6" ;;
+        host) build_variant host bact_mbedtls_config.h bact_mbedtls_host.h \
+                  "$deps/mbedtls-3.6" ;;
         host-tls13) build_variant host-tls13 bact_mbedtls_config_tls13.h \
-                        "$deps/mbedtls-3.6-tls13" ;;
-        *) die "unknown variant '$v' (host, host-tls13)" ;;
+                        bact_mbedtls_host.h "$deps/mbedtls-3.6-tls13" ;;
+        host-bench) build_bench "$deps/mbedtls-3.6-bench" ;;
+        *) die "unknown variant '$v' (host, host-tls13, host-bench)" ;;
     esac
 done

@@ -23,6 +23,24 @@ BENCH_SRCS := $(BACT_CORE_SRCS) $(BACT_POSIX_SRCS) $(BACT_MBEDTLS_SRCS) \
               tests/bench/poll_bench.c
 BENCH_OBJS := $(patsubst %.c,$(BENCH_OUT)/obj/%.o,$(BENCH_SRCS))
 BENCH_HDRS := $(wildcard include/*.h src/*.h port/posix/*.h port/mbedtls/*.h)
+# the files that include an mbedTLS header
+BENCH_TLS_OBJS := $(patsubst %.c,$(BENCH_OUT)/obj/%.o,$(BACT_MBEDTLS_SRCS) \
+                  tests/bench/poll_bench.c)
+
+# mbedTLS 3.6, static, built by scripts/mbedtls36.sh host-bench from Debian
+# trixie's source package: the device configuration, the host additions and
+# bact_mbedtls_bench.h (AES-NI). arch.cflags holds the -m flags it was built
+# with; the files that include its headers get them too, so that they see
+# the same configuration. The library's own objects (src/) are compiled
+# with the project's flags only, as for http.
+BENCH_M36 := $(BUILD)/deps/mbedtls-3.6-bench
+BENCH_M36_LIBS := $(BENCH_M36)/lib/libmbedtls.a $(BENCH_M36)/lib/libmbedx509.a \
+                  $(BENCH_M36)/lib/libmbedcrypto.a
+$(BENCH_TLS_OBJS): BENCH_TLS = -isystem $(BENCH_M36)/include \
+    -Iport/mbedtls/config -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' \
+    -DMBEDTLS_USER_CONFIG_FILE='"bact_mbedtls_bench.h"' \
+    $$(cat $(BENCH_M36)/arch.cflags)
+$(BENCH_TLS_OBJS): $(BENCH_M36)/.stamp
 
 .PHONY: bench bench-deps bench-build
 
@@ -31,15 +49,18 @@ bench-deps:
 
 bench-build: $(BENCH_OUT)/poll_bench
 
-# Debian's mbedTLS 2.28 (shared), like build/host/bact
+$(BENCH_M36)/.stamp: scripts/mbedtls36.sh $(wildcard port/mbedtls/config/*.h) \
+                     | bench-deps
+	@scripts/mbedtls36.sh host-bench
+
 $(BENCH_OUT)/obj/%.o: %.c $(BENCH_HDRS) | bench-deps
 	@mkdir -p $(dir $@)
 	$(BENCH_CC) $(BENCH_STD) $(BENCH_WARN) $(BENCH_CFLAGS) -Iinclude \
-	    -Iport/posix -Iport/mbedtls -DBACT_HAVE_TLS -c $< -o $@
+	    -Iport/posix -Iport/mbedtls -DBACT_HAVE_TLS $(BENCH_TLS) -c $< -o $@
 
-$(BENCH_OUT)/poll_bench: $(BENCH_OBJS)
-	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $^ -lmbedtls -lmbedx509 -lmbedcrypto
+$(BENCH_OUT)/poll_bench: $(BENCH_OBJS) $(BENCH_M36)/.stamp
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_M36_LIBS)
 
 bench: bench-deps $(BENCH_OUT)/poll_bench
 	@python3 tests/bench/run.py --bin $(BENCH_OUT)/poll_bench \
-	    --out $(BENCH_OUT) $(BENCH_ARGS)
+	    --out $(BENCH_OUT) --tls-info $(BENCH_M36)/info $(BENCH_ARGS)

@@ -12,7 +12,9 @@ every answer (for the handshake figures). Measured, per protocol:
                 wrk -t1 -c1 for a fixed time (the ceiling for one connection).
                 Median of --reps interleaved runs.
   instructions  client-side, valgrind --tool=callgrind: (Ir(2n) - Ir(n)) / n,
-                which cancels start-up, connect and handshake.
+                which cancels start-up, connect and handshake; for bact
+                counted inside poll_bench's poll loop only, since the
+                handshake's own cost varies between runs.
   bytes         on the wire per poll, request and response (headers, and for
                 https the TLS records), counted by a TCP relay in this
                 script that all three clients go through: (bytes(2m) -
@@ -150,7 +152,7 @@ http {{
     tcp_nodelay on;
     ssl_certificate {chain};
     ssl_certificate_key {key};
-    ssl_protocols TLSv1.2;  # what mbedTLS 2.28 speaks: like for like
+    ssl_protocols TLSv1.2;  # bact's mbedTLS configuration: like for like
     ssl_session_cache shared:BENCH:1m;
     ssl_session_tickets on;
     ssl_session_timeout 1h;
@@ -291,6 +293,7 @@ class Bench:
         self.ca = ca
         self.out = args.out
         self.tls = {}  # client: "version suite" seen over https
+        self.tls_lib = None  # the mbedTLS version poll_bench was built with
 
     def url(self, proto, port=None):
         if port is None:
@@ -319,6 +322,9 @@ class Bench:
         m = re.search(r"tls_version=(\S+) tls_suite=(\S+)", out)
         if m:
             self.tls["bact"] = "%s %s" % (m.group(1), m.group(2))
+        m = re.search(r"tls_lib=mbedTLS/(\S+)", out)
+        if m:
+            self.tls_lib = m.group(1)
         return res
 
     # -- curl
@@ -374,13 +380,11 @@ class Bench:
 
 # ---------------------------------------------------------------- callgrind
 
-def callgrind_ir(cmd, outfile):
-    r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + outfile]
-            + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            timeout=600)
-    if r.returncode != 0:
-        die("callgrind run failed: %s\n%s" % (" ".join(cmd),
-                                              r.stderr.decode()[-600:]))
+# poll_bench's timed polls (tests/bench/poll_bench.c)
+LOOP_FN = "poll_loop"
+
+
+def callgrind_total(outfile):
     with open(outfile) as f:
         for line in f:
             if line.startswith("summary:") or line.startswith("totals:"):
@@ -388,11 +392,64 @@ def callgrind_ir(cmd, outfile):
     die("no totals in " + outfile)
 
 
+def callgrind_ir(cmd, outfile, loop=None):
+    """Instructions of one run. With loop (a function name) callgrind
+    dumps its counts when the function is entered and when it returns:
+    outfile.1 holds what ran before it, outfile.2 the function, outfile what
+    ran after; returns (the function's instructions, the whole run's)."""
+    parts = [outfile + ".1", outfile + ".2", outfile] if loop else [outfile]
+    for f in parts:
+        if os.path.exists(f):
+            os.remove(f)
+    extra = ["--dump-before=" + loop, "--dump-after=" + loop] if loop else []
+    r = run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + outfile]
+            + extra + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            timeout=600)
+    if r.returncode != 0:
+        die("callgrind run failed: %s\n%s" % (" ".join(cmd),
+                                              r.stderr.decode()[-600:]))
+    if not loop:
+        return callgrind_total(outfile)
+    for f in parts:
+        if not os.path.exists(f):
+            die("callgrind: no %s (was %s() called?)" % (f, loop))
+    counts = [callgrind_total(f) for f in parts]
+    return counts[1], sum(counts)
+
+
+# mbedTLS's code: a shared library (Debian's), or in the executable, built by
+# scripts/mbedtls36.sh, whose debug information names its files
+# /mbedtls-3.6.x/library/...; its inline functions in its headers; and
+# compiler intrinsics inlined into its functions (named by the function)
+MBEDTLS_FILE = re.compile(r"(^|/)(mbedtls-\d[\d.]*/|include/mbedtls/)")
+MBEDTLS_FN = re.compile(r"(mbedtls|psa)_")
+
+
+def callgrind_annotate(args, outfile):
+    """callgrind_annotate's report of outfile. A dump taken mid-run (the
+    parts of --dump-before/--dump-after) lists the calls still in progress
+    (main and its callers) as "calls=0" with their cost so far, which
+    callgrind_annotate 3.19 adds to the callers' self cost: those lines are
+    left out (the names they define are kept)."""
+    with open(outfile) as f:
+        lines = f.read().split("\n")
+    keep, skip = [], False
+    for line in lines:
+        if skip:
+            skip = False
+        elif line.startswith("calls=0 "):
+            skip = True  # and the cost line after it
+        else:
+            keep.append(line)
+    return run(["callgrind_annotate"] + args + ["/dev/stdin"],
+               input="\n".join(keep).encode(), stdout=subprocess.PIPE,
+               stderr=subprocess.DEVNULL)
+
+
 def self_costs(outfile):
     """Self cost (Ir) of every function in a callgrind output, keyed by
     (group, display name)."""
-    r = run(["callgrind_annotate", "--auto=no", "--threshold=100", outfile],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    r = callgrind_annotate(["--auto=no", "--threshold=100"], outfile)
     out = {}
     for line in r.stdout.decode().splitlines():
         m = re.match(r"\s*([\d,]+) \([ \d.]+%\)\s+(\S+)(?: \[(\S+)\])?$",
@@ -407,6 +464,8 @@ def self_costs(outfile):
             key = ("ports", "%s:%s" % (os.path.basename(where), fn))
         elif "libmbed" in obj:
             key = ("mbedTLS", "%s (%s)" % (fn, obj))
+        elif MBEDTLS_FILE.search(where) or MBEDTLS_FN.match(fn):
+            key = ("mbedTLS", "%s (mbedTLS)" % fn)
         elif obj.startswith("libc.so"):
             key = ("libc", "%s (libc)" % fn)
         else:
@@ -435,15 +494,14 @@ def annotate(outfile, dest, top=25):
         return
     with open(dest, "w") as f:
         for extra in (["--inclusive=yes"], []):
-            r = run(["callgrind_annotate", "--threshold=99"] + extra +
-                    [outfile], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            r = callgrind_annotate(["--threshold=99"] + extra, outfile)
             lines = r.stdout.decode().splitlines()
             f.write("\n".join(lines[:top + 30]) + "\n\n")
 
 
 # ---------------------------------------------------------------- report
 
-def machine_line():
+def machine_line(tls_lib):
     model = "?"
     try:
         for line in open("/proc/cpuinfo"):
@@ -467,8 +525,7 @@ def machine_line():
                 ver(["nginx", "-v"], r"nginx/(\S+)"),
                 ver(["curl", "--version"], r"curl (\S+)"),
                 ver(["curl", "--version"], r"OpenSSL/(\S+)"),
-                pkg("wrk").split("-")[0],
-                pkg("libmbedtls-dev").split("-")[0],
+                pkg("wrk").split("-")[0], tls_lib or "?",
                 ver(["valgrind", "--version"], r"valgrind-(\S+)")))
 
 
@@ -486,6 +543,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "build/bench/poll_bench"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build/bench"))
+    ap.add_argument("--tls-info", help="a file with one line saying which "
+                    "mbedTLS --bin uses and how it was built")
     ap.add_argument("--n", type=int, default=10000, help="polls per timed run")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--wrk-secs", type=int, default=2)
@@ -527,6 +586,8 @@ def main():
         res["resume"] = resumption(b, relays)
         res["lib_heap_refs"] = lib_heap_refs()
         res["tls"] = b.tls
+        res["tls_lib"] = b.tls_lib
+        res["tls_info"] = tls_info(a.tls_info, b.tls_lib)
     finally:
         cleanup()
     report(a, res, time.time() - t_start)
@@ -561,21 +622,29 @@ def measure(b, proto, relays):
     n = a.cg_n
     ir = {}
     for who in ("bact", "curl"):
-        vals = []
+        vals, totals = [], []
         for k in (n, 2 * n):
-            if who == "bact":
-                c = b.bact_cmd(proto, k - 1)  # warm-up + k-1: k polls in all
-            else:
-                c = b.curl_cmd(proto, k)
             out = os.path.join(a.out, "callgrind.%s.%s.%d" % (who, proto, k))
-            vals.append(callgrind_ir(c, out))
+            if who == "bact":
+                # warm-up + k-1: k polls in all; the k-1 timed ones counted
+                # apart (callgrind.bact.*.k.2): a handshake's cost varies
+                loop, total = callgrind_ir(b.bact_cmd(proto, k - 1), out,
+                                           loop=LOOP_FN)
+                vals.append(loop)
+                totals.append(total)
+            else:
+                vals.append(callgrind_ir(b.curl_cmd(proto, k), out))
+                totals.append(vals[-1])
         ir[who] = (vals[1] - vals[0]) / n
-        ir[who + "_start"] = vals[0] - n * ir[who]
+        ir[who + "_start"] = totals[0] - n * ir[who]
         if who == "bact":
             ir["hot"], ir["groups"] = hotspots(
-                os.path.join(a.out, "callgrind.bact.%s.%d" % (proto, n)),
-                os.path.join(a.out, "callgrind.bact.%s.%d" % (proto, 2 * n)), n)
-        annotate(os.path.join(a.out, "callgrind.%s.%s.%d" % (who, proto, 2 * n)),
+                os.path.join(a.out, "callgrind.bact.%s.%d.2" % (proto, n)),
+                os.path.join(a.out, "callgrind.bact.%s.%d.2" % (proto, 2 * n)),
+                n)
+        # bact: its polls (.2); curl: the whole run
+        annotate(os.path.join(a.out, "callgrind.%s.%s.%d%s" % (
+                     who, proto, 2 * n, ".2" if who == "bact" else "")),
                  os.path.join(a.out, "callgrind.%s.%s.txt" % (who, proto)))
     r["ir"] = ir
 
@@ -651,6 +720,24 @@ def resumption(b, relays):
     return out
 
 
+def tls_info(path, version):
+    """The line saying how bact's mbedTLS was built (--tls-info), if it
+    names the version poll_bench reports."""
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            line = f.readline().strip()
+    except OSError as e:
+        log("warning: --tls-info: %s" % e)
+        return None
+    if version and "mbedTLS %s," % version not in line:
+        log("warning: %s does not describe mbedTLS %s, poll_bench's: left "
+            "out of the report" % (path, version))
+        return None
+    return line.rstrip(".")
+
+
 def lib_heap_refs():
     """The library's objects (src/) must not reference an allocator."""
     objs = [os.path.join(ROOT, "build/bench/obj/src", f)
@@ -670,7 +757,7 @@ def report(a, res, secs):
     w = L.append
     w("# bact poll benchmark")
     w("")
-    w("Machine: " + machine_line() + ".")
+    w("Machine: " + machine_line(res.get("tls_lib")) + ".")
     w("")
     w("Run: `make bench`, %s UTC, %.0f s. Server: nginx, 1 worker, "
       "127.0.0.1, fixed answer `%s` with keep-alive. "
@@ -683,6 +770,10 @@ def report(a, res, secs):
           " (wrk: OpenSSL's default, as curl). Certificates: ECDSA P-256, "
           "root > intermediate > leaf for 127.0.0.1.")
         w("")
+    w("bact's TLS: " + (res.get("tls_info") or "mbedTLS %s (how it was built "
+                        "not given: --tls-info)" % (res.get("tls_lib") or "?"))
+      + ".")
+    w("")
     w("## Throughput (polls/s, median of %d; %d polls per run, wrk %d s)"
       % (a.reps, a.n, a.wrk_secs))
     w("")
@@ -701,6 +792,9 @@ def report(a, res, secs):
     w("")
     w("## Client instructions per poll (callgrind, (Ir(%d) - Ir(%d)) / %d)"
       % (2 * a.cg_n, a.cg_n, a.cg_n))
+    w("")
+    w("bact's are counted inside poll_bench's poll loop (the handshake's "
+      "cost varies from run to run), curl's over the whole process.")
     w("")
     w("| | bact | curl | curl / bact | bact start-up (+ connect, handshake) |")
     w("|---|---:|---:|---:|---:|")
