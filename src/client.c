@@ -16,16 +16,10 @@
 
 #include "internal.h"
 
-#define STALE 1 /* internal: a reused connection died before any answer */
-
 static uint32_t now(const bact_client *c)
 {
     return c->pf.now_ms(c->pf.ctx);
 }
-
-typedef struct clk {
-    uint32_t start, last;
-} clk;
 
 /* What is left of the whole call (UINT32_MAX: no limit); 0: over. */
 static uint32_t call_left(const bact_client *c)
@@ -37,12 +31,12 @@ static uint32_t call_left(const bact_client *c)
     return used >= c->call_ms ? 0 : c->call_ms - used;
 }
 
-/* What is left before the nearest deadline: inactivity, attempt, whole
- * call; 0 when one has passed. */
-static uint32_t left(const bact_client *c, const clk *k)
+/* What is left before the nearest deadline: inactivity (since c->t_last),
+ * attempt (since c->t_sent), whole call; 0 when one has passed. */
+static uint32_t left(const bact_client *c)
 {
     uint32_t t = now(c);
-    uint32_t idle = t - k->last, used = t - k->start;
+    uint32_t idle = t - c->t_last, used = t - c->t_sent;
     uint32_t a, b, w;
     if (idle >= c->timeout_ms || used >= c->attempt_ms)
         return 0;
@@ -265,12 +259,12 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
 /* Moving bytes                                                         */
 /* ------------------------------------------------------------------ */
 
-static int send_all(bact_client *c, clk *k, size_t len)
+static int send_all(bact_client *c, size_t len)
 {
     size_t off = 0;
     unsigned long calls = 0;
     while (off < len) {
-        uint32_t w = left(c, k);
+        uint32_t w = left(c);
         int32_t r;
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
@@ -279,7 +273,7 @@ static int send_all(bact_client *c, clk *k, size_t len)
             if ((size_t)r > len - off)
                 return BACT_E_NET; /* a transport that lies */
             off += (size_t)r;
-            k->last = now(c);
+            c->t_last = now(c);
         } else if (r < 0) {
             return r;
         }
@@ -299,48 +293,57 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
     trace(c, BACT_TRACE_STATUS, line, 12);
 }
 
+/* What an attempt saw, in c->got. */
+#define GOT_ANSWER 1u /* answer bytes arrived */
+#define GOT_SINK 2u   /* body bytes went to the sink: never repeated */
+#define GOT_REUSE 4u  /* the connection may carry the next request */
+#define GOT_STREAM 8u /* a 2xx answer: its body goes to the sink */
+
 /*
  * Read one response. The window is the free part of the buffer: the body
  * is compacted to the buffer's start as it is de-framed (the write point
- * never passes the read point), or handed to the sink. *reuse tells
- * whether the connection may carry the next request.
+ * never passes the read point), or handed to the sink.
+ *
+ * This loop is the deepest point of every call (the parser runs under
+ * it), so it keeps few locals: what it learns goes to c->got, and once
+ * the buffer is full the little framing that may still come is read into
+ * the token array, which is free until the body is parsed (bact_init()
+ * guarantees four tokens, 64 bytes or more).
  */
-static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
-                   int want_date, int *got_any, int *reuse)
+#define TAIL_LEN 16u
+
+BACT__NOINLINE static int receive(bact_client *c, bact_body_cb sink,
+                                  void *user)
 {
-    bact_http_parser *p = &c->resp;
-    uint8_t tail[16];
     size_t blen = 0;
-    int stream = 0;
     unsigned long calls = 0;
 
-    bact__resp_init(p, p->max_header_bytes, p->max_headers);
-    if (!want_date)
-        p->flags2 |= BACT__F2_LEAN;
-    *reuse = 0;
     for (;;) {
+        const uint8_t *in;
         uint8_t *win;
-        size_t wlen, off = 0;
-        uint32_t w = left(c, k);
+        size_t wlen, rem;
+        uint32_t w = left(c);
         int32_t r;
 
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
-        if (stream) {
+        if (c->got & GOT_STREAM) {
             win = c->buf;
             wlen = c->cap;
         } else if (blen < c->cap) {
             win = c->buf + blen;
             wlen = c->cap - blen;
         } else {
-            win = tail; /* buffer full: only framing may still come */
-            wlen = sizeof tail;
+            /* buffer full: only framing may still come (any body byte is
+             * one too many, as bl > c->cap - blen below tells) */
+            win = (uint8_t *)c->tok;
+            wlen = TAIL_LEN;
         }
         r = c->tr.recv(c->tr.io, win, wlen, w);
         if (r == 0)
             continue;
         if (r == BACT_E_CLOSED) {
-            if (bact__resp_eof(p) != BACT__DONE)
+            if (bact__resp_eof(&c->resp) != BACT__DONE)
                 return BACT_E_CLOSED;
             c->body_len = blen;
             return BACT_OK; /* close-delimited body */
@@ -349,34 +352,39 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
             return r;
         if ((size_t)r > wlen)
             return BACT_E_NET;
-        *got_any = 1;
-        k->last = now(c);
+        c->got |= GOT_ANSWER;
+        c->t_last = now(c);
+        in = win;
+        rem = (size_t)r;
         for (;;) {
             size_t used;
             const uint8_t *b;
             size_t bl;
             int e;
-            if (off == (size_t)r && !bact__resp_done(p))
+            if (rem == 0 && !bact__resp_done(&c->resp))
                 break;
-            e = bact__resp_feed(p, win + off, (size_t)r - off, &used, &b, &bl);
-            off += used;
+            e = bact__resp_feed(&c->resp, in, rem, &used, &b, &bl);
+            in += used;
+            rem -= used;
             if (e < 0)
                 return e;
             if (e == BACT__HEAD) {
+                const bact_http_parser *p = &c->resp;
                 trace_status(c);
-                stream = sink != NULL && p->status >= 200 && p->status < 300;
-                if (!stream && (p->flags & BACT__F_HAS_CL) &&
-                    p->content_length > c->cap) {
+                if (sink != NULL && p->status >= 200 && p->status < 300)
+                    c->got |= GOT_STREAM;
+                else if ((p->flags & BACT__F_HAS_CL) &&
+                         p->content_length > c->cap) {
                     c->needed = p->content_length;
                     return BACT_E_BODY_SIZE;
                 }
             } else if (e == BACT__BODY) {
-                if (stream) {
-                    *got_any |= 2; /* the sink has seen bytes: no retry */
+                if (c->got & GOT_STREAM) {
+                    c->got |= GOT_SINK;
                     if (sink(user, b, bl) != 0)
                         return BACT_E_ABORTED;
                 } else {
-                    if (win == tail || bl > c->cap - blen) {
+                    if (bl > c->cap - blen) {
                         c->needed = blen + bl;
                         return BACT_E_BODY_SIZE;
                     }
@@ -385,21 +393,25 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
                 }
             } else if (e == BACT__DONE) {
                 c->body_len = blen;
-                *reuse = bact__resp_keepalive(p) && off == (size_t)r;
+                if (bact__resp_keepalive(&c->resp) && rem == 0)
+                    c->got |= GOT_REUSE;
                 return BACT_OK;
             }
         }
     }
 }
 
-/* *sent: 1 once request bytes went out, | 2 once body bytes went to the
- * sink (such an attempt is never repeated: the sink cannot take it back) */
-static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
-                   void *user, int *sent)
+/*
+ * Write the request, open a connection unless a kept-alive one is still
+ * up, and send. c->sent tells whether request bytes went out (from then
+ * on the connection is closed unless the answer allows reuse);
+ * c->conn_reused whether the connection was a kept-alive one.
+ */
+BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
 {
     size_t len, n;
-    clk k;
-    int rc, reused, got_any = 0, reuse = 0;
+    uint32_t t;
+    int rc;
 
     rc = write_request(c, call, &len);
     if (rc != BACT_OK)
@@ -416,9 +428,12 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
         if (c->tr.recv(c->tr.io, &probe, 1, 0) != 0)
             close_conn(c);
     }
-    reused = c->conn_open;
-    c->resp.status = 0; /* no answer yet in this attempt */
-    k.start = k.last = now(c);
+    c->conn_reused = c->conn_open;
+    /* no answer yet in this attempt */
+    bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
+    if (!call->want_date)
+        c->resp.flags2 |= BACT__F2_LEAN;
+    t = now(c);
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;
         if (cl == 0)
@@ -429,22 +444,11 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
         if (rc != BACT_OK)
             return rc < 0 ? rc : BACT_E_CONNECT;
         c->conn_open = 1;
-        k.start = k.last = now(c);
+        t = now(c);
     }
-    *sent = 1;
     c->sent = 1;
-    c->t_sent = k.start;
-    rc = send_all(c, &k, len);
-    if (rc == BACT_OK)
-        rc = receive(c, &k, sink, user, call->want_date, &got_any, &reuse);
-    if (rc != BACT_OK || !reuse)
-        close_conn(c);
-    *sent |= got_any & 2;
-    if (rc != BACT_OK && reused && !got_any &&
-        (rc == BACT_E_CLOSED || rc == BACT_E_NET))
-        return STALE;
-    c->conn_reused = (uint8_t)reused;
-    return rc;
+    c->t_sent = c->t_last = t;
+    return send_all(c, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -582,18 +586,25 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {
-        int sent = 0;
+        uint32_t d;
         int rc;
         c->sent = 0;
-        rc = attempt(c, call, sink, user, &sent);
-        uint32_t d;
-        if (rc == STALE) {
-            /* the server closed an idle connection as we reused it */
-            if (call->idempotent && !stale_retry) {
-                stale_retry = 1;
-                continue;
+        c->got = 0;
+        rc = send_request(c, call);
+        if (c->sent) {
+            if (rc == BACT_OK)
+                rc = receive(c, sink, user);
+            if (rc != BACT_OK || !(c->got & GOT_REUSE))
+                close_conn(c);
+            if (rc != BACT_OK && c->conn_reused && !(c->got & GOT_ANSWER) &&
+                (rc == BACT_E_CLOSED || rc == BACT_E_NET)) {
+                /* the server closed an idle connection as we reused it */
+                if (call->idempotent && !stale_retry) {
+                    stale_retry = 1;
+                    continue;
+                }
+                rc = BACT_E_CLOSED;
             }
-            rc = BACT_E_CLOSED;
         }
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
@@ -601,7 +612,8 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
             take_error(c);
             rc = BACT_E_API;
         }
-        if (tries >= c->retries || !retryable(c, call, rc, sent))
+        if (tries >= c->retries ||
+            !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
             return rc;
         d = delay_ms(c, tries, rc);
         if (c->call_ms != 0 && call_left(c) <= d)
