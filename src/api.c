@@ -121,6 +121,7 @@ static int page_ok(int32_t *page, int32_t *limit)
 /* Calls                                                                */
 /* ------------------------------------------------------------------ */
 
+/* A call with a JSON answer; the caller adds a body or a field table. */
 static void init_call(bact__call *call, const char *method, const char *path,
                       const bact_param *q, size_t nq, int idempotent)
 {
@@ -129,35 +130,15 @@ static void init_call(bact__call *call, const char *method, const char *path,
     call->path = path;
     call->query = q;
     call->n_query = nq;
-    call->idempotent = (uint8_t)idempotent;
+    call->flags = (uint8_t)(BACT__C_JSON | (idempotent ? BACT__C_IDEMPOTENT : 0u));
 }
 
-/* Run a call whose answer is JSON; on BACT_OK the body is parsed and, out
- * of raw mode, decoded. A 2xx error envelope becomes BACT_E_API. */
-static int json_call(bact_client *c, const bact__call *call)
+/* Out of raw mode, the answer's top object fills out through f. */
+static void fill(bact__call *call, const bact__field *f, size_t nf, void *out)
 {
-    int rc = bact__exec(c, call, NULL, NULL);
-    if (rc != BACT_OK)
-        return rc;
-    rc = bact__json_parse(c);
-    if (c->raw) { /* the body stays as received unless it is an error */
-        if (rc == BACT_OK && bact__json_envelope(c))
-            goto envelope;
-        memset(&c->err, 0, sizeof c->err);
-        return BACT_OK;
-    }
-    if (rc != BACT_OK)
-        return rc;
-    bact__json_decode(c);
-    if (bact__json_envelope(c))
-        goto envelope;
-    memset(&c->err, 0, sizeof c->err);
-    return BACT_OK;
-envelope:
-    bact__json_decode(c);
-    (void)bact__json_envelope(c);
-    c->err.http_status = c->resp.status;
-    return BACT_E_API;
+    call->fields = f;
+    call->nfields = (uint8_t)nf;
+    call->arg.out = out;
 }
 
 /* stop / resume: an empty 200; a body, if any, may only be an envelope */
@@ -350,86 +331,143 @@ static int take_id(char *dst, const char *src)
     return 1;
 }
 
+static const bact__field page_fields[] = {
+    F("page", I32, 0, bact_page, page),
+    F("limit", I32, 0, bact_page, limit),
+    F("items", ARRAY, 0, bact_page, items),
+    F("total_pages", I32, 0, bact_page, total_pages),
+    F("total_count", I32, 0, bact_page, total_count)
+};
+
+/* The token of the items array of a list-tasks answer (-1: none), its
+ * page fields checked as bact_list_tasks() checks them; -2 when they are
+ * wrong. */
+BACT__NOINLINE static int page_items(const bact_client *c)
+{
+    bact_page pg;
+    if (bact__json_fields(c, 0, page_fields, 5, &pg) != BACT_OK)
+        return -2;
+    return pg.items.tok;
+}
+
+enum { REC_NEXT = 3 }; /* rec_item(): not this one, look further */
+
+/* One list item against the request: REC_NEXT to look further, else what
+ * reconcile() answers. lim[0] is the creation time of the item before
+ * (newest first), lim[1] the moment the request went out. */
+BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
+                                   bact_task_created *out, int e,
+                                   uint32_t lim[2])
+{
+    seen_task t;
+    uint32_t at;
+    if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
+        bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
+        at > lim[0])
+        return REC_UNSURE; /* unreadable, or not newest first */
+    lim[0] = at;
+    if (at < lim[1])
+        return REC_RESEND; /* older than the request: none made */
+    if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
+        whole_str(c, t.workflow_id) && whole_str(c, t.input) &&
+        same_input(t.input, rq->params, rq->n_params)) {
+        if (t.id[0] == '\0' || !whole_str(c, t.id) ||
+            !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
+            !take_id(out->profile_id, t.profile_id))
+            return REC_UNSURE; /* ours, but no usable id */
+        out->outcome = BACT_RUN_ADOPTED;
+        return REC_ADOPTED;
+    }
+    return REC_NEXT;
+}
+
+#if RECONCILE_PAGES > 999
+#error "RECONCILE_PAGES: the page number is written in 4 bytes"
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Pages through the workflow's tasks (what bact_list_tasks() would send,
+ * built here so that this deepest of the library's call chains carries no
+ * more than it needs). */
 static int reconcile(bact_client *c, const bact_run_req *rq,
                      bact_task_created *out)
 {
-    uint32_t t_sent = c->t_sent, since = 0, prev = 0xFFFFFFFFu;
-    int32_t page;
-    int have_since = 0;
+    uint32_t t_sent = c->t_sent, lim[2];
+    unsigned page;
+    bact__call call;
+    bact_param q[3];
+    char num[4];
 
+    lim[0] = 0xFFFFFFFFu;
+    lim[1] = 0;
+    q[0].name = "workflow_id";
+    q[0].value = rq->workflow_id;
+    q[1].name = "page";
+    q[1].value = num;
+    q[2].name = "limit";
+    q[2].value = STR(RECONCILE_PAGE);
+    init_call(&call, "GET", "/v2/workflow/list-tasks", q, 3, 1);
+    call.flags |= BACT__C_DATE; /* the server's clock */
     for (page = 1; page <= RECONCILE_PAGES; page++) {
-        bact_task_query q;
-        bact_page pg;
-        unsigned i;
-        memset(&q, 0, sizeof q);
-        q.workflow_id = rq->workflow_id;
-        q.page = page;
-        q.limit = RECONCILE_PAGE;
-        if (bact_list_tasks(c, &q, &pg) != BACT_OK)
+        int items;
+        unsigned i, count;
+        (void)bact__u32_to_dec(page, num);
+        if (bact__exec(c, &call, NULL, NULL) != BACT_OK ||
+            (items = page_items(c)) < -1)
             return REC_UNSURE;
-        if (!have_since) {
+        count = items < 0 ? 0u : (unsigned)c->tok[items].size;
+        if (page == 1) {
             uint32_t el = (c->pf.now_ms(c->pf.ctx) - t_sent) / 1000u + 1u;
             if (!(c->resp.flags & BACT__F_HAS_DATE) ||
                 c->resp.date < el + RECONCILE_SKEW_S)
                 return REC_UNSURE;
-            since = c->resp.date - el - RECONCILE_SKEW_S;
-            have_since = 1;
+            lim[1] = c->resp.date - el - RECONCILE_SKEW_S;
         }
-        for (i = 0; i < pg.items.count; i++) {
-            seen_task t;
-            uint32_t at;
-            int e = bact__json_elem(c, pg.items.tok, i);
-            if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
-                bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
-                at > prev)
-                return REC_UNSURE; /* unreadable, or not newest first */
-            prev = at;
-            if (at < since)
-                return REC_RESEND; /* older than the request: none made */
-            if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
-                whole_str(c, t.workflow_id) && whole_str(c, t.input) &&
-                same_input(t.input, rq->params, rq->n_params)) {
-                if (t.id[0] == '\0' || !whole_str(c, t.id) ||
-                    !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
-                    !take_id(out->profile_id, t.profile_id))
-                    return REC_UNSURE; /* ours, but no usable id */
-                out->outcome = BACT_RUN_ADOPTED;
-                return REC_ADOPTED;
-            }
+        for (i = 0; i < count; i++) {
+            int r = rec_item(c, rq, out, bact__json_elem(c, items, i), lim);
+            if (r != REC_NEXT)
+                return r;
         }
-        if (pg.items.count < (unsigned)RECONCILE_PAGE)
+        if (count < (unsigned)RECONCILE_PAGE)
             return REC_RESEND; /* the end of the list */
     }
     return REC_UNSURE;
 }
 
+/* One run request; out of raw mode, the answer fills out. */
+BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
+                                   bact_task_created *out, int outcome)
+{
+    bact__call call;
+    int rc;
+    init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
+    call.body = run_body;
+    call.arg.in = rq;
+    rc = bact__exec(c, &call, NULL, NULL);
+    if (rc == BACT_OK && !c->raw) {
+        rc = created(c, out);
+        out->outcome = outcome;
+    }
+    return rc;
+}
+
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
-    bact__call call;
     int rc, round;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
         !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
-    call.body = run_body;
-    call.body_arg = rq;
     for (round = 0; round < 2; round++) {
-        int lost, r;
+        int r;
         uint8_t raw = c->raw;
-        rc = json_call(c, &call);
-        if (rc == BACT_OK) {
-            if (c->raw)
-                return rc;
-            rc = created(c, out);
-            out->outcome = round ? BACT_RUN_RESENT : BACT_RUN_CREATED;
-            return rc;
-        }
-        lost = c->sent && (rc == BACT_E_NET || rc == BACT_E_TIMEOUT ||
-                           rc == BACT_E_CLOSED);
-        if (!lost)
+        rc = run_once(c, rq, out, round ? BACT_RUN_RESENT : BACT_RUN_CREATED);
+        /* the answer was lost after the request went out */
+        if (!c->sent || (rc != BACT_E_NET && rc != BACT_E_TIMEOUT &&
+                         rc != BACT_E_CLOSED))
             return rc;
         c->raw = 0;
         r = reconcile(c, rq, out);
@@ -460,8 +498,8 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
     memset(out, 0, sizeof *out);
     init_call(&call, "POST", "/v2/workflow/run-task-by-template", NULL, 0, 0);
     call.body = template_body;
-    call.body_arg = rq;
-    rc = json_call(c, &call);
+    call.arg.in = rq;
+    rc = bact__exec(c, &call, NULL, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
 
@@ -474,16 +512,14 @@ int bact_get_task_status(bact_client *c, const char *task_id,
 {
     bact__call call;
     bact_param q[1];
-    int rc;
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     q[0].name = "task_id";
     q[0].value = task_id;
     init_call(&call, "GET", "/v2/workflow/get-task-status", q, 1, 1);
-    rc = json_call(c, &call);
-    return (rc != BACT_OK || c->raw)
-               ? rc : bact__json_fields(c, 0, state_fields, 1, out);
+    fill(&call, state_fields, 1, out);
+    return bact__exec(c, &call, NULL, NULL);
 }
 
 /* A task: the fields of a list item first, then get-task's extras. The
@@ -606,7 +642,7 @@ int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
     q[0].name = "task_id";
     q[0].value = task_id;
     init_call(&call, "GET", "/v2/workflow/get-task", q, 1, 1);
-    rc = json_call(c, &call);
+    rc = bact__exec(c, &call, NULL, NULL);
     return (rc != BACT_OK || c->raw)
                ? rc
                : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
@@ -624,26 +660,11 @@ int bact_decode_task(bact_client *c, bact_task *out)
     return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
-static const bact__field page_fields[] = {
-    F("page", I32, 0, bact_page, page),
-    F("limit", I32, 0, bact_page, limit),
-    F("items", ARRAY, 0, bact_page, items),
-    F("total_pages", I32, 0, bact_page, total_pages),
-    F("total_count", I32, 0, bact_page, total_count)
-};
-
-static int page_call(bact_client *c, const bact__call *call, bact_page *out)
-{
-    int rc = json_call(c, call);
-    return (rc != BACT_OK || c->raw)
-               ? rc : bact__json_fields(c, 0, page_fields, 5, out);
-}
-
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
     bact__call call;
     bact_param p[7];
-    char page[12], limit[12];
+    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     int32_t pg, lim;
     if (c == NULL || q == NULL || out == NULL ||
         (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
@@ -654,8 +675,8 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
         !datetime_ok(nonempty(q->created_to)))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, page);
-    (void)bact__i32_to_dec(lim, limit);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
     p[0].name = "status";
     p[0].value = q->status ? bact_status_name(q->status) : NULL;
     p[1].name = "workflow_id";
@@ -667,12 +688,13 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     p[4].name = "created_at_to";
     p[4].value = nonempty(q->created_to);
     p[5].name = "page";
-    p[5].value = page;
+    p[5].value = num;
     p[6].name = "limit";
-    p[6].value = limit;
+    p[6].value = num + 12;
     init_call(&call, "GET", "/v2/workflow/list-tasks", p, 7, 1);
-    call.want_date = 1; /* reconcile() reads the server's clock */
-    return page_call(c, &call, out);
+    call.flags |= BACT__C_DATE; /* as reconcile() asks for it */
+    fill(&call, page_fields, 5, out);
+    return bact__exec(c, &call, NULL, NULL);
 }
 
 static int task_put(bact_client *c, const char *path, const char *task_id,
@@ -693,6 +715,7 @@ static int task_put(bact_client *c, const char *path, const char *task_id,
     }
     /* stopping or resuming twice does no harm: safe to retry */
     init_call(&call, "PUT", path, q, 2, 1);
+    call.flags = BACT__C_IDEMPOTENT;
     return empty_call(c, &call);
 }
 
@@ -716,20 +739,21 @@ static int list_call(bact_client *c, const char *path, const char *keyword,
 {
     bact__call call;
     bact_param p[3];
-    char page[12], limit[12];
+    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     if (c == NULL || out == NULL || !page_ok(&pg, &lim))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, page);
-    (void)bact__i32_to_dec(lim, limit);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
     p[0].name = "keyword";
     p[0].value = nonempty(keyword);
     p[1].name = "page";
-    p[1].value = page;
+    p[1].value = num;
     p[2].name = "limit";
-    p[2].value = limit;
+    p[2].value = num + 12;
     init_call(&call, "GET", path, p, 3, 1);
-    return page_call(c, &call, out);
+    fill(&call, page_fields, 5, out);
+    return bact__exec(c, &call, NULL, NULL);
 }
 
 int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
@@ -786,15 +810,14 @@ static int get_one(bact_client *c, const char *path, const char *qname,
 {
     bact__call call;
     bact_param q[1];
-    int rc;
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     q[0].name = qname;
     q[0].value = id;
     init_call(&call, "GET", path, q, 1, 1);
-    rc = json_call(c, &call);
-    return (rc != BACT_OK || c->raw) ? rc : bact__json_fields(c, 0, f, nf, out);
+    fill(&call, f, nf, out);
+    return bact__exec(c, &call, NULL, NULL);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
@@ -820,7 +843,7 @@ int bact_get_regions(bact_client *c, bact_array *out)
     out->tok = -1;
     out->count = 0;
     init_call(&call, "GET", "/v2/workflow/get-region-list", NULL, 0, 1);
-    rc = json_call(c, &call);
+    rc = bact__exec(c, &call, NULL, NULL);
     if (rc != BACT_OK || c->raw)
         return rc;
     if (c->tok[0].type != JSMN_ARRAY)
@@ -924,29 +947,27 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
 {
     uint32_t t0;
     unsigned long polls;
-    int have = 0;
     uint8_t raw;
-    bact_task_state prev;
 
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    memset(&prev, 0, sizeof prev);
     raw = c->raw;
     c->raw = 0; /* the status must be decoded */
     t0 = c->pf.now_ms(c->pf.ctx);
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         uint32_t el, nap;
-        int rc = bact_get_task_status(c, task_id, &st);
+        int changed, rc = bact_get_task_status(c, task_id, &st);
         if (rc != BACT_OK) {
             c->raw = raw;
             return rc;
         }
+        /* *out holds the status seen before: the status callback runs on
+         * the first one and on each change */
+        changed = polls == 0 || strcmp(st.text, out->text) != 0;
         *out = st;
-        if (!have || strcmp(st.text, prev.text) != 0) {
-            have = 1;
-            prev = st;
+        if (changed) {
             if (cb != NULL && cb(user, &st) != 0) {
                 c->raw = raw;
                 return BACT_E_ABORTED;

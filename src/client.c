@@ -182,76 +182,72 @@ unsigned bact_retries_used(const bact_client *c)
 BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
                                         size_t *len)
 {
-    bact__buf b;
+    const bact_http_req *rq = NULL;
+    const char *type = "application/json";
     bact__jw w;
     size_t i, body_len = 0;
-    int has_body = call->body != NULL || call->raw_body != NULL;
+    int has_body = call->body != NULL, first = 1;
     char num[12];
-    char sepch = '?';
 
-    if (call->body != NULL) { /* first pass: measure */
+    if (has_body) { /* first pass: measure */
         bact__jw_init(&w, NULL, 0);
-        call->body(&w, call->body_arg);
+        call->body(&w, call->arg.in);
         if (w.bad)
             return BACT_E_ARG;
         body_len = w.b.len;
-    } else if (call->raw_body != NULL) {
-        body_len = call->raw_len;
+    } else if (call->flags & BACT__C_RAW) {
+        rq = (const bact_http_req *)call->arg.in;
+        has_body = rq->body != NULL;
+        body_len = rq->body_len;
+        if (rq->content_type != NULL)
+            type = rq->content_type;
     }
-    b.p = (char *)c->buf;
-    b.cap = c->cap;
-    b.len = 0;
-    bact__puts(&b, call->method);
-    bact__put(&b, " ", 1);
-    bact__puts(&b, call->path);
+    /* the JSON writer's buffer is the request's: one builder, both passes */
+    bact__jw_init(&w, (char *)c->buf, c->cap);
+    bact__puts(&w.b, call->method);
+    bact__put(&w.b, " ", 1);
+    bact__puts(&w.b, call->path);
     for (i = 0; i < call->n_query; i++) {
         if (call->query[i].value == NULL)
             continue;
-        bact__put(&b, &sepch, 1);
-        sepch = '&';
-        bact__put_pct(&b, call->query[i].name);
-        bact__put(&b, "=", 1);
-        bact__put_pct(&b, call->query[i].value);
+        bact__put(&w.b, first ? "?" : "&", 1);
+        first = 0;
+        bact__put_pct(&w.b, call->query[i].name);
+        bact__put(&w.b, "=", 1);
+        bact__put_pct(&w.b, call->query[i].value);
     }
-    bact__puts(&b, " HTTP/1.1\r\nHost: ");
+    bact__puts(&w.b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
-        bact__put(&b, "[", 1);
-    bact__put(&b, c->host, c->host_len);
+        bact__put(&w.b, "[", 1);
+    bact__put(&w.b, c->host, c->host_len);
     if (c->ipv6)
-        bact__put(&b, "]", 1);
+        bact__put(&w.b, "]", 1);
     if (!c->default_port) {
-        bact__put(&b, ":", 1);
-        bact__put(&b, num, bact__u32_to_dec(c->port, num));
+        bact__put(&w.b, ":", 1);
+        bact__put(&w.b, num, bact__u32_to_dec(c->port, num));
     }
-    bact__puts(&b, "\r\nUser-Agent: ");
-    bact__puts(&b, c->user_agent);
-    bact__puts(&b, "\r\nAuthorization: Bearer ");
-    bact__puts(&b, c->api_key);
+    bact__puts(&w.b, "\r\nUser-Agent: ");
+    bact__puts(&w.b, c->user_agent);
+    bact__puts(&w.b, "\r\nAuthorization: Bearer ");
+    bact__puts(&w.b, c->api_key);
     if (has_body) {
-        bact__puts(&b, "\r\nContent-Type: ");
-        bact__puts(&b, call->content_type ? call->content_type
-                                          : "application/json");
-        bact__puts(&b, "\r\nContent-Length: ");
+        bact__puts(&w.b, "\r\nContent-Type: ");
+        bact__puts(&w.b, type);
+        bact__puts(&w.b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
-        bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
+        bact__put(&w.b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    bact__puts(&b, "\r\n\r\n");
-    if (call->body != NULL) { /* second pass: write */
-        w.b = b;
-        w.first = 1u;
-        w.depth = 0;
-        w.bad = 0;
-        call->body(&w, call->body_arg);
-        b = w.b;
-    } else if (call->raw_body != NULL) {
-        bact__put(&b, (const char *)call->raw_body, call->raw_len);
-    }
-    if (b.len > c->cap) {
-        c->needed = b.len;
+    bact__puts(&w.b, "\r\n\r\n");
+    if (call->body != NULL) /* second pass: write */
+        call->body(&w, call->arg.in);
+    else if (rq != NULL && rq->body != NULL)
+        bact__put(&w.b, (const char *)rq->body, rq->body_len);
+    if (w.b.len > c->cap) {
+        c->needed = w.b.len;
         return BACT_E_BUF;
     }
-    *len = b.len;
+    *len = w.b.len;
     return BACT_OK;
 }
 
@@ -431,7 +427,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     c->conn_reused = c->conn_open;
     /* no answer yet in this attempt */
     bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
-    if (!call->want_date)
+    if (!(call->flags & BACT__C_DATE))
         c->resp.flags2 |= BACT__F2_LEAN;
     t = now(c);
     if (!c->conn_open) {
@@ -464,7 +460,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
         int s = c->err.http_status;
         if (s == 429 || s == 503)
             return 1;
-        return call->idempotent && (s == 502 || s == 504);
+        return (call->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
     }
     switch (rc) {
     case BACT_E_DNS:
@@ -473,7 +469,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     case BACT_E_NET:
     case BACT_E_TIMEOUT:
     case BACT_E_CLOSED:
-        return !sent || call->idempotent;
+        return !sent || (call->flags & BACT__C_IDEMPOTENT);
     default:
         return 0;
     }
@@ -554,7 +550,9 @@ static int valid_call(const bact__call *call)
         if (call->query[i].name == NULL || call->query[i].name[0] == '\0')
             return 0;
     }
-    if (call->content_type != NULL && !printable(call->content_type, 1))
+    if ((call->flags & BACT__C_RAW) &&
+        ((const bact_http_req *)call->arg.in)->content_type != NULL &&
+        !printable(((const bact_http_req *)call->arg.in)->content_type, 1))
         return 0;
     return 1;
 }
@@ -568,10 +566,58 @@ static void take_error(bact_client *c)
     }
 }
 
+/* A 2xx answer to a JSON call: parse it and, out of raw mode, decode it
+ * and read it into arg.out. An error envelope (a non-zero code with a message) is BACT_E_API; in
+ * raw mode the body stays as received unless it is one. */
+BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
+{
+    int rc = bact__json_parse(c);
+    if (c->raw) {
+        if (rc == BACT_OK && bact__json_envelope(c))
+            goto envelope;
+        memset(&c->err, 0, sizeof c->err);
+        return BACT_OK;
+    }
+    if (rc != BACT_OK)
+        return rc;
+    bact__json_decode(c);
+    if (bact__json_envelope(c))
+        goto envelope;
+    memset(&c->err, 0, sizeof c->err);
+    return call->fields == NULL ? BACT_OK
+        : bact__json_fields(c, 0, call->fields, call->nfields, call->arg.out);
+envelope:
+    bact__json_decode(c);
+    (void)bact__json_envelope(c);
+    c->err.http_status = c->resp.status;
+    return BACT_E_API;
+}
+
+/* After a failed attempt: 1 when another one is due (the wait for it is
+ * over), 0 when rc is the call's answer. The retry count lives in
+ * c->retries_used. */
+BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
+                                     int rc)
+{
+    uint32_t d;
+    if (c->retries_used >= c->retries ||
+        !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
+        return 0;
+    d = delay_ms(c, c->retries_used, rc);
+    if (c->call_ms != 0 && call_left(c) <= d)
+        return 0; /* the wait alone would pass the call's deadline */
+    trace_retry(c, c->retries_used + 1u, d, rc);
+    bact__sleep(c, d);
+    c->retries_used++;
+    memset(&c->err, 0, sizeof c->err);
+    c->json = 0;
+    c->ntok_used = 0;
+    return 1;
+}
+
 int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
                void *user)
 {
-    unsigned tries = 0;
     int stale_retry = 0;
 
     memset(&c->err, 0, sizeof c->err);
@@ -586,7 +632,6 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {
-        uint32_t d;
         int rc;
         c->sent = 0;
         c->got = 0;
@@ -599,7 +644,7 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
             if (rc != BACT_OK && c->conn_reused && !(c->got & GOT_ANSWER) &&
                 (rc == BACT_E_CLOSED || rc == BACT_E_NET)) {
                 /* the server closed an idle connection as we reused it */
-                if (call->idempotent && !stale_retry) {
+                if ((call->flags & BACT__C_IDEMPOTENT) && !stale_retry) {
                     stale_retry = 1;
                     continue;
                 }
@@ -608,23 +653,13 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
         }
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
-                return BACT_OK;
+                return (call->flags & BACT__C_JSON) ? json_answer(c, call)
+                                                    : BACT_OK;
             take_error(c);
             rc = BACT_E_API;
         }
-        if (tries >= c->retries ||
-            !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
+        if (!retry_wait(c, call, rc))
             return rc;
-        d = delay_ms(c, tries, rc);
-        if (c->call_ms != 0 && call_left(c) <= d)
-            return rc; /* the wait alone would pass the call's deadline */
-        tries++;
-        trace_retry(c, tries, d, rc);
-        bact__sleep(c, d);
-        c->retries_used = (uint8_t)tries;
-        memset(&c->err, 0, sizeof c->err);
-        c->json = 0;
-        c->ntok_used = 0;
     }
 }
 
@@ -642,10 +677,8 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
     call.path = rq->path;
     call.query = rq->query;
     call.n_query = rq->n_query;
-    call.raw_body = rq->body;
-    call.raw_len = rq->body_len;
-    call.content_type = rq->content_type;
-    call.idempotent = (uint8_t)(rq->idempotent != 0);
+    call.arg.in = rq;
+    call.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
     rc = bact__exec(c, &call, sink, user);
     if (status)
         *status = c->resp.status;

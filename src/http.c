@@ -793,10 +793,16 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
     static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
                                       31, 31, 30, 31, 30, 31};
     while (*pat != '\0') {
-        /* one byte each: the year as 1..136 for 1970..2105, 0 out of range */
-        uint8_t f[F_NUM] = {0, 0, 0, 0, 0, 0};
+        /* one byte each: the year as 1..136 for 1970..2105, 0 out of range
+         * (zeroed as two words: no memset or memcpy call on small cores) */
+        union {
+            uint8_t f[8];
+            uint32_t w[2];
+        } u;
+        uint8_t *f = u.f;
         uint32_t days, y, m;
         size_t i = 0;
+        u.w[0] = u.w[1] = 0;
         for (; *pat != '\0'; pat++) {
             unsigned lo = 2, hi = 2, slot, got = 0, k, first, end;
             uint32_t v = 0;

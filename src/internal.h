@@ -151,19 +151,31 @@ typedef struct bact__call {
     const char *path;
     const bact_param *query;
     size_t n_query;
-    /* writes the body; NULL: no body */
-    void (*body)(bact__jw *w, const void *arg);
-    const void *body_arg;
-    const uint8_t *raw_body;   /* bact_request(): body bytes as given */
-    size_t raw_len;
-    const char *content_type;
-    uint8_t idempotent;
-    uint8_t want_date;         /* keep a 2xx answer's Date (reconcile) */
+    /* writes the body from in; NULL: no body, or with BACT__C_RAW the
+     * body of the bact_http_req in `in` (bact_request()) as given */
+    void (*body)(bact__jw *w, const void *in);
+    union {
+        const void *in;        /* the body writer's argument */
+        void *out;             /* BACT__C_JSON: what fields fill */
+    } arg;
+    /* with BACT__C_JSON, out of raw mode: the answer's top object fills
+     * arg.out through this table (NULL: nothing to fill) */
+    const bact__field *fields;
+    uint8_t nfields;
+    uint8_t flags;             /* BACT__C_* */
 } bact__call;
 
+#define BACT__C_IDEMPOTENT 0x01u /* may be retried after it was sent */
+#define BACT__C_DATE 0x02u       /* keep a 2xx answer's Date (reconcile) */
+#define BACT__C_JSON 0x04u       /* a 2xx body is JSON: parse it (and out
+                                    of raw mode decode it) */
+#define BACT__C_RAW 0x08u        /* arg.in is a bact_http_req */
+
 /* Run a call with retries. On BACT_OK the 2xx body is in
- * c->buf[0..c->body_len) (or went to sink). On a non-2xx answer the body
- * is buffered, c->err filled, and BACT_E_API returned. */
+ * c->buf[0..c->body_len) (or went to sink); with BACT__C_JSON, parsed,
+ * out of raw mode decoded and read into arg.out through call->fields (a
+ * 2xx error envelope is BACT_E_API). On a non-2xx answer the body is
+ * buffered, c->err filled, and BACT_E_API returned. */
 int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
                void *user);
 

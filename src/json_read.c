@@ -420,9 +420,10 @@ static int is_null(const bact_client *c, const jsmntok_t *t)
     return t->type == JSMN_PRIMITIVE && c->buf[t->start] == 'n';
 }
 
-/* An integer primitive (no fraction, no exponent) within lo..hi. */
-static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
-                   int64_t hi, int64_t *out)
+/* An integer primitive (no fraction, no exponent) that fits an int64_t,
+ * or with narrow set an int32_t. */
+static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
+                   int64_t *out)
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start), i = 0;
@@ -453,7 +454,7 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
             x = 0;
         else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
             x = -(int64_t)(v - 1u) - 1;
-        if (x < lo || x > hi)
+        if (narrow && (x < INT32_MIN || x > INT32_MAX))
             return BACT_E_SHAPE;
         *out = x;
     }
@@ -507,12 +508,9 @@ static void set_absent(const bact__field *f, char *o)
         memcpy(o + f->offset, &a, sizeof a);
         break;
     }
-    case BACT__J_STATE: {
-        bact_task_state st;
-        memset(&st, 0, sizeof st);
-        memcpy(o + f->offset, &st, sizeof st);
+    case BACT__J_STATE:
+        memset(o + f->offset, 0, sizeof(bact_task_state));
         break;
-    }
     default:
         break;
     }
@@ -535,14 +533,14 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
     case BACT__J_ID:
         return copy_str(c, t, o + f->offset, BACT_ID_SIZE);
     case BACT__J_I32:
-        r = get_int(c, t, INT32_MIN, INT32_MAX, &x);
+        r = get_int(c, t, 1, &x);
         if (r == BACT_OK) {
             int32_t v = (int32_t)x;
             memcpy(o + f->offset, &v, sizeof v);
         }
         return r;
     case BACT__J_I64:
-        r = get_int(c, t, INT64_MIN, INT64_MAX, &x);
+        r = get_int(c, t, 0, &x);
         if (r == BACT_OK)
             memcpy(o + f->offset, &x, sizeof x);
         return r;
@@ -565,13 +563,15 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         return BACT_OK;
     }
     case BACT__J_STATE: {
-        bact_task_state st;
-        memset(&st, 0, sizeof st);
-        r = copy_str(c, t, st.text, sizeof st.text);
+        /* in place: copy_str() writes nothing when it fails */
+        char *text = o + f->offset + offsetof(bact_task_state, text);
+        bact_status st;
+        r = copy_str(c, t, text, BACT_STATUS_SIZE);
         if (r != BACT_OK)
             return r;
-        st.status = bact_status_parse(st.text, strlen(st.text));
-        memcpy(o + f->offset, &st, sizeof st);
+        st = bact_status_parse(text, (size_t)(t->end - t->start));
+        memcpy(o + f->offset + offsetof(bact_task_state, status), &st,
+               sizeof st);
         return BACT_OK;
     }
     case BACT__J_OBJ:
@@ -635,7 +635,7 @@ int bact__json_envelope(bact_client *c)
         const jsmntok_t *v = &c->tok[i + 1];
         int64_t x;
         if (key_is(c, &c->tok[i], "code")) {
-            if (get_int(c, v, INT32_MIN, INT32_MAX, &x) == BACT_OK) {
+            if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;
             }
