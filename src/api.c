@@ -121,30 +121,35 @@ static int page_ok(int32_t *page, int32_t *limit)
 /* Calls                                                                */
 /* ------------------------------------------------------------------ */
 
-/* A call with a JSON answer; the caller adds a body or a field table. */
-static void init_call(bact__call *call, const char *method, const char *path,
-                      const bact_param *q, size_t nq, int idempotent)
-{
-    memset(call, 0, sizeof *call);
-    call->method = method;
-    call->path = path;
-    call->query = q;
-    call->n_query = nq;
-    call->flags = (uint8_t)(BACT__C_JSON | (idempotent ? BACT__C_IDEMPOTENT : 0u));
-}
+#define JSON BACT__C_JSON
+#define IDEM BACT__C_IDEMPOTENT
 
-/* Out of raw mode, the answer's top object fills out through f. */
-static void fill(bact__call *call, const bact__field *f, size_t nf, void *out)
+/* An endpoint: method, path, query names, answer fields, BACT__C_*. */
+#define EP(name, method, path, query, nq, fields, nf, flags) \
+    static const bact__ep name = {method, path, query, fields, nq, nf, flags}
+
+/* Run one call of ep: its query values, the body writer's argument or
+ * what the field table fills. Inlined: the call chains under it are the
+ * library's deepest. */
+static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
+                            const char *const *values, const void *in,
+                            void *out)
 {
-    call->fields = f;
-    call->nfields = (uint8_t)nf;
-    call->arg.out = out;
+    bact__call call;
+    call.ep = ep;
+    call.values = values;
+    if (in != NULL)
+        call.arg.in = in;
+    else
+        call.arg.out = out;
+    return bact__exec(c, &call);
 }
 
 /* stop / resume: an empty 200; a body, if any, may only be an envelope */
-static int empty_call(bact_client *c, const bact__call *call)
+static int empty_call(bact_client *c, const bact__ep *ep,
+                      const char *const *values)
 {
-    int rc = bact__exec(c, call, NULL, NULL);
+    int rc = run(c, ep, values, NULL, NULL);
     if (rc != BACT_OK || c->body_len == 0)
         return rc;
     if (bact__json_parse(c) == BACT_OK) {
@@ -387,33 +392,33 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* Pages through the workflow's tasks (what bact_list_tasks() would send,
- * built here so that this deepest of the library's call chains carries no
- * more than it needs). */
+/* what bact_list_tasks() sends for a workflow_id, a page and a limit of
+ * RECONCILE_PAGE */
+static const char *const reconcile_query[] = {"workflow_id", "page", "limit"};
+EP(reconcile_ep, "GET", "/v2/workflow/list-tasks", reconcile_query, 3,
+   NULL, 0, JSON | IDEM | BACT__C_DATE);
+
+/* Pages through the workflow's tasks, newest first (the list-tasks call
+ * is built here, not through bact_list_tasks(), so that this deepest of
+ * the library's call chains carries no more than it needs). */
 static int reconcile(bact_client *c, const bact_run_req *rq,
                      bact_task_created *out)
 {
     uint32_t t_sent = c->t_sent, lim[2];
     unsigned page;
-    bact__call call;
-    bact_param q[3];
+    const char *v[3];
     char num[4];
 
     lim[0] = 0xFFFFFFFFu;
     lim[1] = 0;
-    q[0].name = "workflow_id";
-    q[0].value = rq->workflow_id;
-    q[1].name = "page";
-    q[1].value = num;
-    q[2].name = "limit";
-    q[2].value = STR(RECONCILE_PAGE);
-    init_call(&call, "GET", "/v2/workflow/list-tasks", q, 3, 1);
-    call.flags |= BACT__C_DATE; /* the server's clock */
+    v[0] = rq->workflow_id;
+    v[1] = num;
+    v[2] = STR(RECONCILE_PAGE);
     for (page = 1; page <= RECONCILE_PAGES; page++) {
         int items;
         unsigned i, count;
         (void)bact__u32_to_dec(page, num);
-        if (bact__exec(c, &call, NULL, NULL) != BACT_OK ||
+        if (run(c, &reconcile_ep, v, NULL, NULL) != BACT_OK ||
             (items = page_items(c)) < -1)
             return REC_UNSURE;
         count = items < 0 ? 0u : (unsigned)c->tok[items].size;
@@ -435,16 +440,14 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
+EP(run_ep, "POST", "/v2/workflow/run-task", NULL, 0, NULL, 0,
+   JSON | BACT__C_BODY);
+
 /* One run request; out of raw mode, the answer fills out. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
                                    bact_task_created *out, int outcome)
 {
-    bact__call call;
-    int rc;
-    init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
-    call.body = run_body;
-    call.arg.in = rq;
-    rc = bact__exec(c, &call, NULL, NULL);
+    int rc = run(c, &run_ep, NULL, rq, NULL);
     if (rc == BACT_OK && !c->raw) {
         rc = created(c, out);
         out->outcome = outcome;
@@ -486,20 +489,37 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
+EP(template_run_ep, "POST", "/v2/workflow/run-task-by-template", NULL, 0,
+   NULL, 0, JSON | BACT__C_BODY);
+
+/* the two request bodies (internal.h) */
+int bact__body(bact_client *c, const bact__call *call, size_t *len,
+               int write)
+{
+    bact__jw w;
+    bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
+    if (write)
+        w.b.len = *len;
+    if (call->ep == &run_ep)
+        run_body(&w, call->arg.in);
+    else
+        template_body(&w, call->arg.in);
+    if (w.bad && !write)
+        return BACT_E_ARG;
+    *len = w.b.len;
+    return BACT_OK;
+}
+
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out)
 {
-    bact__call call;
     int rc;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
         !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    init_call(&call, "POST", "/v2/workflow/run-task-by-template", NULL, 0, 0);
-    call.body = template_body;
-    call.arg.in = rq;
-    rc = bact__exec(c, &call, NULL, NULL);
+    rc = run(c, &template_run_ep, NULL, rq, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
 
@@ -507,19 +527,17 @@ static const bact__field state_fields[] = {
     { "status", BACT__J_STATE, 1, 0 }
 };
 
+static const char *const task_query[] = {"task_id", "biz_code"};
+EP(status_ep, "GET", "/v2/workflow/get-task-status", task_query, 1,
+   state_fields, 1, JSON | IDEM);
+
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out)
 {
-    bact__call call;
-    bact_param q[1];
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    init_call(&call, "GET", "/v2/workflow/get-task-status", q, 1, 1);
-    fill(&call, state_fields, 1, out);
-    return bact__exec(c, &call, NULL, NULL);
+    return run(c, &status_ep, &task_id, NULL, out);
 }
 
 /* A task: the fields of a list item first, then get-task's extras. The
@@ -631,18 +649,16 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
+EP(task_ep, "GET", "/v2/workflow/get-task", task_query, 1, NULL, 0,
+   JSON | IDEM);
+
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 {
-    bact__call call;
-    bact_param q[1];
     int rc;
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    init_call(&call, "GET", "/v2/workflow/get-task", q, 1, 1);
-    rc = bact__exec(c, &call, NULL, NULL);
+    rc = run(c, &task_ep, &task_id, NULL, NULL);
     return (rc != BACT_OK || c->raw)
                ? rc
                : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
@@ -660,10 +676,17 @@ int bact_decode_task(bact_client *c, bact_task *out)
     return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
+static const char *const list_tasks_query[] = {
+    "status", "workflow_id", "workflow_name", "created_at_from",
+    "created_at_to", "page", "limit"
+};
+/* the Date as reconcile() asks for it */
+EP(list_tasks_ep, "GET", "/v2/workflow/list-tasks", list_tasks_query, 7,
+   page_fields, 5, JSON | IDEM | BACT__C_DATE);
+
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
-    bact__call call;
-    bact_param p[7];
+    const char *v[7];
     char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     int32_t pg, lim;
     if (c == NULL || q == NULL || out == NULL ||
@@ -677,96 +700,85 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     memset(out, 0, sizeof *out);
     (void)bact__i32_to_dec(pg, num);
     (void)bact__i32_to_dec(lim, num + 12);
-    p[0].name = "status";
-    p[0].value = q->status ? bact_status_name(q->status) : NULL;
-    p[1].name = "workflow_id";
-    p[1].value = nonempty(q->workflow_id);
-    p[2].name = "workflow_name";
-    p[2].value = nonempty(q->workflow_name);
-    p[3].name = "created_at_from";
-    p[3].value = nonempty(q->created_from);
-    p[4].name = "created_at_to";
-    p[4].value = nonempty(q->created_to);
-    p[5].name = "page";
-    p[5].value = num;
-    p[6].name = "limit";
-    p[6].value = num + 12;
-    init_call(&call, "GET", "/v2/workflow/list-tasks", p, 7, 1);
-    call.flags |= BACT__C_DATE; /* as reconcile() asks for it */
-    fill(&call, page_fields, 5, out);
-    return bact__exec(c, &call, NULL, NULL);
+    v[0] = q->status ? bact_status_name(q->status) : NULL;
+    v[1] = nonempty(q->workflow_id);
+    v[2] = nonempty(q->workflow_name);
+    v[3] = nonempty(q->created_from);
+    v[4] = nonempty(q->created_to);
+    v[5] = num;
+    v[6] = num + 12;
+    return run(c, &list_tasks_ep, v, NULL, out);
 }
 
-static int task_put(bact_client *c, const char *path, const char *task_id,
+/* stopping or resuming twice does no harm: safe to retry */
+EP(stop_ep, "PUT", "/v2/workflow/stop-task", task_query, 2, NULL, 0,
+   IDEM);
+EP(resume_ep, "PUT", "/v2/workflow/resume-task", task_query, 2, NULL, 0,
+   IDEM);
+
+static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
                     const int32_t *biz_code)
 {
-    bact__call call;
-    bact_param q[2];
+    const char *v[2];
     char num[12];
     if (c == NULL || !id_ok(task_id))
         return BACT_E_ARG;
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    q[1].name = "biz_code";
-    q[1].value = NULL;
+    v[0] = task_id;
+    v[1] = NULL;
     if (biz_code != NULL) {
         (void)bact__i32_to_dec(*biz_code, num);
-        q[1].value = num;
+        v[1] = num;
     }
-    /* stopping or resuming twice does no harm: safe to retry */
-    init_call(&call, "PUT", path, q, 2, 1);
-    call.flags = BACT__C_IDEMPOTENT;
-    return empty_call(c, &call);
+    return empty_call(c, ep, v);
 }
 
 int bact_stop_task(bact_client *c, const char *task_id,
                    const int32_t *biz_code)
 {
-    return task_put(c, "/v2/workflow/stop-task", task_id, biz_code);
+    return task_put(c, &stop_ep, task_id, biz_code);
 }
 
 int bact_resume_task(bact_client *c, const char *task_id)
 {
-    return task_put(c, "/v2/workflow/resume-task", task_id, NULL);
+    return task_put(c, &resume_ep, task_id, NULL);
 }
 
 /* ------------------------------------------------------------------ */
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static int list_call(bact_client *c, const char *path, const char *keyword,
+static const char *const list_query[] = {"keyword", "page", "limit"};
+EP(workflows_ep, "GET", "/v2/workflow/list-workflows", list_query, 3,
+   page_fields, 5, JSON | IDEM);
+EP(templates_ep, "GET", "/v2/workflow/list-official-workflow-templates",
+   list_query, 3, page_fields, 5, JSON | IDEM);
+
+static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
                      int32_t pg, int32_t lim, bact_page *out)
 {
-    bact__call call;
-    bact_param p[3];
+    const char *v[3];
     char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     if (c == NULL || out == NULL || !page_ok(&pg, &lim))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     (void)bact__i32_to_dec(pg, num);
     (void)bact__i32_to_dec(lim, num + 12);
-    p[0].name = "keyword";
-    p[0].value = nonempty(keyword);
-    p[1].name = "page";
-    p[1].value = num;
-    p[2].name = "limit";
-    p[2].value = num + 12;
-    init_call(&call, "GET", path, p, 3, 1);
-    fill(&call, page_fields, 5, out);
-    return bact__exec(c, &call, NULL, NULL);
+    v[0] = nonempty(keyword);
+    v[1] = num;
+    v[2] = num + 12;
+    return run(c, ep, v, NULL, out);
 }
 
 int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
                         bact_page *out)
 {
-    return list_call(c, "/v2/workflow/list-workflows", NULL, page, limit, out);
+    return list_call(c, &workflows_ep, NULL, page, limit, out);
 }
 
 int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
                         int32_t limit, bact_page *out)
 {
-    return list_call(c, "/v2/workflow/list-official-workflow-templates",
-                     keyword, page, limit, out);
+    return list_call(c, &templates_ep, keyword, page, limit, out);
 }
 
 static const bact__field workflow_fields[] = {
@@ -804,46 +816,45 @@ static const bact__field template_item_fields[] = {
     F("input_parameters", ARRAY, 0, bact_workflow, input_parameters)
 };
 
-static int get_one(bact_client *c, const char *path, const char *qname,
-                   const char *id, const bact__field *f, size_t nf,
+static const char *const workflow_query[] = {"workflow_id"};
+static const char *const template_query[] = {"workflow_template_id"};
+EP(workflow_ep, "GET", "/v2/workflow/get-workflow", workflow_query, 1,
+   workflow_fields, 8, JSON | IDEM);
+EP(template_ep, "GET", "/v2/workflow/get-official-workflow-template",
+   template_query, 1, template_fields, 8, JSON | IDEM);
+
+static int get_one(bact_client *c, const bact__ep *ep, const char *id,
                    bact_workflow *out)
 {
-    bact__call call;
-    bact_param q[1];
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = qname;
-    q[0].value = id;
-    init_call(&call, "GET", path, q, 1, 1);
-    fill(&call, f, nf, out);
-    return bact__exec(c, &call, NULL, NULL);
+    return run(c, ep, &id, NULL, out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
                       bact_workflow *out)
 {
-    return get_one(c, "/v2/workflow/get-workflow", "workflow_id", workflow_id,
-                   workflow_fields, 8, out);
+    return get_one(c, &workflow_ep, workflow_id, out);
 }
 
 int bact_get_template(bact_client *c, const char *template_id,
                       bact_workflow *out)
 {
-    return get_one(c, "/v2/workflow/get-official-workflow-template",
-                   "workflow_template_id", template_id, template_fields, 8, out);
+    return get_one(c, &template_ep, template_id, out);
 }
+
+EP(regions_ep, "GET", "/v2/workflow/get-region-list", NULL, 0, NULL, 0,
+   JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)
 {
-    bact__call call;
     int rc;
     if (c == NULL || out == NULL)
         return BACT_E_ARG;
     out->tok = -1;
     out->count = 0;
-    init_call(&call, "GET", "/v2/workflow/get-region-list", NULL, 0, 1);
-    rc = bact__exec(c, &call, NULL, NULL);
+    rc = run(c, &regions_ep, NULL, NULL, NULL);
     if (rc != BACT_OK || c->raw)
         return rc;
     if (c->tok[0].type != JSMN_ARRAY)

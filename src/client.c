@@ -179,75 +179,70 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
+/* The request line and headers (and a raw body) into the buffer; *len is
+ * the size of the JSON body to announce on the way in, the request's size
+ * so far on the way out (it may pass the buffer's end). */
 BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
                                         size_t *len)
 {
+    const bact__ep *ep = call->ep;
     const bact_http_req *rq = NULL;
     const char *type = "application/json";
-    bact__jw w;
-    size_t i, body_len = 0;
-    int has_body = call->body != NULL, first = 1;
+    bact__buf b;
+    size_t i, nq = ep->n_query, body_len = *len;
+    int has_body = (ep->flags & BACT__C_BODY) != 0, first = 1;
     char num[12];
 
-    if (has_body) { /* first pass: measure */
-        bact__jw_init(&w, NULL, 0);
-        call->body(&w, call->arg.in);
-        if (w.bad)
-            return BACT_E_ARG;
-        body_len = w.b.len;
-    } else if (call->flags & BACT__C_RAW) {
-        rq = (const bact_http_req *)call->arg.in;
+    if (ep->flags & BACT__C_RAW) {
+        rq = ((const bact__raw *)call->arg.in)->rq;
+        nq = rq->n_query;
         has_body = rq->body != NULL;
         body_len = rq->body_len;
         if (rq->content_type != NULL)
             type = rq->content_type;
     }
-    /* the JSON writer's buffer is the request's: one builder, both passes */
-    bact__jw_init(&w, (char *)c->buf, c->cap);
-    bact__puts(&w.b, call->method);
-    bact__put(&w.b, " ", 1);
-    bact__puts(&w.b, call->path);
-    for (i = 0; i < call->n_query; i++) {
-        if (call->query[i].value == NULL)
+    b.p = (char *)c->buf;
+    b.cap = c->cap;
+    b.len = 0;
+    bact__puts(&b, ep->method);
+    bact__put(&b, " ", 1);
+    bact__puts(&b, ep->path);
+    for (i = 0; i < nq; i++) {
+        const char *v = rq ? rq->query[i].value : call->values[i];
+        if (v == NULL)
             continue;
-        bact__put(&w.b, first ? "?" : "&", 1);
+        bact__put(&b, first ? "?" : "&", 1);
         first = 0;
-        bact__put_pct(&w.b, call->query[i].name);
-        bact__put(&w.b, "=", 1);
-        bact__put_pct(&w.b, call->query[i].value);
+        bact__put_pct(&b, rq ? rq->query[i].name : ep->query[i]);
+        bact__put(&b, "=", 1);
+        bact__put_pct(&b, v);
     }
-    bact__puts(&w.b, " HTTP/1.1\r\nHost: ");
+    bact__puts(&b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
-        bact__put(&w.b, "[", 1);
-    bact__put(&w.b, c->host, c->host_len);
+        bact__put(&b, "[", 1);
+    bact__put(&b, c->host, c->host_len);
     if (c->ipv6)
-        bact__put(&w.b, "]", 1);
+        bact__put(&b, "]", 1);
     if (!c->default_port) {
-        bact__put(&w.b, ":", 1);
-        bact__put(&w.b, num, bact__u32_to_dec(c->port, num));
+        bact__put(&b, ":", 1);
+        bact__put(&b, num, bact__u32_to_dec(c->port, num));
     }
-    bact__puts(&w.b, "\r\nUser-Agent: ");
-    bact__puts(&w.b, c->user_agent);
-    bact__puts(&w.b, "\r\nAuthorization: Bearer ");
-    bact__puts(&w.b, c->api_key);
+    bact__puts(&b, "\r\nUser-Agent: ");
+    bact__puts(&b, c->user_agent);
+    bact__puts(&b, "\r\nAuthorization: Bearer ");
+    bact__puts(&b, c->api_key);
     if (has_body) {
-        bact__puts(&w.b, "\r\nContent-Type: ");
-        bact__puts(&w.b, type);
-        bact__puts(&w.b, "\r\nContent-Length: ");
+        bact__puts(&b, "\r\nContent-Type: ");
+        bact__puts(&b, type);
+        bact__puts(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
-        bact__put(&w.b, num, bact__u32_to_dec((uint32_t)body_len, num));
+        bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    bact__puts(&w.b, "\r\n\r\n");
-    if (call->body != NULL) /* second pass: write */
-        call->body(&w, call->arg.in);
-    else if (rq != NULL && rq->body != NULL)
-        bact__put(&w.b, (const char *)rq->body, rq->body_len);
-    if (w.b.len > c->cap) {
-        c->needed = w.b.len;
-        return BACT_E_BUF;
-    }
-    *len = w.b.len;
+    bact__puts(&b, "\r\n\r\n");
+    if (rq != NULL && rq->body != NULL)
+        bact__put(&b, (const char *)rq->body, rq->body_len);
+    *len = b.len;
     return BACT_OK;
 }
 
@@ -275,6 +270,14 @@ static int send_all(bact_client *c, size_t len)
         }
     }
     return BACT_OK;
+}
+
+BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
+{
+    size_t n;
+    for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
+        ;
+    trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
 }
 
 BACT__NOINLINE static void trace_status(const bact_client *c)
@@ -308,9 +311,10 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
  */
 #define TAIL_LEN 16u
 
-BACT__NOINLINE static int receive(bact_client *c, bact_body_cb sink,
-                                  void *user)
+BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
 {
+    const bact__raw *raw = (call->ep->flags & BACT__C_RAW)
+                               ? (const bact__raw *)call->arg.in : NULL;
     size_t blen = 0;
     unsigned long calls = 0;
 
@@ -367,7 +371,8 @@ BACT__NOINLINE static int receive(bact_client *c, bact_body_cb sink,
             if (e == BACT__HEAD) {
                 const bact_http_parser *p = &c->resp;
                 trace_status(c);
-                if (sink != NULL && p->status >= 200 && p->status < 300)
+                if (raw != NULL && raw->sink != NULL && p->status >= 200 &&
+                    p->status < 300)
                     c->got |= GOT_STREAM;
                 else if ((p->flags & BACT__F_HAS_CL) &&
                          p->content_length > c->cap) {
@@ -377,7 +382,7 @@ BACT__NOINLINE static int receive(bact_client *c, bact_body_cb sink,
             } else if (e == BACT__BODY) {
                 if (c->got & GOT_STREAM) {
                     c->got |= GOT_SINK;
-                    if (sink(user, b, bl) != 0)
+                    if (raw->sink(raw->user, b, bl) != 0)
                         return BACT_E_ABORTED;
                 } else {
                     if (bl > c->cap - blen) {
@@ -405,29 +410,34 @@ BACT__NOINLINE static int receive(bact_client *c, bact_body_cb sink,
  */
 BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
 {
-    size_t len, n;
+    size_t len = 0;
     uint32_t t;
-    int rc;
+    int rc, body = (call->ep->flags & BACT__C_BODY) != 0;
 
+    /* the body is measured first: its size goes in the headers */
+    if (body && (rc = bact__body(c, call, &len, 0)) != BACT_OK)
+        return rc;
     rc = write_request(c, call, &len);
     if (rc != BACT_OK)
         return rc;
-    if (c->trace != NULL) {
-        for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
-            ;
-        trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
+    if (body)
+        (void)bact__body(c, call, &len, 1);
+    if (len > c->cap) {
+        c->needed = len;
+        return BACT_E_BUF;
     }
+    if (c->trace != NULL)
+        trace_request(c, len);
 
-    if (c->conn_open && c->tr.open != NULL) {
-        /* a kept-alive connection: has the server closed it meanwhile? */
-        uint8_t probe;
-        if (c->tr.recv(c->tr.io, &probe, 1, 0) != 0)
-            close_conn(c);
-    }
+    /* a kept-alive connection: has the server closed it meanwhile? (the
+     * byte would go to the token array, free until an answer is parsed) */
+    if (c->conn_open && c->tr.open != NULL &&
+        c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
+        close_conn(c);
     c->conn_reused = c->conn_open;
     /* no answer yet in this attempt */
     bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
-    if (!(call->flags & BACT__C_DATE))
+    if (!(call->ep->flags & BACT__C_DATE))
         c->resp.flags2 |= BACT__F2_LEAN;
     t = now(c);
     if (!c->conn_open) {
@@ -460,7 +470,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
         int s = c->err.http_status;
         if (s == 429 || s == 503)
             return 1;
-        return (call->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
+        return (call->ep->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
     }
     switch (rc) {
     case BACT_E_DNS:
@@ -469,7 +479,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     case BACT_E_NET:
     case BACT_E_TIMEOUT:
     case BACT_E_CLOSED:
-        return !sent || (call->flags & BACT__C_IDEMPOTENT);
+        return !sent || (call->ep->flags & BACT__C_IDEMPOTENT);
     default:
         return 0;
     }
@@ -530,34 +540,37 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }
 
-static int valid_call(const bact__call *call)
+BACT__NOINLINE static int valid_call(const bact__call *call)
 {
+    const bact__ep *ep = call->ep;
+    const bact_http_req *rq = (ep->flags & BACT__C_RAW)
+                                  ? ((const bact__raw *)call->arg.in)->rq : NULL;
     size_t i;
-    if (call->method == NULL || call->path == NULL || call->path[0] != '/' ||
-        call->method[0] == '\0' || (call->n_query > 0 && call->query == NULL))
+    if (ep->method == NULL || ep->path == NULL || ep->path[0] != '/' ||
+        ep->method[0] == '\0')
         return 0;
-    for (i = 0; call->method[i] != '\0'; i++) {
-        char ch = call->method[i];
+    for (i = 0; ep->method[i] != '\0'; i++) {
+        char ch = ep->method[i];
         if (!((ch >= 'A' && ch <= 'Z') || ch == '-') || i > 16u)
             return 0;
     }
-    for (i = 0; call->path[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)call->path[i];
+    for (i = 0; ep->path[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)ep->path[i];
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
-    for (i = 0; i < call->n_query; i++) {
-        if (call->query[i].name == NULL || call->query[i].name[0] == '\0')
+    if (rq == NULL)
+        return 1;
+    if (rq->n_query > 0 && rq->query == NULL)
+        return 0;
+    for (i = 0; i < rq->n_query; i++) {
+        if (rq->query[i].name == NULL || rq->query[i].name[0] == '\0')
             return 0;
     }
-    if ((call->flags & BACT__C_RAW) &&
-        ((const bact_http_req *)call->arg.in)->content_type != NULL &&
-        !printable(((const bact_http_req *)call->arg.in)->content_type, 1))
-        return 0;
-    return 1;
+    return rq->content_type == NULL || printable(rq->content_type, 1);
 }
 
-static void take_error(bact_client *c)
+BACT__NOINLINE static void take_error(bact_client *c)
 {
     c->err.http_status = c->resp.status;
     if (bact__json_parse(c) == BACT_OK) {
@@ -584,8 +597,10 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
     if (bact__json_envelope(c))
         goto envelope;
     memset(&c->err, 0, sizeof c->err);
-    return call->fields == NULL ? BACT_OK
-        : bact__json_fields(c, 0, call->fields, call->nfields, call->arg.out);
+    return call->ep->fields == NULL
+               ? BACT_OK
+               : bact__json_fields(c, 0, call->ep->fields, call->ep->nfields,
+                                   call->arg.out);
 envelope:
     bact__json_decode(c);
     (void)bact__json_envelope(c);
@@ -615,8 +630,7 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     return 1;
 }
 
-int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
-               void *user)
+int bact__exec(bact_client *c, const bact__call *call)
 {
     int stale_retry = 0;
 
@@ -638,13 +652,13 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
         rc = send_request(c, call);
         if (c->sent) {
             if (rc == BACT_OK)
-                rc = receive(c, sink, user);
+                rc = receive(c, call);
             if (rc != BACT_OK || !(c->got & GOT_REUSE))
                 close_conn(c);
             if (rc != BACT_OK && c->conn_reused && !(c->got & GOT_ANSWER) &&
                 (rc == BACT_E_CLOSED || rc == BACT_E_NET)) {
                 /* the server closed an idle connection as we reused it */
-                if ((call->flags & BACT__C_IDEMPOTENT) && !stale_retry) {
+                if ((call->ep->flags & BACT__C_IDEMPOTENT) && !stale_retry) {
                     stale_retry = 1;
                     continue;
                 }
@@ -653,8 +667,8 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
         }
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
-                return (call->flags & BACT__C_JSON) ? json_answer(c, call)
-                                                    : BACT_OK;
+                return (call->ep->flags & BACT__C_JSON) ? json_answer(c, call)
+                                                        : BACT_OK;
             take_error(c);
             rc = BACT_E_API;
         }
@@ -666,20 +680,25 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status)
 {
+    bact__ep ep;
     bact__call call;
+    bact__raw raw;
     int rc;
     if (status)
         *status = 0;
     if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
         return BACT_E_ARG;
-    memset(&call, 0, sizeof call);
-    call.method = rq->method;
-    call.path = rq->path;
-    call.query = rq->query;
-    call.n_query = rq->n_query;
-    call.arg.in = rq;
-    call.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
-    rc = bact__exec(c, &call, sink, user);
+    memset(&ep, 0, sizeof ep);
+    ep.method = rq->method;
+    ep.path = rq->path;
+    ep.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
+    raw.rq = rq;
+    raw.sink = sink;
+    raw.user = user;
+    call.ep = &ep;
+    call.values = NULL;
+    call.arg.in = &raw;
+    rc = bact__exec(c, &call);
     if (status)
         *status = c->resp.status;
     return rc;

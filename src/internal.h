@@ -14,6 +14,14 @@
 #define BACT__NOINLINE
 #endif
 
+/* Puts a small helper's body into its callers, so that the helper's frame
+ * is not stacked on theirs. */
+#if defined(__GNUC__)
+#define BACT__INLINE inline __attribute__((always_inline))
+#else
+#define BACT__INLINE inline
+#endif
+
 /* ---- small helpers (no libc beyond memcpy/memmove/memset/strlen) ---- */
 
 int bact__lower(int ch);
@@ -146,38 +154,60 @@ int bact__json_envelope(bact_client *c);
 
 /* ---- the driver (client.c) ---- */
 
-typedef struct bact__call {
+/* An endpoint: constant, one per endpoint (bact_request() builds one for
+ * its request). */
+typedef struct bact__ep {
     const char *method;
     const char *path;
-    const bact_param *query;
-    size_t n_query;
-    /* writes the body from in; NULL: no body, or with BACT__C_RAW the
-     * body of the bact_http_req in `in` (bact_request()) as given */
-    void (*body)(bact__jw *w, const void *in);
-    union {
-        const void *in;        /* the body writer's argument */
-        void *out;             /* BACT__C_JSON: what fields fill */
-    } arg;
+    const char *const *query;  /* the names of its query parameters */
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
-     * arg.out through this table (NULL: nothing to fill) */
+     * the call's arg.out through this table (NULL: nothing to fill) */
     const bact__field *fields;
+    uint8_t n_query;
     uint8_t nfields;
     uint8_t flags;             /* BACT__C_* */
-} bact__call;
+} bact__ep;
 
 #define BACT__C_IDEMPOTENT 0x01u /* may be retried after it was sent */
 #define BACT__C_DATE 0x02u       /* keep a 2xx answer's Date (reconcile) */
 #define BACT__C_JSON 0x04u       /* a 2xx body is JSON: parse it (and out
                                     of raw mode decode it) */
-#define BACT__C_RAW 0x08u        /* arg.in is a bact_http_req */
+#define BACT__C_RAW 0x08u        /* bact_request(): arg.in is a bact__raw */
+#define BACT__C_BODY 0x10u       /* a JSON body, bact__body() writes it */
+
+/* bact_request()'s request (query and body included) and body sink. */
+typedef struct bact__raw {
+    const bact_http_req *rq;
+    bact_body_cb sink;
+    void *user;
+} bact__raw;
+
+/* One call of an endpoint: what changes from call to call. */
+typedef struct bact__call {
+    const bact__ep *ep;
+    const char *const *values; /* one per ep->query name; NULL: left out */
+    union {
+        const void *in;        /* the body writer's argument */
+        void *out;             /* what ep->fields fill */
+    } arg;
+} bact__call;
+
+/* The JSON body of a call (BACT__C_BODY; api.c). Measured (*len gets its
+ * size; BACT_E_ARG when the writer misused the nesting), or with write
+ * set, written into the work buffer from *len on, *len moving past it
+ * (past the buffer's end too: the size that was needed). Called directly,
+ * not through a pointer, so that the stack analysis sees it; apart from
+ * the request line and headers, so that its chain does not stack on
+ * theirs. */
+int bact__body(bact_client *c, const bact__call *call, size_t *len,
+               int write);
 
 /* Run a call with retries. On BACT_OK the 2xx body is in
- * c->buf[0..c->body_len) (or went to sink); with BACT__C_JSON, parsed,
- * out of raw mode decoded and read into arg.out through call->fields (a
- * 2xx error envelope is BACT_E_API). On a non-2xx answer the body is
+ * c->buf[0..c->body_len) (or went to a bact__raw's sink); with BACT__C_JSON, parsed,
+ * out of raw mode decoded and read into arg.out through ep->fields (a 2xx
+ * error envelope is BACT_E_API). On a non-2xx answer the body is
  * buffered, c->err filled, and BACT_E_API returned. */
-int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
-               void *user);
+int bact__exec(bact_client *c, const bact__call *call);
 
 /* Sleep ms through the platform, re-reading the clock (bounded). */
 void bact__sleep(const bact_client *c, uint32_t ms);
