@@ -38,7 +38,7 @@ bact_status bact_status_parse(const char *word, size_t len)
     if (word == NULL)
         return BACT_STATUS_OTHER;
     for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
-        if (strlen(status_names[i]) == len && memcmp(status_names[i], word, len) == 0)
+        if (bact__eq(word, len, status_names[i]))
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
@@ -265,9 +265,25 @@ static int created(bact_client *c, bact_task_created *out)
 
 enum { REC_UNSURE, REC_ADOPTED, REC_RESEND };
 
+/* 1 when s starts with word, whose length goes to *len. s is a string of
+ * the work buffer: its NUL ends the loop before max (the buffer's size)
+ * at the latest. */
+static int starts_with(const char *s, const char *word, size_t max,
+                       size_t *len)
+{
+    size_t k;
+    for (k = 0; k < max && word[k] != '\0'; k++) {
+        if (s[k] != word[k])
+            return 0;
+    }
+    *len = k;
+    return word[k] == '\0';
+}
+
 /* input_parameters as the API reports it ("k=v; k2=v2") against what was
  * sent, in order */
-static int same_input(const char *got, const bact_param *p, size_t n)
+static int same_input(const bact_client *c, const char *got,
+                      const bact_param *p, size_t n)
 {
     size_t i, g = 0;
     int first = 1;
@@ -285,10 +301,9 @@ static int same_input(const char *got, const bact_param *p, size_t n)
                 g++;
         }
         first = 0;
-        nl = strlen(p[i].name);
-        vl = strlen(p[i].value);
-        if (strncmp(got + g, p[i].name, nl) != 0 || got[g + nl] != '=' ||
-            strncmp(got + g + nl + 1, p[i].value, vl) != 0)
+        if (!starts_with(got + g, p[i].name, c->cap, &nl) ||
+            got[g + nl] != '=' ||
+            !starts_with(got + g + nl + 1, p[i].value, c->cap, &vl))
             return 0;
         g += nl + 1 + vl;
     }
@@ -320,7 +335,7 @@ static int whole_str(const bact_client *c, const char *p)
     off = (int)(p - (const char *)c->buf);
     for (i = 0; i < c->ntok_used; i++) {
         if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
-            return (size_t)(c->tok[i].end - off) == strlen(p);
+            return (size_t)(c->tok[i].end - off) == bact__strnlen(p, c->cap);
     }
     return 0;
 }
@@ -366,16 +381,19 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 {
     seen_task t;
     uint32_t at;
+    size_t n;
     if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
-        bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
+        bact__iso_time(t.created_at, bact__strnlen(t.created_at, c->cap),
+                       &at) != 0 ||
         at > lim[0])
         return REC_UNSURE; /* unreadable, or not newest first */
     lim[0] = at;
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
-    if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
-        whole_str(c, t.workflow_id) && whole_str(c, t.input) &&
-        same_input(t.input, rq->params, rq->n_params)) {
+    if (starts_with(t.workflow_id, rq->workflow_id, c->cap, &n) &&
+        t.workflow_id[n] == '\0' && whole_str(c, t.workflow_id) &&
+        whole_str(c, t.input) &&
+        same_input(c, t.input, rq->params, rq->n_params)) {
         if (t.id[0] == '\0' || !whole_str(c, t.id) ||
             !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
             !take_id(out->profile_id, t.profile_id))
@@ -976,7 +994,9 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         }
         /* *out holds the status seen before: the status callback runs on
          * the first one and on each change */
-        changed = polls == 0 || strcmp(st.text, out->text) != 0;
+        changed = polls == 0 ||
+                  !bact__eq(st.text, bact__strnlen(st.text, BACT_STATUS_SIZE),
+                            out->text);
         *out = st;
         if (changed) {
             if (cb != NULL && cb(user, &st) != 0) {

@@ -179,6 +179,15 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Strings checked by bact_init() or valid_call() are at most 4097 bytes;
+ * the others are constants. */
+#define STR_MAX 4097u
+
+static void put_str(bact__buf *b, const char *s)
+{
+    bact__put(b, s, bact__strnlen(s, STR_MAX));
+}
+
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). */
@@ -204,9 +213,9 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.p = (char *)c->buf;
     b.cap = c->cap;
     b.len = 0;
-    bact__puts(&b, ep->method);
+    put_str(&b, ep->method);
     bact__put(&b, " ", 1);
-    bact__puts(&b, ep->path);
+    put_str(&b, ep->path);
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
@@ -217,7 +226,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "=", 1);
         bact__put_pct(&b, v);
     }
-    bact__puts(&b, " HTTP/1.1\r\nHost: ");
+    put_str(&b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
         bact__put(&b, "[", 1);
     bact__put(&b, c->host, c->host_len);
@@ -227,19 +236,19 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, ":", 1);
         bact__put(&b, num, bact__u32_to_dec(c->port, num));
     }
-    bact__puts(&b, "\r\nUser-Agent: ");
-    bact__puts(&b, c->user_agent);
-    bact__puts(&b, "\r\nAuthorization: Bearer ");
-    bact__puts(&b, c->api_key);
+    put_str(&b, "\r\nUser-Agent: ");
+    put_str(&b, c->user_agent);
+    put_str(&b, "\r\nAuthorization: Bearer ");
+    put_str(&b, c->api_key);
     if (has_body) {
-        bact__puts(&b, "\r\nContent-Type: ");
-        bact__puts(&b, type);
-        bact__puts(&b, "\r\nContent-Length: ");
+        put_str(&b, "\r\nContent-Type: ");
+        put_str(&b, type);
+        put_str(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
         bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    bact__puts(&b, "\r\n\r\n");
+    put_str(&b, "\r\n\r\n");
     if (rq != NULL && rq->body != NULL)
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
@@ -290,6 +299,19 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
     (void)bact__u32_to_dec(c->resp.status, num);
     memcpy(line + 9, num, 3);
     trace(c, BACT_TRACE_STATUS, line, 12);
+}
+
+/* Move n body bytes from src down to dst (dst <= src, both in the work
+ * buffer) in pieces that do not overlap, so that memcpy, which the core
+ * needs anyway, does the work of memmove. */
+BACT__NOINLINE static void compact(uint8_t *dst, const uint8_t *src,
+                                    size_t n)
+{
+    size_t d = (size_t)(src - dst), k;
+    if (d == 0)
+        return;
+    for (k = 0; k < n; k += d)
+        memcpy(dst + k, src + k, n - k < d ? n - k : d);
 }
 
 /* What an attempt saw, in c->got. */
@@ -389,7 +411,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                         c->needed = blen + bl;
                         return BACT_E_BODY_SIZE;
                     }
-                    memmove(c->buf + blen, b, bl);
+                    compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
             } else if (e == BACT__DONE) {
@@ -524,18 +546,18 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
-    bact__puts(&b, "retry ");
+    put_str(&b, "retry ");
     bact__put(&b, num, bact__u32_to_dec(n, num));
-    bact__puts(&b, "/");
+    put_str(&b, "/");
     bact__put(&b, num, bact__u32_to_dec(c->retries, num));
-    bact__puts(&b, " in ");
+    put_str(&b, " in ");
     bact__put(&b, num, bact__u32_to_dec(ms, num));
-    bact__puts(&b, " ms after ");
+    put_str(&b, " ms after ");
     if (rc == BACT_E_API) {
-        bact__puts(&b, "HTTP ");
+        put_str(&b, "HTTP ");
         bact__put(&b, num, bact__u32_to_dec((uint32_t)c->err.http_status, num));
     } else {
-        bact__puts(&b, bact_strerror(rc));
+        put_str(&b, bact_strerror(rc));
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }

@@ -27,6 +27,9 @@
 int bact__lower(int ch);
 /* 1 when a[0..n) equals the NUL-terminated word, ASCII case-insensitive */
 int bact__ieq(const char *a, size_t n, const char *word);
+/* 1 when a[0..n) equals the NUL-terminated word, case included
+ * (json_read.c) */
+int bact__eq(const char *a, size_t n, const char *word);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
 /* Decimal digits of v into out (11 bytes for u32, 12 for i32), NUL

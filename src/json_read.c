@@ -157,10 +157,10 @@ static size_t scan_number(const uint8_t *s, size_t n, size_t i)
     return i;
 }
 
-static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w)
+static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
+                        size_t k)
 {
-    size_t k = strlen(w);
-    if (i + k > n || memcmp(s + i, w, k) != 0)
+    if (i + k > n || !bact__eq((const char *)s + i, k, w))
         return 0;
     return i + k;
 }
@@ -227,11 +227,11 @@ static int validate(const uint8_t *s, size_t n)
             if (c == '"')
                 i = scan_string(s, n, i);
             else if (c == 't')
-                i = scan_word(s, n, i, "true");
+                i = scan_word(s, n, i, "true", 4);
             else if (c == 'f')
-                i = scan_word(s, n, i, "false");
+                i = scan_word(s, n, i, "false", 5);
             else if (c == 'n')
-                i = scan_word(s, n, i, "null");
+                i = scan_word(s, n, i, "null", 4);
             else
                 i = scan_number(s, n, i);
             if (i == 0)
@@ -408,11 +408,24 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
     return i < c->ntok_used ? i : -1;
 }
 
+/* The core's own comparisons and searches: the C library's string
+ * functions are not linked (newlib's strcmp alone is 732 B on a
+ * Cortex-M4), and every loop here is bounded by its length. */
+int bact__eq(const char *a, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (word[i] == '\0' || a[i] != word[i])
+            return 0;
+    }
+    return word[n] == '\0';
+}
+
 static int key_is(const bact_client *c, const jsmntok_t *t, const char *key)
 {
-    size_t n = (size_t)(t->end - t->start);
-    return t->type == JSMN_STRING && strlen(key) == n &&
-           memcmp(c->buf + t->start, key, n) == 0;
+    return t->type == JSMN_STRING &&
+           bact__eq((const char *)c->buf + t->start,
+                    (size_t)(t->end - t->start), key);
 }
 
 static int is_null(const bact_client *c, const jsmntok_t *t)
@@ -465,11 +478,15 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
 static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap)
 {
-    size_t n = (size_t)(t->end - t->start);
-    if (t->type != JSMN_STRING || n >= cap ||
-        memchr(c->buf + t->start, 0, n) != NULL)
-        return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
-    memcpy(dst, c->buf + t->start, n);
+    const uint8_t *s = c->buf + t->start;
+    size_t n = (size_t)(t->end - t->start), i;
+    if (t->type != JSMN_STRING || n >= cap)
+        return BACT_E_SHAPE;
+    for (i = 0; i < n; i++) {
+        if (s[i] == 0)
+            return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
+    }
+    memcpy(dst, s, n);
     dst[n] = '\0';
     return BACT_OK;
 }

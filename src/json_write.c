@@ -125,7 +125,7 @@ void bact__jw_str(bact__jw *w, const char *s)
 void bact__jw_bool(bact__jw *w, int v)
 {
     sep(w);
-    bact__puts(&w->b, v ? "true" : "false");
+    bact__put(&w->b, v ? "true" : "false", v ? 4u : 5u);
 }
 
 void bact__jw_int(bact__jw *w, int32_t v)
