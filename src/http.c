@@ -764,9 +764,12 @@ int32_t bact__resp_retry_after(const bact_http_parser *p)
 /* HTTP-date                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Within 1970..2105, the only years a date may have here, a year is leap
+ * when 4 divides it, but for 2100: no division needed (a library call on
+ * small cores). */
 static int leap(uint32_t y)
 {
-    return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
+    return (y & 3u) == 0u && y != 2100u;
 }
 
 /* The fields a date pattern fills. */
@@ -883,9 +886,8 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
             f[F_YEAR] == 0u || m < 1u || m > 12u || f[F_DAY] < 1u ||
             f[F_DAY] > mdays[m - 1u] + ((m == 2u && leap(y)) ? 1u : 0u))
             return -1;
-        /* leap days before this year, minus those before 1970 */
-        days = 365u * (y - 1970u) + ((y - 1u) / 4u - (y - 1u) / 100u +
-                                     (y - 1u) / 400u) - 477u;
+        /* leap days from 1970 to the year before (2100 is not one) */
+        days = 365u * (y - 1970u) + ((y - 1969u) >> 2) - (y > 2100u ? 1u : 0u);
         while (--m > 0u)
             days += mdays[m - 1u];
         if (f[F_MON] > 2u && leap(y))
