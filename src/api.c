@@ -413,7 +413,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
 static const char *const reconcile_query[] = {"workflow_id", "page", "limit"};
-EP(reconcile_ep, "GET", "/v2/workflow/list-tasks", reconcile_query, 3,
+EP(reconcile_ep, "GET", "list-tasks", reconcile_query, 3,
    NULL, 0, JSON | IDEM | BACT__C_DATE);
 
 /* Pages through the workflow's tasks, newest first (the list-tasks call
@@ -458,7 +458,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
-EP(run_ep, "POST", "/v2/workflow/run-task", NULL, 0, NULL, 0,
+EP(run_ep, "POST", "run-task", NULL, 0, NULL, 0,
    JSON | BACT__C_BODY);
 
 /* One run request; out of raw mode, the answer fills out. */
@@ -507,7 +507,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
-EP(template_run_ep, "POST", "/v2/workflow/run-task-by-template", NULL, 0,
+EP(template_run_ep, "POST", "run-task-by-template", NULL, 0,
    NULL, 0, JSON | BACT__C_BODY);
 
 /* the two request bodies (internal.h) */
@@ -546,7 +546,7 @@ static const bact__field state_fields[] = {
 };
 
 static const char *const task_query[] = {"task_id", "biz_code"};
-EP(status_ep, "GET", "/v2/workflow/get-task-status", task_query, 1,
+EP(status_ep, "GET", "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
 
 int bact_get_task_status(bact_client *c, const char *task_id,
@@ -667,7 +667,7 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
-EP(task_ep, "GET", "/v2/workflow/get-task", task_query, 1, NULL, 0,
+EP(task_ep, "GET", "get-task", task_query, 1, NULL, 0,
    JSON | IDEM);
 
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
@@ -699,7 +699,7 @@ static const char *const list_tasks_query[] = {
     "created_at_to", "page", "limit"
 };
 /* the Date as reconcile() asks for it */
-EP(list_tasks_ep, "GET", "/v2/workflow/list-tasks", list_tasks_query, 7,
+EP(list_tasks_ep, "GET", "list-tasks", list_tasks_query, 7,
    page_fields, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
@@ -729,9 +729,9 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 }
 
 /* stopping or resuming twice does no harm: safe to retry */
-EP(stop_ep, "PUT", "/v2/workflow/stop-task", task_query, 2, NULL, 0,
+EP(stop_ep, "PUT", "stop-task", task_query, 2, NULL, 0,
    IDEM);
-EP(resume_ep, "PUT", "/v2/workflow/resume-task", task_query, 2, NULL, 0,
+EP(resume_ep, "PUT", "resume-task", task_query, 2, NULL, 0,
    IDEM);
 
 static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
@@ -766,9 +766,9 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* ------------------------------------------------------------------ */
 
 static const char *const list_query[] = {"keyword", "page", "limit"};
-EP(workflows_ep, "GET", "/v2/workflow/list-workflows", list_query, 3,
+EP(workflows_ep, "GET", "list-workflows", list_query, 3,
    page_fields, 5, JSON | IDEM);
-EP(templates_ep, "GET", "/v2/workflow/list-official-workflow-templates",
+EP(templates_ep, "GET", "list-official-workflow-templates",
    list_query, 3, page_fields, 5, JSON | IDEM);
 
 static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
@@ -836,9 +836,9 @@ static const bact__field template_item_fields[] = {
 
 static const char *const workflow_query[] = {"workflow_id"};
 static const char *const template_query[] = {"workflow_template_id"};
-EP(workflow_ep, "GET", "/v2/workflow/get-workflow", workflow_query, 1,
+EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
    workflow_fields, 8, JSON | IDEM);
-EP(template_ep, "GET", "/v2/workflow/get-official-workflow-template",
+EP(template_ep, "GET", "get-official-workflow-template",
    template_query, 1, template_fields, 8, JSON | IDEM);
 
 static int get_one(bact_client *c, const bact__ep *ep, const char *id,
@@ -862,7 +862,7 @@ int bact_get_template(bact_client *c, const char *template_id,
     return get_one(c, &template_ep, template_id, out);
 }
 
-EP(regions_ep, "GET", "/v2/workflow/get-region-list", NULL, 0, NULL, 0,
+EP(regions_ep, "GET", "get-region-list", NULL, 0, NULL, 0,
    JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)

@@ -215,6 +215,8 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.len = 0;
     put_str(&b, ep->method);
     bact__put(&b, " ", 1);
+    if (rq == NULL) /* the endpoints all live under one prefix */
+        bact__put(&b, "/v2/workflow/", 13);
     put_str(&b, ep->path);
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
@@ -568,6 +570,8 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
     const bact_http_req *rq = (ep->flags & BACT__C_RAW)
                                   ? ((const bact__raw *)call->arg.in)->rq : NULL;
     size_t i;
+    if (rq == NULL)
+        return 1; /* one of the library's own endpoints */
     if (ep->method == NULL || ep->path == NULL || ep->path[0] != '/' ||
         ep->method[0] == '\0')
         return 0;
@@ -581,8 +585,6 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
-    if (rq == NULL)
-        return 1;
     if (rq->n_query > 0 && rq->query == NULL)
         return 0;
     for (i = 0; i < rq->n_query; i++) {
@@ -733,31 +735,35 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
 const char *bact_strerror(int err)
 {
 #if BACT_CONFIG_ERROR_STRINGS
-    static const char *const text[] = {
-        "success",
-        "invalid argument",
-        "buffer too small",
-        "JSON token array too small",
-        "host name did not resolve",
-        "connection refused or unreachable",
-        "network error",
-        "timed out",
-        "connection closed early by the peer",
-        "TLS error",
-        "malformed HTTP response",
-        "response header section too large",
-        "too many response header fields",
-        "response too large",
-        "malformed JSON",
-        "unexpected JSON shape",
-        "API error",
-        "wait deadline passed",
-        "aborted by a callback",
-        "not supported"
-    };
-    if (err > 0 || err < -(int)(sizeof text / sizeof text[0] - 1u))
+    /* one after the other, NUL-separated: no table of pointers */
+    static const char text[] =
+        "success\0"
+        "invalid argument\0"
+        "buffer too small\0"
+        "JSON token array too small\0"
+        "host name did not resolve\0"
+        "connection refused or unreachable\0"
+        "network error\0"
+        "timed out\0"
+        "connection closed early by the peer\0"
+        "TLS error\0"
+        "malformed HTTP response\0"
+        "response header section too large\0"
+        "too many response header fields\0"
+        "response too large\0"
+        "malformed JSON\0"
+        "unexpected JSON shape\0"
+        "API error\0"
+        "wait deadline passed\0"
+        "aborted by a callback\0"
+        "not supported\0";
+    const char *s = text;
+    int i;
+    if (err > 0 || err < BACT_E_UNSUPPORTED)
         return "unknown error";
-    return text[-err];
+    for (i = 0; i < -err; i++)
+        s += bact__strnlen(s, sizeof text) + 1u;
+    return s;
 #else
     (void)err;
     return "";

@@ -161,7 +161,7 @@ int bact__json_envelope(bact_client *c);
  * its request). */
 typedef struct bact__ep {
     const char *method;
-    const char *path;
+    const char *path;          /* after "/v2/workflow/" (not with RAW) */
     const char *const *query;  /* the names of its query parameters */
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
      * the call's arg.out through this table (NULL: nothing to fill) */
