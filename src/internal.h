@@ -22,7 +22,7 @@
 #define BACT__INLINE inline
 #endif
 
-/* ---- small helpers (no libc beyond memcpy/memmove/memset/strlen) ---- */
+/* ---- small helpers (what the core links from libc: memcpy, memset) ---- */
 
 int bact__lower(int ch);
 /* 1 when a[0..n) equals the NUL-terminated word, ASCII case-insensitive */
@@ -95,6 +95,7 @@ typedef struct bact__buf {
 } bact__buf;
 
 void bact__put(bact__buf *b, const char *s, size_t n);
+/* not called by the core: it would link strlen */
 void bact__puts(bact__buf *b, const char *s);
 /* percent-encode everything but ALPHA DIGIT - . _ ~ */
 void bact__put_pct(bact__buf *b, const char *s);
