@@ -221,7 +221,9 @@ typedef struct bact_client {
     uint8_t tls, ipv6, default_port;
     uint8_t retries, retries_used;
     uint32_t t_sent;         /* clock when the last attempt began sending */
+    uint32_t t_last;         /* clock when it last moved a byte */
     uint8_t conn_open, conn_reused, raw, json, sent;
+    uint8_t got;             /* this attempt: answer bytes, sink, reuse */
 } bact_client;
 
 /**

@@ -38,7 +38,7 @@ bact_status bact_status_parse(const char *word, size_t len)
     if (word == NULL)
         return BACT_STATUS_OTHER;
     for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
-        if (strlen(status_names[i]) == len && memcmp(status_names[i], word, len) == 0)
+        if (bact__eq(word, len, status_names[i]))
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
@@ -121,49 +121,35 @@ static int page_ok(int32_t *page, int32_t *limit)
 /* Calls                                                                */
 /* ------------------------------------------------------------------ */
 
-static void init_call(bact__call *call, const char *method, const char *path,
-                      const bact_param *q, size_t nq, int idempotent)
-{
-    memset(call, 0, sizeof *call);
-    call->method = method;
-    call->path = path;
-    call->query = q;
-    call->n_query = nq;
-    call->idempotent = (uint8_t)idempotent;
-}
+#define JSON BACT__C_JSON
+#define IDEM BACT__C_IDEMPOTENT
 
-/* Run a call whose answer is JSON; on BACT_OK the body is parsed and, out
- * of raw mode, decoded. A 2xx error envelope becomes BACT_E_API. */
-static int json_call(bact_client *c, const bact__call *call)
+/* An endpoint: method, path, query names, answer fields, BACT__C_*. */
+#define EP(name, method, path, query, nq, fields, nf, flags) \
+    static const bact__ep name = {method, path, query, fields, nq, nf, flags}
+
+/* Run one call of ep: its query values, the body writer's argument or
+ * what the field table fills. Inlined: the call chains under it are the
+ * library's deepest. */
+static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
+                            const char *const *values, const void *in,
+                            void *out)
 {
-    int rc = bact__exec(c, call, NULL, NULL);
-    if (rc != BACT_OK)
-        return rc;
-    rc = bact__json_parse(c);
-    if (c->raw) { /* the body stays as received unless it is an error */
-        if (rc == BACT_OK && bact__json_envelope(c))
-            goto envelope;
-        memset(&c->err, 0, sizeof c->err);
-        return BACT_OK;
-    }
-    if (rc != BACT_OK)
-        return rc;
-    bact__json_decode(c);
-    if (bact__json_envelope(c))
-        goto envelope;
-    memset(&c->err, 0, sizeof c->err);
-    return BACT_OK;
-envelope:
-    bact__json_decode(c);
-    (void)bact__json_envelope(c);
-    c->err.http_status = c->resp.status;
-    return BACT_E_API;
+    bact__call call;
+    call.ep = ep;
+    call.values = values;
+    if (in != NULL)
+        call.arg.in = in;
+    else
+        call.arg.out = out;
+    return bact__exec(c, &call);
 }
 
 /* stop / resume: an empty 200; a body, if any, may only be an envelope */
-static int empty_call(bact_client *c, const bact__call *call)
+static int empty_call(bact_client *c, const bact__ep *ep,
+                      const char *const *values)
 {
-    int rc = bact__exec(c, call, NULL, NULL);
+    int rc = run(c, ep, values, NULL, NULL);
     if (rc != BACT_OK || c->body_len == 0)
         return rc;
     if (bact__json_parse(c) == BACT_OK) {
@@ -279,9 +265,25 @@ static int created(bact_client *c, bact_task_created *out)
 
 enum { REC_UNSURE, REC_ADOPTED, REC_RESEND };
 
+/* 1 when s starts with word, whose length goes to *len. s is a string of
+ * the work buffer: its NUL ends the loop before max (the buffer's size)
+ * at the latest. */
+static int starts_with(const char *s, const char *word, size_t max,
+                       size_t *len)
+{
+    size_t k;
+    for (k = 0; k < max && word[k] != '\0'; k++) {
+        if (s[k] != word[k])
+            return 0;
+    }
+    *len = k;
+    return word[k] == '\0';
+}
+
 /* input_parameters as the API reports it ("k=v; k2=v2") against what was
  * sent, in order */
-static int same_input(const char *got, const bact_param *p, size_t n)
+static int same_input(const bact_client *c, const char *got,
+                      const bact_param *p, size_t n)
 {
     size_t i, g = 0;
     int first = 1;
@@ -299,10 +301,9 @@ static int same_input(const char *got, const bact_param *p, size_t n)
                 g++;
         }
         first = 0;
-        nl = strlen(p[i].name);
-        vl = strlen(p[i].value);
-        if (strncmp(got + g, p[i].name, nl) != 0 || got[g + nl] != '=' ||
-            strncmp(got + g + nl + 1, p[i].value, vl) != 0)
+        if (!starts_with(got + g, p[i].name, c->cap, &nl) ||
+            got[g + nl] != '=' ||
+            !starts_with(got + g + nl + 1, p[i].value, c->cap, &vl))
             return 0;
         g += nl + 1 + vl;
     }
@@ -334,7 +335,7 @@ static int whole_str(const bact_client *c, const char *p)
     off = (int)(p - (const char *)c->buf);
     for (i = 0; i < c->ntok_used; i++) {
         if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
-            return (size_t)(c->tok[i].end - off) == strlen(p);
+            return (size_t)(c->tok[i].end - off) == bact__strnlen(p, c->cap);
     }
     return 0;
 }
@@ -350,86 +351,144 @@ static int take_id(char *dst, const char *src)
     return 1;
 }
 
+static const bact__field page_fields[] = {
+    F("page", I32, 0, bact_page, page),
+    F("limit", I32, 0, bact_page, limit),
+    F("items", ARRAY, 0, bact_page, items),
+    F("total_pages", I32, 0, bact_page, total_pages),
+    F("total_count", I32, 0, bact_page, total_count)
+};
+
+/* The token of the items array of a list-tasks answer (-1: none), its
+ * page fields checked as bact_list_tasks() checks them; -2 when they are
+ * wrong. */
+BACT__NOINLINE static int page_items(const bact_client *c)
+{
+    bact_page pg;
+    if (bact__json_fields(c, 0, page_fields, 5, &pg) != BACT_OK)
+        return -2;
+    return pg.items.tok;
+}
+
+enum { REC_NEXT = 3 }; /* rec_item(): not this one, look further */
+
+/* One list item against the request: REC_NEXT to look further, else what
+ * reconcile() answers. lim[0] is the creation time of the item before
+ * (newest first), lim[1] the moment the request went out. */
+BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
+                                   bact_task_created *out, int e,
+                                   uint32_t lim[2])
+{
+    seen_task t;
+    uint32_t at;
+    size_t n;
+    if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
+        bact__iso_time(t.created_at, bact__strnlen(t.created_at, c->cap),
+                       &at) != 0 ||
+        at > lim[0])
+        return REC_UNSURE; /* unreadable, or not newest first */
+    lim[0] = at;
+    if (at < lim[1])
+        return REC_RESEND; /* older than the request: none made */
+    if (starts_with(t.workflow_id, rq->workflow_id, c->cap, &n) &&
+        t.workflow_id[n] == '\0' && whole_str(c, t.workflow_id) &&
+        whole_str(c, t.input) &&
+        same_input(c, t.input, rq->params, rq->n_params)) {
+        if (t.id[0] == '\0' || !whole_str(c, t.id) ||
+            !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
+            !take_id(out->profile_id, t.profile_id))
+            return REC_UNSURE; /* ours, but no usable id */
+        out->outcome = BACT_RUN_ADOPTED;
+        return REC_ADOPTED;
+    }
+    return REC_NEXT;
+}
+
+#if RECONCILE_PAGES > 999
+#error "RECONCILE_PAGES: the page number is written in 4 bytes"
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* what bact_list_tasks() sends for a workflow_id, a page and a limit of
+ * RECONCILE_PAGE */
+static const char *const reconcile_query[] = {"workflow_id", "page", "limit"};
+EP(reconcile_ep, "GET", "list-tasks", reconcile_query, 3,
+   NULL, 0, JSON | IDEM | BACT__C_DATE);
+
+/* Pages through the workflow's tasks, newest first (the list-tasks call
+ * is built here, not through bact_list_tasks(), so that this deepest of
+ * the library's call chains carries no more than it needs). */
 static int reconcile(bact_client *c, const bact_run_req *rq,
                      bact_task_created *out)
 {
-    uint32_t t_sent = c->t_sent, since = 0, prev = 0xFFFFFFFFu;
-    int32_t page;
-    int have_since = 0;
+    uint32_t t_sent = c->t_sent, lim[2];
+    unsigned page;
+    const char *v[3];
+    char num[4];
 
+    lim[0] = 0xFFFFFFFFu;
+    lim[1] = 0;
+    v[0] = rq->workflow_id;
+    v[1] = num;
+    v[2] = STR(RECONCILE_PAGE);
     for (page = 1; page <= RECONCILE_PAGES; page++) {
-        bact_task_query q;
-        bact_page pg;
-        unsigned i;
-        memset(&q, 0, sizeof q);
-        q.workflow_id = rq->workflow_id;
-        q.page = page;
-        q.limit = RECONCILE_PAGE;
-        if (bact_list_tasks(c, &q, &pg) != BACT_OK)
+        int items;
+        unsigned i, count;
+        (void)bact__u32_to_dec(page, num);
+        if (run(c, &reconcile_ep, v, NULL, NULL) != BACT_OK ||
+            (items = page_items(c)) < -1)
             return REC_UNSURE;
-        if (!have_since) {
+        count = items < 0 ? 0u : (unsigned)c->tok[items].size;
+        if (page == 1) {
             uint32_t el = (c->pf.now_ms(c->pf.ctx) - t_sent) / 1000u + 1u;
             if (!(c->resp.flags & BACT__F_HAS_DATE) ||
                 c->resp.date < el + RECONCILE_SKEW_S)
                 return REC_UNSURE;
-            since = c->resp.date - el - RECONCILE_SKEW_S;
-            have_since = 1;
+            lim[1] = c->resp.date - el - RECONCILE_SKEW_S;
         }
-        for (i = 0; i < pg.items.count; i++) {
-            seen_task t;
-            uint32_t at;
-            int e = bact__json_elem(c, pg.items.tok, i);
-            if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
-                bact__iso_time(t.created_at, strlen(t.created_at), &at) != 0 ||
-                at > prev)
-                return REC_UNSURE; /* unreadable, or not newest first */
-            prev = at;
-            if (at < since)
-                return REC_RESEND; /* older than the request: none made */
-            if (strcmp(t.workflow_id, rq->workflow_id) == 0 &&
-                whole_str(c, t.workflow_id) && whole_str(c, t.input) &&
-                same_input(t.input, rq->params, rq->n_params)) {
-                if (t.id[0] == '\0' || !whole_str(c, t.id) ||
-                    !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
-                    !take_id(out->profile_id, t.profile_id))
-                    return REC_UNSURE; /* ours, but no usable id */
-                out->outcome = BACT_RUN_ADOPTED;
-                return REC_ADOPTED;
-            }
+        for (i = 0; i < count; i++) {
+            int r = rec_item(c, rq, out, bact__json_elem(c, items, i), lim);
+            if (r != REC_NEXT)
+                return r;
         }
-        if (pg.items.count < (unsigned)RECONCILE_PAGE)
+        if (count < (unsigned)RECONCILE_PAGE)
             return REC_RESEND; /* the end of the list */
     }
     return REC_UNSURE;
 }
 
+EP(run_ep, "POST", "run-task", NULL, 0, NULL, 0,
+   JSON | BACT__C_BODY);
+
+/* One run request; out of raw mode, the answer fills out. */
+BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
+                                   bact_task_created *out, int outcome)
+{
+    int rc = run(c, &run_ep, NULL, rq, NULL);
+    if (rc == BACT_OK && !c->raw) {
+        rc = created(c, out);
+        out->outcome = outcome;
+    }
+    return rc;
+}
+
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
-    bact__call call;
     int rc, round;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
         !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    init_call(&call, "POST", "/v2/workflow/run-task", NULL, 0, 0);
-    call.body = run_body;
-    call.body_arg = rq;
     for (round = 0; round < 2; round++) {
-        int lost, r;
+        int r;
         uint8_t raw = c->raw;
-        rc = json_call(c, &call);
-        if (rc == BACT_OK) {
-            if (c->raw)
-                return rc;
-            rc = created(c, out);
-            out->outcome = round ? BACT_RUN_RESENT : BACT_RUN_CREATED;
-            return rc;
-        }
-        lost = c->sent && (rc == BACT_E_NET || rc == BACT_E_TIMEOUT ||
-                           rc == BACT_E_CLOSED);
-        if (!lost)
+        rc = run_once(c, rq, out, round ? BACT_RUN_RESENT : BACT_RUN_CREATED);
+        /* the answer was lost after the request went out */
+        if (!c->sent || (rc != BACT_E_NET && rc != BACT_E_TIMEOUT &&
+                         rc != BACT_E_CLOSED))
             return rc;
         c->raw = 0;
         r = reconcile(c, rq, out);
@@ -448,20 +507,37 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
+EP(template_run_ep, "POST", "run-task-by-template", NULL, 0,
+   NULL, 0, JSON | BACT__C_BODY);
+
+/* the two request bodies (internal.h) */
+int bact__body(bact_client *c, const bact__call *call, size_t *len,
+               int write)
+{
+    bact__jw w;
+    bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
+    if (write)
+        w.b.len = *len;
+    if (call->ep == &run_ep)
+        run_body(&w, call->arg.in);
+    else
+        template_body(&w, call->arg.in);
+    if (w.bad && !write)
+        return BACT_E_ARG;
+    *len = w.b.len;
+    return BACT_OK;
+}
+
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out)
 {
-    bact__call call;
     int rc;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
         !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    init_call(&call, "POST", "/v2/workflow/run-task-by-template", NULL, 0, 0);
-    call.body = template_body;
-    call.body_arg = rq;
-    rc = json_call(c, &call);
+    rc = run(c, &template_run_ep, NULL, rq, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
 
@@ -469,21 +545,17 @@ static const bact__field state_fields[] = {
     { "status", BACT__J_STATE, 1, 0 }
 };
 
+static const char *const task_query[] = {"task_id", "biz_code"};
+EP(status_ep, "GET", "get-task-status", task_query, 1,
+   state_fields, 1, JSON | IDEM);
+
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out)
 {
-    bact__call call;
-    bact_param q[1];
-    int rc;
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    init_call(&call, "GET", "/v2/workflow/get-task-status", q, 1, 1);
-    rc = json_call(c, &call);
-    return (rc != BACT_OK || c->raw)
-               ? rc : bact__json_fields(c, 0, state_fields, 1, out);
+    return run(c, &status_ep, &task_id, NULL, out);
 }
 
 /* A task: the fields of a list item first, then get-task's extras. The
@@ -595,18 +667,16 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
+EP(task_ep, "GET", "get-task", task_query, 1, NULL, 0,
+   JSON | IDEM);
+
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 {
-    bact__call call;
-    bact_param q[1];
     int rc;
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    init_call(&call, "GET", "/v2/workflow/get-task", q, 1, 1);
-    rc = json_call(c, &call);
+    rc = run(c, &task_ep, &task_id, NULL, NULL);
     return (rc != BACT_OK || c->raw)
                ? rc
                : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
@@ -624,26 +694,18 @@ int bact_decode_task(bact_client *c, bact_task *out)
     return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
-static const bact__field page_fields[] = {
-    F("page", I32, 0, bact_page, page),
-    F("limit", I32, 0, bact_page, limit),
-    F("items", ARRAY, 0, bact_page, items),
-    F("total_pages", I32, 0, bact_page, total_pages),
-    F("total_count", I32, 0, bact_page, total_count)
+static const char *const list_tasks_query[] = {
+    "status", "workflow_id", "workflow_name", "created_at_from",
+    "created_at_to", "page", "limit"
 };
-
-static int page_call(bact_client *c, const bact__call *call, bact_page *out)
-{
-    int rc = json_call(c, call);
-    return (rc != BACT_OK || c->raw)
-               ? rc : bact__json_fields(c, 0, page_fields, 5, out);
-}
+/* the Date as reconcile() asks for it */
+EP(list_tasks_ep, "GET", "list-tasks", list_tasks_query, 7,
+   page_fields, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
-    bact__call call;
-    bact_param p[7];
-    char page[12], limit[12];
+    const char *v[7];
+    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     int32_t pg, lim;
     if (c == NULL || q == NULL || out == NULL ||
         (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
@@ -654,95 +716,87 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
         !datetime_ok(nonempty(q->created_to)))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, page);
-    (void)bact__i32_to_dec(lim, limit);
-    p[0].name = "status";
-    p[0].value = q->status ? bact_status_name(q->status) : NULL;
-    p[1].name = "workflow_id";
-    p[1].value = nonempty(q->workflow_id);
-    p[2].name = "workflow_name";
-    p[2].value = nonempty(q->workflow_name);
-    p[3].name = "created_at_from";
-    p[3].value = nonempty(q->created_from);
-    p[4].name = "created_at_to";
-    p[4].value = nonempty(q->created_to);
-    p[5].name = "page";
-    p[5].value = page;
-    p[6].name = "limit";
-    p[6].value = limit;
-    init_call(&call, "GET", "/v2/workflow/list-tasks", p, 7, 1);
-    call.want_date = 1; /* reconcile() reads the server's clock */
-    return page_call(c, &call, out);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
+    v[0] = q->status ? bact_status_name(q->status) : NULL;
+    v[1] = nonempty(q->workflow_id);
+    v[2] = nonempty(q->workflow_name);
+    v[3] = nonempty(q->created_from);
+    v[4] = nonempty(q->created_to);
+    v[5] = num;
+    v[6] = num + 12;
+    return run(c, &list_tasks_ep, v, NULL, out);
 }
 
-static int task_put(bact_client *c, const char *path, const char *task_id,
+/* stopping or resuming twice does no harm: safe to retry */
+EP(stop_ep, "PUT", "stop-task", task_query, 2, NULL, 0,
+   IDEM);
+EP(resume_ep, "PUT", "resume-task", task_query, 2, NULL, 0,
+   IDEM);
+
+static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
                     const int32_t *biz_code)
 {
-    bact__call call;
-    bact_param q[2];
+    const char *v[2];
     char num[12];
     if (c == NULL || !id_ok(task_id))
         return BACT_E_ARG;
-    q[0].name = "task_id";
-    q[0].value = task_id;
-    q[1].name = "biz_code";
-    q[1].value = NULL;
+    v[0] = task_id;
+    v[1] = NULL;
     if (biz_code != NULL) {
         (void)bact__i32_to_dec(*biz_code, num);
-        q[1].value = num;
+        v[1] = num;
     }
-    /* stopping or resuming twice does no harm: safe to retry */
-    init_call(&call, "PUT", path, q, 2, 1);
-    return empty_call(c, &call);
+    return empty_call(c, ep, v);
 }
 
 int bact_stop_task(bact_client *c, const char *task_id,
                    const int32_t *biz_code)
 {
-    return task_put(c, "/v2/workflow/stop-task", task_id, biz_code);
+    return task_put(c, &stop_ep, task_id, biz_code);
 }
 
 int bact_resume_task(bact_client *c, const char *task_id)
 {
-    return task_put(c, "/v2/workflow/resume-task", task_id, NULL);
+    return task_put(c, &resume_ep, task_id, NULL);
 }
 
 /* ------------------------------------------------------------------ */
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static int list_call(bact_client *c, const char *path, const char *keyword,
+static const char *const list_query[] = {"keyword", "page", "limit"};
+EP(workflows_ep, "GET", "list-workflows", list_query, 3,
+   page_fields, 5, JSON | IDEM);
+EP(templates_ep, "GET", "list-official-workflow-templates",
+   list_query, 3, page_fields, 5, JSON | IDEM);
+
+static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
                      int32_t pg, int32_t lim, bact_page *out)
 {
-    bact__call call;
-    bact_param p[3];
-    char page[12], limit[12];
+    const char *v[3];
+    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     if (c == NULL || out == NULL || !page_ok(&pg, &lim))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, page);
-    (void)bact__i32_to_dec(lim, limit);
-    p[0].name = "keyword";
-    p[0].value = nonempty(keyword);
-    p[1].name = "page";
-    p[1].value = page;
-    p[2].name = "limit";
-    p[2].value = limit;
-    init_call(&call, "GET", path, p, 3, 1);
-    return page_call(c, &call, out);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
+    v[0] = nonempty(keyword);
+    v[1] = num;
+    v[2] = num + 12;
+    return run(c, ep, v, NULL, out);
 }
 
 int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
                         bact_page *out)
 {
-    return list_call(c, "/v2/workflow/list-workflows", NULL, page, limit, out);
+    return list_call(c, &workflows_ep, NULL, page, limit, out);
 }
 
 int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
                         int32_t limit, bact_page *out)
 {
-    return list_call(c, "/v2/workflow/list-official-workflow-templates",
-                     keyword, page, limit, out);
+    return list_call(c, &templates_ep, keyword, page, limit, out);
 }
 
 static const bact__field workflow_fields[] = {
@@ -780,47 +834,45 @@ static const bact__field template_item_fields[] = {
     F("input_parameters", ARRAY, 0, bact_workflow, input_parameters)
 };
 
-static int get_one(bact_client *c, const char *path, const char *qname,
-                   const char *id, const bact__field *f, size_t nf,
+static const char *const workflow_query[] = {"workflow_id"};
+static const char *const template_query[] = {"workflow_template_id"};
+EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
+   workflow_fields, 8, JSON | IDEM);
+EP(template_ep, "GET", "get-official-workflow-template",
+   template_query, 1, template_fields, 8, JSON | IDEM);
+
+static int get_one(bact_client *c, const bact__ep *ep, const char *id,
                    bact_workflow *out)
 {
-    bact__call call;
-    bact_param q[1];
-    int rc;
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    q[0].name = qname;
-    q[0].value = id;
-    init_call(&call, "GET", path, q, 1, 1);
-    rc = json_call(c, &call);
-    return (rc != BACT_OK || c->raw) ? rc : bact__json_fields(c, 0, f, nf, out);
+    return run(c, ep, &id, NULL, out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
                       bact_workflow *out)
 {
-    return get_one(c, "/v2/workflow/get-workflow", "workflow_id", workflow_id,
-                   workflow_fields, 8, out);
+    return get_one(c, &workflow_ep, workflow_id, out);
 }
 
 int bact_get_template(bact_client *c, const char *template_id,
                       bact_workflow *out)
 {
-    return get_one(c, "/v2/workflow/get-official-workflow-template",
-                   "workflow_template_id", template_id, template_fields, 8, out);
+    return get_one(c, &template_ep, template_id, out);
 }
+
+EP(regions_ep, "GET", "get-region-list", NULL, 0, NULL, 0,
+   JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)
 {
-    bact__call call;
     int rc;
     if (c == NULL || out == NULL)
         return BACT_E_ARG;
     out->tok = -1;
     out->count = 0;
-    init_call(&call, "GET", "/v2/workflow/get-region-list", NULL, 0, 1);
-    rc = json_call(c, &call);
+    rc = run(c, &regions_ep, NULL, NULL, NULL);
     if (rc != BACT_OK || c->raw)
         return rc;
     if (c->tok[0].type != JSMN_ARRAY)
@@ -924,29 +976,29 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
 {
     uint32_t t0;
     unsigned long polls;
-    int have = 0;
     uint8_t raw;
-    bact_task_state prev;
 
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    memset(&prev, 0, sizeof prev);
     raw = c->raw;
     c->raw = 0; /* the status must be decoded */
     t0 = c->pf.now_ms(c->pf.ctx);
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         uint32_t el, nap;
-        int rc = bact_get_task_status(c, task_id, &st);
+        int changed, rc = bact_get_task_status(c, task_id, &st);
         if (rc != BACT_OK) {
             c->raw = raw;
             return rc;
         }
+        /* *out holds the status seen before: the status callback runs on
+         * the first one and on each change */
+        changed = polls == 0 ||
+                  !bact__eq(st.text, bact__strnlen(st.text, BACT_STATUS_SIZE),
+                            out->text);
         *out = st;
-        if (!have || strcmp(st.text, prev.text) != 0) {
-            have = 1;
-            prev = st;
+        if (changed) {
             if (cb != NULL && cb(user, &st) != 0) {
                 c->raw = raw;
                 return BACT_E_ABORTED;

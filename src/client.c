@@ -16,16 +16,10 @@
 
 #include "internal.h"
 
-#define STALE 1 /* internal: a reused connection died before any answer */
-
 static uint32_t now(const bact_client *c)
 {
     return c->pf.now_ms(c->pf.ctx);
 }
-
-typedef struct clk {
-    uint32_t start, last;
-} clk;
 
 /* What is left of the whole call (UINT32_MAX: no limit); 0: over. */
 static uint32_t call_left(const bact_client *c)
@@ -37,12 +31,12 @@ static uint32_t call_left(const bact_client *c)
     return used >= c->call_ms ? 0 : c->call_ms - used;
 }
 
-/* What is left before the nearest deadline: inactivity, attempt, whole
- * call; 0 when one has passed. */
-static uint32_t left(const bact_client *c, const clk *k)
+/* What is left before the nearest deadline: inactivity (since c->t_last),
+ * attempt (since c->t_sent), whole call; 0 when one has passed. */
+static uint32_t left(const bact_client *c)
 {
     uint32_t t = now(c);
-    uint32_t idle = t - k->last, used = t - k->start;
+    uint32_t idle = t - c->t_last, used = t - c->t_sent;
     uint32_t a, b, w;
     if (idle >= c->timeout_ms || used >= c->attempt_ms)
         return 0;
@@ -185,41 +179,56 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Strings checked by bact_init() or valid_call() are at most 4097 bytes;
+ * the others are constants. */
+#define STR_MAX 4097u
+
+static void put_str(bact__buf *b, const char *s)
+{
+    bact__put(b, s, bact__strnlen(s, STR_MAX));
+}
+
+/* The request line and headers (and a raw body) into the buffer; *len is
+ * the size of the JSON body to announce on the way in, the request's size
+ * so far on the way out (it may pass the buffer's end). */
 BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
                                         size_t *len)
 {
+    const bact__ep *ep = call->ep;
+    const bact_http_req *rq = NULL;
+    const char *type = "application/json";
     bact__buf b;
-    bact__jw w;
-    size_t i, body_len = 0;
-    int has_body = call->body != NULL || call->raw_body != NULL;
+    size_t i, nq = ep->n_query, body_len = *len;
+    int has_body = (ep->flags & BACT__C_BODY) != 0, first = 1;
     char num[12];
-    char sepch = '?';
 
-    if (call->body != NULL) { /* first pass: measure */
-        bact__jw_init(&w, NULL, 0);
-        call->body(&w, call->body_arg);
-        if (w.bad)
-            return BACT_E_ARG;
-        body_len = w.b.len;
-    } else if (call->raw_body != NULL) {
-        body_len = call->raw_len;
+    if (ep->flags & BACT__C_RAW) {
+        rq = ((const bact__raw *)call->arg.in)->rq;
+        nq = rq->n_query;
+        has_body = rq->body != NULL;
+        body_len = rq->body_len;
+        if (rq->content_type != NULL)
+            type = rq->content_type;
     }
     b.p = (char *)c->buf;
     b.cap = c->cap;
     b.len = 0;
-    bact__puts(&b, call->method);
+    put_str(&b, ep->method);
     bact__put(&b, " ", 1);
-    bact__puts(&b, call->path);
-    for (i = 0; i < call->n_query; i++) {
-        if (call->query[i].value == NULL)
+    if (rq == NULL) /* the endpoints all live under one prefix */
+        bact__put(&b, "/v2/workflow/", 13);
+    put_str(&b, ep->path);
+    for (i = 0; i < nq; i++) {
+        const char *v = rq ? rq->query[i].value : call->values[i];
+        if (v == NULL)
             continue;
-        bact__put(&b, &sepch, 1);
-        sepch = '&';
-        bact__put_pct(&b, call->query[i].name);
+        bact__put(&b, first ? "?" : "&", 1);
+        first = 0;
+        bact__put_pct(&b, rq ? rq->query[i].name : ep->query[i]);
         bact__put(&b, "=", 1);
-        bact__put_pct(&b, call->query[i].value);
+        bact__put_pct(&b, v);
     }
-    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
+    put_str(&b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
         bact__put(&b, "[", 1);
     bact__put(&b, c->host, c->host_len);
@@ -229,34 +238,21 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, ":", 1);
         bact__put(&b, num, bact__u32_to_dec(c->port, num));
     }
-    BACT__PUTL(&b, "\r\nUser-Agent: ");
-    bact__puts(&b, c->user_agent);
-    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
-    bact__puts(&b, c->api_key);
+    put_str(&b, "\r\nUser-Agent: ");
+    put_str(&b, c->user_agent);
+    put_str(&b, "\r\nAuthorization: Bearer ");
+    put_str(&b, c->api_key);
     if (has_body) {
-        BACT__PUTL(&b, "\r\nContent-Type: ");
-        bact__puts(&b, call->content_type ? call->content_type
-                                          : "application/json");
-        BACT__PUTL(&b, "\r\nContent-Length: ");
+        put_str(&b, "\r\nContent-Type: ");
+        put_str(&b, type);
+        put_str(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
         bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    BACT__PUTL(&b, "\r\n\r\n");
-    if (call->body != NULL) { /* second pass: write */
-        w.b = b;
-        w.first = 1u;
-        w.depth = 0;
-        w.bad = 0;
-        call->body(&w, call->body_arg);
-        b = w.b;
-    } else if (call->raw_body != NULL) {
-        bact__put(&b, (const char *)call->raw_body, call->raw_len);
-    }
-    if (b.len > c->cap) {
-        c->needed = b.len;
-        return BACT_E_BUF;
-    }
+    put_str(&b, "\r\n\r\n");
+    if (rq != NULL && rq->body != NULL)
+        bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
     return BACT_OK;
 }
@@ -265,12 +261,12 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
 /* Moving bytes                                                         */
 /* ------------------------------------------------------------------ */
 
-static int send_all(bact_client *c, clk *k, size_t len)
+static int send_all(bact_client *c, size_t len)
 {
     size_t off = 0;
     unsigned long calls = 0;
     while (off < len) {
-        uint32_t w = left(c, k);
+        uint32_t w = left(c);
         int32_t r;
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
@@ -279,12 +275,20 @@ static int send_all(bact_client *c, clk *k, size_t len)
             if ((size_t)r > len - off)
                 return BACT_E_NET; /* a transport that lies */
             off += (size_t)r;
-            k->last = now(c);
+            c->t_last = now(c);
         } else if (r < 0) {
             return r;
         }
     }
     return BACT_OK;
+}
+
+BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
+{
+    size_t n;
+    for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
+        ;
+    trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
 }
 
 BACT__NOINLINE static void trace_status(const bact_client *c)
@@ -299,48 +303,71 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
     trace(c, BACT_TRACE_STATUS, line, 12);
 }
 
+/* Move n body bytes from src down to dst (dst <= src, both in the work
+ * buffer) in pieces that do not overlap, so that memcpy, which the core
+ * needs anyway, does the work of memmove. */
+BACT__NOINLINE static void compact(uint8_t *dst, const uint8_t *src,
+                                    size_t n)
+{
+    size_t d = (size_t)(src - dst), k;
+    if (d == 0)
+        return;
+    for (k = 0; k < n; k += d)
+        memcpy(dst + k, src + k, n - k < d ? n - k : d);
+}
+
+/* What an attempt saw, in c->got. */
+#define GOT_ANSWER 1u /* answer bytes arrived */
+#define GOT_SINK 2u   /* body bytes went to the sink: never repeated */
+#define GOT_REUSE 4u  /* the connection may carry the next request */
+#define GOT_STREAM 8u /* a 2xx answer: its body goes to the sink */
+
 /*
  * Read one response. The window is the free part of the buffer: the body
  * is compacted to the buffer's start as it is de-framed (the write point
- * never passes the read point), or handed to the sink. *reuse tells
- * whether the connection may carry the next request.
+ * never passes the read point), or handed to the sink.
+ *
+ * This loop is the deepest point of every call (the parser runs under
+ * it), so it keeps few locals: what it learns goes to c->got, and once
+ * the buffer is full the little framing that may still come is read into
+ * the token array, which is free until the body is parsed (bact_init()
+ * guarantees four tokens, 64 bytes or more).
  */
-static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
-                   int want_date, int *got_any, int *reuse)
+#define TAIL_LEN 16u
+
+BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
 {
-    bact_http_parser *p = &c->resp;
-    uint8_t tail[16];
+    const bact__raw *raw = (call->ep->flags & BACT__C_RAW)
+                               ? (const bact__raw *)call->arg.in : NULL;
     size_t blen = 0;
-    int stream = 0;
     unsigned long calls = 0;
 
-    bact__resp_init(p, p->max_header_bytes, p->max_headers);
-    if (!want_date)
-        p->flags2 |= BACT__F2_LEAN;
-    *reuse = 0;
     for (;;) {
+        const uint8_t *in;
         uint8_t *win;
-        size_t wlen, off = 0;
-        uint32_t w = left(c, k);
+        size_t wlen, rem;
+        uint32_t w = left(c);
         int32_t r;
 
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
-        if (stream) {
+        if (c->got & GOT_STREAM) {
             win = c->buf;
             wlen = c->cap;
         } else if (blen < c->cap) {
             win = c->buf + blen;
             wlen = c->cap - blen;
         } else {
-            win = tail; /* buffer full: only framing may still come */
-            wlen = sizeof tail;
+            /* buffer full: only framing may still come (any body byte is
+             * one too many, as bl > c->cap - blen below tells) */
+            win = (uint8_t *)c->tok;
+            wlen = TAIL_LEN;
         }
         r = c->tr.recv(c->tr.io, win, wlen, w);
         if (r == 0)
             continue;
         if (r == BACT_E_CLOSED) {
-            if (bact__resp_eof(p) != BACT__DONE)
+            if (bact__resp_eof(&c->resp) != BACT__DONE)
                 return BACT_E_CLOSED;
             c->body_len = blen;
             return BACT_OK; /* close-delimited body */
@@ -349,77 +376,95 @@ static int receive(bact_client *c, clk *k, bact_body_cb sink, void *user,
             return r;
         if ((size_t)r > wlen)
             return BACT_E_NET;
-        *got_any = 1;
-        k->last = now(c);
+        c->got |= GOT_ANSWER;
+        c->t_last = now(c);
+        in = win;
+        rem = (size_t)r;
         for (;;) {
             size_t used;
             const uint8_t *b;
             size_t bl;
             int e;
-            if (off == (size_t)r && !bact__resp_done(p))
+            if (rem == 0 && !bact__resp_done(&c->resp))
                 break;
-            e = bact__resp_feed(p, win + off, (size_t)r - off, &used, &b, &bl);
-            off += used;
+            e = bact__resp_feed(&c->resp, in, rem, &used, &b, &bl);
+            in += used;
+            rem -= used;
             if (e < 0)
                 return e;
             if (e == BACT__HEAD) {
+                const bact_http_parser *p = &c->resp;
                 if (c->trace != NULL)
                     trace_status(c);
-                stream = sink != NULL && p->status >= 200 && p->status < 300;
-                if (!stream && (p->flags & BACT__F_HAS_CL) &&
-                    p->content_length > c->cap) {
+                if (raw != NULL && raw->sink != NULL && p->status >= 200 &&
+                    p->status < 300)
+                    c->got |= GOT_STREAM;
+                else if ((p->flags & BACT__F_HAS_CL) &&
+                         p->content_length > c->cap) {
                     c->needed = p->content_length;
                     return BACT_E_BODY_SIZE;
                 }
             } else if (e == BACT__BODY) {
-                if (stream) {
-                    *got_any |= 2; /* the sink has seen bytes: no retry */
-                    if (sink(user, b, bl) != 0)
+                if (c->got & GOT_STREAM) {
+                    c->got |= GOT_SINK;
+                    if (raw->sink(raw->user, b, bl) != 0)
                         return BACT_E_ABORTED;
                 } else {
-                    if (win == tail || bl > c->cap - blen) {
+                    if (bl > c->cap - blen) {
                         c->needed = blen + bl;
                         return BACT_E_BODY_SIZE;
                     }
-                    memmove(c->buf + blen, b, bl);
+                    compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
             } else if (e == BACT__DONE) {
                 c->body_len = blen;
-                *reuse = bact__resp_keepalive(p) && off == (size_t)r;
+                if (bact__resp_keepalive(&c->resp) && rem == 0)
+                    c->got |= GOT_REUSE;
                 return BACT_OK;
             }
         }
     }
 }
 
-/* *sent: 1 once request bytes went out, | 2 once body bytes went to the
- * sink (such an attempt is never repeated: the sink cannot take it back) */
-static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
-                   void *user, int *sent)
+/*
+ * Write the request, open a connection unless a kept-alive one is still
+ * up, and send. c->sent tells whether request bytes went out (from then
+ * on the connection is closed unless the answer allows reuse);
+ * c->conn_reused whether the connection was a kept-alive one.
+ */
+BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
 {
-    size_t len, n;
-    clk k;
-    int rc, reused, got_any = 0, reuse = 0;
+    size_t len = 0;
+    uint32_t t;
+    int rc, body = (call->ep->flags & BACT__C_BODY) != 0;
 
+    /* the body is measured first: its size goes in the headers */
+    if (body && (rc = bact__body(c, call, &len, 0)) != BACT_OK)
+        return rc;
     rc = write_request(c, call, &len);
     if (rc != BACT_OK)
         return rc;
-    if (c->trace != NULL) {
-        for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
-            ;
-        trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
+    if (body)
+        (void)bact__body(c, call, &len, 1);
+    if (len > c->cap) {
+        c->needed = len;
+        return BACT_E_BUF;
     }
+    if (c->trace != NULL)
+        trace_request(c, len);
 
-    if (c->conn_open && c->tr.open != NULL) {
-        /* a kept-alive connection: has the server closed it meanwhile? */
-        uint8_t probe;
-        if (c->tr.recv(c->tr.io, &probe, 1, 0) != 0)
-            close_conn(c);
-    }
-    reused = c->conn_open;
-    c->resp.status = 0; /* no answer yet in this attempt */
-    k.start = k.last = now(c);
+    /* a kept-alive connection: has the server closed it meanwhile? (the
+     * byte would go to the token array, free until an answer is parsed) */
+    if (c->conn_open && c->tr.open != NULL &&
+        c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
+        close_conn(c);
+    c->conn_reused = c->conn_open;
+    /* no answer yet in this attempt */
+    bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
+    if (!(call->ep->flags & BACT__C_DATE))
+        c->resp.flags2 |= BACT__F2_LEAN;
+    t = now(c);
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;
         if (cl == 0)
@@ -430,22 +475,11 @@ static int attempt(bact_client *c, const bact__call *call, bact_body_cb sink,
         if (rc != BACT_OK)
             return rc < 0 ? rc : BACT_E_CONNECT;
         c->conn_open = 1;
-        k.start = k.last = now(c);
+        t = now(c);
     }
-    *sent = 1;
     c->sent = 1;
-    c->t_sent = k.start;
-    rc = send_all(c, &k, len);
-    if (rc == BACT_OK)
-        rc = receive(c, &k, sink, user, call->want_date, &got_any, &reuse);
-    if (rc != BACT_OK || !reuse)
-        close_conn(c);
-    *sent |= got_any & 2;
-    if (rc != BACT_OK && reused && !got_any &&
-        (rc == BACT_E_CLOSED || rc == BACT_E_NET))
-        return STALE;
-    c->conn_reused = (uint8_t)reused;
-    return rc;
+    c->t_sent = c->t_last = t;
+    return send_all(c, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -461,7 +495,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
         int s = c->err.http_status;
         if (s == 429 || s == 503)
             return 1;
-        return call->idempotent && (s == 502 || s == 504);
+        return (call->ep->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
     }
     switch (rc) {
     case BACT_E_DNS:
@@ -470,7 +504,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     case BACT_E_NET:
     case BACT_E_TIMEOUT:
     case BACT_E_CLOSED:
-        return !sent || call->idempotent;
+        return !sent || (call->ep->flags & BACT__C_IDEMPOTENT);
     default:
         return 0;
     }
@@ -515,48 +549,53 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
-    bact__puts(&b, "retry ");
+    put_str(&b, "retry ");
     bact__put(&b, num, bact__u32_to_dec(n, num));
-    bact__puts(&b, "/");
+    put_str(&b, "/");
     bact__put(&b, num, bact__u32_to_dec(c->retries, num));
-    bact__puts(&b, " in ");
+    put_str(&b, " in ");
     bact__put(&b, num, bact__u32_to_dec(ms, num));
-    bact__puts(&b, " ms after ");
+    put_str(&b, " ms after ");
     if (rc == BACT_E_API) {
-        bact__puts(&b, "HTTP ");
+        put_str(&b, "HTTP ");
         bact__put(&b, num, bact__u32_to_dec((uint32_t)c->err.http_status, num));
     } else {
-        bact__puts(&b, bact_strerror(rc));
+        put_str(&b, bact_strerror(rc));
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }
 
-static int valid_call(const bact__call *call)
+BACT__NOINLINE static int valid_call(const bact__call *call)
 {
+    const bact__ep *ep = call->ep;
+    const bact_http_req *rq = (ep->flags & BACT__C_RAW)
+                                  ? ((const bact__raw *)call->arg.in)->rq : NULL;
     size_t i;
-    if (call->method == NULL || call->path == NULL || call->path[0] != '/' ||
-        call->method[0] == '\0' || (call->n_query > 0 && call->query == NULL))
+    if (rq == NULL)
+        return 1; /* one of the library's own endpoints */
+    if (ep->method == NULL || ep->path == NULL || ep->path[0] != '/' ||
+        ep->method[0] == '\0')
         return 0;
-    for (i = 0; call->method[i] != '\0'; i++) {
-        char ch = call->method[i];
+    for (i = 0; ep->method[i] != '\0'; i++) {
+        char ch = ep->method[i];
         if (!((ch >= 'A' && ch <= 'Z') || ch == '-') || i > 16u)
             return 0;
     }
-    for (i = 0; call->path[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)call->path[i];
+    for (i = 0; ep->path[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)ep->path[i];
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
-    for (i = 0; i < call->n_query; i++) {
-        if (call->query[i].name == NULL || call->query[i].name[0] == '\0')
+    if (rq->n_query > 0 && rq->query == NULL)
+        return 0;
+    for (i = 0; i < rq->n_query; i++) {
+        if (rq->query[i].name == NULL || rq->query[i].name[0] == '\0')
             return 0;
     }
-    if (call->content_type != NULL && !printable(call->content_type, 1))
-        return 0;
-    return 1;
+    return rq->content_type == NULL || printable(rq->content_type, 1);
 }
 
-static void take_error(bact_client *c)
+BACT__NOINLINE static void take_error(bact_client *c)
 {
     c->err.http_status = c->resp.status;
     if (bact__json_parse(c) == BACT_OK) {
@@ -565,10 +604,59 @@ static void take_error(bact_client *c)
     }
 }
 
-int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
-               void *user)
+/* A 2xx answer to a JSON call: parse it and, out of raw mode, decode it
+ * and read it into arg.out. An error envelope (a non-zero code with a message) is BACT_E_API; in
+ * raw mode the body stays as received unless it is one. */
+BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
-    unsigned tries = 0;
+    int rc = bact__json_parse(c);
+    if (c->raw) {
+        if (rc == BACT_OK && bact__json_envelope(c))
+            goto envelope;
+        memset(&c->err, 0, sizeof c->err);
+        return BACT_OK;
+    }
+    if (rc != BACT_OK)
+        return rc;
+    bact__json_decode(c);
+    if (bact__json_envelope(c))
+        goto envelope;
+    memset(&c->err, 0, sizeof c->err);
+    return call->ep->fields == NULL
+               ? BACT_OK
+               : bact__json_fields(c, 0, call->ep->fields, call->ep->nfields,
+                                   call->arg.out);
+envelope:
+    bact__json_decode(c);
+    (void)bact__json_envelope(c);
+    c->err.http_status = c->resp.status;
+    return BACT_E_API;
+}
+
+/* After a failed attempt: 1 when another one is due (the wait for it is
+ * over), 0 when rc is the call's answer. The retry count lives in
+ * c->retries_used. */
+BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
+                                     int rc)
+{
+    uint32_t d;
+    if (c->retries_used >= c->retries ||
+        !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
+        return 0;
+    d = delay_ms(c, c->retries_used, rc);
+    if (c->call_ms != 0 && call_left(c) <= d)
+        return 0; /* the wait alone would pass the call's deadline */
+    trace_retry(c, c->retries_used + 1u, d, rc);
+    bact__sleep(c, d);
+    c->retries_used++;
+    memset(&c->err, 0, sizeof c->err);
+    c->json = 0;
+    c->ntok_used = 0;
+    return 1;
+}
+
+int bact__exec(bact_client *c, const bact__call *call)
+{
     int stale_retry = 0;
 
     memset(&c->err, 0, sizeof c->err);
@@ -580,63 +668,62 @@ int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
     c->resp.status = 0;
     c->sent = 0;
     c->call_start = now(c);
-    if (call->from_caller && !valid_call(call))
+    if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {
-        int sent = 0;
         int rc;
         c->sent = 0;
-        rc = attempt(c, call, sink, user, &sent);
-        uint32_t d;
-        if (rc == STALE) {
-            /* the server closed an idle connection as we reused it */
-            if (call->idempotent && !stale_retry) {
-                stale_retry = 1;
-                continue;
+        c->got = 0;
+        rc = send_request(c, call);
+        if (c->sent) {
+            if (rc == BACT_OK)
+                rc = receive(c, call);
+            if (rc != BACT_OK || !(c->got & GOT_REUSE))
+                close_conn(c);
+            if (rc != BACT_OK && c->conn_reused && !(c->got & GOT_ANSWER) &&
+                (rc == BACT_E_CLOSED || rc == BACT_E_NET)) {
+                /* the server closed an idle connection as we reused it */
+                if ((call->ep->flags & BACT__C_IDEMPOTENT) && !stale_retry) {
+                    stale_retry = 1;
+                    continue;
+                }
+                rc = BACT_E_CLOSED;
             }
-            rc = BACT_E_CLOSED;
         }
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
-                return BACT_OK;
+                return (call->ep->flags & BACT__C_JSON) ? json_answer(c, call)
+                                                        : BACT_OK;
             take_error(c);
             rc = BACT_E_API;
         }
-        if (tries >= c->retries || !retryable(c, call, rc, sent))
+        if (!retry_wait(c, call, rc))
             return rc;
-        d = delay_ms(c, tries, rc);
-        if (c->call_ms != 0 && call_left(c) <= d)
-            return rc; /* the wait alone would pass the call's deadline */
-        tries++;
-        trace_retry(c, tries, d, rc);
-        bact__sleep(c, d);
-        c->retries_used = (uint8_t)tries;
-        memset(&c->err, 0, sizeof c->err);
-        c->json = 0;
-        c->ntok_used = 0;
     }
 }
 
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status)
 {
+    bact__ep ep;
     bact__call call;
+    bact__raw raw;
     int rc;
     if (status)
         *status = 0;
     if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
         return BACT_E_ARG;
-    memset(&call, 0, sizeof call);
-    call.method = rq->method;
-    call.path = rq->path;
-    call.query = rq->query;
-    call.n_query = rq->n_query;
-    call.raw_body = rq->body;
-    call.raw_len = rq->body_len;
-    call.content_type = rq->content_type;
-    call.idempotent = (uint8_t)(rq->idempotent != 0);
-    call.from_caller = 1;
-    rc = bact__exec(c, &call, sink, user);
+    memset(&ep, 0, sizeof ep);
+    ep.method = rq->method;
+    ep.path = rq->path;
+    ep.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
+    raw.rq = rq;
+    raw.sink = sink;
+    raw.user = user;
+    call.ep = &ep;
+    call.values = NULL;
+    call.arg.in = &raw;
+    rc = bact__exec(c, &call);
     if (status)
         *status = c->resp.status;
     return rc;
@@ -649,31 +736,35 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
 const char *bact_strerror(int err)
 {
 #if BACT_CONFIG_ERROR_STRINGS
-    static const char *const text[] = {
-        "success",
-        "invalid argument",
-        "buffer too small",
-        "JSON token array too small",
-        "host name did not resolve",
-        "connection refused or unreachable",
-        "network error",
-        "timed out",
-        "connection closed early by the peer",
-        "TLS error",
-        "malformed HTTP response",
-        "response header section too large",
-        "too many response header fields",
-        "response too large",
-        "malformed JSON",
-        "unexpected JSON shape",
-        "API error",
-        "wait deadline passed",
-        "aborted by a callback",
-        "not supported"
-    };
-    if (err > 0 || err < -(int)(sizeof text / sizeof text[0] - 1u))
+    /* one after the other, NUL-separated: no table of pointers */
+    static const char text[] =
+        "success\0"
+        "invalid argument\0"
+        "buffer too small\0"
+        "JSON token array too small\0"
+        "host name did not resolve\0"
+        "connection refused or unreachable\0"
+        "network error\0"
+        "timed out\0"
+        "connection closed early by the peer\0"
+        "TLS error\0"
+        "malformed HTTP response\0"
+        "response header section too large\0"
+        "too many response header fields\0"
+        "response too large\0"
+        "malformed JSON\0"
+        "unexpected JSON shape\0"
+        "API error\0"
+        "wait deadline passed\0"
+        "aborted by a callback\0"
+        "not supported\0";
+    const char *s = text;
+    int i;
+    if (err > 0 || err < BACT_E_UNSUPPORTED)
         return "unknown error";
-    return text[-err];
+    for (i = 0; i < -err; i++)
+        s += bact__strnlen(s, sizeof text) + 1u;
+    return s;
 #else
     (void)err;
     return "";

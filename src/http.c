@@ -639,8 +639,8 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     size_t e = 12;
     unsigned code, i;
 
-    if (n < 14u || memcmp(s, ver, 7) != 0 || (s[7] != '0' && s[7] != '1') ||
-        s[8] != ' ')
+    if (n < 14u || !bact__eq((const char *)s, 7, ver) ||
+        (s[7] != '0' && s[7] != '1') || s[8] != ' ')
         return 0;
     for (i = 9, code = 0; i < 12u; i++) {
         if (s[i] < '0' || s[i] > '9')
@@ -837,164 +837,159 @@ int32_t bact__resp_retry_after(const bact_http_parser *p)
 /* HTTP-date                                                            */
 /* ------------------------------------------------------------------ */
 
-static int month_of(const char *s)
-{
-    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    int m;
-    for (m = 0; m < 12; m++) {
-        const char *n = names + 3 * m;
-        if (bact__lower((unsigned char)s[0]) == n[0] &&
-            bact__lower((unsigned char)s[1]) == n[1] &&
-            bact__lower((unsigned char)s[2]) == n[2])
-            return m + 1;
-    }
-    return 0;
-}
-
-static int day_name(const char *s)
-{
-    static const char names[] = "montuewedthufrisatsun";
-    unsigned d;
-    for (d = 0; d < 7u; d++) {
-        const char *n = names + 3u * d;
-        if (bact__lower((unsigned char)s[0]) == n[0] &&
-            bact__lower((unsigned char)s[1]) == n[1] &&
-            bact__lower((unsigned char)s[2]) == n[2])
-            return 1;
-    }
-    return 0;
-}
-
+/* Within 1970..2105, the only years a date may have here, a year is leap
+ * when 4 divides it, but for 2100: no division needed (a library call on
+ * small cores). */
 static int leap(uint32_t y)
 {
-    return (y % 4u == 0u && y % 100u != 0u) || y % 400u == 0u;
-}
-
-/* Seconds since 1970 for a UTC date, checking that the day exists. */
-static int epoch(uint32_t year, uint32_t mon, uint32_t day, uint32_t hh,
-                 uint32_t mm, uint32_t ss, uint32_t *out)
-{
-    static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
-                                      31, 31, 30, 31, 30, 31};
-    uint32_t days = 0, y, m, dim;
-    if (year < 1970u || year > 2105u || mon < 1u || mon > 12u || day < 1u)
-        return -1;
-    dim = mdays[mon - 1u] + ((mon == 2u && leap(year)) ? 1u : 0u);
-    if (day > dim)
-        return -1;
-    y = year - 1u; /* leap days before this year, minus those before 1970 */
-    days = 365u * (year - 1970u) + (y / 4u - y / 100u + y / 400u) - 477u;
-    for (m = 1u; m < mon; m++)
-        days += mdays[m - 1u];
-    if (mon > 2u && leap(year))
-        days += 1u;
-    days += day - 1u;
-    *out = days * 86400u + hh * 3600u + mm * 60u + ss;
-    return 0;
+    return (y & 3u) == 0u && y != 2100u;
 }
 
 /* The fields a date pattern fills. */
 enum { F_DAY, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC, F_NUM };
 
 /*
- * Match s[0..n) against a pattern, in one flat loop (no helper calls: the
- * Date header is parsed deep in a request's call chain, where stack is
- * dear). 'a' a day name, 'N' a month name, 'o' two digits of month, 'd'
- * two digits of day, 'D' a day of one or two digits after an optional
- * space, 'Y' four digits of year, 'y' two, 'h' 'm' 's' two digits each,
- * '@' one of "Tt ", anything else itself. Returns the length matched, or 0.
+ * Match s[0..n) against each pattern of pats in turn (every one ends with a
+ * NUL, the list with an empty one) and turn the first one that takes all
+ * of s into seconds since 1970 (UTC), checking that the day exists. One
+ * flat function with few arguments, no helper
+ * frames: the Date header is parsed deep in a request's call chain, where
+ * stack is dear. 'a' a day name (three letters or more), 'N' a month name,
+ * 'o' two digits of month, 'd' two digits of day, 'D' a day of one or two
+ * digits after an optional space, 'Y' four digits of year, 'y' two (70..99
+ * are 19xx, the others 20xx), 'h' 'm' 's' two digits each, '@' one of
+ * "Tt ", anything else itself. Returns 0, or -1 when no pattern matches or
+ * the date does not exist.
  */
-static size_t scan_date(const char *s, size_t n, const char *pat,
-                        uint32_t f[F_NUM])
+static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
 {
-    size_t i = 0;
-    for (; *pat != '\0'; pat++) {
-        unsigned lo = 2, hi = 2, slot, got = 0;
-        uint32_t v = 0;
-        switch (*pat) {
-        case 'a': {
+    /* day names, then month names */
+    static const char names[] = "montuewedthufrisatsun"
+                                "janfebmaraprmayjunjulaugsepoctnovdec";
+    static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31};
+    while (*pat != '\0') {
+        /* one byte each: the year as 1..136 for 1970..2105, 0 out of range
+         * (zeroed as two words: no memset or memcpy call on small cores) */
+        union {
+            uint8_t f[8];
+            uint32_t w[2];
+        } u;
+        uint8_t *f = u.f;
+        uint32_t days, y, m;
+        size_t i = 0;
+        u.w[0] = u.w[1] = 0;
+        for (; *pat != '\0'; pat++) {
+            unsigned lo = 2, hi = 2, slot, got = 0, k, first, end;
+            uint32_t v = 0;
             size_t st = i;
-            while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+            switch (*pat) {
+            case 'a':
+            case 'N':
+                if (*pat == 'a') {
+                    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') ||
+                                     (s[i] >= 'A' && s[i] <= 'Z')))
+                        i++;
+                    if (i - st < 3u)
+                        goto next;
+                    first = 0;
+                    end = 7;
+                } else {
+                    if (n - i < 3u)
+                        goto next;
+                    i += 3;
+                    first = 7;
+                    end = 19;
+                }
+                /* | 0x20 lowers a letter and never turns a non-letter
+                 * into one of these lowercase letters */
+                for (k = first; k < end; k++) {
+                    if ((s[st] | 0x20) == names[3u * k] &&
+                        (s[st + 1u] | 0x20) == names[3u * k + 1u] &&
+                        (s[st + 2u] | 0x20) == names[3u * k + 2u])
+                        break;
+                }
+                if (k == end)
+                    goto next;
+                if (first != 0u)
+                    f[F_MON] = (uint8_t)(k - first + 1u);
+                continue;
+            case '@':
+                if (i >= n || (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
+                    goto next;
                 i++;
-            if (i - st < 3 || !day_name(s + st))
-                return 0;
-            continue;
-        }
-        case 'N':
-            if (i + 3 > n || (f[F_MON] = (uint32_t)month_of(s + i)) == 0)
-                return 0;
-            i += 3;
-            continue;
-        case '@':
-            if (i >= n || (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
-                return 0;
-            i++;
-            continue;
-        case 'D':
-            if (i < n && s[i] == ' ')
+                continue;
+            case 'D':
+                if (i < n && s[i] == ' ')
+                    i++;
+                lo = 1;
+                slot = F_DAY;
+                break;
+            case 'd': slot = F_DAY; break;
+            case 'o': slot = F_MON; break;
+            case 'Y': lo = hi = 4; slot = F_YEAR; break;
+            case 'y': slot = F_YEAR; break;
+            case 'h': slot = F_HOUR; break;
+            case 'm': slot = F_MIN; break;
+            case 's': slot = F_SEC; break;
+            default:
+                if (i >= n || s[i] != *pat)
+                    goto next;
                 i++;
-            lo = 1;
-            slot = F_DAY;
-            break;
-        case 'd': slot = F_DAY; break;
-        case 'o': slot = F_MON; break;
-        case 'Y': lo = hi = 4; slot = F_YEAR; break;
-        case 'y': slot = F_YEAR; break;
-        case 'h': slot = F_HOUR; break;
-        case 'm': slot = F_MIN; break;
-        case 's': slot = F_SEC; break;
-        default:
-            if (i >= n || s[i] != *pat)
-                return 0;
-            i++;
-            continue;
+                continue;
+            }
+            while (i < n && got < hi && s[i] >= '0' && s[i] <= '9') {
+                v = v * 10u + (uint32_t)(s[i] - '0');
+                i++;
+                got++;
+            }
+            if (got < lo)
+                goto next;
+            if (*pat == 'y')
+                v += v < 70u ? 2000u : 1900u;
+            if (slot == F_YEAR)
+                v = (v < 1970u || v > 2105u) ? 0u : v - 1969u;
+            f[slot] = (uint8_t)v;
         }
-        while (i < n && got < hi && s[i] >= '0' && s[i] <= '9') {
-            v = v * 10u + (uint32_t)(s[i] - '0');
-            i++;
-            got++;
-        }
-        if (got < lo)
-            return 0;
-        f[slot] = v;
+        if (i != n)
+            goto next;
+        y = f[F_YEAR] + 1969u;
+        m = f[F_MON];
+        if (f[F_HOUR] > 23u || f[F_MIN] > 59u || f[F_SEC] > 60u ||
+            f[F_YEAR] == 0u || m < 1u || m > 12u || f[F_DAY] < 1u ||
+            f[F_DAY] > mdays[m - 1u] + ((m == 2u && leap(y)) ? 1u : 0u))
+            return -1;
+        /* leap days from 1970 to the year before (2100 is not one) */
+        days = 365u * (y - 1970u) + ((y - 1969u) >> 2) - (y > 2100u ? 1u : 0u);
+        while (--m > 0u)
+            days += mdays[m - 1u];
+        if (f[F_MON] > 2u && leap(y))
+            days += 1u;
+        days += f[F_DAY] - 1u;
+        *out = days * 86400u + f[F_HOUR] * 3600u + f[F_MIN] * 60u + f[F_SEC];
+        return 0;
+    next:
+        while (*pat != '\0')
+            pat++;
+        pat++;
     }
-    return i;
-}
-
-static int date_of(const uint32_t f[F_NUM], uint32_t *out)
-{
-    if (f[F_HOUR] > 23u || f[F_MIN] > 59u || f[F_SEC] > 60u)
-        return -1;
-    return epoch(f[F_YEAR], f[F_MON], f[F_DAY], f[F_HOUR], f[F_MIN],
-                 f[F_SEC], out);
+    return -1;
 }
 
 int bact__http_date(const char *s, size_t n, uint32_t *out)
 {
     /* IMF-fixdate, RFC 850, asctime (RFC 9110 5.6.7) */
-    static const char *const pats[3] = {
-        "a, d N Y h:m:s GMT", "a, d-N-y h:m:s GMT", "a N D h:m:s Y"
-    };
-    unsigned k;
-    for (k = 0; k < 3u; k++) {
-        uint32_t f[F_NUM] = {0, 0, 0, 0, 0, 0};
-        if (scan_date(s, n, pats[k], f) != n || n == 0)
-            continue;
-        if (k == 1u) /* two-digit years: 70..99 are 19xx */
-            f[F_YEAR] += f[F_YEAR] < 70u ? 2000u : 1900u;
-        return date_of(f, out);
-    }
-    return -1;
+    return scan_date(s, n, "a, d N Y h:m:s GMT\0a, d-N-y h:m:s GMT\0"
+                           "a N D h:m:s Y\0", out);
 }
 
 /* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
 int bact__iso_time(const char *s, size_t n, uint32_t *out)
 {
-    uint32_t f[F_NUM] = {0, 0, 0, 0, 0, 0}, off[F_NUM] = {0, 0, 0, 0, 0, 0};
-    uint32_t t, o;
-    size_t i = scan_date(s, n, "Y-o-d@h:m:s", f);
+    uint32_t t, o = 0;
+    size_t i = 19; /* the date and time before any fraction: fixed size */
     int sign = 0;
-    if (i == 0)
+    if (n < i || scan_date(s, i, "Y-o-d@h:m:s\0", &t) != 0)
         return -1;
     if (i < n && s[i] == '.') {
         size_t d0 = ++i;
@@ -1006,17 +1001,25 @@ int bact__iso_time(const char *s, size_t n, uint32_t *out)
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-        size_t k = scan_date(s + i + 1, n - i - 1, "h:m", off);
-        sign = s[i] == '-' ? 1 : -1; /* local = UTC + offset */
-        if (k == 0 || off[F_HOUR] > 23u || off[F_MIN] > 59u)
+        /* "hh:mm", local = UTC + offset */
+        const char *z = s + i + 1;
+        uint32_t hh, mm;
+        if (n - i < 6u || z[0] < '0' || z[0] > '9' || z[1] < '0' ||
+            z[1] > '9' || z[2] != ':' || z[3] < '0' || z[3] > '9' ||
+            z[4] < '0' || z[4] > '9')
             return -1;
-        i += 1 + k;
+        hh = (uint32_t)(z[0] - '0') * 10u + (uint32_t)(z[1] - '0');
+        mm = (uint32_t)(z[3] - '0') * 10u + (uint32_t)(z[4] - '0');
+        if (hh > 23u || mm > 59u)
+            return -1;
+        sign = s[i] == '-' ? 1 : -1;
+        o = hh * 3600u + mm * 60u;
+        i += 6;
     } else {
         return -1;
     }
-    if (i != n || date_of(f, &t) != 0)
+    if (i != n)
         return -1;
-    o = off[F_HOUR] * 3600u + off[F_MIN] * 60u;
     if (sign < 0 && t < o)
         return -1;
     *out = sign > 0 ? t + o : sign < 0 ? t - o : t;

@@ -14,11 +14,22 @@
 #define BACT__NOINLINE
 #endif
 
-/* ---- small helpers (no libc beyond memcpy/memmove/memset/strlen) ---- */
+/* Puts a small helper's body into its callers, so that the helper's frame
+ * is not stacked on theirs. */
+#if defined(__GNUC__)
+#define BACT__INLINE inline __attribute__((always_inline))
+#else
+#define BACT__INLINE inline
+#endif
+
+/* ---- small helpers (what the core links from libc: memcpy, memset) ---- */
 
 int bact__lower(int ch);
 /* 1 when a[0..n) equals the NUL-terminated word, ASCII case-insensitive */
 int bact__ieq(const char *a, size_t n, const char *word);
+/* 1 when a[0..n) equals the NUL-terminated word, case included
+ * (json_read.c) */
+int bact__eq(const char *a, size_t n, const char *word);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
 /* Decimal digits of v into out (11 bytes for u32, 12 for i32), NUL
@@ -84,9 +95,8 @@ typedef struct bact__buf {
 } bact__buf;
 
 void bact__put(bact__buf *b, const char *s, size_t n);
+/* not called by the core: it would link strlen */
 void bact__puts(bact__buf *b, const char *s);
-/* a string literal, its length known at compile time */
-#define BACT__PUTL(b, lit) bact__put((b), (lit), sizeof(lit) - 1u)
 /* percent-encode everything but ALPHA DIGIT - . _ ~ */
 void bact__put_pct(bact__buf *b, const char *s);
 
@@ -96,7 +106,7 @@ typedef struct bact__jw {
     bact__buf b;
     uint32_t first;  /* bit d set: nothing written yet at depth d */
     uint8_t depth;
-    uint8_t bad;     /* nesting misuse, or a string that is not UTF-8 */
+    uint8_t bad;     /* nesting misuse */
 } bact__jw;
 
 void bact__jw_init(bact__jw *w, char *p, size_t cap);
@@ -151,29 +161,60 @@ int bact__json_envelope(bact_client *c);
 
 /* ---- the driver (client.c) ---- */
 
-typedef struct bact__call {
+/* An endpoint: constant, one per endpoint (bact_request() builds one for
+ * its request). */
+typedef struct bact__ep {
     const char *method;
-    const char *path;
-    const bact_param *query;
-    size_t n_query;
-    /* writes the body; NULL: no body */
-    void (*body)(bact__jw *w, const void *arg);
-    const void *body_arg;
-    const uint8_t *raw_body;   /* bact_request(): body bytes as given */
-    size_t raw_len;
-    const char *content_type;
-    uint8_t idempotent;
-    uint8_t want_date;         /* keep a 2xx answer's Date (reconcile) */
-    uint8_t from_caller;       /* bact_request(): check method, path, query
-                                * names and content type (the endpoints'
-                                * own are constants) */
+    const char *path;          /* after "/v2/workflow/" (not with RAW) */
+    const char *const *query;  /* the names of its query parameters */
+    /* with BACT__C_JSON, out of raw mode: the answer's top object fills
+     * the call's arg.out through this table (NULL: nothing to fill) */
+    const bact__field *fields;
+    uint8_t n_query;
+    uint8_t nfields;
+    uint8_t flags;             /* BACT__C_* */
+} bact__ep;
+
+#define BACT__C_IDEMPOTENT 0x01u /* may be retried after it was sent */
+#define BACT__C_DATE 0x02u       /* keep a 2xx answer's Date (reconcile) */
+#define BACT__C_JSON 0x04u       /* a 2xx body is JSON: parse it (and out
+                                    of raw mode decode it) */
+#define BACT__C_RAW 0x08u        /* bact_request(): arg.in is a bact__raw */
+#define BACT__C_BODY 0x10u       /* a JSON body, bact__body() writes it */
+
+/* bact_request()'s request (query and body included) and body sink. */
+typedef struct bact__raw {
+    const bact_http_req *rq;
+    bact_body_cb sink;
+    void *user;
+} bact__raw;
+
+/* One call of an endpoint: what changes from call to call. */
+typedef struct bact__call {
+    const bact__ep *ep;
+    const char *const *values; /* one per ep->query name; NULL: left out */
+    union {
+        const void *in;        /* the body writer's argument */
+        void *out;             /* what ep->fields fill */
+    } arg;
 } bact__call;
 
+/* The JSON body of a call (BACT__C_BODY; api.c). Measured (*len gets its
+ * size; BACT_E_ARG when the writer misused the nesting), or with write
+ * set, written into the work buffer from *len on, *len moving past it
+ * (past the buffer's end too: the size that was needed). Called directly,
+ * not through a pointer, so that the stack analysis sees it; apart from
+ * the request line and headers, so that its chain does not stack on
+ * theirs. */
+int bact__body(bact_client *c, const bact__call *call, size_t *len,
+               int write);
+
 /* Run a call with retries. On BACT_OK the 2xx body is in
- * c->buf[0..c->body_len) (or went to sink). On a non-2xx answer the body
- * is buffered, c->err filled, and BACT_E_API returned. */
-int bact__exec(bact_client *c, const bact__call *call, bact_body_cb sink,
-               void *user);
+ * c->buf[0..c->body_len) (or went to a bact__raw's sink); with BACT__C_JSON, parsed,
+ * out of raw mode decoded and read into arg.out through ep->fields (a 2xx
+ * error envelope is BACT_E_API). On a non-2xx answer the body is
+ * buffered, c->err filled, and BACT_E_API returned. */
+int bact__exec(bact_client *c, const bact__call *call);
 
 /* Sleep ms through the platform, re-reading the clock (bounded). */
 void bact__sleep(const bact_client *c, uint32_t ms);

@@ -157,10 +157,10 @@ static size_t scan_number(const uint8_t *s, size_t n, size_t i)
     return i;
 }
 
-static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w)
+static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
+                        size_t k)
 {
-    size_t k = strlen(w);
-    if (i + k > n || memcmp(s + i, w, k) != 0)
+    if (i + k > n || !bact__eq((const char *)s + i, k, w))
         return 0;
     return i + k;
 }
@@ -227,11 +227,11 @@ static int validate(const uint8_t *s, size_t n)
             if (c == '"')
                 i = scan_string(s, n, i);
             else if (c == 't')
-                i = scan_word(s, n, i, "true");
+                i = scan_word(s, n, i, "true", 4);
             else if (c == 'f')
-                i = scan_word(s, n, i, "false");
+                i = scan_word(s, n, i, "false", 5);
             else if (c == 'n')
-                i = scan_word(s, n, i, "null");
+                i = scan_word(s, n, i, "null", 4);
             else
                 i = scan_number(s, n, i);
             if (i == 0)
@@ -408,11 +408,24 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
     return i < c->ntok_used ? i : -1;
 }
 
+/* The core's own comparisons and searches: the C library's string
+ * functions are not linked (newlib's strcmp alone is 732 B on a
+ * Cortex-M4), and every loop here is bounded by its length. */
+int bact__eq(const char *a, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (word[i] == '\0' || a[i] != word[i])
+            return 0;
+    }
+    return word[n] == '\0';
+}
+
 static int key_is(const bact_client *c, const jsmntok_t *t, const char *key)
 {
-    size_t n = (size_t)(t->end - t->start);
-    return t->type == JSMN_STRING && strlen(key) == n &&
-           memcmp(c->buf + t->start, key, n) == 0;
+    return t->type == JSMN_STRING &&
+           bact__eq((const char *)c->buf + t->start,
+                    (size_t)(t->end - t->start), key);
 }
 
 static int is_null(const bact_client *c, const jsmntok_t *t)
@@ -420,9 +433,10 @@ static int is_null(const bact_client *c, const jsmntok_t *t)
     return t->type == JSMN_PRIMITIVE && c->buf[t->start] == 'n';
 }
 
-/* An integer primitive (no fraction, no exponent) within lo..hi. */
-static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
-                   int64_t hi, int64_t *out)
+/* An integer primitive (no fraction, no exponent) that fits an int64_t,
+ * or with narrow set an int32_t. */
+static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
+                   int64_t *out)
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start), i = 0;
@@ -453,7 +467,7 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
             x = 0;
         else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
             x = -(int64_t)(v - 1u) - 1;
-        if (x < lo || x > hi)
+        if (narrow && (x < INT32_MIN || x > INT32_MAX))
             return BACT_E_SHAPE;
         *out = x;
     }
@@ -464,11 +478,15 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int64_t lo,
 static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap)
 {
-    size_t n = (size_t)(t->end - t->start);
-    if (t->type != JSMN_STRING || n >= cap ||
-        memchr(c->buf + t->start, 0, n) != NULL)
-        return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
-    memcpy(dst, c->buf + t->start, n);
+    const uint8_t *s = c->buf + t->start;
+    size_t n = (size_t)(t->end - t->start), i;
+    if (t->type != JSMN_STRING || n >= cap)
+        return BACT_E_SHAPE;
+    for (i = 0; i < n; i++) {
+        if (s[i] == 0)
+            return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
+    }
+    memcpy(dst, s, n);
     dst[n] = '\0';
     return BACT_OK;
 }
@@ -507,12 +525,9 @@ static void set_absent(const bact__field *f, char *o)
         memcpy(o + f->offset, &a, sizeof a);
         break;
     }
-    case BACT__J_STATE: {
-        bact_task_state st;
-        memset(&st, 0, sizeof st);
-        memcpy(o + f->offset, &st, sizeof st);
+    case BACT__J_STATE:
+        memset(o + f->offset, 0, sizeof(bact_task_state));
         break;
-    }
     default:
         break;
     }
@@ -535,14 +550,14 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
     case BACT__J_ID:
         return copy_str(c, t, o + f->offset, BACT_ID_SIZE);
     case BACT__J_I32:
-        r = get_int(c, t, INT32_MIN, INT32_MAX, &x);
+        r = get_int(c, t, 1, &x);
         if (r == BACT_OK) {
             int32_t v = (int32_t)x;
             memcpy(o + f->offset, &v, sizeof v);
         }
         return r;
     case BACT__J_I64:
-        r = get_int(c, t, INT64_MIN, INT64_MAX, &x);
+        r = get_int(c, t, 0, &x);
         if (r == BACT_OK)
             memcpy(o + f->offset, &x, sizeof x);
         return r;
@@ -565,13 +580,15 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         return BACT_OK;
     }
     case BACT__J_STATE: {
-        bact_task_state st;
-        memset(&st, 0, sizeof st);
-        r = copy_str(c, t, st.text, sizeof st.text);
+        /* in place: copy_str() writes nothing when it fails */
+        char *text = o + f->offset + offsetof(bact_task_state, text);
+        bact_status st;
+        r = copy_str(c, t, text, BACT_STATUS_SIZE);
         if (r != BACT_OK)
             return r;
-        st.status = bact_status_parse(st.text, strlen(st.text));
-        memcpy(o + f->offset, &st, sizeof st);
+        st = bact_status_parse(text, (size_t)(t->end - t->start));
+        memcpy(o + f->offset + offsetof(bact_task_state, status), &st,
+               sizeof st);
         return BACT_OK;
     }
     case BACT__J_OBJ:
@@ -635,7 +652,7 @@ int bact__json_envelope(bact_client *c)
         const jsmntok_t *v = &c->tok[i + 1];
         int64_t x;
         if (key_is(c, &c->tok[i], "code")) {
-            if (get_int(c, v, INT32_MIN, INT32_MAX, &x) == BACT_OK) {
+            if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;
             }

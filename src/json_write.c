@@ -115,13 +115,18 @@ static void string(bact__jw *w, const char *s)
     bact__put(&w->b, "\"", 1);
 }
 
-void bact__jw_key(bact__jw *w, const char *key)
+static BACT__INLINE void key(bact__jw *w, const char *k)
 {
     sep(w);
-    string(w, key);
+    string(w, k);
     bact__put(&w->b, ":", 1);
     /* the value that follows must not get a comma */
     w->first |= 1u << w->depth;
+}
+
+void bact__jw_key(bact__jw *w, const char *k)
+{
+    key(w, k);
 }
 
 void bact__jw_str(bact__jw *w, const char *s)
@@ -133,7 +138,7 @@ void bact__jw_str(bact__jw *w, const char *s)
 void bact__jw_bool(bact__jw *w, int v)
 {
     sep(w);
-    bact__puts(&w->b, v ? "true" : "false");
+    bact__put(&w->b, v ? "true" : "false", v ? 4u : 5u);
 }
 
 void bact__jw_int(bact__jw *w, int32_t v)
@@ -144,10 +149,12 @@ void bact__jw_int(bact__jw *w, int32_t v)
     bact__put(&w->b, d, n);
 }
 
-void bact__jw_kstr(bact__jw *w, const char *key, const char *s)
+void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
 {
     if (s == NULL)
         return;
-    bact__jw_key(w, key);
-    bact__jw_str(w, s);
+    key(w, k);
+    /* a value right after its key: no comma (what sep() would decide) */
+    w->first &= ~(1u << w->depth);
+    string(w, s);
 }

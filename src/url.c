@@ -300,20 +300,21 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
 
 static int ipv6_is_local(const uint8_t a[16])
 {
-    static const uint8_t zero[16] = {0};
-    unsigned k;
-    int v4mapped = 1;
-    if (memcmp(a, zero, 15) == 0 && a[15] == 1u)
+    unsigned k, or10 = 0, or15 = 0; /* bytes 0..9, 0..14 OR-ed */
+    for (k = 0; k < 15u; k++) {
+        or15 |= a[k];
+        if (k < 10u)
+            or10 |= a[k];
+    }
+    if (or15 == 0u && a[15] == 1u)
         return 1; /* ::1 */
-    if (memcmp(a, zero, 16) == 0)
+    if (or15 == 0u && a[15] == 0u)
         return 2; /* :: */
     if ((a[0] & 0xFEu) == 0xFCu)
         return 2; /* fc00::/7 */
     if (a[0] == 0xFEu && (a[1] & 0xC0u) == 0x80u)
         return 2; /* fe80::/10 */
-    for (k = 0; k < 10u; k++)
-        v4mapped &= (a[k] == 0u);
-    if (v4mapped && a[10] == 0xFFu && a[11] == 0xFFu) {
+    if (or10 == 0u && a[10] == 0xFFu && a[11] == 0xFFu) {
         uint32_t v4 = ((uint32_t)a[12] << 24) | ((uint32_t)a[13] << 16) |
                       ((uint32_t)a[14] << 8) | a[15];
         return ipv4_is_local(v4);

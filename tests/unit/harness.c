@@ -120,6 +120,7 @@ static int32_t t_recv(void *p, uint8_t *buf, size_t n, uint32_t timeout_ms)
     io->recvs++;
     if (timeout_ms == 0 && io->idx < io->nsteps &&
         io->steps[io->idx].kind != T_CLOSE && io->steps[io->idx].kind != T_ERROR &&
+        io->steps[io->idx].kind != T_FAIL &&
         io->off == 0 && io->sent_len == 0)
         return 0; /* keep-alive probe before anything was sent */
     while (io->idx < io->nsteps) {
@@ -144,6 +145,9 @@ static int32_t t_recv(void *p, uint8_t *buf, size_t n, uint32_t timeout_ms)
     case T_CLOSE:
         return BACT_E_CLOSED;
     case T_ERROR:
+        return (int32_t)(int)s->len;
+    case T_FAIL:
+        io->idx++;
         return (int32_t)(int)s->len;
     case T_END:
         io->now += timeout_ms;

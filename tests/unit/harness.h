@@ -56,7 +56,9 @@ enum {
     T_NOTHING,     /* one call returns 0 ("nothing yet") */
     T_CLOSE,       /* recv returns BACT_E_CLOSED (stays closed) */
     T_ERROR,       /* recv returns the error in len */
-    T_END          /* end of script: recv returns 0 forever (a stall) */
+    T_END,         /* end of script: recv returns 0 forever (a stall) */
+    T_FAIL         /* recv returns the error in len once (a reset), then
+                      the script goes on (on a new connection) */
 };
 
 enum {

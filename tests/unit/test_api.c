@@ -245,6 +245,155 @@ static void run_task_answer_shapes(void)
 /* run-task-by-template                                                 */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* run-task: reconciliation after a lost answer                         */
+/* ------------------------------------------------------------------ */
+
+#define WF "16217357109956214"
+#define NOW "2025-10-08T10:17:53Z"   /* after the request went out */
+#define OLD "2025-10-08T10:17:00Z"   /* before */
+#define ITEM(id, wf, at, in)                                              \
+    "{\"id\":\"" id "\",\"workflow_id\":\"" wf "\",\"created_at\":\"" at  \
+    "\",\"input_parameters\":\"" in "\"}"
+
+/* a list-tasks page with the server's Date (the request went out a moment
+ * before, by the fake clock: tasks from 10:17:51 on may be ours) */
+static void listed(const char *items)
+{
+    char body[4096];
+    char *p = pool[npool++ % 24u];
+    snprintf(body, sizeof body, "{\"page\":1,\"limit\":2,\"items\":[%s]}",
+             items);
+    snprintf(p, sizeof pool[0],
+             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:17:54 GMT\r\n"
+             "Connection: close\r\nContent-Length: %u\r\n\r\n%s",
+             (unsigned)strlen(body), body);
+    t_io_data(&IO, p);
+}
+
+static unsigned count_in_sent(const char *needle)
+{
+    const char *s = sent();
+    unsigned n = 0;
+    while ((s = strstr(s, needle)) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+/* run-task whose answer is lost (a reset after the request went out) */
+static bact_client *lost_run(void)
+{
+    bact_client *c = begin();
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_NET);
+    return c;
+}
+
+static int run_lost(bact_client *c, bact_task_created *t)
+{
+    static bact_param p[] = { { "query", "coffee" }, { "skip", NULL },
+                              { "n", "2" } };
+    bact_run_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = WF;
+    rq.params = p;
+    rq.n_params = 3;
+    return bact_run_task(c, &rq, t);
+}
+
+static void reconcile_adopts(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    /* page 1: another workflow's task, ours with other input */
+    listed(ITEM("1", "99", NOW, "query=coffee; n=2") ","
+           ITEM("2", WF, NOW, "query=tea; n=2"));
+    /* page 2: ours, spaces around as the API writes them */
+    listed(ITEM("16429034742537847", WF, NOW, "query=coffee;   n=2  "));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537847");
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_STR(req_line(), "POST /v2/workflow/run-task HTTP/1.1");
+    CHECK(strstr(sent(), "GET /v2/workflow/list-tasks?workflow_id=" WF
+                         "&page=1&limit=2 HTTP/1.1\r\n") != NULL);
+    CHECK(strstr(sent(), "GET /v2/workflow/list-tasks?workflow_id=" WF
+                         "&page=2&limit=2 HTTP/1.1\r\n") != NULL);
+}
+
+static void reconcile_resends(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed(ITEM("1", WF, OLD, "query=coffee; n=2")); /* older: not ours */
+    listed("");                                      /* the second look */
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "9");
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
+    CHECK(IO.slept > 0);
+}
+
+/* whatever cannot be told apart: the original error, nothing resent */
+static void reconcile_unsure(void)
+{
+    static const char *const pages[] = {
+        /* not newest first */
+        ITEM("1", "9", "2025-10-08T10:17:52Z", "") ","
+        ITEM("2", "9", NOW, ""),
+        /* a creation time that is not one */
+        ITEM("1", WF, "yesterday", "query=coffee; n=2"),
+        /* not a task */
+        "7",
+        /* ours, with no id, or one too long */
+        ITEM("", WF, NOW, "query=coffee; n=2"),
+        ITEM("12345678901234567890123456789012345678901234567890", WF, NOW,
+             "query=coffee; n=2")
+    };
+    bact_task_created t;
+    bact_client *c;
+    size_t i;
+    for (i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        c = lost_run();
+        listed(pages[i]);
+        CHECK_INT(run_lost(c, &t), BACT_E_NET);
+        CHECK_INT(t.id[0], 0);
+        CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    }
+    /* no Date, a Date before the request, a page field of a wrong type,
+     * an error answer */
+    /* a NUL inside the input: not taken as ours; then no next page */
+    c = lost_run();
+    listed(ITEM("3", WF, NOW, "query=coffee\\u0000; n=2") ","
+           ITEM("4", "9", NOW, ""));
+    t_io_data(&IO, answer("500 Internal Server Error", "{}"));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
+    c = lost_run();
+    ok("{\"items\":[]}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    c = lost_run();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:01 GMT\r\n"
+                   "Content-Length: 12\r\n\r\n{\"items\":[]}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    c = lost_run();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:17:54 GMT\r\n"
+                   "Content-Length: 24\r\n\r\n{\"items\":[],\"page\":\"1\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    c = lost_run();
+    t_io_data(&IO, answer("500 Internal Server Error", "{}"));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
 static void run_template(void)
 {
     bact_param p[] = { { "keyword", "a\"b" }, { "asin", "B0\xC3\xA9" } };
@@ -1747,6 +1896,9 @@ static const t_case cases[] = {
     T_CASE(run_task_body),
     T_CASE(run_task_minimal),
     T_CASE(run_task_answer_shapes),
+    T_CASE(reconcile_adopts),
+    T_CASE(reconcile_resends),
+    T_CASE(reconcile_unsure),
     T_CASE(run_template),
     T_CASE(task_status_words),
     T_CASE(task_status_other_words),

@@ -1893,7 +1893,27 @@ static void trace_events(void)
                          "1:GET /v1/x HTTP/1.1|2:HTTP/1.1 200|");
 }
 
+static void error_texts(void)
+{
+    int e;
+    CHECK_STR(bact_strerror(BACT_OK), "success");
+    CHECK_STR(bact_strerror(BACT_E_ARG), "invalid argument");
+    CHECK_STR(bact_strerror(BACT_E_TIMEOUT), "timed out");
+    CHECK_STR(bact_strerror(BACT_E_API), "API error");
+    CHECK_STR(bact_strerror(BACT_E_UNSUPPORTED), "not supported");
+    CHECK_STR(bact_strerror(1), "unknown error");
+    CHECK_STR(bact_strerror(BACT_E_UNSUPPORTED - 1), "unknown error");
+    CHECK_STR(bact_strerror(-1000000), "unknown error");
+    for (e = BACT_OK; e >= BACT_E_UNSUPPORTED; e--) {
+        const char *s = bact_strerror(e);
+        CHECK(s != NULL && s[0] != '\0' && strcmp(s, "unknown error") != 0);
+        if (e < BACT_OK)
+            CHECK(strcmp(s, bact_strerror(e + 1)) != 0);
+    }
+}
+
 static const t_case cases[] = {
+    T_CASE(error_texts),
     T_CASE(init_argument_checks),
     T_CASE(request_get_default_port),
     T_CASE(request_nondefault_port),

@@ -1631,8 +1631,46 @@ static void iso_time_forms(void)
     CHECK_INT(bact__iso_time("1994-11-06T08:49:37Zx", 21, &t), -1);
 }
 
+/* the date-time separator and the offset, byte by byte */
+static void iso_time_offsets(void)
+{
+    static const char *const bad[] = {
+        "1994-11-06T08:49:37+2:00", "1994-11-06T08:49:37+02:0",
+        "1994-11-06T08:49:37+02", "1994-11-06T08:49:37+", "1994-11-06T08:49:37-",
+        "1994-11-06T08:49:37+a2:00", "1994-11-06T08:49:37+2a:00",
+        "1994-11-06T08:49:37+02-00", "1994-11-06T08:49:37+02:a0",
+        "1994-11-06T08:49:37+02:0a", "1994-11-06T08:49:37+/2:00",
+        "1994-11-06T08:49:37+0/:00", "1994-11-06T08:49:37+00:/0",
+        "1994-11-06T08:49:37+00:0/", "1994-11-06T08:49:37+24:00",
+        "1994-11-06T08:49:37+00:60", "1994-11-06T08:49:37+02:00Z",
+        "1994-11-06T08:49:37.5", "1994-11-06T08:49:37.",
+        "1994-11-06T08:49:37z5", "1994-11-06X08:49:37Z", "1994-11-06",
+        "1994-11-06T08:49:3", "1994-11-06\t08:49:37Z"
+    };
+    uint32_t t = 0;
+    size_t i;
+    CHECK_INT(bact__iso_time("1994-11-06 08:49:37Z", 20, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06t08:49:37Z", 20, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37+00:00", 25, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06T08:49:37.999999-00:00", 32, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-06T09:48:37+00:59", 25, &t), 0);
+    CHECK_INT(t, 784111777);
+    CHECK_INT(bact__iso_time("1994-11-05T09:49:37-23:00", 25, &t), 0);
+    CHECK_INT(t, 784111777);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = 7;
+        if (bact__iso_time(bad[i], strlen(bad[i]), &t) != -1 || t != 7)
+            t_fail(__FILE__, __LINE__, bad[i]);
+    }
+}
+
 static const t_case cases[] = {
     T_CASE(iso_time_forms),
+    T_CASE(iso_time_offsets),
     T_CASE(status_200_with_reason),
     T_CASE(status_200_without_reason),
     T_CASE(status_http10),
