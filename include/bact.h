@@ -217,6 +217,7 @@ typedef struct bact_client {
     bact_http_parser resp;
     bact_api_error err;
     uint16_t host_len;
+    uint16_t key_len, agent_len;
     uint16_t port;
     uint8_t tls, ipv6, default_port;
     uint8_t retries, retries_used;

@@ -64,6 +64,10 @@ static void close_conn(bact_client *c)
 /* Setup                                                                */
 /* ------------------------------------------------------------------ */
 
+/* Strings checked by bact_init() or valid_call() are at most 4097 bytes;
+ * the others are constants. */
+#define STR_MAX 4097u
+
 static int printable(const char *s, int allow_space)
 {
     size_t i;
@@ -71,7 +75,7 @@ static int printable(const char *s, int allow_space)
         unsigned char ch = (unsigned char)s[i];
         if (ch > 0x7Eu || ch < (allow_space ? 0x20u : 0x21u))
             return 0;
-        if (i > 4096u)
+        if (i >= STR_MAX - 1u)
             return 0;
     }
     return 1;
@@ -108,6 +112,9 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->default_port = u.default_port;
     c->api_key = cfg->api_key;
     c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
+    /* both checked by printable(): at most STR_MAX bytes */
+    c->key_len = (uint16_t)bact__strnlen(c->api_key, STR_MAX);
+    c->agent_len = (uint16_t)bact__strnlen(c->user_agent, STR_MAX);
     c->buf = cfg->buf;
     c->cap = cfg->buf_len;
     c->tok = cfg->tokens;
@@ -179,10 +186,6 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Strings checked by bact_init() or valid_call() are at most 4097 bytes;
- * the others are constants. */
-#define STR_MAX 4097u
-
 static void put_str(bact__buf *b, const char *s)
 {
     bact__put(b, s, bact__strnlen(s, STR_MAX));
@@ -228,7 +231,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "=", 1);
         bact__put_pct(&b, v);
     }
-    put_str(&b, " HTTP/1.1\r\nHost: ");
+    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
     if (c->ipv6)
         bact__put(&b, "[", 1);
     bact__put(&b, c->host, c->host_len);
@@ -238,19 +241,19 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, ":", 1);
         bact__put(&b, num, bact__u32_to_dec(c->port, num));
     }
-    put_str(&b, "\r\nUser-Agent: ");
-    put_str(&b, c->user_agent);
-    put_str(&b, "\r\nAuthorization: Bearer ");
-    put_str(&b, c->api_key);
+    BACT__PUTL(&b, "\r\nUser-Agent: ");
+    bact__put(&b, c->user_agent, c->agent_len);
+    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
+    bact__put(&b, c->api_key, c->key_len);
     if (has_body) {
-        put_str(&b, "\r\nContent-Type: ");
+        BACT__PUTL(&b, "\r\nContent-Type: ");
         put_str(&b, type);
-        put_str(&b, "\r\nContent-Length: ");
+        BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
         bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
     }
-    put_str(&b, "\r\n\r\n");
+    BACT__PUTL(&b, "\r\n\r\n");
     if (rq != NULL && rq->body != NULL)
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;

@@ -32,6 +32,8 @@ int bact__ieq(const char *a, size_t n, const char *word);
 int bact__eq(const char *a, size_t n, const char *word);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
+/* a string literal, its length known at compile time */
+#define BACT__PUTL(b, lit) bact__put((b), (lit), sizeof(lit) - 1u)
 /* Decimal digits of v into out (11 bytes for u32, 12 for i32), NUL
  * included; returns the length. */
 size_t bact__u32_to_dec(uint32_t v, char *out);

@@ -113,6 +113,10 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i)
                 return 0;
             }
         }
+        if (c < 0x80u) {
+            i++;
+            continue;
+        }
         {
             size_t l = bact__utf8_len(s, n, i);
             if (l == 0)
