@@ -185,7 +185,6 @@ typedef struct bact_http_parser {
     uint16_t line_len;       /* bytes in the current chunk-size line */
     uint8_t state;
     uint8_t pos;             /* position inside a literal or name */
-    uint8_t cand;            /* header names still matching (bit mask) */
     uint8_t hdr;             /* header being read */
     uint8_t flags;
     uint8_t flags2;

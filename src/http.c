@@ -127,12 +127,14 @@ enum {
     S_DONE
 };
 
-/* The headers the client acts on; bit i of cand is hdr_names[i]. */
+/* The headers the client acts on (bit i of wanted() is hdr_names[i]); the
+ * longest name is H_NAME_MAX bytes. */
 static const char *const hdr_names[] = {
     "content-length", "transfer-encoding", "connection", "retry-after",
     "date", "content-encoding"
 };
 enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_CE, H_NUM, H_OTHER = 0xFF };
+#define H_NAME_MAX 17u
 
 #define SCRATCH_OVER 0xFFu
 #define CHUNK_LINE_MAX 1024u
@@ -242,6 +244,24 @@ static int name_is(const uint8_t *s, size_t n, const char *name)
             return 0;
     }
     return 1;
+}
+
+/* Which wanted header the name s[0..n) (tchar bytes) is, or H_OTHER. */
+static unsigned which_header(const bact_http_parser *p, const uint8_t *s,
+                             size_t n)
+{
+    unsigned h;
+    switch (n) { /* the wanted names differ in length */
+    case 14: h = H_CL; break;
+    case 17: h = H_TE; break;
+    case 10: h = H_CONN; break;
+    case 11: h = H_RA; break;
+    case 4: h = H_DATE; break;
+    case 16: h = H_CE; break;
+    default: return H_OTHER;
+    }
+    return ((wanted(p) & (1u << h)) && name_is(s, n, hdr_names[h])) ? h
+                                                                    : H_OTHER;
 }
 
 /* a list element is the literal word lit, in any case */
@@ -467,17 +487,14 @@ static int head_byte(bact_http_parser *p, int ch)
         if (++p->header_count > p->max_headers)
             return BACT_E_HEADER_COUNT;
         p->state = S_NAME;
-        p->cand = wanted(p);
         p->pos = 0;
         /* fall through */
-    case S_NAME:
+    case S_NAME: /* the name's first bytes are kept to be matched at ':' */
         if (ch == ':') {
-            unsigned i;
-            p->hdr = H_OTHER;
-            for (i = 0; i < H_NUM; i++) {
-                if ((p->cand & (1u << i)) && hdr_names[i][p->pos] == '\0')
-                    p->hdr = (uint8_t)i;
-            }
+            p->hdr = (uint8_t)(p->pos <= H_NAME_MAX
+                                   ? which_header(p, (const uint8_t *)p->scratch,
+                                                  p->pos)
+                                   : H_OTHER);
             p->scratch_len = 0;
             p->pos = 0;
             p->state = S_OWS;
@@ -485,17 +502,10 @@ static int head_byte(bact_http_parser *p, int ch)
         }
         if (!tchar((unsigned)ch))
             return BACT_E_HTTP; /* includes whitespace before the colon */
-        if (p->cand != 0) {
-            unsigned i, m;
-            int lc = bact__lower(ch);
-            for (i = 0, m = p->cand; m != 0; i++, m >>= 1) {
-                if ((m & 1u) &&
-                    (p->pos >= 20u || hdr_names[i][p->pos] != lc))
-                    p->cand = (uint8_t)(p->cand & ~(1u << i));
-            }
-            if (p->pos < 255u)
-                p->pos++;
-        }
+        if (p->pos < H_NAME_MAX)
+            p->scratch[p->pos] = (char)ch;
+        if (p->pos <= H_NAME_MAX)
+            p->pos++;
         return BACT__NEED;
     case S_OWS:
         if (ch == ' ' || ch == '\t')
@@ -684,18 +694,7 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
     }
     if (j == 0 || j >= n || s[j] != ':' || p->header_count >= p->max_headers)
         return 0;
-    switch (j) { /* the wanted names differ in length */
-    case 14: h = H_CL; break;
-    case 17: h = H_TE; break;
-    case 10: h = H_CONN; break;
-    case 11: h = H_RA; break;
-    case 4: h = H_DATE; break;
-    case 16: h = H_CE; break;
-    default: h = H_OTHER; break;
-    }
-    if (h != H_OTHER &&
-        (!(wanted(p) & (1u << h)) || !name_is(s, j, hdr_names[h])))
-        h = H_OTHER;
+    h = which_header(p, s, j);
     e = value_end(s, j + 1u, n);
     a = j + 1u;
     b = e;
@@ -719,7 +718,6 @@ whole:
     p->header_count++;
     p->header_bytes += (uint32_t)(e + 2u);
     p->hdr = (uint8_t)h;
-    p->cand = 0;
     p->scratch_len = 0;
     p->pos = 0;
     if (h != H_OTHER) {
