@@ -8,10 +8,15 @@
  * JSON grammar here (RFC 8259, UTF-8 included), without recursion and with
  * a bounded nesting depth, and only a valid text reaches jsmn.
  *
+ * jsmn runs in its default (non-strict) mode: validate() has already
+ * refused everything strict mode would, and on a valid text both modes
+ * give the same tokens, except that non-strict mode also takes a
+ * top-level primitive at the very end of the text (strict mode wants a
+ * delimiter after it).
+ *
  * This is the only file that includes the jsmn implementation.
  */
 #define JSMN_STATIC
-#define JSMN_STRICT
 #include <jsmn.h>
 
 #include <string.h>
@@ -283,20 +288,6 @@ int bact__json_parse(bact_client *c)
         r = jsmn_parse(&p, (const char *)c->buf, c->body_len, NULL, 0);
         c->needed = r > 0 ? (size_t)r : 0u;
         return BACT_E_TOKENS;
-    }
-    if (r == JSMN_ERROR_PART && c->ntok >= 1u) {
-        /* strict jsmn wants a delimiter after a top-level primitive; the
-         * text is valid, so the primitive is the whole value */
-        size_t a = 0, b = c->body_len;
-        while (a < b && ws(c->buf[a]))
-            a++;
-        while (b > a && ws(c->buf[b - 1]))
-            b--;
-        c->tok[0].type = JSMN_PRIMITIVE;
-        c->tok[0].start = (int)a;
-        c->tok[0].end = (int)b;
-        c->tok[0].size = 0;
-        r = 1;
     }
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
