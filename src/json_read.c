@@ -8,10 +8,15 @@
  * JSON grammar here (RFC 8259, UTF-8 included), without recursion and with
  * a bounded nesting depth, and only a valid text reaches jsmn.
  *
+ * jsmn runs in its default (non-strict) mode: validate() has already
+ * refused everything strict mode would, and on a valid text both modes
+ * give the same tokens, except that non-strict mode also takes a
+ * top-level primitive at the very end of the text (strict mode wants a
+ * delimiter after it).
+ *
  * This is the only file that includes the jsmn implementation.
  */
 #define JSMN_STATIC
-#define JSMN_STRICT
 #include <jsmn.h>
 
 #include <string.h>
@@ -30,14 +35,15 @@ static int hex4(const uint8_t *s, size_t n, size_t i, uint32_t *out)
     size_t k;
     if (i + 4 > n)
         return -1;
-    for (k = 0; k < 4; k++) {
-        int ch = bact__lower(s[i + k]);
-        if (ch >= '0' && ch <= '9')
-            v = v * 16u + (uint32_t)(ch - '0');
-        else if (ch >= 'a' && ch <= 'f')
-            v = v * 16u + (uint32_t)(ch - 'a' + 10);
-        else
-            return -1;
+    for (k = i; k < i + 4; k++) {
+        unsigned d = (unsigned)s[k] - '0';
+        if (d >= 10u) {
+            d = ((unsigned)s[k] | 0x20u) - 'a';
+            if (d >= 6u)
+                return -1;
+            d += 10u;
+        }
+        v = v * 16u + d;
     }
     *out = v;
     return 0;
@@ -46,32 +52,23 @@ static int hex4(const uint8_t *s, size_t n, size_t i, uint32_t *out)
 /* Length of a valid UTF-8 sequence at s[i], or 0. */
 size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i)
 {
-    uint8_t c = s[i];
+    uint32_t cp = s[i];
     size_t len, k;
-    uint32_t cp;
-    if (c < 0x80u)
+    if (cp < 0x80u)
         return 1;
-    if (c >= 0xC2u && c <= 0xDFu) {
-        len = 2;
-        cp = c & 0x1Fu;
-    } else if (c >= 0xE0u && c <= 0xEFu) {
-        len = 3;
-        cp = c & 0x0Fu;
-    } else if (c >= 0xF0u && c <= 0xF4u) {
-        len = 4;
-        cp = c & 0x07u;
-    } else {
+    if (cp < 0xC2u || cp > 0xF4u || i + (len = cp < 0xE0u ? 2u
+                                          : cp < 0xF0u ? 3u : 4u) > n)
         return 0;
-    }
-    if (i + len > n)
-        return 0;
+    cp &= 0x7Fu >> len;
     for (k = 1; k < len; k++) {
         if ((s[i + k] & 0xC0u) != 0x80u)
             return 0;
         cp = (cp << 6) | (s[i + k] & 0x3Fu);
     }
-    if ((len == 3 && cp < 0x800u) || (len == 4 && cp < 0x10000u) ||
-        cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu))
+    /* shortest form (at least 0x80, 0x800, 0x10000 by length: 2 bytes
+     * always are), at most U+10FFFF, no surrogate */
+    if (cp < (1u << (5u * len - 4u)) || cp > 0x10FFFFu ||
+        cp - 0xD800u < 0x800u)
         return 0;
     return len;
 }
@@ -80,83 +77,74 @@ size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i)
  * closing quote, or 0. */
 static size_t scan_string(const uint8_t *s, size_t n, size_t i)
 {
+    static const char esc[] = "\"\\/bfnrt";
     i++;
     while (i < n) {
         uint8_t c = s[i];
+        size_t l;
         if (c == '"')
             return i + 1;
-        if (c < 0x20u)
-            return 0;
         if (c == '\\') {
             uint32_t u, lo;
             if (i + 1 >= n)
                 return 0;
-            switch (s[i + 1]) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n':
-            case 'r': case 't':
-                i += 2;
+            c = s[i + 1];
+            i += 2;
+            if (c != 'u') {
+                for (l = 0; l < 8u && esc[l] != c; l++)
+                    ;
+                if (l == 8u)
+                    return 0;
                 continue;
-            case 'u':
-                if (hex4(s, n, i + 2, &u))
+            }
+            if (hex4(s, n, i, &u) || u - 0xDC00u < 0x400u)
+                return 0; /* bad hex, or a lone low surrogate */
+            i += 4;
+            if (u - 0xD800u < 0x400u) { /* a high one wants its low one */
+                if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u' ||
+                    hex4(s, n, i + 2, &lo) || lo - 0xDC00u >= 0x400u)
                     return 0;
                 i += 6;
-                if (u >= 0xDC00u && u <= 0xDFFFu)
-                    return 0; /* lone low surrogate */
-                if (u >= 0xD800u && u <= 0xDBFFu) {
-                    if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u' ||
-                        hex4(s, n, i + 2, &lo) || lo < 0xDC00u || lo > 0xDFFFu)
-                        return 0;
-                    i += 6;
-                }
-                continue;
-            default:
-                return 0;
             }
+            continue;
         }
+        if (c < 0x20u)
+            return 0;
         if (c < 0x80u) {
             i++;
             continue;
         }
-        {
-            size_t l = bact__utf8_len(s, n, i);
-            if (l == 0)
-                return 0;
-            i += l;
-        }
+        if ((l = bact__utf8_len(s, n, i)) == 0)
+            return 0;
+        i += l;
     }
     return 0;
 }
 
+/* One or more digits at s[i]: the index after them, or 0. */
+static size_t digits(const uint8_t *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && (unsigned)s[j] - '0' < 10u)
+        j++;
+    return j == i ? 0 : j;
+}
+
 static size_t scan_number(const uint8_t *s, size_t n, size_t i)
 {
-    size_t d;
     if (i < n && s[i] == '-')
         i++;
-    if (i < n && s[i] == '0') {
+    if (i < n && s[i] == '0')
         i++;
-    } else {
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    if (i < n && s[i] == '.') {
-        d = ++i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    else if ((i = digits(s, n, i)) == 0)
+        return 0;
+    if (i < n && s[i] == '.' && (i = digits(s, n, i + 1)) == 0)
+        return 0;
+    if (i < n && (s[i] | 0x20) == 'e') {
         i++;
         if (i < n && (s[i] == '+' || s[i] == '-'))
             i++;
-        d = i;
-        while (i < n && s[i] >= '0' && s[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
+        i = digits(s, n, i);
     }
     return i;
 }
@@ -169,65 +157,54 @@ static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
     return i + k;
 }
 
-static int ws(uint8_t c)
+static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
 }
 
-/* Grammar check. Containers are tracked as one bit per depth level. */
+/* ws, a key, ws and ':' at s[i]: the index after the ':', or 0. */
+static size_t member_key(const uint8_t *s, size_t n, size_t i)
+{
+    i = skip_ws(s, n, i);
+    if (i >= n || s[i] != '"' || (i = scan_string(s, n, i)) == 0)
+        return 0;
+    i = skip_ws(s, n, i);
+    return (i < n && s[i] == ':') ? i + 1 : 0;
+}
+
+/* Grammar check, one value per round of the outer loop (each eats at
+ * least a byte). Containers are tracked as one bit per depth level. */
 static int validate(const uint8_t *s, size_t n)
 {
     uint32_t kind[JSON_MAX_DEPTH / 32u]; /* bit set: object */
-    unsigned depth = 0;
+    unsigned depth = 0, obj;
     size_t i = 0;
-    enum { VALUE, AFTER, KEY_OR_END, KEY, COLON, VALUE_OR_END } want = VALUE;
 
-    memset(kind, 0, sizeof kind);
     while (i < n) {
-        uint8_t c = s[i];
-        if (ws(c)) {
-            i++;
-            continue;
-        }
-        switch (want) {
-        case KEY_OR_END:
-        case VALUE_OR_END:
-            if ((want == KEY_OR_END && c == '}') ||
-                (want == VALUE_OR_END && c == ']')) {
+        uint8_t c;
+        i = skip_ws(s, n, i);
+        if (i >= n)
+            break;
+        c = s[i];
+        if (c == '{' || c == '[') {
+            uint32_t bit = 1u << (depth % 32u);
+            if (depth >= JSON_MAX_DEPTH)
+                return BACT_E_JSON;
+            kind[depth / 32u] = (c == '{') ? kind[depth / 32u] | bit
+                                           : kind[depth / 32u] & ~bit;
+            depth++;
+            i = skip_ws(s, n, i + 1);
+            if (i < n && s[i] == c + 2) { /* '}' or ']': empty */
                 depth--;
                 i++;
-                want = AFTER;
-                break;
-            }
-            if (want == VALUE_OR_END) {
-                want = VALUE;
-                continue;
-            }
-            /* fall through */
-        case KEY:
-            if (c != '"' || (i = scan_string(s, n, i)) == 0)
-                return BACT_E_JSON;
-            want = COLON;
-            break;
-        case COLON:
-            if (c != ':')
-                return BACT_E_JSON;
-            i++;
-            want = VALUE;
-            break;
-        case VALUE:
-            if (c == '{' || c == '[') {
-                if (depth >= JSON_MAX_DEPTH)
+            } else {
+                if (c == '{' && (i = member_key(s, n, i)) == 0)
                     return BACT_E_JSON;
-                if (c == '{')
-                    kind[depth / 32u] |= 1u << (depth % 32u);
-                else
-                    kind[depth / 32u] &= ~(1u << (depth % 32u));
-                depth++;
-                i++;
-                want = (c == '{') ? KEY_OR_END : VALUE_OR_END;
-                break;
+                continue; /* the first member's value */
             }
+        } else {
             if (c == '"')
                 i = scan_string(s, n, i);
             else if (c == 't')
@@ -240,28 +217,28 @@ static int validate(const uint8_t *s, size_t n)
                 i = scan_number(s, n, i);
             if (i == 0)
                 return BACT_E_JSON;
-            want = AFTER;
-            break;
-        case AFTER:
-        default:
-            if (depth == 0)
-                return BACT_E_JSON; /* a second top-level value */
-            {
-                int obj = (kind[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u;
-                if (c == ',') {
-                    want = obj ? KEY : VALUE;
-                } else if (c == (obj ? '}' : ']')) {
-                    depth--;
-                    want = AFTER;
-                } else {
-                    return BACT_E_JSON;
-                }
-                i++;
-            }
-            break;
         }
+        /* after a value: closers, then a ',' or the end (each round
+         * closes a container or leaves) */
+        for (;;) {
+            i = skip_ws(s, n, i);
+            if (depth == 0)
+                return i == n ? BACT_OK : BACT_E_JSON; /* one value only */
+            if (i >= n)
+                return BACT_E_JSON;
+            obj = (kind[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u;
+            if (s[i] == ',')
+                break;
+            if (s[i] != (obj ? '}' : ']'))
+                return BACT_E_JSON;
+            depth--;
+            i++;
+        }
+        i++; /* ',' */
+        if (obj && (i = member_key(s, n, i)) == 0)
+            return BACT_E_JSON;
     }
-    return (want == AFTER && depth == 0) ? BACT_OK : BACT_E_JSON;
+    return BACT_E_JSON;
 }
 
 int bact__json_parse(bact_client *c)
@@ -284,20 +261,6 @@ int bact__json_parse(bact_client *c)
         c->needed = r > 0 ? (size_t)r : 0u;
         return BACT_E_TOKENS;
     }
-    if (r == JSMN_ERROR_PART && c->ntok >= 1u) {
-        /* strict jsmn wants a delimiter after a top-level primitive; the
-         * text is valid, so the primitive is the whole value */
-        size_t a = 0, b = c->body_len;
-        while (a < b && ws(c->buf[a]))
-            a++;
-        while (b > a && ws(c->buf[b - 1]))
-            b--;
-        c->tok[0].type = JSMN_PRIMITIVE;
-        c->tok[0].start = (int)a;
-        c->tok[0].end = (int)b;
-        c->tok[0].size = 0;
-        r = 1;
-    }
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
     c->ntok_used = r;
@@ -311,26 +274,15 @@ int bact__json_parse(bact_client *c)
 
 static size_t put_utf8(uint8_t *o, uint32_t cp)
 {
-    if (cp < 0x80u) {
-        o[0] = (uint8_t)cp;
-        return 1;
+    size_t len = cp < 0x80u ? 1u : cp < 0x800u ? 2u : cp < 0x10000u ? 3u : 4u;
+    size_t k;
+    for (k = len - 1u; k > 0; k--) {
+        o[k] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        cp >>= 6;
     }
-    if (cp < 0x800u) {
-        o[0] = (uint8_t)(0xC0u | (cp >> 6));
-        o[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 2;
-    }
-    if (cp < 0x10000u) {
-        o[0] = (uint8_t)(0xE0u | (cp >> 12));
-        o[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-        o[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xF0u | (cp >> 18));
-    o[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-    o[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-    o[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
-    return 4;
+    /* the lead byte: 0xC0, 0xE0 or 0xF0 above a 1-byte form */
+    o[0] = (uint8_t)(cp | (len > 1u ? (0xF00u >> len) & 0xF0u : 0u));
+    return len;
 }
 
 /* Unescape s[a..b) in place (the text is valid); returns the new end. An
@@ -338,20 +290,16 @@ static size_t put_utf8(uint8_t *o, uint32_t cp)
  * never passes the read position. */
 static size_t unescape(uint8_t *s, size_t a, size_t b)
 {
-    size_t r = a, w = a;
+    static const char esc[] = "b\bf\fn\nr\rt\t";
+    size_t r = a, w = a, k;
     while (r < b) {
-        uint32_t cp, lo;
+        uint32_t cp, lo = 0xDC00u; /* set by hex4(): the text is valid */
         if (s[r] != '\\') {
             s[w++] = s[r++];
             continue;
         }
-        switch (s[r + 1]) {
-        case 'b': cp = '\b'; break;
-        case 'f': cp = '\f'; break;
-        case 'n': cp = '\n'; break;
-        case 'r': cp = '\r'; break;
-        case 't': cp = '\t'; break;
-        case 'u':
+        cp = s[r + 1]; /* \" \\ / stand for themselves */
+        if (cp == 'u') {
             (void)hex4(s, b, r + 2, &cp);
             if (cp >= 0xD800u && cp <= 0xDBFFu) {
                 (void)hex4(s, b, r + 8, &lo);
@@ -361,7 +309,10 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
             r += 6;
             w += put_utf8(s + w, cp);
             continue;
-        default: cp = s[r + 1]; break; /* " \ / */
+        }
+        for (k = 0; k < 10u; k += 2u) {
+            if (cp == (uint8_t)esc[k])
+                cp = (uint8_t)esc[k + 1u];
         }
         s[w++] = (uint8_t)cp;
         r += 2;
@@ -484,7 +435,7 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start), i;
-    if (t->type != JSMN_STRING || n >= cap)
+    if (n >= cap)
         return BACT_E_SHAPE;
     for (i = 0; i < n; i++) {
         if (s[i] == 0)
@@ -495,47 +446,21 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
     return BACT_OK;
 }
 
-static void set_absent(const bact__field *f, char *o)
-{
-    switch (f->type) {
-    case BACT__J_STR: {
-        const char *nul = NULL;
-        memcpy(o + f->offset, &nul, sizeof nul);
-        break;
-    }
-    case BACT__J_ID:
-        o[f->offset] = '\0';
-        break;
-    case BACT__J_I32: {
-        int32_t z = 0;
-        memcpy(o + f->offset, &z, sizeof z);
-        break;
-    }
-    case BACT__J_I64: {
-        int64_t m = -1;
-        memcpy(o + f->offset, &m, sizeof m);
-        break;
-    }
-    case BACT__J_BOOL:
-    case BACT__J_OBJ: {
-        int v = (f->type == BACT__J_OBJ) ? -1 : 0;
-        memcpy(o + f->offset, &v, sizeof v);
-        break;
-    }
-    case BACT__J_ARRAY: {
-        bact_array a;
-        a.tok = -1;
-        a.count = 0;
-        memcpy(o + f->offset, &a, sizeof a);
-        break;
-    }
-    case BACT__J_STATE:
-        memset(o + f->offset, 0, sizeof(bact_task_state));
-        break;
-    default:
-        break;
-    }
-}
+/* Per field type (BACT__J_* - 1): the token type it takes, and how it
+ * reads when absent: so many bytes zeroed, then the first so many set to
+ * all ones (-1: an I64, an OBJ index, a bact_array's tok). */
+static const struct {
+    uint8_t tok, zero, ones;
+} field_kind[8] = {
+    { JSMN_STRING, sizeof(const char *), 0 },         /* STR */
+    { JSMN_STRING, 1, 0 },                            /* ID: "" */
+    { JSMN_PRIMITIVE, sizeof(int32_t), 0 },           /* I32 */
+    { JSMN_PRIMITIVE, sizeof(int64_t), sizeof(int64_t) }, /* I64 */
+    { JSMN_PRIMITIVE, sizeof(int), 0 },               /* BOOL */
+    { JSMN_ARRAY, sizeof(bact_array), sizeof(int) },  /* ARRAY */
+    { JSMN_STRING, sizeof(bact_task_state), 0 },      /* STATE */
+    { JSMN_OBJECT, sizeof(int), sizeof(int) }         /* OBJ */
+};
 
 static int store(const bact_client *c, const bact__field *f, int vi, char *o)
 {
@@ -543,65 +468,54 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
     int64_t x;
     int r;
 
+    o += f->offset;
+    if (t->type != (jsmntype_t)field_kind[f->type - 1u].tok)
+        return BACT_E_SHAPE;
     switch (f->type) {
     case BACT__J_STR: {
         const char *p = (const char *)c->buf + t->start;
-        if (t->type != JSMN_STRING)
-            return BACT_E_SHAPE;
-        memcpy(o + f->offset, &p, sizeof p);
+        memcpy(o, &p, sizeof p);
         return BACT_OK;
     }
     case BACT__J_ID:
-        return copy_str(c, t, o + f->offset, BACT_ID_SIZE);
+        return copy_str(c, t, o, BACT_ID_SIZE);
     case BACT__J_I32:
-        r = get_int(c, t, 1, &x);
+    case BACT__J_I64:
+        r = get_int(c, t, f->type == BACT__J_I32, &x);
         if (r == BACT_OK) {
-            int32_t v = (int32_t)x;
-            memcpy(o + f->offset, &v, sizeof v);
+            if (f->type == BACT__J_I32) {
+                int32_t v = (int32_t)x;
+                memcpy(o, &v, sizeof v);
+            } else {
+                memcpy(o, &x, sizeof x);
+            }
         }
         return r;
-    case BACT__J_I64:
-        r = get_int(c, t, 0, &x);
-        if (r == BACT_OK)
-            memcpy(o + f->offset, &x, sizeof x);
-        return r;
     case BACT__J_BOOL: {
-        int v;
-        if (t->type != JSMN_PRIMITIVE ||
-            (c->buf[t->start] != 't' && c->buf[t->start] != 'f'))
+        int v = c->buf[t->start] == 't';
+        if (!v && c->buf[t->start] != 'f')
             return BACT_E_SHAPE;
-        v = c->buf[t->start] == 't';
-        memcpy(o + f->offset, &v, sizeof v);
-        return BACT_OK;
-    }
-    case BACT__J_ARRAY: {
-        bact_array a;
-        if (t->type != JSMN_ARRAY)
-            return BACT_E_SHAPE;
-        a.tok = vi;
-        a.count = (unsigned)t->size;
-        memcpy(o + f->offset, &a, sizeof a);
+        memcpy(o, &v, sizeof v);
         return BACT_OK;
     }
     case BACT__J_STATE: {
         /* in place: copy_str() writes nothing when it fails */
-        char *text = o + f->offset + offsetof(bact_task_state, text);
+        char *text = o + offsetof(bact_task_state, text);
         bact_status st;
         r = copy_str(c, t, text, BACT_STATUS_SIZE);
         if (r != BACT_OK)
             return r;
         st = bact_status_parse(text, (size_t)(t->end - t->start));
-        memcpy(o + f->offset + offsetof(bact_task_state, status), &st,
-               sizeof st);
+        memcpy(o + offsetof(bact_task_state, status), &st, sizeof st);
         return BACT_OK;
     }
-    case BACT__J_OBJ:
-        if (t->type != JSMN_OBJECT)
-            return BACT_E_SHAPE;
-        memcpy(o + f->offset, &vi, sizeof vi);
+    default: { /* ARRAY, OBJ: the token index, and an array's count */
+        unsigned count = (unsigned)t->size;
+        memcpy(o, &vi, sizeof vi);
+        if (f->type == BACT__J_ARRAY)
+            memcpy(o + offsetof(bact_array, count), &count, sizeof count);
         return BACT_OK;
-    default:
-        return BACT_E_SHAPE;
+    }
     }
 }
 
@@ -613,8 +527,11 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
     size_t k;
     int i, n;
 
-    for (k = 0; k < nf; k++)
-        set_absent(&f[k], o);
+    for (k = 0; k < nf; k++) {
+        char *p = o + f[k].offset;
+        memset(p, 0, field_kind[f[k].type - 1u].zero);
+        memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
+    }
     if (c->json != 2 || obj < 0 || obj >= c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
         return BACT_E_SHAPE;

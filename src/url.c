@@ -15,96 +15,88 @@
 
 static int ipv6_parse(const char *s, size_t n, uint8_t out[16]);
 
-static int is_alpha(int ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
 static int is_digit(int ch)
 {
-    return ch >= '0' && ch <= '9';
+    return (unsigned)ch - '0' < 10u;
+}
+
+/* The value of a hex digit, or 16 when ch is not one. */
+static unsigned hexval(int ch)
+{
+    unsigned u = (unsigned)ch - '0';
+    if (u < 10u)
+        return u;
+    u = ((unsigned)ch | 0x20u) - 'a';
+    return u < 6u ? u + 10u : 16u;
 }
 
 /* Letters, digits, '-', '.', '_' : what a DNS name may hold here. */
 static int host_char(int ch)
 {
-    return is_alpha(ch) || is_digit(ch) || ch == '-' || ch == '.' ||
-           ch == '_';
+    return ((unsigned)ch | 0x20u) - 'a' < 26u || is_digit(ch) || ch == '-' ||
+           ch == '.' || ch == '_';
 }
 
 /* scheme "http" or "https" followed by "://"; returns the length eaten */
 static size_t scheme(const char *s, uint8_t *tls)
 {
-    if (bact__ieq(s, 4, "http") && s[4] == ':' && s[5] == '/' && s[6] == '/') {
-        *tls = 0;
-        return 7;
-    }
-    if (bact__ieq(s, 5, "https") && s[5] == ':' && s[6] == '/' && s[7] == '/') {
-        *tls = 1;
-        return 8;
-    }
-    return 0;
+    size_t k = 4;
+    if (!bact__ieq(s, 4, "http"))
+        return 0;
+    *tls = (uint8_t)((s[4] | 0x20) == 's');
+    k += *tls;
+    return (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/') ? k + 3 : 0;
 }
 
-/* host[:port] at s (n bytes, no userinfo). */
-static int authority(const char *s, size_t n, bact_url *out)
+/* host[:port] or [IPv6][:port] in s[0..n): sets u's host, host_len and
+ * ipv6, and returns the port, 0 when none is given, or -1 when malformed.
+ * The callback check also refuses empty labels and more than 5 digits of
+ * port; the origin parser allows 6 (leading zeros). */
+static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 {
-    size_t i = 0, h0, h1;
+    size_t r = 0, d;
     uint32_t port = 0;
+    uint8_t v6[16];
 
-    out->ipv6 = 0;
+    u->ipv6 = 0;
+    u->host = s;
     if (n > 0 && s[0] == '[') {
-        h0 = 1;
-        while (i < n && s[i] != ']')
-            i++;
-        if (i >= n)
-            return BACT_E_ARG;
-        h1 = i;
-        i++;
-        out->ipv6 = 1;
-        {
-            uint8_t v6[16];
-            if (ipv6_parse(s + h0, h1 - h0, v6) != 0)
-                return BACT_E_ARG;
-        }
+        while (r < n && s[r] != ']')
+            r++;
+        if (r >= n || ipv6_parse(s + 1, r - 1, v6) != 0)
+            return -1;
+        u->ipv6 = 1;
+        u->host = s + 1;
+        u->host_len = r - 1;
+        r++;
     } else {
-        h0 = 0;
-        while (i < n && s[i] != ':') {
-            if (!host_char((unsigned char)s[i]))
-                return BACT_E_ARG;
-            i++;
+        while (r < n && s[r] != ':') {
+            if (!host_char((unsigned char)s[r]) ||
+                (callback && s[r] == '.' && (r == 0 || s[r - 1] == '.')))
+                return -1; /* junk or an empty label */
+            r++;
         }
-        h1 = i;
+        u->host_len = r;
     }
-    if (h1 == h0 || h1 - h0 > 253u)
-        return BACT_E_ARG;
-    out->host = s + h0;
-    out->host_len = h1 - h0;
-    out->default_port = 1;
-    out->port = out->tls ? 443u : 80u;
-    if (i < n) {
-        size_t d = 0;
-        if (s[i] != ':')
-            return BACT_E_ARG;
-        i++;
-        while (i < n && d < 6u) {
-            if (!is_digit((unsigned char)s[i]))
-                return BACT_E_ARG;
-            port = port * 10u + (uint32_t)(s[i] - '0');
-            i++;
-            d++;
-        }
-        if (i != n || d == 0 || port == 0 || port > 65535u)
-            return BACT_E_ARG;
-        out->port = (uint16_t)port;
-        out->default_port = (uint8_t)(port == (out->tls ? 443u : 80u));
+    if (u->host_len == 0)
+        return -1;
+    if (r == n)
+        return 0;
+    d = n - r - 1; /* the digits after ':' */
+    if (s[r] != ':' || d == 0 || d > (callback ? 5u : 6u))
+        return -1;
+    for (r++; r < n; r++) {
+        if (!is_digit((unsigned char)s[r]))
+            return -1;
+        port = port * 10u + (uint32_t)(s[r] - '0');
     }
-    return BACT_OK;
+    return (port == 0 || port > 65535u) ? -1 : (int32_t)port;
 }
 
 int bact_parse_url(const char *url, bact_url *out)
 {
-    size_t n, k, end;
+    size_t n, k;
+    int32_t port;
     bact_url u;
 
     if (url == NULL || out == NULL)
@@ -116,19 +108,17 @@ int bact_parse_url(const char *url, bact_url *out)
     k = scheme(url, &u.tls);
     if (k == 0)
         return BACT_E_ARG;
-    end = n;
-    if (end > k && url[end - 1] == '/')
-        end--; /* one trailing slash is fine */
-    {
-        size_t i;
-        for (i = k; i < end; i++) {
-            char ch = url[i];
-            if (ch == '/' || ch == '?' || ch == '#' || ch == '@')
-                return BACT_E_ARG; /* a path, query, fragment or userinfo */
-        }
-    }
-    if (authority(url + k, end - k, &u) != BACT_OK)
+    if (n > k && url[n - 1] == '/')
+        n--; /* one trailing slash is fine */
+    /* a path, query, fragment or userinfo is refused by host_port(): none
+     * of '/', '?', '#', '@' is a host, IPv6 or port character */
+    port = host_port(url + k, n - k, 0, &u);
+    if (port < 0 || u.host_len > 253u)
         return BACT_E_ARG;
+    u.port = u.tls ? 443u : 80u;
+    u.default_port = (uint8_t)(port == 0 || port == u.port);
+    if (port != 0)
+        u.port = (uint16_t)port;
     *out = u;
     return BACT_OK;
 }
@@ -138,69 +128,48 @@ int bact_parse_url(const char *url, bact_url *out)
 /* inet_aton-style IPv4: returns 0 and the address, -1 if not one. */
 static int ipv4_parse(const char *s, size_t n, uint32_t *out)
 {
-    uint32_t part[4];
+    uint32_t v = 0, acc;
     size_t i = 0;
-    unsigned np = 0, k;
-    uint32_t v;
+    unsigned np = 0;
 
-    while (np < 4u) {
+    for (;;) { /* at most 4 rounds, each eating a byte */
         unsigned base = 10u, digits = 0;
-        uint32_t acc = 0;
-        if (i + 1 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-            base = 16u;
-            i += 2;
-        } else if (i < n && s[i] == '0') {
+        acc = 0;
+        if (i < n && s[i] == '0') {
             base = 8u;
+            if (i + 1 < n && (s[i + 1] | 0x20) == 'x') {
+                base = 16u;
+                i += 2;
+            }
         }
         while (i < n && s[i] != '.') {
-            int ch = bact__lower((unsigned char)s[i]);
-            unsigned d;
-            if (is_digit(ch))
-                d = (unsigned)(ch - '0');
-            else if (ch >= 'a' && ch <= 'f')
-                d = (unsigned)(ch - 'a' + 10);
-            else
-                return -1;
+            unsigned d = hexval((unsigned char)s[i]);
             if (d >= base)
                 return -1;
-            /* 32-bit only (no 64-bit multiply on small cores) */
-            if (acc > (base == 16u ? 0x0FFFFFFFu
-                       : base == 10u ? 0x19999999u : 0x1FFFFFFFu))
+            /* acc * base + d must fit 32 bits (no 64-bit multiply on
+             * small cores): the high half's product, with the low
+             * half's carry, must fit 16 */
+            if ((acc >> 16) * base + (((acc & 0xFFFFu) * base + d) >> 16) >
+                0xFFFFu)
                 return -1;
-            acc *= base;
-            if (acc > 0xFFFFFFFFu - d)
-                return -1;
-            acc += d;
+            acc = acc * base + d;
             digits++;
             i++;
         }
         if (digits == 0)
             return -1;
-        part[np++] = acc;
+        np++;
         if (i >= n)
             break;
-        i++; /* '.' */
-        if (i >= n)
-            return -1; /* trailing dot */
+        /* a '.': what came before is one byte, and a part must follow */
+        if (np == 4u || acc > 255u || ++i >= n)
+            return -1;
+        v = (v << 8) | acc;
     }
-    if (i < n)
+    /* the last part fills the bytes the others left */
+    if (acc > (0xFFFFFFFFu >> (8u * (np - 1u))))
         return -1;
-    /* the last part fills the remaining bytes */
-    v = 0;
-    for (k = 0; k + 1 < np; k++) {
-        if (part[k] > 255u)
-            return -1;
-        v |= part[k] << (24u - 8u * k);
-    }
-    {
-        uint32_t lastmax = (np == 1u) ? 0xFFFFFFFFu
-                         : (np == 2u) ? 0xFFFFFFu
-                         : (np == 3u) ? 0xFFFFu : 0xFFu;
-        if (part[np - 1u] > lastmax)
-            return -1;
-        v |= part[np - 1u];
-    }
-    *out = v;
+    *out = ((v << (8u * (4u - np))) << 8) | acc;
     return 0;
 }
 
@@ -232,42 +201,32 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
     while (i < n && nw < 8u) {
         size_t j = i;
         uint32_t v = 0;
-        unsigned d = 0;
-        int dot = 0;
+        unsigned dots = 0, other = 0;
         while (j < n && s[j] != ':') {
             if (s[j] == '.')
-                dot = 1;
+                dots++;
+            else if (!is_digit((unsigned char)s[j]))
+                other = 1;
             j++;
         }
-        if (dot) { /* embedded IPv4 in the last 32 bits */
+        if (dots) { /* embedded IPv4 in the last 32 bits */
             uint32_t a;
-            size_t q, dots = 0;
-            for (q = i; q < j; q++) {
-                if (s[q] == '.')
-                    dots++;
-                else if (!is_digit((unsigned char)s[q]))
-                    return -1;
-            }
-            if (j != n || nw > 6u || dots != 3u || ipv4_parse(s + i, j - i, &a))
+            if (other || j != n || nw > 6u || dots != 3u ||
+                ipv4_parse(s + i, j - i, &a))
                 return -1;
             w[nw++] = (uint16_t)(a >> 16);
             w[nw++] = (uint16_t)(a & 0xFFFFu);
             i = n;
             break;
         }
-        for (; i < j; i++) {
-            int ch = bact__lower((unsigned char)s[i]);
-            if (is_digit(ch))
-                v = v * 16u + (uint32_t)(ch - '0');
-            else if (ch >= 'a' && ch <= 'f')
-                v = v * 16u + (uint32_t)(ch - 'a' + 10);
-            else
-                return -1;
-            if (++d > 4u)
-                return -1;
-        }
-        if (d == 0)
+        if (j == i || j - i > 4u)
             return -1;
+        for (; i < j; i++) {
+            unsigned d = hexval((unsigned char)s[i]);
+            if (d > 15u)
+                return -1;
+            v = v * 16u + d;
+        }
         w[nw++] = (uint16_t)v;
         if (i >= n)
             break;
@@ -327,64 +286,41 @@ int bact__host_is_local(const char *h, size_t n)
     uint32_t v4;
     uint8_t v6[16];
     size_t k;
-    int numeric = 1;
+    int numeric = 1, hasdigit = 0;
 
     if (n > 0 && h[n - 1] == '.')
         n--; /* "localhost." is localhost */
     if (n == 0)
         return 2;
-    if (bact__ieq(h, n, "localhost") ||
-        (n > 10u && bact__ieq(h + n - 10u, 10u, ".localhost")))
-        return 1;
+    if (n >= 9u && bact__ieq(h + n - 9u, 9u, "localhost") &&
+        (n == 9u || (n > 10u && h[n - 10u] == '.')))
+        return 1; /* localhost, *.localhost */
     for (k = 0; k < n; k++) {
-        int ch = bact__lower((unsigned char)h[k]);
+        int ch = (unsigned char)h[k];
         if (ch == ':')
             return ipv6_parse(h, n, v6) != 0 ? 2 : ipv6_is_local(v6);
-        if (!(is_digit(ch) || ch == '.' || ch == 'x' || (ch >= 'a' && ch <= 'f')))
+        hasdigit |= is_digit(ch);
+        if (!(ch == '.' || (ch | 0x20) == 'x' || hexval(ch) < 16u))
             numeric = 0;
     }
-    /* a name whose last label is all digits/hex looks like an address:
+    /* a name made only of digits, dots and hex looks like an address:
      * it must parse as one, or it is refused */
-    if (numeric) {
-        int hasdigit = 0;
-        for (k = 0; k < n; k++)
-            hasdigit |= is_digit((unsigned char)h[k]);
-        if (hasdigit)
-            return ipv4_parse(h, n, &v4) != 0 ? 2 : ipv4_is_local(v4);
-    }
+    if (numeric && hasdigit)
+        return ipv4_parse(h, n, &v4) != 0 ? 2 : ipv4_is_local(v4);
     return 0;
-}
-
-/* "" or ":" followed by 1..5 digits naming 1..65535 */
-static int port_ok(const char *s, size_t n)
-{
-    uint32_t v = 0;
-    size_t i;
-    if (n == 0)
-        return 0;
-    if (s[0] != ':' || n < 2 || n > 6)
-        return -1;
-    for (i = 1; i < n; i++) {
-        if (!is_digit((unsigned char)s[i]))
-            return -1;
-        v = v * 10u + (uint32_t)(s[i] - '0');
-    }
-    return (v >= 1u && v <= 65535u) ? 0 : -1;
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)
 {
     size_t n, k, a, e, at;
-    uint8_t tls;
-    const char *h;
-    size_t hn;
+    bact_url u;
 
     if (url == NULL)
         return BACT_E_ARG;
     n = bact__strnlen(url, URL_MAX);
     if (n > URL_MAX)
         return BACT_E_ARG;
-    k = scheme(url, &tls);
+    k = scheme(url, &u.tls);
     if (k == 0)
         return BACT_E_ARG;
     for (a = 0; a < n; a++) {
@@ -393,45 +329,16 @@ int bact_check_callback_url(const char *url, unsigned flags)
             return BACT_E_ARG; /* no spaces, control bytes or backslashes
                                   (some parsers read "\\" as "/") */
     }
-    /* authority: up to the first '/', '?' or '#' */
-    e = k;
-    while (e < n && url[e] != '/' && url[e] != '?' && url[e] != '#')
-        e++;
+    /* authority: up to the first '/', '?' or '#'; user:pass@ before the
+     * last '@' is skipped */
     at = k;
-    for (a = k; a < e; a++) {
-        if (url[a] == '@')
-            at = a + 1; /* skip user:pass@ (the last '@') */
+    for (e = k; e < n && url[e] != '/' && url[e] != '?' && url[e] != '#'; e++) {
+        if (url[e] == '@')
+            at = e + 1;
     }
-    h = url + at;
-    hn = e - at;
-    {
-        const char *rest;
-        size_t rn, r = 0;
-        uint8_t v6[16];
-        if (hn > 0 && h[0] == '[') {
-            while (r < hn && h[r] != ']')
-                r++;
-            if (r >= hn || ipv6_parse(h + 1, r - 1, v6) != 0)
-                return BACT_E_ARG;
-            rest = h + r + 1;
-            rn = hn - r - 1;
-            h += 1;
-            hn = r - 1;
-        } else {
-            while (r < hn && h[r] != ':') {
-                if (!host_char((unsigned char)h[r]) ||
-                    (h[r] == '.' && (r == 0 || h[r - 1] == '.')))
-                    return BACT_E_ARG; /* junk or an empty label */
-                r++;
-            }
-            rest = h + r;
-            rn = hn - r;
-            hn = r;
-        }
-        if (hn == 0 || port_ok(rest, rn) != 0)
-            return BACT_E_ARG;
-    }
-    k = (size_t)bact__host_is_local(h, hn);
+    if (host_port(url + at, e - at, 1, &u) < 0)
+        return BACT_E_ARG;
+    k = (size_t)bact__host_is_local(u.host, u.host_len);
     if (k == 2u || (k == 1u && !(flags & BACT_URL_ALLOW_LOOPBACK)))
         return BACT_E_ARG;
     return BACT_OK;
