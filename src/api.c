@@ -694,6 +694,22 @@ int bact_decode_task(bact_client *c, bact_task *out)
     return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
+/* The page and the limit of a list call (0 takes the default) into
+ * num[0..16) and v[0..2), out cleared; 0 when out is NULL or they are out
+ * of range. Not inlined: its frame stays off the calls' chains. */
+BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
+                                    char *num, const char **v)
+{
+    if (out == NULL || !page_ok(&pg, &lim))
+        return 0;
+    memset(out, 0, sizeof *out);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
+    v[0] = num;
+    v[1] = num + 12;
+    return 1;
+}
+
 static const char *const list_tasks_query[] = {
     "status", "workflow_id", "workflow_name", "created_at_from",
     "created_at_to", "page", "limit"
@@ -706,25 +722,17 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
     const char *v[7];
     char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
-    int32_t pg, lim;
-    if (c == NULL || q == NULL || out == NULL ||
-        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
+    if (c == NULL || q == NULL ||
+        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN ||
+        !datetime_ok(nonempty(q->created_from)) ||
+        !datetime_ok(nonempty(q->created_to)) ||
+        !page_args(out, q->page, q->limit, num, v + 5))
         return BACT_E_ARG;
-    pg = q->page;
-    lim = q->limit;
-    if (!page_ok(&pg, &lim) || !datetime_ok(nonempty(q->created_from)) ||
-        !datetime_ok(nonempty(q->created_to)))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, num);
-    (void)bact__i32_to_dec(lim, num + 12);
     v[0] = q->status ? bact_status_name(q->status) : NULL;
     v[1] = nonempty(q->workflow_id);
     v[2] = nonempty(q->workflow_name);
     v[3] = nonempty(q->created_from);
     v[4] = nonempty(q->created_to);
-    v[5] = num;
-    v[6] = num + 12;
     return run(c, &list_tasks_ep, v, NULL, out);
 }
 
@@ -775,15 +783,10 @@ static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
                      int32_t pg, int32_t lim, bact_page *out)
 {
     const char *v[3];
-    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
-    if (c == NULL || out == NULL || !page_ok(&pg, &lim))
+    char num[16];
+    if (c == NULL || !page_args(out, pg, lim, num, v + 1))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, num);
-    (void)bact__i32_to_dec(lim, num + 12);
     v[0] = nonempty(keyword);
-    v[1] = num;
-    v[2] = num + 12;
     return run(c, ep, v, NULL, out);
 }
 
@@ -799,31 +802,10 @@ int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
     return list_call(c, &templates_ep, keyword, page, limit, out);
 }
 
-static const bact__field workflow_fields[] = {
-    F("id", ID, 0, bact_workflow, id),
-    F("name", STR, 0, bact_workflow, name),
-    F("description", STR, 0, bact_workflow, description),
-    F("create_at", STR, 0, bact_workflow, create_at),
-    F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
-    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 0, bact_workflow, detail_url)
-};
-
-/* get-official-workflow-template: recommendDesc and detailUrl required */
-static const bact__field template_fields[] = {
-    F("id", ID, 0, bact_workflow, id),
-    F("name", STR, 0, bact_workflow, name),
-    F("description", STR, 0, bact_workflow, description),
-    F("create_at", STR, 0, bact_workflow, create_at),
-    F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
-    F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 1, bact_workflow, detail_url)
-};
-
-/* list-official-workflow-templates items */
-static const bact__field template_item_fields[] = {
+/* Three answers in one table, each a run of eight entries: a template
+ * list item [0, 8), get-official-workflow-template [2, 10) (recommendDesc
+ * and detailUrl required), get-workflow [4, 12) (nothing required). */
+static const bact__field wf_fields[] = {
     F("templateId", ID, 1, bact_workflow, id),
     F("name", STR, 1, bact_workflow, name),
     F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
@@ -831,15 +813,19 @@ static const bact__field template_item_fields[] = {
     F("description", STR, 0, bact_workflow, description),
     F("create_at", STR, 0, bact_workflow, create_at),
     F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters)
+    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
+    F("id", ID, 0, bact_workflow, id),
+    F("name", STR, 0, bact_workflow, name),
+    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
+    F("detailUrl", STR, 0, bact_workflow, detail_url)
 };
 
 static const char *const workflow_query[] = {"workflow_id"};
 static const char *const template_query[] = {"workflow_template_id"};
 EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
-   workflow_fields, 8, JSON | IDEM);
+   wf_fields + 4, 8, JSON | IDEM);
 EP(template_ep, "GET", "get-official-workflow-template",
-   template_query, 1, template_fields, 8, JSON | IDEM);
+   template_query, 1, wf_fields + 2, 8, JSON | IDEM);
 
 static int get_one(bact_client *c, const bact__ep *ep, const char *id,
                    bact_workflow *out)
@@ -935,8 +921,8 @@ static const bact__field region_fields[] = {
 
 ELEM_READER(bact_step_at, bact_step, step_fields, 6)
 ELEM_READER(bact_download_at, bact_download, download_fields, 8)
-ELEM_READER(bact_workflow_at, bact_workflow, workflow_fields, 8)
-ELEM_READER(bact_template_at, bact_workflow, template_item_fields, 8)
+ELEM_READER(bact_workflow_at, bact_workflow, wf_fields + 4, 8)
+ELEM_READER(bact_template_at, bact_workflow, wf_fields, 8)
 ELEM_READER(bact_input_def_at, bact_input_def, input_def_fields, 2)
 ELEM_READER(bact_region_at, bact_region, region_fields, 2)
 
