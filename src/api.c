@@ -66,18 +66,6 @@ static int url_ok(const bact_client *c, const char *url)
     return url == NULL || bact_check_callback_url(url, fl) == BACT_OK;
 }
 
-static int params_ok(const bact_param *p, size_t n)
-{
-    size_t i;
-    if (n > 0 && p == NULL)
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (p[i].name == NULL || p[i].name[0] == '\0')
-            return 0;
-    }
-    return 1;
-}
-
 /* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
 static int datetime_ok(const char *s)
 {
@@ -325,19 +313,27 @@ static const bact__field seen_fields[] = {
     F("profile_id", STR, 0, seen_task, profile_id)
 };
 
+/* The decoded length of the string token whose view is p (it may hold
+ * NUL bytes), or -1 when p is no string token's. */
+static int str_len(const bact_client *c, const char *p)
+{
+    int i, off = (int)(p - (const char *)c->buf);
+    for (i = 0; i < c->ntok_used; i++) {
+        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
+            return c->tok[i].end - off;
+    }
+    return -1;
+}
+
 /* 1 when a decoded string view holds no NUL (a \u0000 would make it
  * compare and copy short) */
 static int whole_str(const bact_client *c, const char *p)
 {
-    int i, off;
+    int n;
     if (p == NULL)
         return 1;
-    off = (int)(p - (const char *)c->buf);
-    for (i = 0; i < c->ntok_used; i++) {
-        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
-            return (size_t)(c->tok[i].end - off) == bact__strnlen(p, c->cap);
-    }
-    return 0;
+    n = str_len(c, p);
+    return n >= 0 && (size_t)n == bact__strnlen(p, c->cap);
 }
 
 /* a view into a fixed id field, refused when it does not fit */
@@ -478,7 +474,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
 {
     int rc, round;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
-        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
@@ -533,7 +529,7 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
 {
     int rc;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
-        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
@@ -632,16 +628,9 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
             return rc;
         out->output = ow.string;
         out->output_files = ow.files;
-        if (ow.string != NULL) {
-            /* the decoded length, which may include NUL bytes */
-            int i, end = bact__json_skip(c, o);
-            int off = (int)(ow.string - (const char *)c->buf);
-            for (i = o; i < end; i++) {
-                if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off) {
-                    out->output_len = (size_t)(c->tok[i].end - off);
-                    break;
-                }
-            }
+        if (ow.string != NULL) { /* the decoded length: NULs count */
+            int n = str_len(c, ow.string);
+            out->output_len = n > 0 ? (size_t)n : 0u;
         }
     }
     out->failed_info = 0;

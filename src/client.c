@@ -191,6 +191,12 @@ static void put_str(bact__buf *b, const char *s)
     bact__put(b, s, bact__strnlen(s, STR_MAX));
 }
 
+BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
+{
+    char num[12];
+    bact__put(b, num, bact__u32_to_dec(v, num));
+}
+
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). */
@@ -203,7 +209,6 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     bact__buf b;
     size_t i, nq = ep->n_query, body_len = *len;
     int has_body = (ep->flags & BACT__C_BODY) != 0, first = 1;
-    char num[12];
 
     if (ep->flags & BACT__C_RAW) {
         rq = ((const bact__raw *)call->arg.in)->rq;
@@ -239,7 +244,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "]", 1);
     if (!c->default_port) {
         bact__put(&b, ":", 1);
-        bact__put(&b, num, bact__u32_to_dec(c->port, num));
+        put_dec(&b, c->port);
     }
     BACT__PUTL(&b, "\r\nUser-Agent: ");
     bact__put(&b, c->user_agent, c->agent_len);
@@ -251,7 +256,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
-        bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
+        put_dec(&b, (uint32_t)body_len);
     }
     BACT__PUTL(&b, "\r\n\r\n");
     if (rq != NULL && rq->body != NULL)
@@ -546,26 +551,37 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
                                        uint32_t ms, int rc)
 {
     bact__buf b;
-    char num[12];
     if (c->trace == NULL)
         return;
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
     put_str(&b, "retry ");
-    bact__put(&b, num, bact__u32_to_dec(n, num));
+    put_dec(&b, n);
     put_str(&b, "/");
-    bact__put(&b, num, bact__u32_to_dec(c->retries, num));
+    put_dec(&b, c->retries);
     put_str(&b, " in ");
-    bact__put(&b, num, bact__u32_to_dec(ms, num));
+    put_dec(&b, ms);
     put_str(&b, " ms after ");
     if (rc == BACT_E_API) {
         put_str(&b, "HTTP ");
-        bact__put(&b, num, bact__u32_to_dec((uint32_t)c->err.http_status, num));
+        put_dec(&b, (uint32_t)c->err.http_status);
     } else {
         put_str(&b, bact_strerror(rc));
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
+}
+
+int bact__params_ok(const bact_param *p, size_t n)
+{
+    size_t i;
+    if (n > 0 && p == NULL)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (p[i].name == NULL || p[i].name[0] == '\0')
+            return 0;
+    }
+    return 1;
 }
 
 BACT__NOINLINE static int valid_call(const bact__call *call)
@@ -589,13 +605,8 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
-    if (rq->n_query > 0 && rq->query == NULL)
-        return 0;
-    for (i = 0; i < rq->n_query; i++) {
-        if (rq->query[i].name == NULL || rq->query[i].name[0] == '\0')
-            return 0;
-    }
-    return rq->content_type == NULL || printable(rq->content_type, 1);
+    return bact__params_ok(rq->query, rq->n_query) &&
+           (rq->content_type == NULL || printable(rq->content_type, 1));
 }
 
 BACT__NOINLINE static void take_error(bact_client *c)
