@@ -178,34 +178,6 @@ static const char *nonempty(const char *s)
     return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
-static void run_body(bact__jw *w, const void *arg)
-{
-    const bact_run_req *r = (const bact_run_req *)arg;
-    bact__jw_obj(w);
-    bact__jw_kstr(w, "workflow_id", r->workflow_id);
-    put_params(w, r->params, r->n_params);
-    if (r->save_browser_data) {
-        bact__jw_key(w, "save_browser_data");
-        bact__jw_bool(w, 1);
-    }
-    bact__jw_kstr(w, "profile_id", nonempty(r->profile_id));
-    bact__jw_kstr(w, "callback_url", r->callback_url);
-    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
-    bact__jw_end(w, '}');
-}
-
-static void template_body(bact__jw *w, const void *arg)
-{
-    const bact_template_run_req *r = (const bact_template_run_req *)arg;
-    bact__jw_obj(w);
-    bact__jw_kstr(w, "workflow_template_id", r->template_id);
-    bact__jw_kstr(w, "proxyRegion", nonempty(r->proxy_region));
-    put_params(w, r->params, r->n_params);
-    bact__jw_kstr(w, "callback_url", r->callback_url);
-    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
-    bact__jw_end(w, '}');
-}
-
 /* ------------------------------------------------------------------ */
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
@@ -511,13 +483,34 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write)
 {
     bact__jw w;
+    const char *cb, *scb;
     bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
     if (write)
         w.b.len = *len;
-    if (call->ep == &run_ep)
-        run_body(&w, call->arg.in);
-    else
-        template_body(&w, call->arg.in);
+    bact__jw_obj(&w);
+    if (call->ep == &run_ep) {
+        const bact_run_req *r = (const bact_run_req *)call->arg.in;
+        bact__jw_kstr(&w, "workflow_id", r->workflow_id);
+        put_params(&w, r->params, r->n_params);
+        if (r->save_browser_data) {
+            bact__jw_key(&w, "save_browser_data");
+            bact__jw_bool(&w, 1);
+        }
+        bact__jw_kstr(&w, "profile_id", nonempty(r->profile_id));
+        cb = r->callback_url;
+        scb = r->status_callback_url;
+    } else {
+        const bact_template_run_req *r =
+            (const bact_template_run_req *)call->arg.in;
+        bact__jw_kstr(&w, "workflow_template_id", r->template_id);
+        bact__jw_kstr(&w, "proxyRegion", nonempty(r->proxy_region));
+        put_params(&w, r->params, r->n_params);
+        cb = r->callback_url;
+        scb = r->status_callback_url;
+    }
+    bact__jw_kstr(&w, "callback_url", cb);
+    bact__jw_kstr(&w, "status_change_callback_url", scb);
+    bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
     *len = w.b.len;
@@ -544,15 +537,6 @@ static const bact__field state_fields[] = {
 static const char *const task_query[] = {"task_id", "biz_code"};
 EP(status_ep, "GET", "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
-
-int bact_get_task_status(bact_client *c, const char *task_id,
-                         bact_task_state *out)
-{
-    if (c == NULL || out == NULL || !id_ok(task_id))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    return run(c, &status_ep, &task_id, NULL, out);
-}
 
 /* A task: the fields of a list item first, then get-task's extras. The
  * nested objects' token indexes go to obj_[] on the way. */
@@ -659,17 +643,6 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
 EP(task_ep, "GET", "get-task", task_query, 1, NULL, 0,
    JSON | IDEM);
 
-int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
-{
-    int rc;
-    if (c == NULL || out == NULL || !id_ok(task_id))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    rc = run(c, &task_ep, &task_id, NULL, NULL);
-    return (rc != BACT_OK || c->raw)
-               ? rc
-               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
-}
 
 int bact_decode_task(bact_client *c, bact_task *out)
 {
@@ -816,13 +789,31 @@ EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
 EP(template_ep, "GET", "get-official-workflow-template",
    template_query, 1, wf_fields + 2, 8, JSON | IDEM);
 
+/* A call by one id (task, workflow or template): out, cleared first, is
+ * what ep's field table fills (get-task's is filled after). */
 static int get_one(bact_client *c, const bact__ep *ep, const char *id,
-                   bact_workflow *out)
+                   void *out)
 {
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, ep == &status_ep  ? sizeof(bact_task_state)
+                   : ep == &task_ep ? sizeof(bact_task)
+                                    : sizeof(bact_workflow));
     return run(c, ep, &id, NULL, out);
+}
+
+int bact_get_task_status(bact_client *c, const char *task_id,
+                         bact_task_state *out)
+{
+    return get_one(c, &status_ep, task_id, out);
+}
+
+int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
+{
+    int rc = get_one(c, &task_ep, task_id, out);
+    return (rc != BACT_OK || c->raw)
+               ? rc
+               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
@@ -869,13 +860,22 @@ static int elem(const bact_client *c, const bact_array *a, unsigned i)
     return bact__json_elem(c, a->tok, i);
 }
 
+/* Element i of an array read through a field table of n entries. */
+BACT__NOINLINE static int elem_fields(const bact_client *c,
+                                      const bact_array *a, unsigned i,
+                                      void *out, const bact__field *table,
+                                      size_t n)
+{
+    int e = elem(c, a, i);
+    if (out == NULL || e < 0)
+        return BACT_E_ARG;
+    return bact__json_fields(c, e, table, n, out);
+}
+
 #define ELEM_READER(fn, type, table, n)                                    \
     int fn(const bact_client *c, const bact_array *a, unsigned i, type *out) \
     {                                                                      \
-        int e = elem(c, a, i);                                             \
-        if (out == NULL || e < 0)                                          \
-            return BACT_E_ARG;                                             \
-        return bact__json_fields(c, e, table, n, out);                     \
+        return elem_fields(c, a, i, out, table, n);                        \
     }
 
 static const bact__field step_fields[] = {
