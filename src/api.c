@@ -587,56 +587,44 @@ static const bact__field live_fields[] = {
     { "live_url", BACT__J_STR, 0, 0 }
 };
 
+/* The nested objects are read through their own tables; one that is
+ * absent (token -1) still has its members set to "absent" by
+ * bact__json_fields(), whose BACT_E_SHAPE is then no error. */
 static int task_from(const bact_client *c, int obj, size_t nfields,
                      bact_task *out)
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
-    int o = out->obj_[0];
+    output_w ow;
+    failure_w f;
+    const char *lu;
     if (rc != BACT_OK)
         return rc;
-    if (nfields == TASK_LIST_FIELDS) { /* fields a list item lacks */
-        out->steps.tok = -1;
-        out->steps.count = 0;
-        out->download_files = out->steps;
-        out->files_expires_at = -1;
-        out->log_detail_url = NULL;
-    }
-    out->output = NULL;
+    /* the fields a list item lacks: absent */
+    (void)bact__json_fields(c, -1, task_fields + nfields,
+                            sizeof task_fields / sizeof task_fields[0] -
+                                nfields,
+                            out);
+    rc = bact__json_fields(c, out->obj_[0], output_fields, 2, &ow);
+    if (rc != BACT_OK && out->obj_[0] >= 0)
+        return rc;
+    out->output = ow.string;
+    out->output_files = ow.files;
     out->output_len = 0;
-    out->output_files.tok = -1;
-    out->output_files.count = 0;
-    if (o >= 0) {
-        output_w ow;
-        rc = bact__json_fields(c, o, output_fields, 2, &ow);
-        if (rc != BACT_OK)
-            return rc;
-        out->output = ow.string;
-        out->output_files = ow.files;
-        if (ow.string != NULL) { /* the decoded length: NULs count */
-            int n = str_len(c, ow.string);
-            out->output_len = n > 0 ? (size_t)n : 0u;
-        }
+    if (ow.string != NULL) { /* the decoded length: NULs count */
+        int n = str_len(c, ow.string);
+        out->output_len = n > 0 ? (size_t)n : 0u;
     }
-    out->failed_info = 0;
-    out->failure_code = 0;
-    out->failure_message = NULL;
-    if (out->obj_[1] >= 0) {
-        failure_w f;
-        rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
-        if (rc != BACT_OK)
-            return rc;
-        out->failed_info = 1;
-        out->failure_code = f.code;
-        out->failure_message = f.message;
-    }
-    if (out->obj_[2] >= 0) {
-        const char *lu;
-        rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
-        if (rc != BACT_OK)
-            return rc;
-        if (lu != NULL)
-            out->live_url = lu;
-    }
+    rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
+    if (rc != BACT_OK && out->obj_[1] >= 0)
+        return rc;
+    out->failed_info = out->obj_[1] >= 0;
+    out->failure_code = f.code;
+    out->failure_message = f.message;
+    rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
+    if (rc != BACT_OK && out->obj_[2] >= 0)
+        return rc;
+    if (lu != NULL)
+        out->live_url = lu;
     return BACT_OK;
 }
 

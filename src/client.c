@@ -222,9 +222,8 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.cap = c->cap;
     b.len = 0;
     put_str(&b, ep->method);
-    bact__put(&b, " ", 1);
-    if (rq == NULL) /* the endpoints all live under one prefix */
-        bact__put(&b, "/v2/workflow/", 13);
+    /* the endpoints all live under one prefix */
+    bact__put(&b, " /v2/workflow/", rq == NULL ? 14u : 1u);
     put_str(&b, ep->path);
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
@@ -236,16 +235,12 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "=", 1);
         bact__put_pct(&b, v);
     }
-    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
-    if (c->ipv6)
-        bact__put(&b, "[", 1);
+    /* an IPv6 host in brackets; the port unless it is the default one */
+    bact__put(&b, " HTTP/1.1\r\nHost: [", 17u + c->ipv6);
     bact__put(&b, c->host, c->host_len);
-    if (c->ipv6)
-        bact__put(&b, "]", 1);
-    if (!c->default_port) {
-        bact__put(&b, ":", 1);
+    bact__put(&b, c->ipv6 ? "]:" : ":", (size_t)c->ipv6 + !c->default_port);
+    if (!c->default_port)
         put_dec(&b, c->port);
-    }
     BACT__PUTL(&b, "\r\nUser-Agent: ");
     bact__put(&b, c->user_agent, c->agent_len);
     BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
