@@ -68,7 +68,9 @@ static void close_conn(bact_client *c)
  * the others are constants. */
 #define STR_MAX 4097u
 
-static int printable(const char *s, int allow_space)
+/* The length of s plus one (1: empty), 0 when s holds a byte outside
+ * 0x21..0x7E (0x20..0x7E with allow_space) or is longer than that bound. */
+static size_t printable(const char *s, int allow_space)
 {
     size_t i;
     for (i = 0; s[i] != '\0'; i++) {
@@ -78,18 +80,20 @@ static int printable(const char *s, int allow_space)
         if (i >= STR_MAX - 1u)
             return 0;
     }
-    return 1;
+    return i + 1u;
 }
 
 int bact_init(bact_client *c, const bact_config *cfg)
 {
     bact_url u;
+    size_t key_len, agent_len = sizeof BACT_USER_AGENT;
 
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
     memset(c, 0, sizeof *c);
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0' ||
-        !printable(cfg->api_key, 0) || cfg->buf == NULL ||
+    /* lengths plus one: at most STR_MAX */
+    if (cfg->api_key == NULL ||
+        (key_len = printable(cfg->api_key, 0)) <= 1u || cfg->buf == NULL ||
         cfg->buf_len < 256u || cfg->tokens == NULL || cfg->n_tokens < 4u ||
         cfg->n_tokens > 0x7FFFFFFFu || cfg->transport == NULL ||
         cfg->platform == NULL || cfg->transport->send == NULL ||
@@ -97,7 +101,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
         cfg->platform->sleep_ms == NULL)
         return BACT_E_ARG;
     if (cfg->user_agent != NULL &&
-        (cfg->user_agent[0] == '\0' || !printable(cfg->user_agent, 1)))
+        (agent_len = printable(cfg->user_agent, 1)) <= 1u)
         return BACT_E_ARG;
     if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
         return BACT_E_ARG;
@@ -112,9 +116,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->default_port = u.default_port;
     c->api_key = cfg->api_key;
     c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
-    /* both checked by printable(): at most STR_MAX bytes */
-    c->key_len = (uint16_t)bact__strnlen(c->api_key, STR_MAX);
-    c->agent_len = (uint16_t)bact__strnlen(c->user_agent, STR_MAX);
+    c->key_len = (uint16_t)(key_len - 1u);
+    c->agent_len = (uint16_t)(agent_len - 1u);
     c->buf = cfg->buf;
     c->cap = cfg->buf_len;
     c->tok = cfg->tokens;
@@ -296,13 +299,11 @@ BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
 
 BACT__NOINLINE static void trace_status(const bact_client *c)
 {
-    char line[16];
-    char num[12];
+    char line[16]; /* a uint16_t status: five digits and a NUL fit */
     memcpy(line, "HTTP/1.", 7);
     line[7] = (char)('0' + c->resp.minor);
     line[8] = ' ';
-    (void)bact__u32_to_dec(c->resp.status, num);
-    memcpy(line + 9, num, 3);
+    (void)bact__u32_to_dec(c->resp.status, line + 9);
     trace(c, BACT_TRACE_STATUS, line, 12);
 }
 
@@ -601,7 +602,7 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
             return 0;
     }
     return bact__params_ok(rq->query, rq->n_query) &&
-           (rq->content_type == NULL || printable(rq->content_type, 1));
+           (rq->content_type == NULL || printable(rq->content_type, 1) != 0);
 }
 
 BACT__NOINLINE static void take_error(bact_client *c)
@@ -619,27 +620,24 @@ BACT__NOINLINE static void take_error(bact_client *c)
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
     int rc = bact__json_parse(c);
-    if (c->raw) {
-        if (rc == BACT_OK && bact__json_envelope(c))
-            goto envelope;
-        memset(&c->err, 0, sizeof c->err);
-        return BACT_OK;
-    }
-    if (rc != BACT_OK)
+    if (rc != BACT_OK && !c->raw)
         return rc;
-    bact__json_decode(c);
-    if (bact__json_envelope(c))
-        goto envelope;
+    if (rc == BACT_OK) {
+        if (!c->raw)
+            bact__json_decode(c);
+        if (bact__json_envelope(c)) {
+            /* in raw mode too: its strings decoded */
+            bact__json_decode(c);
+            (void)bact__json_envelope(c);
+            c->err.http_status = c->resp.status;
+            return BACT_E_API;
+        }
+    }
     memset(&c->err, 0, sizeof c->err);
-    return call->ep->fields == NULL
+    return c->raw || call->ep->fields == NULL
                ? BACT_OK
                : bact__json_fields(c, 0, call->ep->fields, call->ep->nfields,
                                    call->arg.out);
-envelope:
-    bact__json_decode(c);
-    (void)bact__json_envelope(c);
-    c->err.http_status = c->resp.status;
-    return BACT_E_API;
 }
 
 /* After a failed attempt: 1 when another one is due (the wait for it is
@@ -658,9 +656,6 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;
-    memset(&c->err, 0, sizeof c->err);
-    c->json = 0;
-    c->ntok_used = 0;
     return 1;
 }
 
@@ -668,20 +663,20 @@ int bact__exec(bact_client *c, const bact__call *call)
 {
     int stale_retry = 0;
 
-    memset(&c->err, 0, sizeof c->err);
     c->body_len = 0;
     c->needed = 0;
     c->retries_used = 0;
-    c->json = 0;
-    c->ntok_used = 0;
     c->resp.status = 0;
-    c->sent = 0;
     c->call_start = now(c);
-    if (!valid_call(call))
-        return BACT_E_ARG;
     for (;;) {
         int rc;
+        /* what an attempt may have left: none at the first */
+        memset(&c->err, 0, sizeof c->err);
+        c->json = 0;
+        c->ntok_used = 0;
         c->sent = 0;
+        if (!valid_call(call))
+            return BACT_E_ARG;
         c->got = 0;
         rc = send_request(c, call);
         if (c->sent) {
