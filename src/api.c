@@ -950,7 +950,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         uint32_t el, nap;
-        int changed, rc = bact_get_task_status(c, task_id, &st);
+        int changed, rc = get_one(c, &status_ep, task_id, &st);
         if (rc != BACT_OK) {
             c->raw = raw;
             return rc;

@@ -656,6 +656,9 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;
+    memset(&c->err, 0, sizeof c->err);
+    c->json = 0;
+    c->ntok_used = 0;
     return 1;
 }
 
@@ -663,20 +666,20 @@ int bact__exec(bact_client *c, const bact__call *call)
 {
     int stale_retry = 0;
 
+    memset(&c->err, 0, sizeof c->err);
     c->body_len = 0;
     c->needed = 0;
     c->retries_used = 0;
+    c->json = 0;
+    c->ntok_used = 0;
     c->resp.status = 0;
+    c->sent = 0;
     c->call_start = now(c);
+    if (!valid_call(call))
+        return BACT_E_ARG;
     for (;;) {
         int rc;
-        /* what an attempt may have left: none at the first */
-        memset(&c->err, 0, sizeof c->err);
-        c->json = 0;
-        c->ntok_used = 0;
         c->sent = 0;
-        if (!valid_call(call))
-            return BACT_E_ARG;
         c->got = 0;
         rc = send_request(c, call);
         if (c->sent) {
