@@ -86,7 +86,8 @@ static size_t printable(const char *s, int allow_space)
 int bact_init(bact_client *c, const bact_config *cfg)
 {
     bact_url u;
-    size_t key_len, agent_len = sizeof BACT_USER_AGENT;
+    /* BACT_USER_AGENT is a string literal (pasting "" checks it) */
+    size_t key_len, agent_len = sizeof("" BACT_USER_AGENT);
 
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
