@@ -66,18 +66,6 @@ static int url_ok(const bact_client *c, const char *url)
     return url == NULL || bact_check_callback_url(url, fl) == BACT_OK;
 }
 
-static int params_ok(const bact_param *p, size_t n)
-{
-    size_t i;
-    if (n > 0 && p == NULL)
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (p[i].name == NULL || p[i].name[0] == '\0')
-            return 0;
-    }
-    return 1;
-}
-
 /* RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
 static int datetime_ok(const char *s)
 {
@@ -190,34 +178,6 @@ static const char *nonempty(const char *s)
     return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
-static void run_body(bact__jw *w, const void *arg)
-{
-    const bact_run_req *r = (const bact_run_req *)arg;
-    bact__jw_obj(w);
-    bact__jw_kstr(w, "workflow_id", r->workflow_id);
-    put_params(w, r->params, r->n_params);
-    if (r->save_browser_data) {
-        bact__jw_key(w, "save_browser_data");
-        bact__jw_bool(w, 1);
-    }
-    bact__jw_kstr(w, "profile_id", nonempty(r->profile_id));
-    bact__jw_kstr(w, "callback_url", r->callback_url);
-    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
-    bact__jw_end(w, '}');
-}
-
-static void template_body(bact__jw *w, const void *arg)
-{
-    const bact_template_run_req *r = (const bact_template_run_req *)arg;
-    bact__jw_obj(w);
-    bact__jw_kstr(w, "workflow_template_id", r->template_id);
-    bact__jw_kstr(w, "proxyRegion", nonempty(r->proxy_region));
-    put_params(w, r->params, r->n_params);
-    bact__jw_kstr(w, "callback_url", r->callback_url);
-    bact__jw_kstr(w, "status_change_callback_url", r->status_callback_url);
-    bact__jw_end(w, '}');
-}
-
 /* ------------------------------------------------------------------ */
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
@@ -325,19 +285,27 @@ static const bact__field seen_fields[] = {
     F("profile_id", STR, 0, seen_task, profile_id)
 };
 
+/* The decoded length of the string token whose view is p (it may hold
+ * NUL bytes), or -1 when p is no string token's. */
+static int str_len(const bact_client *c, const char *p)
+{
+    int i, off = (int)(p - (const char *)c->buf);
+    for (i = 0; i < c->ntok_used; i++) {
+        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
+            return c->tok[i].end - off;
+    }
+    return -1;
+}
+
 /* 1 when a decoded string view holds no NUL (a \u0000 would make it
  * compare and copy short) */
 static int whole_str(const bact_client *c, const char *p)
 {
-    int i, off;
+    int n;
     if (p == NULL)
         return 1;
-    off = (int)(p - (const char *)c->buf);
-    for (i = 0; i < c->ntok_used; i++) {
-        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
-            return (size_t)(c->tok[i].end - off) == bact__strnlen(p, c->cap);
-    }
-    return 0;
+    n = str_len(c, p);
+    return n >= 0 && (size_t)n == bact__strnlen(p, c->cap);
 }
 
 /* a view into a fixed id field, refused when it does not fit */
@@ -478,7 +446,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
 {
     int rc, round;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
-        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
@@ -515,13 +483,34 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write)
 {
     bact__jw w;
+    const char *cb, *scb;
     bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
     if (write)
         w.b.len = *len;
-    if (call->ep == &run_ep)
-        run_body(&w, call->arg.in);
-    else
-        template_body(&w, call->arg.in);
+    bact__jw_obj(&w);
+    if (call->ep == &run_ep) {
+        const bact_run_req *r = (const bact_run_req *)call->arg.in;
+        bact__jw_kstr(&w, "workflow_id", r->workflow_id);
+        put_params(&w, r->params, r->n_params);
+        if (r->save_browser_data) {
+            bact__jw_key(&w, "save_browser_data");
+            bact__jw_bool(&w, 1);
+        }
+        bact__jw_kstr(&w, "profile_id", nonempty(r->profile_id));
+        cb = r->callback_url;
+        scb = r->status_callback_url;
+    } else {
+        const bact_template_run_req *r =
+            (const bact_template_run_req *)call->arg.in;
+        bact__jw_kstr(&w, "workflow_template_id", r->template_id);
+        bact__jw_kstr(&w, "proxyRegion", nonempty(r->proxy_region));
+        put_params(&w, r->params, r->n_params);
+        cb = r->callback_url;
+        scb = r->status_callback_url;
+    }
+    bact__jw_kstr(&w, "callback_url", cb);
+    bact__jw_kstr(&w, "status_change_callback_url", scb);
+    bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
     *len = w.b.len;
@@ -533,7 +522,7 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
 {
     int rc;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
-        !params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
         !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
@@ -548,15 +537,6 @@ static const bact__field state_fields[] = {
 static const char *const task_query[] = {"task_id", "biz_code"};
 EP(status_ep, "GET", "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
-
-int bact_get_task_status(bact_client *c, const char *task_id,
-                         bact_task_state *out)
-{
-    if (c == NULL || out == NULL || !id_ok(task_id))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    return run(c, &status_ep, &task_id, NULL, out);
-}
 
 /* A task: the fields of a list item first, then get-task's extras. The
  * nested objects' token indexes go to obj_[] on the way. */
@@ -607,80 +587,50 @@ static const bact__field live_fields[] = {
     { "live_url", BACT__J_STR, 0, 0 }
 };
 
+/* The nested objects are read through their own tables; one that is
+ * absent (token -1) still has its members set to "absent" by
+ * bact__json_fields(), whose BACT_E_SHAPE is then no error. */
 static int task_from(const bact_client *c, int obj, size_t nfields,
                      bact_task *out)
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
-    int o = out->obj_[0];
+    output_w ow;
+    failure_w f;
+    const char *lu;
     if (rc != BACT_OK)
         return rc;
-    if (nfields == TASK_LIST_FIELDS) { /* fields a list item lacks */
-        out->steps.tok = -1;
-        out->steps.count = 0;
-        out->download_files = out->steps;
-        out->files_expires_at = -1;
-        out->log_detail_url = NULL;
-    }
-    out->output = NULL;
+    /* the fields a list item lacks: absent */
+    (void)bact__json_fields(c, -1, task_fields + nfields,
+                            sizeof task_fields / sizeof task_fields[0] -
+                                nfields,
+                            out);
+    rc = bact__json_fields(c, out->obj_[0], output_fields, 2, &ow);
+    if (rc != BACT_OK && out->obj_[0] >= 0)
+        return rc;
+    out->output = ow.string;
+    out->output_files = ow.files;
     out->output_len = 0;
-    out->output_files.tok = -1;
-    out->output_files.count = 0;
-    if (o >= 0) {
-        output_w ow;
-        rc = bact__json_fields(c, o, output_fields, 2, &ow);
-        if (rc != BACT_OK)
-            return rc;
-        out->output = ow.string;
-        out->output_files = ow.files;
-        if (ow.string != NULL) {
-            /* the decoded length, which may include NUL bytes */
-            int i, end = bact__json_skip(c, o);
-            int off = (int)(ow.string - (const char *)c->buf);
-            for (i = o; i < end; i++) {
-                if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off) {
-                    out->output_len = (size_t)(c->tok[i].end - off);
-                    break;
-                }
-            }
-        }
+    if (ow.string != NULL) { /* the decoded length: NULs count */
+        int n = str_len(c, ow.string);
+        out->output_len = n > 0 ? (size_t)n : 0u;
     }
-    out->failed_info = 0;
-    out->failure_code = 0;
-    out->failure_message = NULL;
-    if (out->obj_[1] >= 0) {
-        failure_w f;
-        rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
-        if (rc != BACT_OK)
-            return rc;
-        out->failed_info = 1;
-        out->failure_code = f.code;
-        out->failure_message = f.message;
-    }
-    if (out->obj_[2] >= 0) {
-        const char *lu;
-        rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
-        if (rc != BACT_OK)
-            return rc;
-        if (lu != NULL)
-            out->live_url = lu;
-    }
+    rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
+    if (rc != BACT_OK && out->obj_[1] >= 0)
+        return rc;
+    out->failed_info = out->obj_[1] >= 0;
+    out->failure_code = f.code;
+    out->failure_message = f.message;
+    rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
+    if (rc != BACT_OK && out->obj_[2] >= 0)
+        return rc;
+    if (lu != NULL)
+        out->live_url = lu;
     return BACT_OK;
 }
 
 EP(task_ep, "GET", "get-task", task_query, 1, NULL, 0,
    JSON | IDEM);
 
-int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
-{
-    int rc;
-    if (c == NULL || out == NULL || !id_ok(task_id))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    rc = run(c, &task_ep, &task_id, NULL, NULL);
-    return (rc != BACT_OK || c->raw)
-               ? rc
-               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
-}
 
 int bact_decode_task(bact_client *c, bact_task *out)
 {
@@ -692,6 +642,22 @@ int bact_decode_task(bact_client *c, bact_task *out)
         return rc;
     bact__json_decode(c);
     return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
+}
+
+/* The page and the limit of a list call (0 takes the default) into
+ * num[0..16) and v[0..2), out cleared; 0 when out is NULL or they are out
+ * of range. Not inlined: its frame stays off the calls' chains. */
+BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
+                                    char *num, const char **v)
+{
+    if (out == NULL || !page_ok(&pg, &lim))
+        return 0;
+    memset(out, 0, sizeof *out);
+    (void)bact__i32_to_dec(pg, num);
+    (void)bact__i32_to_dec(lim, num + 12);
+    v[0] = num;
+    v[1] = num + 12;
+    return 1;
 }
 
 static const char *const list_tasks_query[] = {
@@ -706,25 +672,17 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
     const char *v[7];
     char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
-    int32_t pg, lim;
-    if (c == NULL || q == NULL || out == NULL ||
-        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
+    if (c == NULL || q == NULL ||
+        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN ||
+        !datetime_ok(nonempty(q->created_from)) ||
+        !datetime_ok(nonempty(q->created_to)) ||
+        !page_args(out, q->page, q->limit, num, v + 5))
         return BACT_E_ARG;
-    pg = q->page;
-    lim = q->limit;
-    if (!page_ok(&pg, &lim) || !datetime_ok(nonempty(q->created_from)) ||
-        !datetime_ok(nonempty(q->created_to)))
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, num);
-    (void)bact__i32_to_dec(lim, num + 12);
     v[0] = q->status ? bact_status_name(q->status) : NULL;
     v[1] = nonempty(q->workflow_id);
     v[2] = nonempty(q->workflow_name);
     v[3] = nonempty(q->created_from);
     v[4] = nonempty(q->created_to);
-    v[5] = num;
-    v[6] = num + 12;
     return run(c, &list_tasks_ep, v, NULL, out);
 }
 
@@ -775,15 +733,10 @@ static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
                      int32_t pg, int32_t lim, bact_page *out)
 {
     const char *v[3];
-    char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
-    if (c == NULL || out == NULL || !page_ok(&pg, &lim))
+    char num[16];
+    if (c == NULL || !page_args(out, pg, lim, num, v + 1))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    (void)bact__i32_to_dec(pg, num);
-    (void)bact__i32_to_dec(lim, num + 12);
     v[0] = nonempty(keyword);
-    v[1] = num;
-    v[2] = num + 12;
     return run(c, ep, v, NULL, out);
 }
 
@@ -799,31 +752,10 @@ int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
     return list_call(c, &templates_ep, keyword, page, limit, out);
 }
 
-static const bact__field workflow_fields[] = {
-    F("id", ID, 0, bact_workflow, id),
-    F("name", STR, 0, bact_workflow, name),
-    F("description", STR, 0, bact_workflow, description),
-    F("create_at", STR, 0, bact_workflow, create_at),
-    F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
-    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 0, bact_workflow, detail_url)
-};
-
-/* get-official-workflow-template: recommendDesc and detailUrl required */
-static const bact__field template_fields[] = {
-    F("id", ID, 0, bact_workflow, id),
-    F("name", STR, 0, bact_workflow, name),
-    F("description", STR, 0, bact_workflow, description),
-    F("create_at", STR, 0, bact_workflow, create_at),
-    F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
-    F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 1, bact_workflow, detail_url)
-};
-
-/* list-official-workflow-templates items */
-static const bact__field template_item_fields[] = {
+/* Three answers in one table, each a run of eight entries: a template
+ * list item [0, 8), get-official-workflow-template [2, 10) (recommendDesc
+ * and detailUrl required), get-workflow [4, 12) (nothing required). */
+static const bact__field wf_fields[] = {
     F("templateId", ID, 1, bact_workflow, id),
     F("name", STR, 1, bact_workflow, name),
     F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
@@ -831,23 +763,45 @@ static const bact__field template_item_fields[] = {
     F("description", STR, 0, bact_workflow, description),
     F("create_at", STR, 0, bact_workflow, create_at),
     F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters)
+    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
+    F("id", ID, 0, bact_workflow, id),
+    F("name", STR, 0, bact_workflow, name),
+    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
+    F("detailUrl", STR, 0, bact_workflow, detail_url)
 };
 
 static const char *const workflow_query[] = {"workflow_id"};
 static const char *const template_query[] = {"workflow_template_id"};
 EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
-   workflow_fields, 8, JSON | IDEM);
+   wf_fields + 4, 8, JSON | IDEM);
 EP(template_ep, "GET", "get-official-workflow-template",
-   template_query, 1, template_fields, 8, JSON | IDEM);
+   template_query, 1, wf_fields + 2, 8, JSON | IDEM);
 
+/* A call by one id (task, workflow or template): out, cleared first, is
+ * what ep's field table fills (get-task's is filled after). */
 static int get_one(bact_client *c, const bact__ep *ep, const char *id,
-                   bact_workflow *out)
+                   void *out)
 {
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, ep == &status_ep  ? sizeof(bact_task_state)
+                   : ep == &task_ep ? sizeof(bact_task)
+                                    : sizeof(bact_workflow));
     return run(c, ep, &id, NULL, out);
+}
+
+int bact_get_task_status(bact_client *c, const char *task_id,
+                         bact_task_state *out)
+{
+    return get_one(c, &status_ep, task_id, out);
+}
+
+int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
+{
+    int rc = get_one(c, &task_ep, task_id, out);
+    return (rc != BACT_OK || c->raw)
+               ? rc
+               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
@@ -894,13 +848,22 @@ static int elem(const bact_client *c, const bact_array *a, unsigned i)
     return bact__json_elem(c, a->tok, i);
 }
 
+/* Element i of an array read through a field table of n entries. */
+BACT__NOINLINE static int elem_fields(const bact_client *c,
+                                      const bact_array *a, unsigned i,
+                                      void *out, const bact__field *table,
+                                      size_t n)
+{
+    int e = elem(c, a, i);
+    if (out == NULL || e < 0)
+        return BACT_E_ARG;
+    return bact__json_fields(c, e, table, n, out);
+}
+
 #define ELEM_READER(fn, type, table, n)                                    \
     int fn(const bact_client *c, const bact_array *a, unsigned i, type *out) \
     {                                                                      \
-        int e = elem(c, a, i);                                             \
-        if (out == NULL || e < 0)                                          \
-            return BACT_E_ARG;                                             \
-        return bact__json_fields(c, e, table, n, out);                     \
+        return elem_fields(c, a, i, out, table, n);                        \
     }
 
 static const bact__field step_fields[] = {
@@ -935,8 +898,8 @@ static const bact__field region_fields[] = {
 
 ELEM_READER(bact_step_at, bact_step, step_fields, 6)
 ELEM_READER(bact_download_at, bact_download, download_fields, 8)
-ELEM_READER(bact_workflow_at, bact_workflow, workflow_fields, 8)
-ELEM_READER(bact_template_at, bact_workflow, template_item_fields, 8)
+ELEM_READER(bact_workflow_at, bact_workflow, wf_fields + 4, 8)
+ELEM_READER(bact_template_at, bact_workflow, wf_fields, 8)
 ELEM_READER(bact_input_def_at, bact_input_def, input_def_fields, 2)
 ELEM_READER(bact_region_at, bact_region, region_fields, 2)
 
@@ -987,7 +950,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         uint32_t el, nap;
-        int changed, rc = bact_get_task_status(c, task_id, &st);
+        int changed, rc = get_one(c, &status_ep, task_id, &st);
         if (rc != BACT_OK) {
             c->raw = raw;
             return rc;

@@ -68,7 +68,9 @@ static void close_conn(bact_client *c)
  * the others are constants. */
 #define STR_MAX 4097u
 
-static int printable(const char *s, int allow_space)
+/* The length of s plus one (1: empty), 0 when s holds a byte outside
+ * 0x21..0x7E (0x20..0x7E with allow_space) or is longer than that bound. */
+static size_t printable(const char *s, int allow_space)
 {
     size_t i;
     for (i = 0; s[i] != '\0'; i++) {
@@ -78,18 +80,21 @@ static int printable(const char *s, int allow_space)
         if (i >= STR_MAX - 1u)
             return 0;
     }
-    return 1;
+    return i + 1u;
 }
 
 int bact_init(bact_client *c, const bact_config *cfg)
 {
     bact_url u;
+    /* BACT_USER_AGENT is a string literal (pasting "" checks it) */
+    size_t key_len, agent_len = sizeof("" BACT_USER_AGENT);
 
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
     memset(c, 0, sizeof *c);
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0' ||
-        !printable(cfg->api_key, 0) || cfg->buf == NULL ||
+    /* lengths plus one: at most STR_MAX */
+    if (cfg->api_key == NULL ||
+        (key_len = printable(cfg->api_key, 0)) <= 1u || cfg->buf == NULL ||
         cfg->buf_len < 256u || cfg->tokens == NULL || cfg->n_tokens < 4u ||
         cfg->n_tokens > 0x7FFFFFFFu || cfg->transport == NULL ||
         cfg->platform == NULL || cfg->transport->send == NULL ||
@@ -97,7 +102,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
         cfg->platform->sleep_ms == NULL)
         return BACT_E_ARG;
     if (cfg->user_agent != NULL &&
-        (cfg->user_agent[0] == '\0' || !printable(cfg->user_agent, 1)))
+        (agent_len = printable(cfg->user_agent, 1)) <= 1u)
         return BACT_E_ARG;
     if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
         return BACT_E_ARG;
@@ -112,9 +117,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->default_port = u.default_port;
     c->api_key = cfg->api_key;
     c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
-    /* both checked by printable(): at most STR_MAX bytes */
-    c->key_len = (uint16_t)bact__strnlen(c->api_key, STR_MAX);
-    c->agent_len = (uint16_t)bact__strnlen(c->user_agent, STR_MAX);
+    c->key_len = (uint16_t)(key_len - 1u);
+    c->agent_len = (uint16_t)(agent_len - 1u);
     c->buf = cfg->buf;
     c->cap = cfg->buf_len;
     c->tok = cfg->tokens;
@@ -191,6 +195,12 @@ static void put_str(bact__buf *b, const char *s)
     bact__put(b, s, bact__strnlen(s, STR_MAX));
 }
 
+BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
+{
+    char num[12];
+    bact__put(b, num, bact__u32_to_dec(v, num));
+}
+
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). */
@@ -203,7 +213,6 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     bact__buf b;
     size_t i, nq = ep->n_query, body_len = *len;
     int has_body = (ep->flags & BACT__C_BODY) != 0, first = 1;
-    char num[12];
 
     if (ep->flags & BACT__C_RAW) {
         rq = ((const bact__raw *)call->arg.in)->rq;
@@ -217,9 +226,8 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.cap = c->cap;
     b.len = 0;
     put_str(&b, ep->method);
-    bact__put(&b, " ", 1);
-    if (rq == NULL) /* the endpoints all live under one prefix */
-        bact__put(&b, "/v2/workflow/", 13);
+    /* the endpoints all live under one prefix */
+    bact__put(&b, " /v2/workflow/", rq == NULL ? 14u : 1u);
     put_str(&b, ep->path);
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
@@ -231,16 +239,12 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, "=", 1);
         bact__put_pct(&b, v);
     }
-    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
-    if (c->ipv6)
-        bact__put(&b, "[", 1);
+    /* an IPv6 host in brackets; the port unless it is the default one */
+    bact__put(&b, " HTTP/1.1\r\nHost: [", 17u + c->ipv6);
     bact__put(&b, c->host, c->host_len);
-    if (c->ipv6)
-        bact__put(&b, "]", 1);
-    if (!c->default_port) {
-        bact__put(&b, ":", 1);
-        bact__put(&b, num, bact__u32_to_dec(c->port, num));
-    }
+    bact__put(&b, c->ipv6 ? "]:" : ":", (size_t)c->ipv6 + !c->default_port);
+    if (!c->default_port)
+        put_dec(&b, c->port);
     BACT__PUTL(&b, "\r\nUser-Agent: ");
     bact__put(&b, c->user_agent, c->agent_len);
     BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
@@ -251,7 +255,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
-        bact__put(&b, num, bact__u32_to_dec((uint32_t)body_len, num));
+        put_dec(&b, (uint32_t)body_len);
     }
     BACT__PUTL(&b, "\r\n\r\n");
     if (rq != NULL && rq->body != NULL)
@@ -296,13 +300,11 @@ BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
 
 BACT__NOINLINE static void trace_status(const bact_client *c)
 {
-    char line[16];
-    char num[12];
+    char line[16]; /* a uint16_t status: five digits and a NUL fit */
     memcpy(line, "HTTP/1.", 7);
     line[7] = (char)('0' + c->resp.minor);
     line[8] = ' ';
-    (void)bact__u32_to_dec(c->resp.status, num);
-    memcpy(line + 9, num, 3);
+    (void)bact__u32_to_dec(c->resp.status, line + 9);
     trace(c, BACT_TRACE_STATUS, line, 12);
 }
 
@@ -546,26 +548,37 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
                                        uint32_t ms, int rc)
 {
     bact__buf b;
-    char num[12];
     if (c->trace == NULL)
         return;
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
     put_str(&b, "retry ");
-    bact__put(&b, num, bact__u32_to_dec(n, num));
+    put_dec(&b, n);
     put_str(&b, "/");
-    bact__put(&b, num, bact__u32_to_dec(c->retries, num));
+    put_dec(&b, c->retries);
     put_str(&b, " in ");
-    bact__put(&b, num, bact__u32_to_dec(ms, num));
+    put_dec(&b, ms);
     put_str(&b, " ms after ");
     if (rc == BACT_E_API) {
         put_str(&b, "HTTP ");
-        bact__put(&b, num, bact__u32_to_dec((uint32_t)c->err.http_status, num));
+        put_dec(&b, (uint32_t)c->err.http_status);
     } else {
         put_str(&b, bact_strerror(rc));
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
+}
+
+int bact__params_ok(const bact_param *p, size_t n)
+{
+    size_t i;
+    if (n > 0 && p == NULL)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (p[i].name == NULL || p[i].name[0] == '\0')
+            return 0;
+    }
+    return 1;
 }
 
 BACT__NOINLINE static int valid_call(const bact__call *call)
@@ -589,13 +602,8 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
-    if (rq->n_query > 0 && rq->query == NULL)
-        return 0;
-    for (i = 0; i < rq->n_query; i++) {
-        if (rq->query[i].name == NULL || rq->query[i].name[0] == '\0')
-            return 0;
-    }
-    return rq->content_type == NULL || printable(rq->content_type, 1);
+    return bact__params_ok(rq->query, rq->n_query) &&
+           (rq->content_type == NULL || printable(rq->content_type, 1) != 0);
 }
 
 BACT__NOINLINE static void take_error(bact_client *c)
@@ -613,27 +621,24 @@ BACT__NOINLINE static void take_error(bact_client *c)
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
     int rc = bact__json_parse(c);
-    if (c->raw) {
-        if (rc == BACT_OK && bact__json_envelope(c))
-            goto envelope;
-        memset(&c->err, 0, sizeof c->err);
-        return BACT_OK;
-    }
-    if (rc != BACT_OK)
+    if (rc != BACT_OK && !c->raw)
         return rc;
-    bact__json_decode(c);
-    if (bact__json_envelope(c))
-        goto envelope;
+    if (rc == BACT_OK) {
+        if (!c->raw)
+            bact__json_decode(c);
+        if (bact__json_envelope(c)) {
+            /* in raw mode too: its strings decoded */
+            bact__json_decode(c);
+            (void)bact__json_envelope(c);
+            c->err.http_status = c->resp.status;
+            return BACT_E_API;
+        }
+    }
     memset(&c->err, 0, sizeof c->err);
-    return call->ep->fields == NULL
+    return c->raw || call->ep->fields == NULL
                ? BACT_OK
                : bact__json_fields(c, 0, call->ep->fields, call->ep->nfields,
                                    call->arg.out);
-envelope:
-    bact__json_decode(c);
-    (void)bact__json_envelope(c);
-    c->err.http_status = c->resp.status;
-    return BACT_E_API;
 }
 
 /* After a failed attempt: 1 when another one is due (the wait for it is

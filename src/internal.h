@@ -218,6 +218,10 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
  * buffered, c->err filled, and BACT_E_API returned. */
 int bact__exec(bact_client *c, const bact__call *call);
 
+/* 1 when p[0..n) is there and each name is non-empty (query parameters,
+ * workflow input). */
+int bact__params_ok(const bact_param *p, size_t n);
+
 /* Sleep ms through the platform, re-reading the clock (bounded). */
 void bact__sleep(const bact_client *c, uint32_t ms);
 
