@@ -60,7 +60,9 @@ extern "C" {
 /** One error space: BACT_OK is 0, every error is negative. */
 typedef enum bact_err {
     BACT_OK = 0,
-    BACT_E_ARG = -1,          /**< bad argument, refused before sending */
+    BACT_E_ARG = -1,          /**< bad argument (also: a string for a
+                                   request body that is not UTF-8),
+                                   refused before sending */
     BACT_E_BUF = -2,          /**< work buffer too small; bact_needed() */
     BACT_E_TOKENS = -3,       /**< token array too small; bact_needed() */
     BACT_E_DNS = -4,          /**< host name did not resolve */
