@@ -362,6 +362,23 @@ static void init_argument_checks(void)
     CHECK_INT(bact_init(&c, &cfg), BACT_E_ARG);
     cfg.user_agent = "my-app/2.0 (test)";
     CHECK_INT(bact_init(&c, &cfg), BACT_OK);
+    {
+        /* an API key or user agent of 4096 characters, not 4097 */
+        static char long_str[4098];
+        memset(long_str, 'k', 4097);
+        long_str[4097] = '\0';
+        RESET();
+        cfg.api_key = long_str;
+        CHECK_INT(bact_init(&c, &cfg), BACT_E_ARG);
+        cfg.api_key = "k";
+        cfg.user_agent = long_str;
+        CHECK_INT(bact_init(&c, &cfg), BACT_E_ARG);
+        long_str[4096] = '\0';
+        CHECK_INT(bact_init(&c, &cfg), BACT_OK);
+        cfg.user_agent = NULL;
+        cfg.api_key = long_str;
+        CHECK_INT(bact_init(&c, &cfg), BACT_OK);
+    }
     /* a transport the application connected itself (no open/close) */
     RESET();
     tr.open = NULL;
