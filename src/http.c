@@ -4,7 +4,9 @@
  * The parser is a byte-at-a-time state machine: it never stores the header
  * section, only the few values it needs (framing, Connection, Retry-After,
  * Date), so the header limit costs no RAM and a response can arrive in
- * pieces of any size. It rejects what RFC 9112 says a recipient must not
+ * pieces of any size. A status line or header line that is complete in the
+ * input and plain is taken in one step (status_fast(), line_fast()), with
+ * the same outcome, at the same byte, as going byte by byte. It rejects what RFC 9112 says a recipient must not
  * guess about: obsolete line folding, whitespace before the colon, bare CR
  * or LF, control bytes, conflicting or malformed Content-Length, both
  * Content-Length and Transfer-Encoding, and any transfer coding but a lone
@@ -674,9 +676,8 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
 /* A header line that starts at s. When it is complete in s[0..n) and its
  * value is plain (for a wanted header: short, no HTAB inside, no list), the
  * whole line is taken and a wanted value acted on at once; *rc is then what
- * head_byte() would have said at its LF. Otherwise only a wanted header's
- * name is taken and its value goes byte by byte; or nothing is taken (0),
- * to let head_byte() judge and report exactly. */
+ * head_byte() would have said at its LF. Otherwise nothing is taken (0),
+ * and head_byte() judges the line byte by byte and reports exactly. */
 static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
                         int *rc)
 {
