@@ -4,13 +4,13 @@
 #
 #   lwIP 2.1.3     apt-get source lwip/bookworm    -> build/deps/src/lwip-2.1.3*/
 #   mbedTLS 3.6    apt-get source mbedtls/trixie   -> build/deps/src/mbedtls-3.6.*/
-#                  (skipped when scripts/mbedtls36.sh already unpacked it)
+#                  (also for the host builds: scripts/mbedtls36.sh)
 #
 #   scripts/lwip_src.sh [lwip|mbedtls|all]...   (default: all)
 #   scripts/lwip_src.sh --print-lwip | --print-mbedtls   the folder, or exit 1
 #
 # apt runs with a sources.list, lists and cache of its own under
-# build/deps/apt-boards (deb-src entries for bookworm and trixie, checked
+# build/deps/apt (deb-src entries for bookworm and trixie, checked
 # against the Debian archive keyring): nothing in /etc/apt or /var/lib/apt
 # changes. Set BUILD to use another build folder.
 set -euo pipefail
@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 deps=$build/deps
-apt_dir=$deps/apt-boards
+apt_dir=$deps/apt
 src_root=$deps/src
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -57,7 +57,7 @@ apt_update() {
     [ -f "$apt_dir/.updated" ] && return 0
     command -v apt-get >/dev/null || die "apt-get not found (Debian needed)"
     command -v dpkg-source >/dev/null ||
-        die "dpkg-source not found: run scripts/deps_boards.sh (dpkg-dev)"
+        die "dpkg-source not found: install dpkg-dev (scripts/deps.sh does)"
     [ -r "$keyring" ] || die "$keyring missing: install debian-archive-keyring"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
              "$src_root"
@@ -80,6 +80,7 @@ fetch() { # package/suite glob
     d=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name "$glob" | head -n1)
     [ -n "$d" ] || { rm -rf "$tmp"; die "no unpacked $glob folder"; }
     [ -e "$src_root/$(basename "$d")" ] || mv "$d" "$src_root/"
+    mv "$tmp"/*.dsc "$src_root/" 2>/dev/null || true # its version, for reports
     rm -rf "$tmp"
 }
 

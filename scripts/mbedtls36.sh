@@ -20,10 +20,10 @@
 # use them too, so that the configuration is the same) and info (one line:
 # what was built, for the bench report).
 #
-# The source is fetched once with apt-get from a deb-src entry kept under
-# build/deps/apt (its own sources.list, lists and cache: nothing in /etc/apt
-# or /var/lib/apt changes), checked against the Debian archive keyring, and
-# unpacked under build/deps/src. It is never committed (build/ is ignored).
+# The source is Debian trixie's mbedtls source package, fetched once and
+# unpacked under build/deps/src by scripts/lwip_src.sh (which fetches the
+# cross builds' sources the same way). It is never committed (build/ is
+# ignored).
 # A variant is rebuilt only when its config, this script or the source
 # changed (stamp file with a hash of them). Set BUILD to use another build
 # folder.
@@ -33,25 +33,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 deps=$build/deps
-apt_dir=$deps/apt
 src_root=$deps/src
 cfg_dir=$root/port/mbedtls/config
-suite=trixie
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() { echo "mbedtls36: error: $*" >&2; exit 1; }
 say() { echo "mbedtls36: $*" >&2; }
-
-apt_opts=(
-    -o "Dir::Etc::SourceList=$apt_dir/sources.list"
-    -o "Dir::Etc::SourceParts=/dev/null"
-    -o "Dir::State::Lists=$apt_dir/lists"
-    -o "Dir::Cache=$apt_dir/cache"
-    -o "Dir::State::status=/var/lib/dpkg/status"
-    -o "APT::Sandbox::User=root"
-    -o "Debug::NoLocking=1"
-    -q
-)
 
 # The unpacked source tree (a 3.6.x release), fetched on first use.
 source_dir() {
@@ -63,35 +49,7 @@ source_dir() {
 }
 
 fetch_source() {
-    command -v apt-get >/dev/null || die "apt-get not found (Debian needed)"
-    command -v dpkg-source >/dev/null ||
-        die "dpkg-source not found: install dpkg-dev (scripts/deps.sh does)"
-    [ -r "$keyring" ] ||
-        die "$keyring missing: install debian-archive-keyring"
-    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" \
-             "$src_root"
-    echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian $suite main" \
-        > "$apt_dir/sources.list"
-    say "fetching the mbedtls source package from Debian $suite"
-    apt-get "${apt_opts[@]}" update >&2 ||
-        die "apt-get update failed (network, or the $suite lists)"
-    local tmp
-    tmp=$(mktemp -d "$src_root/.fetch.XXXXXX")
-    if ! (cd "$tmp" && apt-get "${apt_opts[@]}" source mbedtls >&2); then
-        rm -rf "$tmp"
-        die "apt-get source mbedtls failed"
-    fi
-    local d
-    d=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'mbedtls-*' | head -n1)
-    [ -n "$d" ] || { rm -rf "$tmp"; die "no unpacked mbedtls-* folder"; }
-    case $(basename "$d") in
-        mbedtls-3.6.*) ;;
-        *) rm -rf "$tmp"; die "Debian $suite has $(basename "$d"), not 3.6 LTS" ;;
-    esac
-    rm -rf "${src_root:?}/$(basename "$d")"
-    mv "$d" "$src_root/"
-    mv "$tmp"/*.dsc "$src_root/" 2>/dev/null || true
-    rm -rf "$tmp"
+    "$root/scripts/lwip_src.sh" mbedtls
 }
 
 # -m flags for the bench build: AES-NI, PCLMULQDQ and SSSE3 when this is an
@@ -168,7 +126,7 @@ build_bench() { # out_dir
     else
         what="AES-NI if the CPU has it (run-time check), else portable AES"
     fi
-    info="mbedTLS ${src##*/mbedtls-}, Debian $suite source package"
+    info="mbedTLS ${src##*/mbedtls-}, Debian trixie source package"
     info+="${deb:+ ${deb%.dsc}}, built by scripts/mbedtls36.sh host-bench:"
     info+=" static, -O3${arch:+ $arch};"
     info+=" bact_mbedtls_config.h (the device's: TLS 1.2, ECDHE with AES-GCM,"
