@@ -89,6 +89,11 @@ case ${1:-} in
     --print-mbedtls) mbedtls_dir; exit ;;
 esac
 [ $# -gt 0 ] || set -- all
+# one fetch at a time (make -j may run this for the boards and for the host
+# mbedTLS builds at once): they share the apt state and the unpack folder
+mkdir -p "$deps"
+exec 9>"$deps/.fetch.lock"
+flock 9 || die "could not lock $deps/.fetch.lock"
 for what in "$@"; do
     case $what in
         lwip|all)
