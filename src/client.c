@@ -64,12 +64,9 @@ static void close_conn(bact_client *c)
 /* Setup                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Strings checked by bact_init() or valid_call() are at most 4097 bytes;
- * the others are constants. */
-#define STR_MAX 4097u
-
 /* The length of s plus one (1: empty), 0 when s holds a byte outside
- * 0x21..0x7E (0x20..0x7E with allow_space) or is longer than that bound. */
+ * 0x21..0x7E (0x20..0x7E with allow_space) or is longer than
+ * BACT__STR_MAX - 1. */
 static size_t printable(const char *s, int allow_space)
 {
     size_t i;
@@ -77,7 +74,7 @@ static size_t printable(const char *s, int allow_space)
         unsigned char ch = (unsigned char)s[i];
         if (ch > 0x7Eu || ch < (allow_space ? 0x20u : 0x21u))
             return 0;
-        if (i >= STR_MAX - 1u)
+        if (i >= BACT__STR_MAX - 1u)
             return 0;
     }
     return i + 1u;
@@ -92,7 +89,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
     memset(c, 0, sizeof *c);
-    /* lengths plus one: at most STR_MAX */
+    /* lengths plus one: at most BACT__STR_MAX */
     if (cfg->api_key == NULL ||
         (key_len = printable(cfg->api_key, 0)) <= 1u || cfg->buf == NULL ||
         cfg->buf_len < 256u || cfg->tokens == NULL || cfg->n_tokens < 4u ||
@@ -190,11 +187,6 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
-static void put_str(bact__buf *b, const char *s)
-{
-    bact__put(b, s, bact__strnlen(s, STR_MAX));
-}
-
 BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
 {
     char num[12];
@@ -225,10 +217,10 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.p = (char *)c->buf;
     b.cap = c->cap;
     b.len = 0;
-    put_str(&b, ep->method);
+    bact__puts(&b, ep->method);
     /* the endpoints all live under one prefix */
     bact__put(&b, " /v2/workflow/", rq == NULL ? 14u : 1u);
-    put_str(&b, ep->path);
+    bact__puts(&b, ep->path);
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
@@ -251,7 +243,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     bact__put(&b, c->api_key, c->key_len);
     if (has_body) {
         BACT__PUTL(&b, "\r\nContent-Type: ");
-        put_str(&b, type);
+        bact__puts(&b, type);
         BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
@@ -553,18 +545,18 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
-    put_str(&b, "retry ");
+    bact__puts(&b, "retry ");
     put_dec(&b, n);
-    put_str(&b, "/");
+    bact__puts(&b, "/");
     put_dec(&b, c->retries);
-    put_str(&b, " in ");
+    bact__puts(&b, " in ");
     put_dec(&b, ms);
-    put_str(&b, " ms after ");
+    bact__puts(&b, " ms after ");
     if (rc == BACT_E_API) {
-        put_str(&b, "HTTP ");
+        bact__puts(&b, "HTTP ");
         put_dec(&b, (uint32_t)c->err.http_status);
     } else {
-        put_str(&b, bact_strerror(rc));
+        bact__puts(&b, bact_strerror(rc));
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }

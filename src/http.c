@@ -81,7 +81,7 @@ void bact__put(bact__buf *b, const char *s, size_t n)
 
 void bact__puts(bact__buf *b, const char *s)
 {
-    bact__put(b, s, strlen(s));
+    bact__put(b, s, bact__strnlen(s, BACT__STR_MAX));
 }
 
 /* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte value */
@@ -292,17 +292,6 @@ static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
     return BACT_OK;
 }
 
-/* The list element kept in the scratch is complete. */
-static int list_token(bact_http_parser *p)
-{
-    size_t n;
-    const char *t = scratch_trim(p, &n);
-    int over = p->scratch_len == SCRATCH_OVER;
-    p->scratch_len = 0;
-    p->pos = 0;
-    return list_elem(p, t, n, over);
-}
-
 static int parse_u32(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
@@ -366,7 +355,9 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
     return BACT_OK;
 }
 
-/* A header field line read byte by byte is complete. */
+/* A header field line read byte by byte is complete, or, at a ',', one
+ * element of a list header (Connection, Transfer-Encoding,
+ * Content-Encoding). */
 static int field_done(bact_http_parser *p)
 {
     size_t n;
@@ -472,11 +463,8 @@ static int head_byte(bact_http_parser *p, int ch)
     case S_VALUE_LF:
         if (ch != '\n')
             return BACT_E_HTTP;
-        if (p->state == S_VALUE_LF) {
-            int r = field_done(p);
-            if (r < 0)
-                return r;
-        }
+        if (p->state == S_VALUE_LF)
+            break; /* the value is complete */
         p->state = S_LINE;
         return BACT__NEED;
     case S_LINE:
@@ -524,7 +512,7 @@ static int head_byte(bact_http_parser *p, int ch)
         if (p->hdr == H_OTHER)
             return BACT__NEED;
         if (ch == ',' && (p->hdr == H_CONN || p->hdr == H_TE || p->hdr == H_CE))
-            return list_token(p);
+            break; /* one element of the list is complete */
         if (ch == ',' && p->hdr == H_CL)
             return BACT_E_HTTP; /* "5, 5": refuse lists */
         scratch_add(p, ch);
@@ -535,6 +523,13 @@ static int head_byte(bact_http_parser *p, int ch)
         return head_done(p);
     default:
         return BACT_E_HTTP;
+    }
+    /* one call site, so that field_done() stays inlined (stack) */
+    {
+        int r = field_done(p);
+        if (r == BACT_OK && p->state == S_VALUE_LF)
+            p->state = S_LINE;
+        return r;
     }
 }
 

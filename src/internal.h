@@ -97,7 +97,10 @@ typedef struct bact__buf {
 } bact__buf;
 
 void bact__put(bact__buf *b, const char *s, size_t n);
-/* not called by the core: it would link strlen */
+/* Strings the core writes are constants, or checked by bact_init() and
+ * bact_request() to be at most this long. */
+#define BACT__STR_MAX 4097u
+/* a NUL-terminated string (at most BACT__STR_MAX bytes) */
 void bact__puts(bact__buf *b, const char *s);
 /* percent-encode everything but ALPHA DIGIT - . _ ~ */
 void bact__put_pct(bact__buf *b, const char *s);
