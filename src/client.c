@@ -452,8 +452,12 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         trace_request(c, len);
 
     /* a kept-alive connection: has the server closed it meanwhile? (the
-     * byte would go to the token array, free until an answer is parsed) */
+     * byte would go to the token array, free until an answer is parsed)
+     * Asked only before a request that may not be resent: an idempotent
+     * one sent into a closed connection is resent once, in bact__exec(),
+     * which spares every other call a transport round. */
     if (c->conn_open && c->tr.open != NULL &&
+        !(call->ep->flags & BACT__C_IDEMPOTENT) &&
         c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
         close_conn(c);
     c->conn_reused = c->conn_open;
