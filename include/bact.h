@@ -220,7 +220,8 @@ typedef struct bact_client {
     uint16_t host_len;
     uint16_t key_len, agent_len;
     uint16_t port;
-    uint8_t tls, ipv6, default_port;
+    uint16_t host_hdr_len;   /* the Host value: the base URL's authority */
+    uint8_t tls, ipv6;
     uint8_t retries, retries_used;
     uint32_t t_sent;         /* clock when the last attempt began sending */
     uint32_t t_last;         /* clock when it last moved a byte */

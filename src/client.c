@@ -111,7 +111,16 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->port = u.port;
     c->tls = u.tls;
     c->ipv6 = u.ipv6;
-    c->default_port = u.default_port;
+    /* the Host header is the base URL's host[:port] text as written, the
+     * port left out when it is the scheme's */
+    c->host_hdr_len = (uint16_t)(u.host_len + 2u * u.ipv6);
+    if (!u.default_port) {
+        const char *d = u.host + c->host_hdr_len - u.ipv6 + 1; /* after ':' */
+        size_t k = 0;
+        while (k < 6u && d[k] >= '0' && d[k] <= '9')
+            k++;
+        c->host_hdr_len = (uint16_t)(c->host_hdr_len + 1u + k);
+    }
     c->api_key = cfg->api_key;
     c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
     c->key_len = (uint16_t)(key_len - 1u);
@@ -227,16 +236,15 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
             continue;
         bact__put(&b, first ? "?" : "&", 1);
         first = 0;
-        bact__put_pct(&b, rq ? rq->query[i].name : ep->query[i]);
+        if (rq != NULL)
+            bact__put_pct(&b, rq->query[i].name);
+        else /* the library's own names need no escaping */
+            bact__puts(&b, ep->query[i]);
         bact__put(&b, "=", 1);
         bact__put_pct(&b, v);
     }
-    /* an IPv6 host in brackets; the port unless it is the default one */
-    bact__put(&b, " HTTP/1.1\r\nHost: [", 17u + c->ipv6);
-    bact__put(&b, c->host, c->host_len);
-    bact__put(&b, c->ipv6 ? "]:" : ":", (size_t)c->ipv6 + !c->default_port);
-    if (!c->default_port)
-        put_dec(&b, c->port);
+    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
+    bact__put(&b, c->host - c->ipv6, c->host_hdr_len);
     BACT__PUTL(&b, "\r\nUser-Agent: ");
     bact__put(&b, c->user_agent, c->agent_len);
     BACT__PUTL(&b, "\r\nAuthorization: Bearer ");

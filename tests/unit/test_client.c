@@ -448,6 +448,25 @@ static void request_nondefault_port(void)
     c = mk(1024, "https://api.example.com:80", 0);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
     CHECK(strstr(sent(), "\r\nHost: api.example.com:80\r\n") != NULL);
+
+    /* the port as the base URL writes it, without the trailing slash; a
+     * default one left out however it is written */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://api.example.com:08080/", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(strstr(sent(), "\r\nHost: api.example.com:08080\r\nUser-Agent: ") != NULL);
+    CHECK_INT(W.port, 8080);
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "https://api.example.com:000443/", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(strstr(sent(), "\r\nHost: api.example.com\r\nUser-Agent: ") != NULL);
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://[::1]:65535/", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(strstr(sent(), "\r\nHost: [::1]:65535\r\nUser-Agent: ") != NULL);
 }
 
 static void request_ipv6_host(void)
