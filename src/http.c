@@ -706,8 +706,13 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
     uint32_t room = p->max_header_bytes - p->header_bytes;
 
     *rc = BACT__NEED;
-    while (j < n && tchar(s[j]))
+    while (j < n) { /* letters and '-' in the inner loop, other tchar here */
+        while (j < n && (((s[j] | 0x20u) - 'a' < 26u) || s[j] == '-'))
+            j++;
+        if (j == n || !tchar(s[j]))
+            break;
         j++;
+    }
     if (j == 0 || j >= n || s[j] != ':' || p->header_count >= p->max_headers)
         return 0;
     h = which_header(p, s, j);
