@@ -581,14 +581,7 @@ static int32_t mk_send(void *io, const uint8_t *d, size_t n,
     (void)io;
     (void)timeout_ms;
     FZ_CHECK(mk.conn && n > 0);
-    if (mk.resp != NULL) {
-        /* one request at a time: never while an answer is still unread */
-        FZ_CHECK(mk.resp_off >= mk.resp_len);
-        /* the server closed after its answer, and the client did not look
-         * first (it looks only before a request it may not resend): as
-         * over TCP the bytes go out, and the next read sees the close */
-        return (int32_t)n;
-    }
+    FZ_CHECK(mk.resp == NULL); /* one request at a time */
     FZ_CHECK(n <= REQ_CAP - mk.req_len);
     memcpy(mk.req + mk.req_len, d, n);
     mk.req_len += n;
