@@ -459,13 +459,12 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     if (c->trace != NULL)
         trace_request(c, len);
 
-    /* a kept-alive connection: has the server closed it meanwhile? (the
-     * byte would go to the token array, free until an answer is parsed)
-     * Asked only before a request that may not be resent: an idempotent
-     * one sent into a closed connection is resent once, in bact__exec(),
-     * which spares every other call a transport round. */
+    /* a kept-alive connection: has the server closed it meanwhile, or
+     * sent bytes nobody asked for? (the byte would go to the token array,
+     * free until an answer is parsed) Asked before every call, idempotent
+     * ones too: unasked bytes would otherwise be read as the next answer
+     * (a well-formed one as its answer). */
     if (c->conn_open && c->tr.open != NULL &&
-        !(call->ep->flags & BACT__C_IDEMPOTENT) &&
         c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
         close_conn(c);
     c->conn_reused = c->conn_open;

@@ -118,8 +118,6 @@ static int32_t t_recv(void *p, uint8_t *buf, size_t n, uint32_t timeout_ms)
     const t_step *s;
     size_t k;
     io->recvs++;
-    if (timeout_ms == 0)
-        io->probes++;
     if (timeout_ms == 0 && io->idx < io->nsteps &&
         io->steps[io->idx].kind != T_CLOSE && io->steps[io->idx].kind != T_ERROR &&
         io->steps[io->idx].kind != T_FAIL &&

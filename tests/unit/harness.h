@@ -84,7 +84,6 @@ typedef struct t_io {
     int send_rc;        /* 0: accept everything; else returned by send() */
     size_t send_max;    /* bytes accepted per send call (0: all) */
     unsigned opens, closes, recvs, sends;
-    unsigned probes;    /* recv calls that may not wait (timeout 0) */
     int is_open;
     char sent[16384];
     size_t sent_len;
