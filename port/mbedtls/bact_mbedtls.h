@@ -104,6 +104,8 @@ typedef struct bact_tls {
     int alert;                     /* last plaintext alert received (its
                                       description), -1: none */
     uint8_t rec_hdr[5], rec_hdr_n;
+    uint8_t stash, stashed;        /* a byte the keep-alive check read,
+                                      for mbedTLS before any other */
     bact_tls_reason reason;
     uint8_t ready, open, has_session, resumed, dates_checked;
     uint8_t progress, verify_called, hs_dates_checked, sess_dates_checked,

@@ -59,6 +59,13 @@ import warnings
 HOST = "127.0.0.1"
 IO_TIMEOUT_S = 5.0
 
+AFTER_TID = "16429034742537847"
+AFTER_FINISHED = b'{"status":"finished"}'
+AFTER_TASK = (b'{"id":"' + AFTER_TID.encode() + b'","status":"finished",'
+              b'"created_at":"2025-01-01T00:00:00Z",'
+              b'"workflow_id":"16217357109956214",'
+              b'"output":{"string":"the output"},"steps":[]}')
+
 JSON_HEADERS = ("HTTP/1.1 200 OK\r\n"
                 "Content-Type: application/json\r\n"
                 "Server: bact-tls-test\r\n")
@@ -180,6 +187,7 @@ class Servers:
         self._held = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self.after_state = {}
 
     def path(self, name):
         return os.path.join(self.pki, name)
@@ -346,6 +354,58 @@ class Servers:
                 _tls_abrupt_close(tls)
         return h
 
+    def h_afterword(self, ctx, variant):
+        """Keep-alive, then something nobody asked for. The first
+        connection answers one status poll ("running"), and 0.1 s later
+        sends, unasked: a close_notify ("notify"), a bare FIN ("fin"), or a
+        well-formed answer of its own, "failed", and stays open ("record").
+        Later connections answer "finished", then the task. A client that
+        reuses the first connection reads "failed" or nothing at all; one
+        that sees the first connection is spoilt opens a second one and
+        prints the task's output."""
+        state = self.after_state.setdefault(variant, {"n": 0})
+
+        def reply(tls, body):
+            tls.sendall((JSON_HEADERS + "Content-Length: %d\r\n"
+                         "Connection: keep-alive\r\n\r\n" % len(body))
+                        .encode() + body)
+
+        def h(c):
+            with self._lock:
+                state["n"] += 1
+                first = state["n"] == 1
+            try:
+                tls = ctx.wrap_socket(c, server_side=True)
+            except (OSError, ssl.SSLError):
+                c.close()
+                return
+            try:
+                if not first:
+                    for body in (AFTER_FINISHED, AFTER_TASK):
+                        _read_request_head(tls)
+                        reply(tls, body)
+                    _tls_close_notify(tls)
+                    return
+                _read_request_head(tls)
+                reply(tls, b'{"status":"running"}')
+                time.sleep(0.1)
+                if variant == "notify":
+                    _tls_close_notify(tls)
+                elif variant == "fin":
+                    _tls_abrupt_close(tls)
+                else:
+                    reply(tls, b'{"status":"failed"}')
+                    with self._lock:
+                        self._held.append(c)  # closed by stop_all()
+            except (OSError, ssl.SSLError):
+                tls.close()
+        return h
+
+    def after_reset(self, variant):
+        """The next connection to after-VARIANT is a first one again."""
+        with self._lock:
+            self.after_state[variant]["n"] = 0
+
     # ---- everything at once ------------------------------------------------
 
     def start_all(self):
@@ -384,6 +444,8 @@ class Servers:
         for v in ("cl-short-noclose", "cl-short-notify", "eof-noclose",
                   "eof-notify"):
             self.start(v, self.h_body(ec, v))
+        for v in ("notify", "fin", "record"):
+            self.start("after-" + v, self.h_afterword(ec, v))
         return dict(self.ports)
 
 

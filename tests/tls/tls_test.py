@@ -604,6 +604,21 @@ def suite(b, env):
     c("response.close_delimited_close_notify",
       lambda: body("eof-notify", (0,)))
 
+    # ---- a kept-alive connection spoilt between two calls -------------------
+
+    def afterword(name):
+        url = "https://127.0.0.1:%d" % srv.ports[name]
+        srv.after_reset(name[len("after-"):])
+        before = srv.conns[name]
+        r = b.run(url, "wait", tls_servers.AFTER_TID, "--interval", "0.3",
+                  g=("--retries", "0"))
+        expect_ok(r, b"the output\n")
+        need(srv.conns[name] - before == 2,
+             "expected 2 connections, got %d" % (srv.conns[name] - before))
+    c("reuse.close_notify_while_idle", lambda: afterword("after-notify"))
+    c("reuse.fin_while_idle", lambda: afterword("after-fin"))
+    c("reuse.unasked_answer_while_idle", lambda: afterword("after-record"))
+
     # ---- resumption ---------------------------------------------------------
 
     def resumption():
