@@ -64,6 +64,7 @@ static const char pers[] = "bact_mbedtls";
 static void window_start(bact_tls *t, uint32_t ms)
 {
     t->timeout_ms = ms;
+    t->win_lazy = 0;
     if (t->now_ms != NULL)
         t->win_start = t->now_ms(t->clock_ctx);
 }
@@ -83,12 +84,19 @@ static void idle(bact_tls *t)
         t->idle_calls++;
 }
 
-/* What an inner call may wait now: the rest of the window. */
-static uint32_t window_left(const bact_tls *t)
+/* What an inner call may wait now: the rest of the window. A window of
+ * send or recv opens at its first inner call (no clock is read before),
+ * so the time mbedTLS computes before it is not counted: only waits are. */
+static uint32_t window_left(bact_tls *t)
 {
     uint32_t el;
-    if (t->now_ms == NULL)
+    if (t->now_ms == NULL || t->timeout_ms == 0)
         return t->timeout_ms;
+    if (t->win_lazy) {
+        t->win_lazy = 0;
+        t->win_start = t->now_ms(t->clock_ctx);
+        return t->timeout_ms;
+    }
     el = t->now_ms(t->clock_ctx) - t->win_start;
     return el >= t->timeout_ms ? 0u : t->timeout_ms - el;
 }
@@ -491,7 +499,8 @@ static void begin_op(bact_tls *t, uint32_t timeout_ms)
 {
     t->reason = BACT_TLS_NONE;
     t->inner_err = 0;
-    window_start(t, timeout_ms);
+    t->timeout_ms = timeout_ms;
+    t->win_lazy = 1;
 }
 
 /* ------------------------------------------------------------------ */

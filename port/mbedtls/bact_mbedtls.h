@@ -94,6 +94,7 @@ typedef struct bact_tls {
     uint16_t port;
     uint32_t timeout_ms;           /* of the inner call being made */
     uint32_t win_start;            /* clock reading the window started at */
+    uint8_t win_lazy;              /* 1: ... read at the first inner call */
     uint32_t verify_flags;         /* mbedTLS verification flags */
     int mbed_err;                  /* last mbedTLS error code */
     int inner_err;                 /* last error of the inner transport */
