@@ -21,28 +21,34 @@ static uint32_t now(const bact_client *c)
     return c->pf.now_ms(c->pf.ctx);
 }
 
-/* What is left of the whole call (UINT32_MAX: no limit); 0: over. */
-static uint32_t call_left(const bact_client *c)
+/* What is left of the whole call at clock reading t (UINT32_MAX: no
+ * limit); 0: over. */
+static uint32_t call_left_at(const bact_client *c, uint32_t t)
 {
-    uint32_t used;
+    uint32_t used = t - c->call_start;
     if (c->call_ms == 0)
         return 0xFFFFFFFFu;
-    used = now(c) - c->call_start;
     return used >= c->call_ms ? 0 : c->call_ms - used;
 }
 
-/* What is left before the nearest deadline: inactivity (since c->t_last),
- * attempt (since c->t_sent), whole call; 0 when one has passed. */
-static uint32_t left(const bact_client *c)
+static uint32_t call_left(const bact_client *c)
 {
-    uint32_t t = now(c);
+    return c->call_ms == 0 ? 0xFFFFFFFFu : call_left_at(c, now(c));
+}
+
+/* What is left at clock reading t before the nearest deadline: inactivity
+ * (since c->t_last), attempt (since c->t_sent), whole call; 0 when one has
+ * passed. The transport loops read the clock once per transport call, as
+ * it returns: that reading dates the bytes moved and bounds the next call. */
+static uint32_t left_at(const bact_client *c, uint32_t t)
+{
     uint32_t idle = t - c->t_last, used = t - c->t_sent;
     uint32_t a, b, w;
     if (idle >= c->timeout_ms || used >= c->attempt_ms)
         return 0;
     a = c->timeout_ms - idle;
     b = c->attempt_ms - used;
-    w = call_left(c);
+    w = call_left_at(c, t);
     a = a < b ? a : b;
     return a < w ? a : w;
 }
@@ -268,21 +274,23 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
 /* Moving bytes                                                         */
 /* ------------------------------------------------------------------ */
 
-static int send_all(bact_client *c, size_t len)
+/* t: the clock as the attempt began (c->t_sent) */
+static int send_all(bact_client *c, size_t len, uint32_t t)
 {
     size_t off = 0;
     unsigned long calls = 0;
     while (off < len) {
-        uint32_t w = left(c);
+        uint32_t w = left_at(c, t);
         int32_t r;
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
         r = c->tr.send(c->tr.io, c->buf + off, len - off, w);
+        t = now(c);
         if (r > 0) {
             if ((size_t)r > len - off)
                 return BACT_E_NET; /* a transport that lies */
             off += (size_t)r;
-            c->t_last = now(c);
+            c->t_last = t;
         } else if (r < 0) {
             return r;
         }
@@ -346,12 +354,13 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                                ? (const bact__raw *)call->arg.in : NULL;
     size_t blen = 0;
     unsigned long calls = 0;
+    uint32_t t = c->t_last; /* as the request's last bytes went out */
 
     for (;;) {
         const uint8_t *in;
         uint8_t *win;
         size_t wlen, rem;
-        uint32_t w = left(c);
+        uint32_t w = left_at(c, t);
         int32_t r;
 
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
@@ -369,6 +378,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             wlen = TAIL_LEN;
         }
         r = c->tr.recv(c->tr.io, win, wlen, w);
+        t = now(c);
         if (r == 0)
             continue;
         if (r == BACT_E_CLOSED) {
@@ -382,7 +392,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
         if ((size_t)r > wlen)
             return BACT_E_NET;
         c->got |= GOT_ANSWER;
-        c->t_last = now(c);
+        c->t_last = t;
         in = win;
         rem = (size_t)r;
         for (;;) {
@@ -487,7 +497,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     }
     c->sent = 1;
     c->t_sent = c->t_last = t;
-    return send_all(c, len);
+    return send_all(c, len, t);
 }
 
 /* ------------------------------------------------------------------ */
