@@ -291,7 +291,10 @@ static size_t put_utf8(uint8_t *o, uint32_t cp)
 static size_t unescape(uint8_t *s, size_t a, size_t b)
 {
     static const char esc[] = "b\bf\fn\nr\rt\t";
-    size_t r = a, w = a, k;
+    size_t r = a, w, k;
+    while (r < b && s[r] != '\\')
+        r++; /* up to the first escape nothing moves */
+    w = r;
     while (r < b) {
         uint32_t cp, lo = 0xDC00u; /* set by hex4(): the text is valid */
         if (s[r] != '\\') {
@@ -530,7 +533,8 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
     for (k = 0; k < nf; k++) {
         char *p = o + f[k].offset;
         memset(p, 0, field_kind[f[k].type - 1u].zero);
-        memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
+        if (field_kind[f[k].type - 1u].ones != 0u)
+            memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
     }
     if (c->json != 2 || obj < 0 || obj >= c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
