@@ -35,10 +35,10 @@ const char *bact_status_name(bact_status s)
 bact_status bact_status_parse(const char *word, size_t len)
 {
     unsigned i;
-    if (word == NULL)
+    if (word == NULL || len == 0)
         return BACT_STATUS_OTHER;
     for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
-        if (bact__eq(word, len, status_names[i]))
+        if (status_names[i][0] == word[0] && bact__eq(word, len, status_names[i]))
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
@@ -113,8 +113,10 @@ static int page_ok(int32_t *page, int32_t *limit)
 #define IDEM BACT__C_IDEMPOTENT
 
 /* An endpoint: method, path, query names, answer fields, BACT__C_*. */
-#define EP(name, method, path, query, nq, fields, nf, flags) \
-    static const bact__ep name = {method, path, query, fields, nq, nf, flags}
+#define EP(name, method, path, query, nq, fields, nf, flags)               \
+    static const bact__ep name = {path, query, fields,                     \
+                                  (uint8_t)(sizeof(path) - 1u), nq, nf,    \
+                                  (uint8_t)((flags) | BACT__C_##method)}
 
 /* Run one call of ep: its query values, the body writer's argument or
  * what the field table fills. Inlined: the call chains under it are the
@@ -380,8 +382,9 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
-static const char *const reconcile_query[] = {"workflow_id", "page", "limit"};
-EP(reconcile_ep, "GET", "list-tasks", reconcile_query, 3,
+static const char *const reconcile_query[] = {"workflow_id=", "page=",
+                                              "limit="};
+EP(reconcile_ep, GET, "list-tasks", reconcile_query, 3,
    NULL, 0, JSON | IDEM | BACT__C_DATE);
 
 /* Pages through the workflow's tasks, newest first (the list-tasks call
@@ -426,7 +429,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
-EP(run_ep, "POST", "run-task", NULL, 0, NULL, 0,
+EP(run_ep, POST, "run-task", NULL, 0, NULL, 0,
    JSON | BACT__C_BODY);
 
 /* One run request; out of raw mode, the answer fills out. */
@@ -475,7 +478,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
-EP(template_run_ep, "POST", "run-task-by-template", NULL, 0,
+EP(template_run_ep, POST, "run-task-by-template", NULL, 0,
    NULL, 0, JSON | BACT__C_BODY);
 
 /* the two request bodies (internal.h) */
@@ -534,8 +537,8 @@ static const bact__field state_fields[] = {
     { "status", BACT__J_STATE, 1, 0 }
 };
 
-static const char *const task_query[] = {"task_id", "biz_code"};
-EP(status_ep, "GET", "get-task-status", task_query, 1,
+static const char *const task_query[] = {"task_id=", "biz_code="};
+EP(status_ep, GET, "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
 
 /* A task: the fields of a list item first, then get-task's extras. The
@@ -628,7 +631,7 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
-EP(task_ep, "GET", "get-task", task_query, 1, NULL, 0,
+EP(task_ep, GET, "get-task", task_query, 1, NULL, 0,
    JSON | IDEM);
 
 
@@ -661,11 +664,11 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
 }
 
 static const char *const list_tasks_query[] = {
-    "status", "workflow_id", "workflow_name", "created_at_from",
-    "created_at_to", "page", "limit"
+    "status=", "workflow_id=", "workflow_name=", "created_at_from=",
+    "created_at_to=", "page=", "limit="
 };
 /* the Date as reconcile() asks for it */
-EP(list_tasks_ep, "GET", "list-tasks", list_tasks_query, 7,
+EP(list_tasks_ep, GET, "list-tasks", list_tasks_query, 7,
    page_fields, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
@@ -687,9 +690,9 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 }
 
 /* stopping or resuming twice does no harm: safe to retry */
-EP(stop_ep, "PUT", "stop-task", task_query, 2, NULL, 0,
+EP(stop_ep, PUT, "stop-task", task_query, 2, NULL, 0,
    IDEM);
-EP(resume_ep, "PUT", "resume-task", task_query, 2, NULL, 0,
+EP(resume_ep, PUT, "resume-task", task_query, 2, NULL, 0,
    IDEM);
 
 static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
@@ -723,10 +726,10 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static const char *const list_query[] = {"keyword", "page", "limit"};
-EP(workflows_ep, "GET", "list-workflows", list_query, 3,
+static const char *const list_query[] = {"keyword=", "page=", "limit="};
+EP(workflows_ep, GET, "list-workflows", list_query, 3,
    page_fields, 5, JSON | IDEM);
-EP(templates_ep, "GET", "list-official-workflow-templates",
+EP(templates_ep, GET, "list-official-workflow-templates",
    list_query, 3, page_fields, 5, JSON | IDEM);
 
 static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
@@ -770,11 +773,11 @@ static const bact__field wf_fields[] = {
     F("detailUrl", STR, 0, bact_workflow, detail_url)
 };
 
-static const char *const workflow_query[] = {"workflow_id"};
-static const char *const template_query[] = {"workflow_template_id"};
-EP(workflow_ep, "GET", "get-workflow", workflow_query, 1,
+static const char *const workflow_query[] = {"workflow_id="};
+static const char *const template_query[] = {"workflow_template_id="};
+EP(workflow_ep, GET, "get-workflow", workflow_query, 1,
    wf_fields + 4, 8, JSON | IDEM);
-EP(template_ep, "GET", "get-official-workflow-template",
+EP(template_ep, GET, "get-official-workflow-template",
    template_query, 1, wf_fields + 2, 8, JSON | IDEM);
 
 /* A call by one id (task, workflow or template): out, cleared first, is
@@ -816,7 +819,7 @@ int bact_get_template(bact_client *c, const char *template_id,
     return get_one(c, &template_ep, template_id, out);
 }
 
-EP(regions_ep, "GET", "get-region-list", NULL, 0, NULL, 0,
+EP(regions_ep, GET, "get-region-list", NULL, 0, NULL, 0,
    JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)

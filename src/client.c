@@ -232,21 +232,29 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
     b.p = (char *)c->buf;
     b.cap = c->cap;
     b.len = 0;
-    bact__puts(&b, ep->method);
-    /* the endpoints all live under one prefix */
-    bact__put(&b, " /v2/workflow/", rq == NULL ? 14u : 1u);
-    bact__puts(&b, ep->path);
+    if (rq == NULL) { /* the endpoints all live under one prefix */
+        static const char pre[] = "GET /v2/workflow/PUT /v2/workflow/"
+                                  "POST /v2/workflow/";
+        unsigned m = (ep->flags >> 5) & 3u; /* BACT__C_GET, _PUT, _POST */
+        bact__put(&b, pre + 17u * m, 17u + (m >> 1));
+        bact__put(&b, ep->path, ep->path_len);
+    } else {
+        bact__puts(&b, rq->method);
+        bact__put(&b, " ", 1);
+        bact__puts(&b, rq->path);
+    }
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
             continue;
         bact__put(&b, first ? "?" : "&", 1);
         first = 0;
-        if (rq != NULL)
+        if (rq != NULL) {
             bact__put_pct(&b, rq->query[i].name);
-        else /* the library's own names need no escaping */
+            bact__put(&b, "=", 1);
+        } else { /* the library's own names need no escaping */
             bact__puts(&b, ep->query[i]);
-        bact__put(&b, "=", 1);
+        }
         bact__put_pct(&b, v);
     }
     BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
@@ -602,16 +610,16 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
     size_t i;
     if (rq == NULL)
         return 1; /* one of the library's own endpoints */
-    if (ep->method == NULL || ep->path == NULL || ep->path[0] != '/' ||
-        ep->method[0] == '\0')
+    if (rq->method == NULL || rq->path == NULL || rq->path[0] != '/' ||
+        rq->method[0] == '\0')
         return 0;
-    for (i = 0; ep->method[i] != '\0'; i++) {
-        char ch = ep->method[i];
+    for (i = 0; rq->method[i] != '\0'; i++) {
+        char ch = rq->method[i];
         if (!((ch >= 'A' && ch <= 'Z') || ch == '-') || i > 16u)
             return 0;
     }
-    for (i = 0; ep->path[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)ep->path[i];
+    for (i = 0; rq->path[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)rq->path[i];
         if (ch <= 0x20u || ch >= 0x7Fu || i > 2048u)
             return 0;
     }
@@ -735,8 +743,6 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
     if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
         return BACT_E_ARG;
     memset(&ep, 0, sizeof ep);
-    ep.method = rq->method;
-    ep.path = rq->path;
     ep.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
     raw.rq = rq;
     raw.sink = sink;

@@ -169,12 +169,15 @@ int bact__json_envelope(bact_client *c);
 /* An endpoint: constant, one per endpoint (bact_request() builds one for
  * its request). */
 typedef struct bact__ep {
-    const char *method;
-    const char *path;          /* after "/v2/workflow/" (not with RAW) */
-    const char *const *query;  /* the names of its query parameters */
+    /* after "/v2/workflow/", path_len bytes (NULL with RAW: the
+     * bact_http_req's method and path); the method is in flags */
+    const char *path;
+    const char *const *query;  /* its query parameters' names, each with
+                                  its '=' ("task_id=") */
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
      * the call's arg.out through this table (NULL: nothing to fill) */
     const bact__field *fields;
+    uint8_t path_len;
     uint8_t n_query;
     uint8_t nfields;
     uint8_t flags;             /* BACT__C_* */
@@ -186,6 +189,9 @@ typedef struct bact__ep {
                                     of raw mode decode it) */
 #define BACT__C_RAW 0x08u        /* bact_request(): arg.in is a bact__raw */
 #define BACT__C_BODY 0x10u       /* a JSON body, bact__body() writes it */
+#define BACT__C_GET 0x00u        /* the method, two bits: GET, PUT, POST */
+#define BACT__C_PUT 0x20u
+#define BACT__C_POST 0x40u
 
 /* bact_request()'s request (query and body included) and body sink. */
 typedef struct bact__raw {
