@@ -12,6 +12,7 @@
  * Content-Length and Transfer-Encoding, and any transfer coding but a lone
  * "chunked".
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -633,34 +634,100 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
 }
 
-/* 1 when the machine word at s holds only SP and VCHAR (0x20..0x7E). Per
+/* Word-at-a-time scans. A mask has bit 7 of a byte set where that byte
+ * of the word stops the scan. */
+#define W_HI (W_ONES * 0x80u)
+
+/* The word at s; where its bytes are not SP or VCHAR (0x20..0x7E). Per
  * byte b, b - 0x20 sets the top bit below 0x20, (b ^ 0x7F) - 1 at 0x7F,
- * and b itself at 0x80 and up; a borrow can only come from a byte already
- * caught, so the word passes exactly when every byte does, whatever the
- * byte order. */
-static int plain_word(const uint8_t *s)
+ * and b itself at 0x80 and up; a borrow only comes from a byte already
+ * caught and only runs towards the word's more significant bytes, so the
+ * least significant flag is always a true one. */
+static size_t not_plain(const uint8_t *s)
 {
     size_t x;
     memcpy(&x, s, sizeof x);
-    return (((x - W_ONES * 0x20u) | ((x ^ (W_ONES * 0x7Fu)) - W_ONES) | x) &
-            (W_ONES * 0x80u)) == 0;
+    return ((x - W_ONES * 0x20u) | ((x ^ (W_ONES * 0x7Fu)) - W_ONES) | x) &
+           W_HI;
+}
+
+/* The word at s; where its bytes are not a letter or '-'. Exact per byte
+ * (nothing carries from one byte into the next). */
+static size_t not_name(const uint8_t *s)
+{
+    size_t x, y, d;
+    memcpy(&x, s, sizeof x);
+    y = (x | W_ONES * 0x20u) & ~W_HI;   /* lower case, 7 bits */
+    d = (x ^ W_ONES * '-') & ~W_HI;
+    d = (d + ~W_HI) | (x ^ W_ONES * '-'); /* bit 7 clear: '-' */
+    /* letter: y >= 'a' and not y > 'z' and x below 0x80 */
+    return ~((((y + W_ONES * (0x80u - 'a')) &
+               ~(y + W_ONES * (0x80u - 'z' - 1u)) & ~x) |
+              ~d) & W_HI) & W_HI;
+}
+
+/* The offset of the first flagged byte of a non-zero mask on a
+ * little-endian machine (the first byte in memory is the least
+ * significant); sizeof(size_t) elsewhere: the caller then goes byte by
+ * byte. The lowest flag, times a byte ladder, brings its byte number to
+ * the top byte. */
+static size_t first_flag(size_t m)
+{
+    static const uint16_t one = 1;
+    uint8_t le;
+    memcpy(&le, &one, 1);
+    if (!le)
+        return sizeof(size_t);
+#if SIZE_MAX > 0xFFFFFFFFu
+    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x0001020304050607u) >> 56);
+#else
+    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x00010203u) >> 24);
+#endif
 }
 
 /* The end of the field-value bytes (HTAB, SP, VCHAR, obs-text) from s[e]
- * on: the same set as vchar(), a word at a time while the bytes are SP and
- * VCHAR, then with one comparison per byte. */
+ * on: the same set as vchar(), a word at a time while there is one, then
+ * with one comparison per byte. */
 static size_t value_end(const uint8_t *s, size_t e, size_t n)
 {
     while (e < n) {
-        while (n - e >= sizeof(size_t) && plain_word(s + e))
+        size_t k = sizeof(size_t);
+        while (n - e >= sizeof(size_t)) {
+            size_t m = not_plain(s + e);
+            if (m != 0) {
+                k = first_flag(m);
+                break;
+            }
             e += sizeof(size_t);
-        while (e < n && (unsigned)s[e] - 0x20u <= 0x5Eu) /* SP, VCHAR */
-            e++;
+        }
+        if (k < sizeof(size_t))
+            e += k;
+        else
+            while (e < n && (unsigned)s[e] - 0x20u <= 0x5Eu) /* SP, VCHAR */
+                e++;
         if (e == n || (s[e] != '\t' && s[e] < 0x80u))
             break;
         e++;
     }
     return e;
+}
+
+/* The end of the letters and '-' from s[j] on (j < n). */
+static size_t name_end(const uint8_t *s, size_t j, size_t n)
+{
+    while (n - j >= sizeof(size_t)) {
+        size_t m = not_name(s + j);
+        if (m != 0) {
+            size_t k = first_flag(m);
+            if (k < sizeof(size_t))
+                return j + k;
+            break;
+        }
+        j += sizeof(size_t);
+    }
+    while (j < n && (((s[j] | 0x20u) - 'a' < 26u) || s[j] == '-'))
+        j++;
+    return j;
 }
 
 /* A status line complete in s[0..n), taken in one step. Returns the bytes
@@ -706,9 +773,8 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
     uint32_t room = p->max_header_bytes - p->header_bytes;
 
     *rc = BACT__NEED;
-    while (j < n) { /* letters and '-' in the inner loop, other tchar here */
-        while (j < n && (((s[j] | 0x20u) - 'a' < 26u) || s[j] == '-'))
-            j++;
+    while (j < n) { /* letters and '-' in name_end(), other tchar here */
+        j = name_end(s, j, n);
         if (j == n || !tchar(s[j]))
             break;
         j++;

@@ -979,6 +979,67 @@ static void hdr_name_syntax(void)
          BACT__DONE, 200, "");
 }
 
+/* The header scans go a machine word at a time: a byte that ends or
+ * spoils a name or a value, at every offset in the first two or three
+ * words of it, is found exactly where the byte-by-byte path finds it
+ * (resp_expect() feeds every way). */
+static void hdr_word_positions(void)
+{
+    static const unsigned char bad_value[] = {0x00, 0x01, 0x0a, 0x1f, 0x7f};
+    static const unsigned char good_value[] = {'\t', ' ', '~', ':', ',',
+                                               0x80, 0xc3, 0xff};
+    static const unsigned char bad_name[] = {'(', ' ', '"', '/', '@', '[',
+                                             '{', 0x01, 0x7f, 0x80, 0xc1,
+                                             0xad, 0xe1, 0xff};
+    static const unsigned char good_name[] = {'-', 'Z', 'a', '0', '9', '_',
+                                              '~', '!', '|', '.'};
+    char one[2] = {0, 0};
+    size_t p, k;
+
+    for (p = 0; p < 20u; p++) {
+        for (k = 0; k < sizeof bad_value + sizeof good_value; k++) {
+            int bad = k < sizeof bad_value;
+            one[0] = (char)(bad ? bad_value[k] : good_value[k - sizeof bad_value]);
+            big_reset();
+            big_add(OK_HEAD "X-Val: ");
+            big_rep('v', p);
+            big_n++; /* the byte (may be a NUL) */
+            big[big_n - 1u] = one[0];
+            big_add("wwwww\r\nContent-Length: 2\r\n\r\nok");
+            if (bad)
+                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
+            else
+                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
+        }
+        for (k = 0; k < sizeof bad_name + sizeof good_name; k++) {
+            int bad = k < sizeof bad_name;
+            one[0] = (char)(bad ? bad_name[k] : good_name[k - sizeof bad_name]);
+            big_reset();
+            big_add(OK_HEAD "X");
+            big_rep('n', p);
+            big_add(one);
+            big_add("y: v\r\nContent-Length: 2\r\n\r\nok");
+            if (bad)
+                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
+            else
+                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
+        }
+        /* a wanted name in any case, after a line of p bytes: found */
+        big_reset();
+        big_add(OK_HEAD "X:");
+        big_rep('p', p);
+        big_add("\r\ncOnTeNt-LeNgTh: 2\r\nConnection:close\r\n\r\nok");
+        CHECK_INT(BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2)
+                      ->keep, 0);
+        /* a name that is one letter off is not it */
+        big_reset();
+        big_add(OK_HEAD "X:");
+        big_rep('p', p);
+        big_add("\r\nContent-Lengtx: 9\r\nContent-Length: 2\r\n\r\nok");
+        BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
+    }
+}
+
 static void hdr_long_name(void)
 {
     const r_out *o;
@@ -1726,6 +1787,7 @@ static const t_case cases[] = {
     T_CASE(hdr_bare_lf_and_cr),
     T_CASE(hdr_control_bytes),
     T_CASE(hdr_name_syntax),
+    T_CASE(hdr_word_positions),
     T_CASE(hdr_long_name),
     T_CASE(hdr_long_values),
     T_CASE(limit_header_bytes),
