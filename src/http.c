@@ -12,7 +12,6 @@
  * Content-Length and Transfer-Encoding, and any transfer coding but a lone
  * "chunked".
  */
-#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -235,12 +234,14 @@ static const char *scratch_trim(const bact_http_parser *p, size_t *n)
     return p->scratch + a;
 }
 
+/* a machine word at a time: internal.h */
+#define W_ONES BACT__W_ONES
+#define W_HI BACT__W_HI
+
 /* s[0..n) is the lower-case name (letters and '-', n bytes) in any case.
  * For bytes of a header name or value this is exact: (ch | 0x20) maps no
  * other byte onto a lower-case letter, and only CR, which neither may
  * hold, onto '-'. */
-#define W_ONES ((size_t)-1 / 0xFFu) /* 0x01 in every byte of a size_t */
-
 static int name_is(const uint8_t *s, size_t n, const char *name)
 {
     size_t i;
@@ -634,9 +635,6 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
 }
 
-/* Word-at-a-time scans. A mask has bit 7 of a byte set where that byte
- * of the word stops the scan. */
-#define W_HI (W_ONES * 0x80u)
 
 /* The word at s; where its bytes are not SP or VCHAR (0x20..0x7E). Per
  * byte b, b - 0x20 sets the top bit below 0x20, (b ^ 0x7F) - 1 at 0x7F,
@@ -666,25 +664,6 @@ static size_t not_name(const uint8_t *s)
               ~d) & W_HI) & W_HI;
 }
 
-/* The offset of the first flagged byte of a non-zero mask on a
- * little-endian machine (the first byte in memory is the least
- * significant); sizeof(size_t) elsewhere: the caller then goes byte by
- * byte. The lowest flag, times a byte ladder, brings its byte number to
- * the top byte. */
-static size_t first_flag(size_t m)
-{
-    static const uint16_t one = 1;
-    uint8_t le;
-    memcpy(&le, &one, 1);
-    if (!le)
-        return sizeof(size_t);
-#if SIZE_MAX > 0xFFFFFFFFu
-    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x0001020304050607u) >> 56);
-#else
-    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x00010203u) >> 24);
-#endif
-}
-
 /* The end of the field-value bytes (HTAB, SP, VCHAR, obs-text) from s[e]
  * on: the same set as vchar(), a word at a time while there is one, then
  * with one comparison per byte. */
@@ -695,7 +674,7 @@ static size_t value_end(const uint8_t *s, size_t e, size_t n)
         while (n - e >= sizeof(size_t)) {
             size_t m = not_plain(s + e);
             if (m != 0) {
-                k = first_flag(m);
+                k = bact__first_flag(m);
                 break;
             }
             e += sizeof(size_t);
@@ -718,7 +697,7 @@ static size_t name_end(const uint8_t *s, size_t j, size_t n)
     while (n - j >= sizeof(size_t)) {
         size_t m = not_name(s + j);
         if (m != 0) {
-            size_t k = first_flag(m);
+            size_t k = bact__first_flag(m);
             if (k < sizeof(size_t))
                 return j + k;
             break;

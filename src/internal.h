@@ -4,6 +4,9 @@
 #ifndef BACT_INTERNAL_H
 #define BACT_INTERNAL_H
 
+#include <stdint.h>
+#include <string.h>
+
 #include "bact.h"
 
 /* Keeps a rarely used helper's locals out of its caller's frame (the
@@ -21,6 +24,32 @@
 #else
 #define BACT__INLINE inline
 #endif
+
+/* ---- a machine word at a time ----------------------------------------- */
+
+#define BACT__W_ONES ((size_t)-1 / 0xFFu) /* 0x01 in every byte of a size_t */
+#define BACT__W_HI (BACT__W_ONES * 0x80u)       /* 0x80 in every byte */
+
+/* A scan mask has bit 7 of a byte set where that byte of the word stops
+ * the scan. The offset of the first flagged byte of a non-zero mask on a
+ * little-endian machine (the first byte in memory is the least
+ * significant); sizeof(size_t) elsewhere: the caller then goes byte by
+ * byte. The lowest flag, times a byte ladder, brings its byte number to
+ * the top byte. */
+static BACT__INLINE size_t bact__first_flag(size_t m)
+{
+    static const uint16_t one = 1;
+    uint8_t le;
+    memcpy(&le, &one, 1);
+    if (!le)
+        return sizeof(size_t);
+#if SIZE_MAX > 0xFFFFFFFFu
+    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x0001020304050607u) >>
+                    56);
+#else
+    return (size_t)((((m & (0u - m)) >> 7) * (size_t)0x00010203u) >> 24);
+#endif
+}
 
 /* ---- small helpers (what the core links from libc: memcpy, memset) ---- */
 

@@ -73,6 +73,21 @@ size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i)
     return len;
 }
 
+/* The word at s; where its bytes end a run of plain string bytes: '"',
+ * '\\', below 0x20 or from 0x80 on. A borrow only comes from a byte
+ * already caught and only runs towards the word's more significant bytes,
+ * so the least significant flag is always a true one. */
+static size_t string_stop(const uint8_t *s)
+{
+    size_t x, q, b;
+    memcpy(&x, s, sizeof x);
+    q = x ^ BACT__W_ONES * '"';
+    b = x ^ BACT__W_ONES * '\\';
+    return ((x - BACT__W_ONES * 0x20u) | ((q - BACT__W_ONES) & ~q) |
+            ((b - BACT__W_ONES) & ~b) | x) &
+           BACT__W_HI;
+}
+
 /* A string starting at the quote s[i]; returns the index after the
  * closing quote, or 0. */
 static size_t scan_string(const uint8_t *s, size_t n, size_t i)
@@ -80,8 +95,22 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i)
     static const char esc[] = "\"\\/bfnrt";
     i++;
     while (i < n) {
-        uint8_t c = s[i];
+        uint8_t c;
         size_t l;
+        while (n - i >= sizeof(size_t)) { /* plain bytes a word at a time */
+            size_t m = string_stop(s + i), k;
+            if (m == 0) {
+                i += sizeof(size_t);
+                continue;
+            }
+            k = bact__first_flag(m);
+            if (k < sizeof(size_t))
+                i += k;
+            break;
+        }
+        if (i >= n)
+            break;
+        c = s[i];
         if (c == '"')
             return i + 1;
         if (c == '\\') {

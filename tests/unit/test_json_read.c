@@ -218,6 +218,70 @@ static void invalid_documents(void)
                BACT_E_JSON);
 }
 
+/* Strings are scanned a machine word at a time: a byte that ends or
+ * spoils a run of plain bytes, at every offset of the first words of a
+ * string, is judged as one byte at a time would; a string cut short at
+ * any length is refused without a read past the text (exact-size copy). */
+static void strings_word_positions(void)
+{
+    static const jtext_t bad[] = {
+        S("\x01"), S("\x1f"), S("\n"), S("\t"), S("\x80"), S("\xff"),
+        S("\xc3"), S("\\x"), S("\\u1x"), S("\\ud83d"), S("\0"),
+    };
+    static const jtext_t good[] = {
+        S(" "), S("~"), S("\x7f"), S("/"), S("'"), S("\xc3\xa9"),
+        S("\xe2\x82\xac"), S("\xf0\x9f\x98\x80"), S("\\n"), S("\\\""),
+        S("\\\\"), S("\\u00e9"), S("\\ud83d\\ude00"),
+    };
+    /* good[k] decoded */
+    static const jtext_t dec[] = {
+        S(" "), S("~"), S("\x7f"), S("/"), S("'"), S("\xc3\xa9"),
+        S("\xe2\x82\xac"), S("\xf0\x9f\x98\x80"), S("\n"), S("\""),
+        S("\\"), S("\xc3\xa9"), S("\xf0\x9f\x98\x80"),
+    };
+    char t[64], w[64];
+    size_t p, k, n;
+
+    for (p = 0; p < 20u; p++) {
+        for (k = 0; k < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0];
+             k++) {
+            int is_bad = k < sizeof bad / sizeof bad[0];
+            const jtext_t *x = is_bad ? &bad[k] : &good[k - sizeof bad / sizeof bad[0]];
+            n = 0;
+            memcpy(t, "[\"", 2);
+            n = 2;
+            memset(t + n, 'a', p);
+            n += p;
+            memcpy(t + n, x->s, x->n);
+            n += x->n;
+            memcpy(t + n, "bbbbbbbbb\"]", 11);
+            n += 11;
+            if (is_bad) {
+                CHECK_INT(parse_n(t, n, 8), BACT_E_JSON);
+                continue;
+            }
+            CHECK_INT(parse_n(t, n, 8), BACT_OK);
+            bact__json_decode(&J);
+            /* what it stands for: p x 'a', the byte(s), 9 x 'b' */
+            x = &dec[k - sizeof bad / sizeof bad[0]];
+            memset(w, 'a', p);
+            memcpy(w + p, x->s, x->n);
+            memset(w + p + x->n, 'b', 9);
+            CHECK_INT(tlen(1), p + x->n + 9u);
+            CHECK(memcmp(tstr(1), w, p + x->n + 9u) == 0);
+        }
+        /* cut short after p plain bytes, with and without the quote's
+         * backslash */
+        memcpy(t, "[\"", 2);
+        memset(t + 2, 'a', p);
+        CHECK_INT(parse_n(t, 2 + p, 8), BACT_E_JSON);
+        t[2 + p] = '\\';
+        CHECK_INT(parse_n(t, 3 + p, 8), BACT_E_JSON);
+        t[2 + p] = '"';
+        CHECK_INT(parse_n(t, 3 + p, 8), BACT_E_JSON); /* no ']' */
+    }
+}
+
 static void invalid_leaves_no_tokens(void)
 {
     CHECK_INT(parse("{\"a\":1,}"), BACT_E_JSON);
@@ -793,6 +857,7 @@ static const t_case cases[] = {
     T_CASE(valid_top_level_scalars),
     T_CASE(tokens_of_valid_document),
     T_CASE(invalid_documents),
+    T_CASE(strings_word_positions),
     T_CASE(invalid_leaves_no_tokens),
     T_CASE(depth_limit),
     T_CASE(depth_mixed_kinds),
