@@ -89,8 +89,9 @@ static size_t string_stop(const uint8_t *s)
 }
 
 /* A string starting at the quote s[i]; returns the index after the
- * closing quote, or 0. */
-static size_t scan_string(const uint8_t *s, size_t n, size_t i)
+ * closing quote, or 0. An escape in it sets *escaped. */
+static size_t scan_string(const uint8_t *s, size_t n, size_t i,
+                          unsigned *escaped)
 {
     static const char esc[] = "\"\\/bfnrt";
     i++;
@@ -115,6 +116,7 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i)
             return i + 1;
         if (c == '\\') {
             uint32_t u, lo;
+            *escaped = 1;
             if (i + 1 >= n)
                 return 0;
             c = s[i + 1];
@@ -194,10 +196,10 @@ static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
 }
 
 /* ws, a key, ws and ':' at s[i]: the index after the ':', or 0. */
-static size_t member_key(const uint8_t *s, size_t n, size_t i)
+static size_t member_key(const uint8_t *s, size_t n, size_t i, unsigned *esc)
 {
     i = skip_ws(s, n, i);
-    if (i >= n || s[i] != '"' || (i = scan_string(s, n, i)) == 0)
+    if (i >= n || s[i] != '"' || (i = scan_string(s, n, i, esc)) == 0)
         return 0;
     i = skip_ws(s, n, i);
     return (i < n && s[i] == ':') ? i + 1 : 0;
@@ -205,7 +207,7 @@ static size_t member_key(const uint8_t *s, size_t n, size_t i)
 
 /* Grammar check, one value per round of the outer loop (each eats at
  * least a byte). Containers are tracked as one bit per depth level. */
-static int validate(const uint8_t *s, size_t n)
+static int validate(const uint8_t *s, size_t n, unsigned *esc)
 {
     uint32_t kind[JSON_MAX_DEPTH / 32u]; /* bit set: object */
     unsigned depth = 0, obj;
@@ -229,13 +231,13 @@ static int validate(const uint8_t *s, size_t n)
                 depth--;
                 i++;
             } else {
-                if (c == '{' && (i = member_key(s, n, i)) == 0)
+                if (c == '{' && (i = member_key(s, n, i, esc)) == 0)
                     return BACT_E_JSON;
                 continue; /* the first member's value */
             }
         } else {
             if (c == '"')
-                i = scan_string(s, n, i);
+                i = scan_string(s, n, i, esc);
             else if (c == 't')
                 i = scan_word(s, n, i, "true", 4);
             else if (c == 'f')
@@ -264,7 +266,7 @@ static int validate(const uint8_t *s, size_t n)
             i++;
         }
         i++; /* ',' */
-        if (obj && (i = member_key(s, n, i)) == 0)
+        if (obj && (i = member_key(s, n, i, esc)) == 0)
             return BACT_E_JSON;
     }
     return BACT_E_JSON;
@@ -273,13 +275,14 @@ static int validate(const uint8_t *s, size_t n)
 int bact__json_parse(bact_client *c)
 {
     jsmn_parser p;
+    unsigned esc = 0;
     int r;
 
     c->ntok_used = 0;
     c->json = 0;
     if (c->body_len > 0x7FFFFFFFu)
         return BACT_E_JSON;
-    r = validate(c->buf, c->body_len);
+    r = validate(c->buf, c->body_len, &esc);
     if (r != BACT_OK)
         return r;
     jsmn_init(&p);
@@ -293,7 +296,7 @@ int bact__json_parse(bact_client *c)
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
     c->ntok_used = r;
-    c->json = 1;
+    c->json = esc ? 1u : 1u | BACT__JSON_PLAIN;
     return BACT_OK;
 }
 
@@ -354,13 +357,15 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
 
 void bact__json_decode(bact_client *c)
 {
-    int i;
-    if (c->json != 1)
+    int i, plain = (c->json & BACT__JSON_PLAIN) != 0;
+    if ((c->json & ~BACT__JSON_PLAIN) != 1)
         return; /* not parsed, or already decoded */
     for (i = 0; i < c->ntok_used; i++) {
         jsmntok_t *t = &c->tok[i];
         if (t->type == JSMN_STRING) {
-            size_t e = unescape(c->buf, (size_t)t->start, (size_t)t->end);
+            size_t e = plain ? (size_t)t->end
+                             : unescape(c->buf, (size_t)t->start,
+                                        (size_t)t->end);
             c->buf[e] = 0; /* at most at the closing quote */
             t->end = (int)e;
         }

@@ -148,7 +148,7 @@ static void tokens_of_valid_document(void)
 {
     CHECK_INT(parse("{\"a\":[1,2],\"b\":\"x\"}"), BACT_OK);
     CHECK_INT(J.ntok_used, 7);
-    CHECK_INT(J.json, 1);
+    CHECK_INT(J.json, 1 | BACT__JSON_PLAIN); /* parsed, no escape in it */
     CHECK_INT(J.tok[0].type, JSMN_OBJECT);
     CHECK_INT(J.tok[0].size, 2);
     CHECK_INT(J.tok[1].type, JSMN_STRING);
@@ -157,6 +157,18 @@ static void tokens_of_valid_document(void)
     CHECK_INT(J.tok[3].type, JSMN_PRIMITIVE);
     CHECK_INT(J.tok[6].type, JSMN_STRING);
     CHECK(memcmp(tstr(6), "x", 1) == 0);
+    /* decoding a text without escapes only ends each string */
+    bact__json_decode(&J);
+    CHECK_INT(J.json, 2);
+    CHECK_STR(tstr(1), "a");
+    CHECK_STR(tstr(6), "x");
+    CHECK_INT(tlen(6), 1);
+    /* one escape anywhere: every string goes through the decoder */
+    CHECK_INT(parse("[\"a\",\"b\\u0041\"]"), BACT_OK);
+    CHECK_INT(J.json, 1);
+    bact__json_decode(&J);
+    CHECK_STR(tstr(1), "a");
+    CHECK_STR(tstr(2), "bA");
 
     /* numbers keep their exact text */
     CHECK_INT(parse("[-0,1e5,0.5]"), BACT_OK);
