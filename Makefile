@@ -131,7 +131,18 @@ $(BUILD)/unit/test_%: $(BUILD)/unit/tests/unit/test_%.o $(BUILD)/unit/tests/unit
 $(BUILD)/asan/test_%: $(BUILD)/asan/tests/unit/test_%.o $(BUILD)/asan/tests/unit/harness.o $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^
 
-unit: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES)) $(addprefix $(BUILD)/asan/,$(UNIT_NAMES))
+# the word-at-a-time scans' byte-by-byte path, the one a big-endian machine
+# takes, under ASan+UBSan: the tests of the two files that scan
+BYTEWISE_NAMES := test_http test_json_read
+$(BUILD)/bytewise/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) -DBACT__TEST_BYTEWISE -Isrc -Itests/unit -c $< -o $@
+
+$(BUILD)/bytewise/test_%: $(BUILD)/bytewise/tests/unit/test_%.o $(BUILD)/bytewise/tests/unit/harness.o $(patsubst %.c,$(BUILD)/bytewise/%.o,$(LIB_SRCS))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+
+unit: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES)) $(addprefix $(BUILD)/asan/,$(UNIT_NAMES)) \
+      $(addprefix $(BUILD)/bytewise/,$(BYTEWISE_NAMES))
 
 deps-light:
 	@scripts/deps.sh --quiet

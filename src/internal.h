@@ -41,6 +41,9 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
     static const uint16_t one = 1;
     uint8_t le;
     memcpy(&le, &one, 1);
+#if defined(BACT__TEST_BYTEWISE) /* the unit tests of the other path */
+    le = 0;
+#endif
     if (!le)
         return sizeof(size_t);
 #if SIZE_MAX > 0xFFFFFFFFu
