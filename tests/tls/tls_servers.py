@@ -134,6 +134,15 @@ def _graceful_close(sock):
         pass
 
 
+def _accept_tls(ctx, c):
+    """The server side of a handshake on c; None (c closed) when it fails."""
+    try:
+        return ctx.wrap_socket(c, server_side=True)
+    except (OSError, ssl.SSLError):
+        c.close()
+        return None
+
+
 def _read_request_head(tls):
     data = b""
     while b"\r\n\r\n" not in data and len(data) < 65536:
@@ -258,10 +267,8 @@ class Servers:
         body = self.body
 
         def h(c):
-            try:
-                tls = ctx.wrap_socket(c, server_side=True)
-            except (OSError, ssl.SSLError):
-                c.close()
+            tls = _accept_tls(ctx, c)
+            if tls is None:
                 return
             try:
                 _read_request_head(tls)
@@ -374,10 +381,8 @@ class Servers:
             with self._lock:
                 state["n"] += 1
                 first = state["n"] == 1
-            try:
-                tls = ctx.wrap_socket(c, server_side=True)
-            except (OSError, ssl.SSLError):
-                c.close()
+            tls = _accept_tls(ctx, c)
+            if tls is None:
                 return
             try:
                 if not first:

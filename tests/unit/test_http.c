@@ -979,6 +979,26 @@ static void hdr_name_syntax(void)
          BACT__DONE, 200, "");
 }
 
+/* OK_HEAD, head, p x fill, the byte ch (a NUL too), tail, then a
+ * Content-Length: 2 field and its body: refused when bad, else read. */
+static void byte_at(int line, const char *head, char fill, size_t p,
+                    unsigned char ch, const char *tail, int bad)
+{
+    big_reset();
+    big_add(OK_HEAD);
+    big_add(head);
+    big_rep(fill, p);
+    big_rep((char)ch, 1);
+    big_add(tail);
+    big_add("\r\nContent-Length: 2\r\n\r\nok");
+    if (bad)
+        resp_expect(line, big, big_n, 0, DEF_BYTES, DEF_COUNT, BACT_E_HTTP,
+                    200, NULL, 0);
+    else
+        resp_expect(line, big, big_n, 0, DEF_BYTES, DEF_COUNT, BACT__DONE,
+                    200, "ok", 2);
+}
+
 /* The header scans go a machine word at a time: a byte that ends or
  * spoils a name or a value, at every offset in the first two or three
  * words of it, is found exactly where the byte-by-byte path finds it
@@ -993,37 +1013,17 @@ static void hdr_word_positions(void)
                                              0xad, 0xe1, 0xff};
     static const unsigned char good_name[] = {'-', 'Z', 'a', '0', '9', '_',
                                               '~', '!', '|', '.'};
-    char one[2] = {0, 0};
     size_t p, k;
 
     for (p = 0; p < 20u; p++) {
-        for (k = 0; k < sizeof bad_value + sizeof good_value; k++) {
-            int bad = k < sizeof bad_value;
-            one[0] = (char)(bad ? bad_value[k] : good_value[k - sizeof bad_value]);
-            big_reset();
-            big_add(OK_HEAD "X-Val: ");
-            big_rep('v', p);
-            big_n++; /* the byte (may be a NUL) */
-            big[big_n - 1u] = one[0];
-            big_add("wwwww\r\nContent-Length: 2\r\n\r\nok");
-            if (bad)
-                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
-            else
-                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
-        }
-        for (k = 0; k < sizeof bad_name + sizeof good_name; k++) {
-            int bad = k < sizeof bad_name;
-            one[0] = (char)(bad ? bad_name[k] : good_name[k - sizeof bad_name]);
-            big_reset();
-            big_add(OK_HEAD "X");
-            big_rep('n', p);
-            big_add(one);
-            big_add("y: v\r\nContent-Length: 2\r\n\r\nok");
-            if (bad)
-                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
-            else
-                BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
-        }
+        for (k = 0; k < sizeof bad_value; k++)
+            byte_at(__LINE__, "X-Val: ", 'v', p, bad_value[k], "wwwww", 1);
+        for (k = 0; k < sizeof good_value; k++)
+            byte_at(__LINE__, "X-Val: ", 'v', p, good_value[k], "wwwww", 0);
+        for (k = 0; k < sizeof bad_name; k++)
+            byte_at(__LINE__, "X", 'n', p, bad_name[k], "y: v", 1);
+        for (k = 0; k < sizeof good_name; k++)
+            byte_at(__LINE__, "X", 'n', p, good_name[k], "y: v", 0);
         /* a wanted name in any case, after a line of p bytes: found */
         big_reset();
         big_add(OK_HEAD "X:");

@@ -251,15 +251,15 @@ static void strings_word_positions(void)
         S("\xe2\x82\xac"), S("\xf0\x9f\x98\x80"), S("\n"), S("\""),
         S("\\"), S("\xc3\xa9"), S("\xf0\x9f\x98\x80"),
     };
+    const size_t nbad = sizeof bad / sizeof bad[0];
+    const size_t ngood = sizeof good / sizeof good[0];
     char t[64], w[64];
     size_t p, k, n;
 
     for (p = 0; p < 20u; p++) {
-        for (k = 0; k < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0];
-             k++) {
-            int is_bad = k < sizeof bad / sizeof bad[0];
-            const jtext_t *x = is_bad ? &bad[k] : &good[k - sizeof bad / sizeof bad[0]];
-            n = 0;
+        for (k = 0; k < nbad + ngood; k++) {
+            int is_bad = k < nbad;
+            const jtext_t *x = is_bad ? &bad[k] : &good[k - nbad];
             memcpy(t, "[\"", 2);
             n = 2;
             memset(t + n, 'a', p);
@@ -275,7 +275,7 @@ static void strings_word_positions(void)
             CHECK_INT(parse_n(t, n, 8), BACT_OK);
             bact__json_decode(&J);
             /* what it stands for: p x 'a', the byte(s), 9 x 'b' */
-            x = &dec[k - sizeof bad / sizeof bad[0]];
+            x = &dec[k - nbad];
             memset(w, 'a', p);
             memcpy(w + p, x->s, x->n);
             memset(w + p + x->n, 'b', 9);
