@@ -244,19 +244,26 @@ static const char *scratch_trim(const bact_http_parser *p, size_t *n)
  * hold, onto '-'. */
 static int name_is(const uint8_t *s, size_t n, const char *name)
 {
-    size_t i;
-    for (i = 0; n - i >= sizeof(size_t); i += sizeof(size_t)) {
-        size_t x, y; /* a machine word at a time, the same rule */
+    size_t i = 0, x, y;
+    if (n < sizeof(size_t)) {
+        for (; i < n; i++) {
+            if ((s[i] | 0x20u) != (unsigned char)name[i])
+                return 0;
+        }
+        return 1;
+    }
+    for (;;) { /* a machine word at a time, the same rule; the last word
+                  may overlap the one before it */
         memcpy(&x, s + i, sizeof x);
         memcpy(&y, name + i, sizeof y);
         if ((x | W_ONES * 0x20u) != y)
             return 0;
+        if (i == n - sizeof(size_t))
+            return 1;
+        i += sizeof(size_t);
+        if (i > n - sizeof(size_t))
+            i = n - sizeof(size_t);
     }
-    for (; i < n; i++) {
-        if ((s[i] | 0x20u) != (unsigned char)name[i])
-            return 0;
-    }
-    return 1;
 }
 
 /* Which wanted header the name s[0..n) (tchar bytes) is, or H_OTHER. */
