@@ -38,7 +38,8 @@ bact_status bact_status_parse(const char *word, size_t len)
     if (word == NULL || len == 0)
         return BACT_STATUS_OTHER;
     for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
-        if (status_names[i][0] == word[0] && bact__eq(word, len, status_names[i]))
+        if (status_names[i][0] == word[0] &&
+            bact__eq(word, len, status_names[i]))
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;

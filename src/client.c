@@ -282,11 +282,11 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
 /* Moving bytes                                                         */
 /* ------------------------------------------------------------------ */
 
-/* t: the clock as the attempt began (c->t_sent) */
-static int send_all(bact_client *c, size_t len, uint32_t t)
+static int send_all(bact_client *c, size_t len)
 {
     size_t off = 0;
     unsigned long calls = 0;
+    uint32_t t = c->t_last; /* as the attempt began */
     while (off < len) {
         uint32_t w = left_at(c, t);
         int32_t r;
@@ -505,7 +505,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     }
     c->sent = 1;
     c->t_sent = c->t_last = t;
-    return send_all(c, len, t);
+    return send_all(c, len);
 }
 
 /* ------------------------------------------------------------------ */

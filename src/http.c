@@ -6,11 +6,11 @@
  * Date), so the header limit costs no RAM and a response can arrive in
  * pieces of any size. A status line or header line that is complete in the
  * input and plain is taken in one step (status_fast(), line_fast()), with
- * the same outcome, at the same byte, as going byte by byte. It rejects what RFC 9112 says a recipient must not
- * guess about: obsolete line folding, whitespace before the colon, bare CR
- * or LF, control bytes, conflicting or malformed Content-Length, both
- * Content-Length and Transfer-Encoding, and any transfer coding but a lone
- * "chunked".
+ * the same outcome, at the same byte, as going byte by byte. It rejects
+ * what RFC 9112 says a recipient must not guess about: obsolete line
+ * folding, whitespace before the colon, bare CR or LF, control bytes,
+ * conflicting or malformed Content-Length, both Content-Length and
+ * Transfer-Encoding, and any transfer coding but a lone "chunked".
  */
 #include <string.h>
 
@@ -641,7 +641,6 @@ static int chunk_byte(bact_http_parser *p, int ch)
         return BACT_E_HTTP;
     }
 }
-
 
 /* The word at s; where its bytes are not SP or VCHAR (0x20..0x7E). Per
  * byte b, b - 0x20 sets the top bit below 0x20, (b ^ 0x7F) - 1 at 0x7F,

@@ -162,10 +162,11 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
-    if (t->stashed && len > 0) {
-        buf[0] = t->stash;
-        t->stashed = 0;
-        r = 1;
+    if (t->stash_r != 0 && len > 0) { /* the keep-alive check's answer */
+        r = t->stash_r;
+        t->stash_r = 0;
+        if (r == 1)
+            buf[0] = t->stash;
     } else {
         r = t->inner.recv(t->inner.io, buf, len, window_left(t));
     }
@@ -635,7 +636,7 @@ static int tls_open(void *io, const char *host, size_t host_len,
     }
     memset(t->rec_hdr, 0, sizeof t->rec_hdr);
     t->rec_hdr_n = 0;
-    t->stashed = 0;
+    t->stash_r = 0;
     t->alert = -1;
     t->rec_left = t->rec_len = 0;
     t->verify_called = 0;
@@ -722,19 +723,14 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
     /* Nothing may be waited for (the core's check of a kept-alive
      * connection before it is reused): unless mbedTLS already holds bytes,
      * one byte asked of the inner transport tells, without a trip through
-     * the record layer. A byte that came is mbedTLS's first (bio_recv()). */
-    if (timeout_ms == 0 && !t->stashed &&
+     * the record layer. Anything else it answers (a byte, a close, an
+     * error) is what bio_recv() gives mbedTLS first. */
+    if (timeout_ms == 0 && t->stash_r == 0 &&
         mbedtls_ssl_check_pending(&t->ssl) == 0) {
         int32_t r = t->inner.recv(t->inner.io, &t->stash, 1, 0);
         if (r == 0)
             return 0;
-        if (r == BACT_E_CLOSED) /* as bio_recv() and mbedTLS would say */
-            return io_error(t, MBEDTLS_ERR_SSL_CONN_EOF);
-        if (r != 1) {
-            t->inner_err = r < 0 ? (int)r : BACT_E_NET;
-            return io_error(t, MBEDTLS_ERR_NET_RECV_FAILED);
-        }
-        t->stashed = 1;
+        t->stash_r = r > 1 ? BACT_E_NET : r; /* more than asked: a lie */
     }
     for (i = 0; i < READ_MAX_ROUNDS; i++) {
         int ret;

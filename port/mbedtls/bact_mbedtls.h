@@ -105,8 +105,11 @@ typedef struct bact_tls {
     int alert;                     /* last plaintext alert received (its
                                       description), -1: none */
     uint8_t rec_hdr[5], rec_hdr_n;
-    uint8_t stash, stashed;        /* a byte the keep-alive check read,
-                                      for mbedTLS before any other */
+    int32_t stash_r;               /* what the keep-alive check's inner
+                                      recv answered (0: nothing kept): 1
+                                      with the byte stash, or an error;
+                                      bio_recv() gives it to mbedTLS first */
+    uint8_t stash;
     bact_tls_reason reason;
     uint8_t ready, open, has_session, resumed, dates_checked;
     uint8_t progress, verify_called, hs_dates_checked, sess_dates_checked,

@@ -364,8 +364,9 @@ class Servers:
     def h_afterword(self, ctx, variant):
         """Keep-alive, then something nobody asked for. The first
         connection answers one status poll ("running"), and 0.1 s later
-        sends, unasked: a close_notify ("notify"), a bare FIN ("fin"), or a
-        well-formed answer of its own, "failed", and stays open ("record").
+        sends, unasked: a close_notify ("notify"), a bare FIN ("fin"), a
+        reset ("rst"), or a well-formed answer of its own, "failed", and
+        stays open ("record").
         Later connections answer "finished", then the task. A client that
         reuses the first connection reads "failed" or nothing at all; one
         that sees the first connection is spoilt opens a second one and
@@ -398,6 +399,10 @@ class Servers:
                     _tls_close_notify(tls)
                 elif variant == "fin":
                     _tls_abrupt_close(tls)
+                elif variant == "rst":
+                    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+                    tls.close()
                 else:
                     reply(tls, b'{"status":"failed"}')
                     with self._lock:
@@ -449,7 +454,7 @@ class Servers:
         for v in ("cl-short-noclose", "cl-short-notify", "eof-noclose",
                   "eof-notify"):
             self.start(v, self.h_body(ec, v))
-        for v in ("notify", "fin", "record"):
+        for v in ("notify", "fin", "rst", "record"):
             self.start("after-" + v, self.h_afterword(ec, v))
         return dict(self.ports)
 

@@ -617,6 +617,7 @@ def suite(b, env):
              "expected 2 connections, got %d" % (srv.conns[name] - before))
     c("reuse.close_notify_while_idle", lambda: afterword("after-notify"))
     c("reuse.fin_while_idle", lambda: afterword("after-fin"))
+    c("reuse.reset_while_idle", lambda: afterword("after-rst"))
     c("reuse.unasked_answer_while_idle", lambda: afterword("after-record"))
 
     # ---- resumption ---------------------------------------------------------
