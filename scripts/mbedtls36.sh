@@ -9,14 +9,19 @@
 #   host-tls13  port/mbedtls/config/bact_mbedtls_config_tls13.h (Tier B)
 #               -> build/deps/mbedtls-3.6-tls13/{include,lib}
 #   host-bench  bact_mbedtls_config.h with bact_mbedtls_bench.h (make bench:
-#               AES-NI and PCLMULQDQ), -O3, and on an x86-64 CPU that has
-#               them -maes -mpclmul -mssse3
-#               -> build/deps/mbedtls-3.6-bench/{include,lib,arch.cflags,info}
+#               AES-NI and PCLMULQDQ), -O3, link-time optimisation, and on
+#               an x86-64 CPU that has them -maes -mpclmul -mssse3
+#               -> build/deps/mbedtls-3.6-bench/{include,lib,arch.cflags,
+#                  link.flags,info}
 #
 # host and host-tls13 add port/mbedtls/config/bact_mbedtls_host.h
 # (MBEDTLS_USER_CONFIG_FILE) for the OS entropy source and PEM CA files;
 # host-bench adds bact_mbedtls_bench.h, which includes it. host-bench also
-# writes arch.cflags (the -m flags: whoever includes its mbedTLS headers must
+# writes link.flags (what the program linking it adds to its link command:
+# its objects carry GCC's intermediate code besides machine code, and
+# -flto there optimises mbedTLS as one unit: calls between its files, such
+# as GCM's to AES and to GHASH for every 16 bytes, are inlined) and
+# arch.cflags (the -m flags: whoever includes its mbedTLS headers must
 # use them too, so that the configuration is the same) and info (one line:
 # what was built, for the bench report).
 #
@@ -96,12 +101,16 @@ build_variant() {
           "$src/framework" "$work/"
     # the library's debug information names its files /mbedtls-3.6.x/library/
     # (callgrind's report tells them apart by that), never this folder
+    # objects with intermediate code for link-time optimisation need the
+    # archiver's plugin to be indexed (gcc-ar)
+    local ar=ar
+    case " $extra " in *" -flto"*) ar=gcc-ar ;; esac
     local cflags="-O2 -ffile-prefix-map=$work=/$(basename "$src") -I$cfg_dir"
     cflags+=" -DMBEDTLS_CONFIG_FILE='\"$cfg\"'"
     cflags+=" -DMBEDTLS_USER_CONFIG_FILE='\"$ucfg\"'${extra:+ $extra}"
     if ! make -C "$work/library" -j"$(nproc)" GEN_FILES= \
             libmbedcrypto.a libmbedx509.a libmbedtls.a \
-            CC="${CC:-gcc}" CFLAGS="$cflags" >"$out/build.log" 2>&1; then
+            CC="${CC:-gcc}" AR="$ar" CFLAGS="$cflags" >"$out/build.log" 2>&1; then
         tail -n 30 "$out/build.log" >&2
         die "building $name failed; full log: ${out#"$root"/}/build.log"
     fi
@@ -114,10 +123,11 @@ build_variant() {
 
 # The bench's build, and what it is in one line for the report.
 build_bench() { # out_dir
-    local out=$1 arch src deb info what
+    local out=$1 arch src deb info what link
     arch=$(bench_arch_cflags)
     build_variant host-bench bact_mbedtls_config.h bact_mbedtls_bench.h \
-        "$out" "-O3 -g${arch:+ $arch}"
+        "$out" "-O3 -g -flto -ffat-lto-objects${arch:+ $arch}"
+    link="-flto=auto -O3${arch:+ $arch}"
     src=$(source_dir)
     deb=$(cd "$src_root" && ls mbedtls_*.dsc 2>/dev/null | head -n1) || true
     deb=${deb#mbedtls_}
@@ -128,13 +138,15 @@ build_bench() { # out_dir
     fi
     info="mbedTLS ${src##*/mbedtls-}, Debian trixie source package"
     info+="${deb:+ ${deb%.dsc}}, built by scripts/mbedtls36.sh host-bench:"
-    info+=" static, -O3${arch:+ $arch};"
+    info+=" static, -O3 -flto${arch:+ $arch};"
     info+=" bact_mbedtls_config.h (the device's: TLS 1.2, ECDHE with AES-GCM,"
     info+=" 16 KiB in / 4 KiB out) + bact_mbedtls_host.h +"
     info+=" bact_mbedtls_bench.h ($what)"
     # rewritten only when they change (make compares times)
     [ "$(cat "$out/arch.cflags" 2>/dev/null)" = "$arch" ] ||
         echo "$arch" > "$out/arch.cflags"
+    [ "$(cat "$out/link.flags" 2>/dev/null)" = "$link" ] ||
+        echo "$link" > "$out/link.flags"
     [ "$(cat "$out/info" 2>/dev/null)" = "$info" ] ||
         echo "$info" > "$out/info"
 }

@@ -29,9 +29,12 @@ BENCH_TLS_OBJS := $(patsubst %.c,$(BENCH_OUT)/obj/%.o,$(BACT_MBEDTLS_SRCS) \
 
 # mbedTLS 3.6, static, built by scripts/mbedtls36.sh host-bench from Debian
 # trixie's source package: the device configuration, the host additions and
-# bact_mbedtls_bench.h (AES-NI). arch.cflags holds the -m flags it was built
-# with; the files that include its headers get them too, so that they see
-# the same configuration. The library's own objects (src/) are compiled
+# bact_mbedtls_bench.h (AES-NI), with link-time optimisation. arch.cflags
+# holds the -m flags it was built with; the files that include its headers
+# get them too, so that they see the same configuration. link.flags is what
+# the link adds (-flto: mbedTLS's own code is optimised across its files
+# there; the other objects carry no intermediate code and are linked as
+# they are). The library's own objects (src/) are compiled
 # with the project's flags only, as for http.
 BENCH_M36 := $(BUILD)/deps/mbedtls-3.6-bench
 BENCH_M36_LIBS := $(BENCH_M36)/lib/libmbedtls.a $(BENCH_M36)/lib/libmbedx509.a \
@@ -59,7 +62,8 @@ $(BENCH_OUT)/obj/%.o: %.c $(BENCH_HDRS) | bench-deps
 	    -Iport/posix -Iport/mbedtls -DBACT_HAVE_TLS $(BENCH_TLS) -c $< -o $@
 
 $(BENCH_OUT)/poll_bench: $(BENCH_OBJS) $(BENCH_M36)/.stamp
-	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_M36_LIBS)
+	$(BENCH_CC) $(BENCH_CFLAGS) $$(cat $(BENCH_M36)/link.flags) -o $@ \
+	    $(BENCH_OBJS) $(BENCH_M36_LIBS)
 
 bench: bench-deps $(BENCH_OUT)/poll_bench
 	@python3 tests/bench/run.py --bin $(BENCH_OUT)/poll_bench \

@@ -423,6 +423,41 @@ def callgrind_ir(cmd, outfile, loop=None):
 # compiler intrinsics inlined into its functions (named by the function)
 MBEDTLS_FILE = re.compile(r"(^|/)(mbedtls-\d[\d.]*/|include/mbedtls/)")
 MBEDTLS_FN = re.compile(r"(mbedtls|psa)_")
+# With link-time optimisation mbedTLS's static functions show under their
+# own names with a suffix (gcm_mult.lto_priv.0) and the intrinsics inlined
+# into them under the compiler's headers: the names its archives define
+# (filled by main() from the folder of --tls-info) tell them apart.
+MBEDTLS_SYMS = set()
+GCC_SUFFIX = re.compile(r"(\.(lto_priv|constprop|isra|part|cold)(\.\d+)?)+$")
+
+
+def archive_symbols(lib_dir):
+    """The functions the static libraries in lib_dir define (their ELF
+    symbol tables: nm would show the LTO plugin's list, without the static
+    functions)."""
+    names = set()
+    if not os.path.isdir(lib_dir) or not shutil.which("readelf"):
+        return names
+    for f in sorted(os.listdir(lib_dir)):
+        if not f.endswith(".a"):
+            continue
+        r = run(["readelf", "-sW", os.path.join(lib_dir, f)],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        for line in r.stdout.decode().splitlines():
+            part = line.split()
+            if len(part) == 8 and part[3] == "FUNC" and part[6] != "UND":
+                names.add(part[7])
+    return names
+    for f in sorted(os.listdir(lib_dir)):
+        if not f.endswith(".a"):
+            continue
+        r = run(["nm", "--defined-only", os.path.join(lib_dir, f)],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        for line in r.stdout.decode().splitlines():
+            part = line.split()
+            if len(part) == 3 and part[1] in "Tt":
+                names.add(part[2])
+    return names
 
 
 def callgrind_annotate(args, outfile):
@@ -464,7 +499,8 @@ def self_costs(outfile):
             key = ("ports", "%s:%s" % (os.path.basename(where), fn))
         elif "libmbed" in obj:
             key = ("mbedTLS", "%s (%s)" % (fn, obj))
-        elif MBEDTLS_FILE.search(where) or MBEDTLS_FN.match(fn):
+        elif (MBEDTLS_FILE.search(where) or MBEDTLS_FN.match(fn) or
+              GCC_SUFFIX.sub("", fn) in MBEDTLS_SYMS):
             key = ("mbedTLS", "%s (mbedTLS)" % fn)
         elif obj.startswith("libc.so"):
             key = ("libc", "%s (libc)" % fn)
@@ -577,6 +613,9 @@ def main():
 
     signal.signal(signal.SIGTERM, lambda *_: (cleanup(), sys.exit(143)))
     try:
+        if a.tls_info:
+            MBEDTLS_SYMS.update(archive_symbols(
+                os.path.join(os.path.dirname(a.tls_info), "lib")))
         ca, chain, key = make_pki(tmp)
         ngx = Nginx(tmp, chain, key)
         b = Bench(a, ngx, ca)
