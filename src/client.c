@@ -208,6 +208,13 @@ BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
     bact__put(b, num, bact__u32_to_dec(v, num));
 }
 
+/* n bytes from s at o; where the next ones go */
+static BACT__INLINE char *cat(char *o, const char *s, size_t n)
+{
+    memcpy(o, s, n);
+    return o + n;
+}
+
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). */
@@ -257,12 +264,23 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         }
         bact__put_pct(&b, v);
     }
-    BACT__PUTL(&b, " HTTP/1.1\r\nHost: ");
-    bact__put(&b, c->host - c->ipv6, c->host_hdr_len);
-    BACT__PUTL(&b, "\r\nUser-Agent: ");
-    bact__put(&b, c->user_agent, c->agent_len);
-    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
-    bact__put(&b, c->api_key, c->key_len);
+    { /* the headers every request has: one bounds check, then copies */
+        static const char h1[] = " HTTP/1.1\r\nHost: ",
+                          h2[] = "\r\nUser-Agent: ",
+                          h3[] = "\r\nAuthorization: Bearer ";
+        size_t n = sizeof h1 + sizeof h2 + sizeof h3 - 3u + c->host_hdr_len +
+                   c->agent_len + c->key_len;
+        if (b.len <= b.cap && n <= b.cap - b.len) {
+            char *o = b.p + b.len;
+            o = cat(o, h1, sizeof h1 - 1u);
+            o = cat(o, c->host - c->ipv6, c->host_hdr_len);
+            o = cat(o, h2, sizeof h2 - 1u);
+            o = cat(o, c->user_agent, c->agent_len);
+            o = cat(o, h3, sizeof h3 - 1u);
+            (void)cat(o, c->api_key, c->key_len);
+        }
+        b.len += n;
+    }
     if (has_body) {
         BACT__PUTL(&b, "\r\nContent-Type: ");
         bact__puts(&b, type);
@@ -647,7 +665,8 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
     if (rc == BACT_OK) {
         if (!c->raw)
             bact__json_decode(c);
-        if (bact__json_envelope(c)) {
+        /* an envelope has a code and a message: two members at least */
+        if (c->tok[0].size > 1 && bact__json_envelope(c)) {
             /* in raw mode too: its strings decoded */
             bact__json_decode(c);
             (void)bact__json_envelope(c);

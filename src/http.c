@@ -91,7 +91,8 @@ static const uint32_t unreserved_bits[8] = {
 
 static int unreserved(unsigned ch)
 {
-    return (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
+    return ch - '0' < 10u || /* ids: digits */
+           (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
 }
 
 void bact__put_pct(bact__buf *b, const char *s)

@@ -1554,6 +1554,55 @@ static void put_pct_sets(void)
     CHECK_STR(pct("\xff\x80"), "%FF%80");
 }
 
+/* RFC 3986 by the book, a byte at a time: the reference for put_pct */
+static void pct_ref(const char *s, char *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+            ch == '_' || ch == '~') {
+            *out++ = (char)ch;
+        } else {
+            *out++ = '%';
+            *out++ = hex[ch >> 4];
+            *out++ = hex[ch & 15u];
+        }
+    }
+    *out = '\0';
+}
+
+/* Every byte value at every offset of ids of letters and digits of every
+ * length up to 40 (digits take a shortcut), against the reference. */
+static void put_pct_positions(void)
+{
+    static const char alnum[] = "0123456789AZaz19kK7QqMmz0A9a";
+    char s[48], want[48 * 3 + 1];
+    size_t len, at;
+    unsigned v;
+    unsigned bad = 0;
+    for (len = 1; len <= 40; len++) {
+        for (at = 0; at < len; at++) {
+            for (v = 1; v < 256; v++) {
+                size_t k;
+                for (k = 0; k < len; k++)
+                    s[k] = alnum[(k * 7u + len) % (sizeof alnum - 1u)];
+                s[len] = '\0';
+                s[at] = (char)v;
+                pct_ref(s, want);
+                if (strcmp(pct(s), want) != 0 && bad++ < 5)
+                    t_fail(__FILE__, __LINE__, "put_pct disagrees with RFC 3986");
+            }
+        }
+    }
+    CHECK_INT(bad, 0);
+    /* the bytes next to the digits and letters: '/', ':', '@', '[', '`', '{' */
+    CHECK_STR(pct("0123456/89:abcdef@ABCDEFG[abcdefg`ABCDEFG{z"),
+              "0123456%2F89%3Aabcdef%40ABCDEFG%5Babcdefg%60ABCDEFG%7Bz");
+    CHECK_STR(pct("12345678901234567"), "12345678901234567");
+}
+
 static void put_pct_short(void)
 {
     /* an escape that does not fit is not half-written */
@@ -1834,6 +1883,7 @@ static const t_case cases[] = {
     T_CASE(puts_writes_string),
     T_CASE(put_pct_sets),
     T_CASE(put_pct_short),
+    T_CASE(put_pct_positions),
     T_CASE(u32_to_dec_values),
     T_CASE(i32_to_dec_values),
     T_CASE(ieq_words),
