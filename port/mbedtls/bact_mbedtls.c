@@ -125,8 +125,15 @@ static void track_records(bact_tls *t, const unsigned char *p, size_t n)
             n -= k;
             continue;
         }
-        t->rec_hdr[t->rec_hdr_n++] = *p++;
-        n--;
+        if (t->rec_hdr_n == 0 && n >= sizeof t->rec_hdr) { /* a whole one */
+            memcpy(t->rec_hdr, p, sizeof t->rec_hdr);
+            p += sizeof t->rec_hdr;
+            n -= sizeof t->rec_hdr;
+            t->rec_hdr_n = sizeof t->rec_hdr;
+        } else {
+            t->rec_hdr[t->rec_hdr_n++] = *p++;
+            n--;
+        }
         if (t->rec_hdr_n == sizeof t->rec_hdr) {
             t->rec_len = (uint32_t)t->rec_hdr[3] << 8 | t->rec_hdr[4];
             t->rec_left = t->rec_len;

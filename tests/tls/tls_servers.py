@@ -19,6 +19,9 @@ Kinds (see README.md for what the client must do with each):
             header whose contents are junk, closes.
   http      reads the ClientHello, answers with an HTTP/1.1 400 response.
   alert     reads the ClientHello, sends a fatal handshake_failure alert.
+  alertver  reads the ClientHello, sends a fatal protocol_version alert.
+  alertsplit  the same alert in three writes 50 ms apart (2, 4 and 1
+            bytes), so the client reads its record header in two pieces.
   hsclose   reads the ClientHello and closes (FIN) without answering.
   hsreset   reads the ClientHello and resets the connection (RST).
   hscut     relays the ClientHello to `good`, sends back the first half of
@@ -294,6 +297,21 @@ class Servers:
         return h
 
     @staticmethod
+    def h_split(parts):
+        def h(c):
+            _read_record(c)
+            try:
+                c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                for i, part in enumerate(parts):
+                    if i:
+                        time.sleep(0.05)
+                    c.sendall(part)
+            except OSError:
+                pass
+            _graceful_close(c)
+        return h
+
+    @staticmethod
     def h_tls11hello(c):
         hello = _read_record(c)
         try:
@@ -442,6 +460,10 @@ class Servers:
             b"This port speaks HTTP only\n"))
         # fatal (2) handshake_failure (40) alert, TLS 1.2 record
         self.start("alert", self.h_raw(b"\x15\x03\x03\x00\x02\x02\x28"))
+        # fatal protocol_version (70), whole and cut inside its header
+        self.start("alertver", self.h_raw(b"\x15\x03\x03\x00\x02\x02\x46"))
+        self.start("alertsplit", self.h_split(
+            (b"\x15\x03", b"\x03\x00\x02\x02", b"\x46")))
         self.start("hsclose", self.h_raw(b""))
         self.start("hsreset", self.h_reset)
         self.start("good", self.h_cert(self.ctx("ec-chain.pem", "ec-leaf.key")))

@@ -555,6 +555,10 @@ def suite(b, env):
     hs("badrecord", HANDSHAKE_RE)
     hs("http", HANDSHAKE_RE)
     hs("alert", r"alert|handshake fail")
+    # the alert's description read from a record header that came whole,
+    # and from one that came in two pieces
+    hs("alertver", r"no common protocol version")
+    hs("alertsplit", r"no common protocol version")
     hs("hsclose", CLOSED_RE)
     hs("hsreset", CLOSED_RE)
     hs("hscut", CLOSED_RE)
