@@ -91,8 +91,7 @@ static const uint32_t unreserved_bits[8] = {
 
 static int unreserved(unsigned ch)
 {
-    return ch - '0' < 10u || /* ids: digits */
-           (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
+    return (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
 }
 
 void bact__put_pct(bact__buf *b, const char *s)
@@ -101,7 +100,9 @@ void bact__put_pct(bact__buf *b, const char *s)
     size_t i = 0, run;
     while (s[i] != '\0') {
         unsigned char ch;
-        for (run = i; s[i] != '\0' && unreserved((unsigned char)s[i]); i++)
+        for (run = i; (unsigned char)s[i] - (unsigned)'0' < 10u; i++)
+            ; /* ids: digits, one comparison each */
+        for (; s[i] != '\0' && unreserved((unsigned char)s[i]); i++)
             ;
         if (i > run)
             bact__put(b, s + run, i - run);
