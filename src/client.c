@@ -25,9 +25,10 @@ static uint32_t now(const bact_client *c)
  * limit); 0: over. */
 static uint32_t call_left_at(const bact_client *c, uint32_t t)
 {
-    uint32_t used = t - c->call_start;
+    uint32_t used;
     if (c->call_ms == 0)
         return 0xFFFFFFFFu;
+    used = t - c->call_start;
     return used >= c->call_ms ? 0 : c->call_ms - used;
 }
 
@@ -38,8 +39,10 @@ static uint32_t call_left(const bact_client *c)
 
 /* What is left at clock reading t before the nearest deadline: inactivity
  * (since c->t_last), attempt (since c->t_sent), whole call; 0 when one has
- * passed. The transport loops read the clock once per transport call, as
- * it returns: that reading dates the bytes moved and bounds the next call. */
+ * passed. The send loop reads the clock as each send returns; the receive
+ * loop only before a next recv (after "nothing yet", or after the bytes of
+ * an unfinished answer were taken): one reading dates the bytes and bounds
+ * the next call. */
 static uint32_t left_at(const bact_client *c, uint32_t t)
 {
     uint32_t idle = t - c->t_last, used = t - c->t_sent;
@@ -404,9 +407,10 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             wlen = TAIL_LEN;
         }
         r = c->tr.recv(c->tr.io, win, wlen, w);
-        t = now(c);
-        if (r == 0)
+        if (r == 0) {
+            t = now(c);
             continue;
+        }
         if (r == BACT_E_CLOSED) {
             if (bact__resp_eof(&c->resp) != BACT__DONE)
                 return BACT_E_CLOSED;
@@ -418,7 +422,6 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
         if ((size_t)r > wlen)
             return BACT_E_NET;
         c->got |= GOT_ANSWER;
-        c->t_last = t;
         in = win;
         rem = (size_t)r;
         for (;;) {
@@ -465,6 +468,9 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                 return BACT_OK;
             }
         }
+        /* more to come: the bytes were taken, inactivity counts from now
+         * (an answer complete in one read costs no clock reading) */
+        t = c->t_last = now(c);
     }
 }
 
@@ -715,7 +721,8 @@ int bact__exec(bact_client *c, const bact__call *call)
     c->ntok_used = 0;
     c->resp.status = 0;
     c->sent = 0;
-    c->call_start = now(c);
+    if (c->call_ms != 0) /* read only for a whole-call limit */
+        c->call_start = now(c);
     if (!valid_call(call))
         return BACT_E_ARG;
     for (;;) {

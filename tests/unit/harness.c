@@ -190,6 +190,7 @@ void t_io_transport(t_io *io, bact_transport *t)
 
 static uint32_t t_now(void *p)
 {
+    ((t_io *)p)->clock_reads++;
     return ((t_io *)p)->now;
 }
 

@@ -88,6 +88,7 @@ typedef struct t_io {
     char sent[16384];
     size_t sent_len;
     uint32_t now;       /* the fake clock, ms */
+    unsigned clock_reads; /* now_ms calls */
     uint32_t slept;     /* total ms slept */
     unsigned sleeps;
 } t_io;

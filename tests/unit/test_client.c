@@ -806,6 +806,39 @@ static void keepalive_reuse(void)
     }
 }
 
+/* The clock is read where a deadline needs it: as an attempt starts and
+ * as the request went out; again only when an answer takes more than one
+ * read, and at the start for a whole-call limit. */
+static void clock_reads_per_call(void)
+{
+    bact_config cfg;
+    bact_client *c;
+    bact_task_state st;
+    unsigned before, lim;
+    for (lim = 0; lim < 2; lim++) {
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0); /* the probe finds nothing */
+        t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+        cfg_init(&cfg, 1024, "http://h", 0);
+        cfg.call_ms = lim ? 60000u : 0u;
+        c = mk_cfg(&cfg);
+        CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+        before = IO.clock_reads;
+        CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+        /* attempt start, request sent; and the call's start for a limit */
+        CHECK_INT(IO.clock_reads - before, 2u + lim);
+        CHECK_INT(IO.opens, 1);
+    }
+
+    begin(T_GAPS); /* "nothing yet" before every piece: a reading each */
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+    c = mk(1024, "http://h", 0);
+    before = IO.clock_reads;
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK(IO.clock_reads - before >= IO.recvs);
+}
+
 static void connection_close_reopens(void)
 {
     static const char *const closing[] = {
@@ -1960,6 +1993,7 @@ static const t_case cases[] = {
     T_CASE(stale_connection_after_send),
     T_CASE(timeout_no_answer),
     T_CASE(clock_wrap),
+    T_CASE(clock_reads_per_call),
     T_CASE(attempt_deadline_trickle),
     T_CASE(early_close),
     T_CASE(network_error),
