@@ -177,8 +177,9 @@ typedef struct bact__field {
     uint16_t offset;
 } bact__field;
 
-/* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1, BACT__JSON_PLAIN:
- * the text holds no escape, so decoding only ends each string with a NUL */
+/* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1 or 2,
+ * BACT__JSON_PLAIN: the text holds no escape, so decoding only ends each
+ * string with a NUL, and no string holds a NUL */
 #define BACT__JSON_PLAIN 0x04u
 /* Tokenize and validate the body in c->buf[0..c->body_len). Returns
  * BACT_OK, BACT_E_JSON or BACT_E_TOKENS. */

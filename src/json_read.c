@@ -370,7 +370,7 @@ void bact__json_decode(bact_client *c)
             t->end = (int)e;
         }
     }
-    c->json = 2;
+    c->json = (uint8_t)(2u | ((unsigned)c->json & BACT__JSON_PLAIN));
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,7 +474,7 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
     size_t n = (size_t)(t->end - t->start), i;
     if (n >= cap)
         return BACT_E_SHAPE;
-    for (i = 0; i < n; i++) {
+    for (i = 0; !(c->json & BACT__JSON_PLAIN) && i < n; i++) {
         if (s[i] == 0)
             return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
     }
@@ -570,7 +570,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         if (field_kind[f[k].type - 1u].ones != 0u)
             memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
     }
-    if (c->json != 2 || obj < 0 || obj >= c->ntok_used ||
+    if ((c->json & ~BACT__JSON_PLAIN) != 2 || obj < 0 || obj >= c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
         return BACT_E_SHAPE;
     n = c->tok[obj].size;
