@@ -675,7 +675,7 @@ static size_t not_name(const uint8_t *s)
 /* The end of the field-value bytes (HTAB, SP, VCHAR, obs-text) from s[e]
  * on: the same set as vchar(), a word at a time while there is one, then
  * with one comparison per byte. */
-static size_t value_end(const uint8_t *s, size_t e, size_t n)
+static BACT__INLINE size_t value_end(const uint8_t *s, size_t e, size_t n)
 {
     while (e < n) {
         size_t k = sizeof(size_t);
