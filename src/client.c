@@ -461,7 +461,10 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
-            } else if (e == BACT__DONE) {
+                if (bact__resp_done(&c->resp))
+                    e = BACT__DONE; /* the body's last bytes: no call more */
+            }
+            if (e == BACT__DONE) {
                 c->body_len = blen;
                 if (bact__resp_keepalive(&c->resp) && rem == 0)
                     c->got |= GOT_REUSE;
