@@ -275,7 +275,7 @@ static int validate(const uint8_t *s, size_t n, unsigned *esc)
 int bact__json_parse(bact_client *c)
 {
     jsmn_parser p;
-    unsigned esc = 0;
+    unsigned esc = 0, round;
     int r;
 
     c->ntok_used = 0;
@@ -285,11 +285,16 @@ int bact__json_parse(bact_client *c)
     r = validate(c->buf, c->body_len, &esc);
     if (r != BACT_OK)
         return r;
-    jsmn_init(&p);
-    r = jsmn_parse(&p, (const char *)c->buf, c->body_len, c->tok, c->ntok);
-    if (r == JSMN_ERROR_NOMEM) {
+    /* one call site, so that the compiler may inline jsmn_parse() and keep
+     * its parser in registers; a second round only counts the tokens */
+    for (round = 0; round < 2u; round++) {
         jsmn_init(&p);
-        r = jsmn_parse(&p, (const char *)c->buf, c->body_len, NULL, 0);
+        r = jsmn_parse(&p, (const char *)c->buf, c->body_len,
+                       round ? NULL : c->tok, round ? 0u : c->ntok);
+        if (round == 0u && r != JSMN_ERROR_NOMEM)
+            break;
+    }
+    if (round > 0u) {
         c->needed = r > 0 ? (size_t)r : 0u;
         return BACT_E_TOKENS;
     }
