@@ -383,8 +383,8 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
-static const char *const reconcile_query[] = {"workflow_id=", "page=",
-                                              "limit="};
+static const char *const reconcile_query[] = {"&workflow_id=", "&page=",
+                                              "&limit="};
 EP(reconcile_ep, GET, "list-tasks", reconcile_query, 3,
    NULL, 0, JSON | IDEM | BACT__C_DATE);
 
@@ -538,7 +538,7 @@ static const bact__field state_fields[] = {
     { "status", BACT__J_STATE, 1, 0 }
 };
 
-static const char *const task_query[] = {"task_id=", "biz_code="};
+static const char *const task_query[] = {"&task_id=", "&biz_code="};
 EP(status_ep, GET, "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
 
@@ -665,8 +665,8 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
 }
 
 static const char *const list_tasks_query[] = {
-    "status=", "workflow_id=", "workflow_name=", "created_at_from=",
-    "created_at_to=", "page=", "limit="
+    "&status=", "&workflow_id=", "&workflow_name=", "&created_at_from=",
+    "&created_at_to=", "&page=", "&limit="
 };
 /* the Date as reconcile() asks for it */
 EP(list_tasks_ep, GET, "list-tasks", list_tasks_query, 7,
@@ -727,7 +727,7 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static const char *const list_query[] = {"keyword=", "page=", "limit="};
+static const char *const list_query[] = {"&keyword=", "&page=", "&limit="};
 EP(workflows_ep, GET, "list-workflows", list_query, 3,
    page_fields, 5, JSON | IDEM);
 EP(templates_ep, GET, "list-official-workflow-templates",
@@ -774,8 +774,8 @@ static const bact__field wf_fields[] = {
     F("detailUrl", STR, 0, bact_workflow, detail_url)
 };
 
-static const char *const workflow_query[] = {"workflow_id="};
-static const char *const template_query[] = {"workflow_template_id="};
+static const char *const workflow_query[] = {"&workflow_id="};
+static const char *const template_query[] = {"&workflow_template_id="};
 EP(workflow_ep, GET, "get-workflow", workflow_query, 1,
    wf_fields + 4, 8, JSON | IDEM);
 EP(template_ep, GET, "get-official-workflow-template",

@@ -257,14 +257,17 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
             continue;
-        bact__put(&b, first ? "?" : "&", 1);
-        first = 0;
         if (rq != NULL) {
+            bact__put(&b, first ? "?" : "&", 1);
             bact__put_pct(&b, rq->query[i].name);
             bact__put(&b, "=", 1);
-        } else { /* the library's own names need no escaping */
+        } else { /* the library's own names: "&name=", no escaping */
+            size_t at = b.len;
             bact__puts(&b, ep->query[i]);
+            if (first && at < b.cap)
+                b.p[at] = '?';
         }
+        first = 0;
         bact__put_pct(&b, v);
     }
     { /* the headers every request has: one bounds check, then copies */

@@ -209,7 +209,7 @@ typedef struct bact__ep {
      * bact_http_req's method and path); the method is in flags */
     const char *path;
     const char *const *query;  /* its query parameters' names, each with
-                                  its '=' ("task_id=") */
+                                  its '&' and '=' ("&task_id=") */
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
      * the call's arg.out through this table (NULL: nothing to fill) */
     const bact__field *fields;
