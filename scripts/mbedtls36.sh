@@ -10,7 +10,7 @@
 #               -> build/deps/mbedtls-3.6-tls13/{include,lib}
 #   host-bench  bact_mbedtls_config.h with bact_mbedtls_bench.h (make bench:
 #               AES-NI and PCLMULQDQ), -O3, link-time optimisation, and on
-#               an x86-64 CPU that has them -maes -mpclmul -mssse3
+#               an x86-64 CPU that has them -maes -mpclmul -mssse3 (-mavx)
 #               -> build/deps/mbedtls-3.6-bench/{include,lib,arch.cflags,
 #                  link.flags,info}
 #
@@ -59,7 +59,10 @@ fetch_source() {
 
 # -m flags for the bench build: AES-NI, PCLMULQDQ and SSSE3 when this is an
 # x86-64 CPU that has all three (the bench runs where it is built), else none
-# (mbedTLS then keeps its run-time detection and portable AES).
+# (mbedTLS then keeps its run-time detection and portable AES); with them
+# AVX when the CPU has it: the same instructions in their three-operand VEX
+# form, without the register copies the two-operand SSE form needs (OpenSSL
+# picks its AVX code at run time; mbedTLS can only be compiled for it).
 bench_arch_cflags() {
     [ "$(uname -m)" = x86_64 ] || return 0
     local flags
@@ -73,7 +76,10 @@ bench_arch_cflags() {
     case " ${flags#*:} " in
         *" ssse3 "*) ;; *) return 0 ;;
     esac
-    echo "-maes -mpclmul -mssse3"
+    case " ${flags#*:} " in
+        *" avx "*) echo "-maes -mpclmul -mssse3 -mavx" ;;
+        *) echo "-maes -mpclmul -mssse3" ;;
+    esac
 }
 
 # name config_file user_config_file out_dir [extra CFLAGS]
