@@ -24,7 +24,8 @@ every answer (for the handshake figures). Measured, per protocol:
   memory        poll_bench's peak RSS and heap (it counts malloc itself).
 
 Prints a markdown table and writes it to OUT/../bench.md (build/bench.md)
-and tests/bench/RESULTS.md.
+and tests/bench/RESULTS.md, and puts its summary between the README's
+bench markers.
 """
 import argparse
 import os
@@ -791,8 +792,29 @@ def lib_heap_refs():
     return bad
 
 
+README_BEGIN = "<!-- bench:begin (written by make bench) -->"
+README_END = "<!-- bench:end -->"
+
+
+def publish_readme(lines):
+    """Put lines between the README's bench markers (when it has them)."""
+    path = os.path.join(ROOT, "README.md")
+    with open(path) as f:
+        text = f.read()
+    a, b = text.find(README_BEGIN), text.find(README_END)
+    if a < 0 or b < a:
+        log("README.md has no bench markers: left as it is")
+        return
+    new = (text[:a + len(README_BEGIN)] + "\n" + "\n".join(lines) + "\n"
+           + text[b:])
+    if new != text:
+        with open(path, "w") as f:
+            f.write(new)
+
+
 def report(a, res, secs):
     L = []
+    S = []  # the README's summary: machine, throughput, instructions, goals
     w = L.append
     w("# bact poll benchmark")
     w("")
@@ -816,6 +838,12 @@ def report(a, res, secs):
     w("## Throughput (polls/s, median of %d; %d polls per run, wrk %d s)"
       % (a.reps, a.n, a.wrk_secs))
     w("")
+    S.append("Last run: `make bench`, %s UTC, on %s. Polls per second "
+             "(medians of %d):" % (
+                 time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+                 machine_line(res.get("tls_lib")), a.reps))
+    S.append("")
+    first = len(L)
     w("| | bact | curl | wrk -t1 -c1 | bact / wrk | bact / curl |")
     w("|---|---:|---:|---:|---:|---:|")
     for p in ("http", "https"):
@@ -824,6 +852,10 @@ def report(a, res, secs):
             p, fmt_int(r["bact_rps"]), fmt_int(r["curl_rps"]),
             fmt_int(r["wrk_rps"]), r["bact_rps"] / r["wrk_rps"],
             r["bact_rps"] / r["curl_rps"]))
+    S.extend(L[first:])
+    S.append("")
+    S.append("Client instructions per poll (callgrind):")
+    S.append("")
     w("")
     w("Every run (polls/s): " + "; ".join(
         "%s %s: %s" % (p, c, " ".join(fmt_int(x) for x in res[p][c + "_all"]))
@@ -835,6 +867,7 @@ def report(a, res, secs):
     w("bact's are counted inside poll_bench's poll loop (the handshake's "
       "cost varies from run to run), curl's over the whole process.")
     w("")
+    first = len(L)
     w("| | bact | curl | curl / bact | bact start-up (+ connect, handshake) |")
     w("|---|---:|---:|---:|---:|")
     for p in ("http", "https"):
@@ -842,6 +875,8 @@ def report(a, res, secs):
         w("| %s | %s | %s | %.1f | %s |" % (
             p, fmt_int(ir["bact"]), fmt_int(ir["curl"]),
             ir["curl"] / ir["bact"], fmt_int(ir["bact_start"])))
+    S.extend(L[first:])
+    S.append("")
     w("")
     for p in ("http", "https"):
         hot = res[p]["ir"].get("hot")
@@ -931,6 +966,7 @@ def report(a, res, secs):
                       fmt_int(res["http"]["wire"]["curl"]["up"]))))
     for c, ok, v in goals:
         w("- %s %s (%s)" % ("met:" if ok else "**missed:**", c, v))
+        S.append(L[-1])
     w("")
     text = "\n".join(L)
     print(text)
@@ -939,9 +975,11 @@ def report(a, res, secs):
     if not a.no_publish and not a.quick:
         with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
             f.write(text + "\n")
+        publish_readme(S)
     log("written: %s%s" % (os.path.join(os.path.dirname(a.out), "bench.md"),
                            "" if a.no_publish or a.quick
-                           else " and tests/bench/RESULTS.md"))
+                           else ", tests/bench/RESULTS.md and README.md's "
+                                "summary"))
 
 
 if __name__ == "__main__":
