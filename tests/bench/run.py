@@ -449,16 +449,6 @@ def archive_symbols(lib_dir):
             if len(part) == 8 and part[3] == "FUNC" and part[6] != "UND":
                 names.add(part[7])
     return names
-    for f in sorted(os.listdir(lib_dir)):
-        if not f.endswith(".a"):
-            continue
-        r = run(["nm", "--defined-only", os.path.join(lib_dir, f)],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        for line in r.stdout.decode().splitlines():
-            part = line.split()
-            if len(part) == 3 and part[1] in "Tt":
-                names.add(part[2])
-    return names
 
 
 def callgrind_annotate(args, outfile):
