@@ -847,7 +847,7 @@ int bact_get_regions(bact_client *c, bact_array *out)
 static int elem(const bact_client *c, const bact_array *a, unsigned i)
 {
     if (c == NULL || a == NULL || a->tok < 0 || i >= a->count ||
-        (c->json & ~BACT__JSON_PLAIN) != 2 || a->tok >= c->ntok_used)
+        BACT__JSON_STAGE(c) != 2 || a->tok >= c->ntok_used)
         return -1;
     return bact__json_elem(c, a->tok, i);
 }

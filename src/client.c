@@ -465,7 +465,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     blen += bl;
                 }
                 if (bact__resp_done(&c->resp))
-                    e = BACT__DONE; /* the body's last bytes: no call more */
+                    e = BACT__DONE; /* its last bytes: no further call */
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;

@@ -181,6 +181,7 @@ typedef struct bact__field {
  * BACT__JSON_PLAIN: the text holds no escape, so decoding only ends each
  * string with a NUL, and no string holds a NUL */
 #define BACT__JSON_PLAIN 0x04u
+#define BACT__JSON_STAGE(c) ((c)->json & ~BACT__JSON_PLAIN) /* 0, 1 or 2 */
 /* Tokenize and validate the body in c->buf[0..c->body_len). Returns
  * BACT_OK, BACT_E_JSON or BACT_E_TOKENS. */
 int bact__json_parse(bact_client *c);

@@ -363,7 +363,7 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
 void bact__json_decode(bact_client *c)
 {
     int i, plain = (c->json & BACT__JSON_PLAIN) != 0;
-    if ((c->json & ~BACT__JSON_PLAIN) != 1)
+    if (BACT__JSON_STAGE(c) != 1)
         return; /* not parsed, or already decoded */
     for (i = 0; i < c->ntok_used; i++) {
         jsmntok_t *t = &c->tok[i];
@@ -575,7 +575,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         if (field_kind[f[k].type - 1u].ones != 0u)
             memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
     }
-    if ((c->json & ~BACT__JSON_PLAIN) != 2 || obj < 0 || obj >= c->ntok_used ||
+    if (BACT__JSON_STAGE(c) != 2 || obj < 0 || obj >= c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
         return BACT_E_SHAPE;
     n = c->tok[obj].size;
