@@ -161,6 +161,8 @@ typedef struct bact_config {
                                   0 means none (not a default) */
     uint32_t flags;          /**< BACT_F_* */
     const char *user_agent;  /**< NULL: BACT_USER_AGENT */
+    /** NULL: none; with BACT_CONFIG_TRACE 0, anything else makes
+     *  bact_init() return BACT_E_UNSUPPORTED */
     void (*trace)(void *user, int event, const char *text, size_t len);
     void *trace_user;
 } bact_config;

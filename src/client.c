@@ -56,9 +56,13 @@ static uint32_t left_at(const bact_client *c, uint32_t t)
     return a < w ? a : w;
 }
 
+/* a trace callback is set (never when BACT_CONFIG_TRACE is 0: then the
+ * trace code is left out) */
+#define TRACING(c) (BACT_CONFIG_TRACE && (c)->trace != NULL)
+
 static void trace(const bact_client *c, int ev, const char *s, size_t n)
 {
-    if (c->trace != NULL)
+    if (TRACING(c))
         c->trace(c->trace_user, ev, s, n);
 }
 
@@ -112,6 +116,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
         return BACT_E_ARG;
     if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
         return BACT_E_ARG;
+    if (cfg->trace != NULL && !BACT_CONFIG_TRACE)
+        return BACT_E_UNSUPPORTED; /* a trace asked of a build without it */
 
     c->tr = *cfg->transport;
     c->pf = *cfg->platform;
@@ -441,7 +447,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                 return e;
             if (e == BACT__HEAD) {
                 const bact_http_parser *p = &c->resp;
-                if (c->trace != NULL)
+                if (TRACING(c))
                     trace_status(c);
                 if (raw != NULL && raw->sink != NULL && p->status >= 200 &&
                     p->status < 300)
@@ -504,7 +510,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         c->needed = len;
         return BACT_E_BUF;
     }
-    if (c->trace != NULL)
+    if (TRACING(c))
         trace_request(c, len);
 
     /* a kept-alive connection: has the server closed it meanwhile, or
@@ -599,7 +605,7 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
                                        uint32_t ms, int rc)
 {
     bact__buf b;
-    if (c->trace == NULL)
+    if (!TRACING(c))
         return;
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;

@@ -5,8 +5,9 @@
  * section, only the few values it needs (framing, Connection, Retry-After,
  * Date), so the header limit costs no RAM and a response can arrive in
  * pieces of any size. A status line or header line that is complete in the
- * input and plain is taken in one step (status_fast(), line_fast()), with
- * the same outcome, at the same byte, as going byte by byte. It rejects
+ * input and plain is taken in one step (status_fast(), line_fast(); not
+ * built when BACT_CONFIG_FAST_HEAD is 0), with the same outcome, at the
+ * same byte, as going byte by byte. It rejects
  * what RFC 9112 says a recipient must not guess about: obsolete line
  * folding, whitespace before the colon, bare CR or LF, control bytes,
  * conflicting or malformed Content-Length, both Content-Length and
@@ -644,6 +645,7 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
 }
 
+#if BACT_CONFIG_FAST_HEAD
 /* The word at s; where its bytes are not SP or VCHAR (0x20..0x7E). Per
  * byte b, b - 0x20 sets the top bit below 0x20, (b ^ 0x7F) - 1 at 0x7F,
  * and b itself at 0x80 and up; a borrow only comes from a byte already
@@ -802,6 +804,8 @@ whole:
     return e + 2u; /* state stays S_LINE */
 }
 
+#endif /* BACT_CONFIG_FAST_HEAD */
+
 int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     size_t *used, const uint8_t **body, size_t *body_len)
 {
@@ -812,6 +816,7 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
     *body_len = 0;
     while (i < n) {
         if (p->state <= S_HEAD_LF) {
+#if BACT_CONFIG_FAST_HEAD
             size_t k;
             if (p->state == S_LINE && in[i] != '\r') {
                 k = line_fast(p, in + i, n - i, &r);
@@ -829,6 +834,7 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     continue;
                 }
             }
+#endif
             r = head_byte(p, in[i]);
             i++;
             if (r != BACT__NEED) {
