@@ -141,8 +141,18 @@ $(BUILD)/bytewise/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps
 $(BUILD)/bytewise/test_%: $(BUILD)/bytewise/tests/unit/test_%.o $(BUILD)/bytewise/tests/unit/harness.o $(patsubst %.c,$(BUILD)/bytewise/%.o,$(LIB_SRCS))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^
 
+# the smallest configuration (boards/bact_config_small.h), under ASan+UBSan:
+# every unit test, the same outcomes
+SMALL_CFG := -Iboards -DBACT_CONFIG_FILE='"bact_config_small.h"'
+$(BUILD)/small/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h boards/*.h) | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) $(SMALL_CFG) -Isrc -Itests/unit -c $< -o $@
+
+$(BUILD)/small/test_%: $(BUILD)/small/tests/unit/test_%.o $(BUILD)/small/tests/unit/harness.o $(patsubst %.c,$(BUILD)/small/%.o,$(LIB_SRCS))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+
 unit: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES)) $(addprefix $(BUILD)/asan/,$(UNIT_NAMES)) \
-      $(addprefix $(BUILD)/bytewise/,$(BYTEWISE_NAMES))
+      $(addprefix $(BUILD)/bytewise/,$(BYTEWISE_NAMES)) $(addprefix $(BUILD)/small/,$(UNIT_NAMES))
 
 deps-light:
 	@scripts/deps.sh --quiet

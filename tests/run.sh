@@ -26,6 +26,9 @@ done
 for t in build/bytewise/test_*; do
     [ -x "$t" ] && run "unit+asan, word scans byte by byte $(basename "$t")" "$t"
 done
+for t in build/small/test_*; do
+    [ -x "$t" ] && run "unit+asan, smallest configuration $(basename "$t")" "$t"
+done
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact

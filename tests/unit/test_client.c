@@ -1944,6 +1944,18 @@ static void trace_events(void)
     cfg.trace = tracer;
     trace_len = 0;
     trace_log[0] = '\0';
+#if !BACT_CONFIG_TRACE
+    { /* a build without trace refuses the callback, and works without */
+        bact_client nc;
+        cfg.trace = NULL;
+        c = mk_cfg(&cfg);
+        cfg.trace = tracer;
+        CHECK_INT(bact_init(&nc, &cfg), BACT_E_UNSUPPORTED);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        CHECK_INT(bact_retries_used(c), 1);
+        return;
+    }
+#endif
     c = mk_cfg(&cfg);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
     CHECK_STR(trace_log, "1:GET /v1/x HTTP/1.1|4:api.example.com|2:HTTP/1.1 503|"
@@ -1954,6 +1966,12 @@ static void trace_events(void)
 static void error_texts(void)
 {
     int e;
+#if !BACT_CONFIG_ERROR_STRINGS
+    for (e = 1; e >= BACT_E_UNSUPPORTED - 1; e--)
+        CHECK_STR(bact_strerror(e), "");
+    CHECK_STR(bact_strerror(-1000000), "");
+    return;
+#endif
     CHECK_STR(bact_strerror(BACT_OK), "success");
     CHECK_STR(bact_strerror(BACT_E_ARG), "invalid argument");
     CHECK_STR(bact_strerror(BACT_E_TIMEOUT), "timed out");
