@@ -66,7 +66,9 @@ void bact__jw_end(bact__jw *w, char close)
 static void string(bact__jw *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, run = 0;
+    /* each byte with a short escape, then the letter after the '\\' */
+    static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
+    size_t i, k, run = 0;
 
     bact__put(&w->b, "\"", 1);
     for (i = 0; s[i] != '\0'; i++) {
@@ -92,22 +94,17 @@ static void string(bact__jw *w, const char *s)
         bact__put(&w->b, s + i - run, run); /* the plain bytes before */
         run = 0;
         e[0] = '\\';
-        switch (ch) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case '\n': e[1] = 'n'; break;
-        case '\r': e[1] = 'r'; break;
-        case '\t': e[1] = 't'; break;
-        case '\b': e[1] = 'b'; break;
-        case '\f': e[1] = 'f'; break;
-        default:
+        for (k = 0; k < sizeof esc - 1u && esc[k] != (char)ch; k += 2u)
+            ;
+        if (k < sizeof esc - 1u) { /* a short escape */
+            e[1] = esc[k + 1u];
+        } else {
             e[1] = 'u';
             e[2] = '0';
             e[3] = '0';
             e[4] = hex[ch >> 4];
             e[5] = hex[ch & 15u];
             en = 6;
-            break;
         }
         bact__put(&w->b, e, en);
     }
