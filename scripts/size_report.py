@@ -241,7 +241,7 @@ def board_report(build, board, out, summary):
         sdelta = flash(split(se).get('libc', zero())) - flash(libc_e)
         out.append('')
         out.append('The same program on the library in its smallest configuration '
-                   '(`boards/bact_config_small.h`: no error text, answer heads parsed '
+                   '(`boards/bact_config_small.h`: no error text, no trace, answer heads parsed '
                    'byte by byte): **%s B** (text %s, rodata %s), data %s, bss %s; '
                    'C library +%s B.' % (fmt(small), fmt(sl['text']), fmt(sl['rodata']),
                                          fmt(sl['data']), fmt(sl['bss']), fmt(sdelta)))
@@ -352,7 +352,7 @@ def main():
                '`-Os -ffunction-sections -fdata-sections`, linked with `--gc-sections`. '
                '"objects" is src/ as compiled (text+rodata); "linked" is what of it a program '
                'calling every public function keeps; "smallest configuration" is the same '
-               'with `boards/bact_config_small.h` (no error text, answer heads parsed byte '
+               'with `boards/bact_config_small.h` (no error text, no trace, answer heads parsed byte '
                'by byte; every other column is the default configuration); "libc Δ" is '
                'the C library above an empty `main`.')
     out.append('')
