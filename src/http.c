@@ -946,6 +946,10 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
                                 "janfebmaraprmayjunjulaugsepoctnovdec";
     static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
                                       31, 31, 30, 31, 30, 31};
+    /* the fields of digits, and where each goes */
+    static const char digit_fields[] = "dDoYyhms";
+    static const uint8_t slot_of[8] = {F_DAY, F_DAY, F_MON, F_YEAR,
+                                       F_YEAR, F_HOUR, F_MIN, F_SEC};
     while (*pat != '\0') {
         /* one byte each: the year as 1..136 for 1970..2105, 0 out of range
          * (zeroed as two words: no memset or memcpy call on small cores) */
@@ -958,13 +962,12 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
         size_t i = 0;
         u.w[0] = u.w[1] = 0;
         for (; *pat != '\0'; pat++) {
-            unsigned lo = 2, hi = 2, slot, got = 0, k, first, end;
+            unsigned hi, got = 0, k, first, end;
             uint32_t v = 0;
             size_t st = i;
-            switch (*pat) {
-            case 'a':
-            case 'N':
-                if (*pat == 'a') {
+            char pc = *pat;
+            if (pc == 'a' || pc == 'N') {
+                if (pc == 'a') {
                     while (i < n && ((s[i] >= 'a' && s[i] <= 'z') ||
                                      (s[i] >= 'A' && s[i] <= 'Z')))
                         i++;
@@ -992,42 +995,32 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
                 if (first != 0u)
                     f[F_MON] = (uint8_t)(k - first + 1u);
                 continue;
-            case '@':
-                if (i >= n || (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
-                    goto next;
-                i++;
-                continue;
-            case 'D':
-                if (i < n && s[i] == ' ')
-                    i++;
-                lo = 1;
-                slot = F_DAY;
-                break;
-            case 'd': slot = F_DAY; break;
-            case 'o': slot = F_MON; break;
-            case 'Y': lo = hi = 4; slot = F_YEAR; break;
-            case 'y': slot = F_YEAR; break;
-            case 'h': slot = F_HOUR; break;
-            case 'm': slot = F_MIN; break;
-            case 's': slot = F_SEC; break;
-            default:
-                if (i >= n || s[i] != *pat)
+            }
+            for (k = 0; k < 8u && digit_fields[k] != pc; k++)
+                ;
+            if (k == 8u) { /* '@' or a byte that stands for itself */
+                if (i >= n || (pc == '@' ? (s[i] != 'T' && s[i] != 't' &&
+                                            s[i] != ' ')
+                                         : s[i] != pc))
                     goto next;
                 i++;
                 continue;
             }
+            if (pc == 'D' && i < n && s[i] == ' ')
+                i++;
+            hi = pc == 'Y' ? 4u : 2u;
             while (i < n && got < hi && s[i] >= '0' && s[i] <= '9') {
                 v = v * 10u + (uint32_t)(s[i] - '0');
                 i++;
                 got++;
             }
-            if (got < lo)
+            if (got < (pc == 'D' ? 1u : hi))
                 goto next;
-            if (*pat == 'y')
+            if (pc == 'y')
                 v += v < 70u ? 2000u : 1900u;
-            if (slot == F_YEAR)
+            if (slot_of[k] == F_YEAR)
                 v = (v < 1970u || v > 2105u) ? 0u : v - 1969u;
-            f[slot] = (uint8_t)v;
+            f[slot_of[k]] = (uint8_t)v;
         }
         if (i != n)
             goto next;
