@@ -1054,12 +1054,19 @@ int bact__http_date(const char *s, size_t n, uint32_t *out)
                            "a N D h:m:s Y\0", out);
 }
 
+/* Two digits at p as a number; 100 when they are not two digits. */
+static unsigned two_digits(const char *p)
+{
+    unsigned a = (unsigned)p[0] - '0', b = (unsigned)p[1] - '0';
+    return (a < 10u && b < 10u) ? a * 10u + b : 100u;
+}
+
 /* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
 int bact__iso_time(const char *s, size_t n, uint32_t *out)
 {
-    uint32_t t, o = 0;
+    uint32_t t, o;
     size_t i = 19; /* the date and time before any fraction: fixed size */
-    int sign = 0;
+    unsigned hh, mm;
     if (n < i || scan_date(s, i, "Y-o-d@h:m:s\0", &t) != 0)
         return -1;
     if (i < n && s[i] == '.') {
@@ -1069,30 +1076,21 @@ int bact__iso_time(const char *s, size_t n, uint32_t *out)
         if (i == d0)
             return -1;
     }
-    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
-        i++;
-    } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-        /* "hh:mm", local = UTC + offset */
-        const char *z = s + i + 1;
-        uint32_t hh, mm;
-        if (n - i < 6u || z[0] < '0' || z[0] > '9' || z[1] < '0' ||
-            z[1] > '9' || z[2] != ':' || z[3] < '0' || z[3] > '9' ||
-            z[4] < '0' || z[4] > '9')
-            return -1;
-        hh = (uint32_t)(z[0] - '0') * 10u + (uint32_t)(z[1] - '0');
-        mm = (uint32_t)(z[3] - '0') * 10u + (uint32_t)(z[4] - '0');
-        if (hh > 23u || mm > 59u)
-            return -1;
-        sign = s[i] == '-' ? 1 : -1;
-        o = hh * 3600u + mm * 60u;
-        i += 6;
-    } else {
-        return -1;
+    if (n - i == 1u && (s[i] == 'Z' || s[i] == 'z')) {
+        *out = t;
+        return 0;
     }
-    if (i != n)
+    /* "+hh:mm" or "-hh:mm": local = UTC + offset */
+    if (n - i != 6u || (s[i] != '+' && s[i] != '-') || s[i + 3u] != ':' ||
+        (hh = two_digits(s + i + 1u)) > 23u ||
+        (mm = two_digits(s + i + 4u)) > 59u)
         return -1;
-    if (sign < 0 && t < o)
-        return -1;
-    *out = sign > 0 ? t + o : sign < 0 ? t - o : t;
+    o = hh * 3600u + mm * 60u;
+    if (s[i] == '+') {
+        if (t < o)
+            return -1;
+        o = 0u - o;
+    }
+    *out = t + o;
     return 0;
 }
