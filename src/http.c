@@ -737,8 +737,9 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     }
     if (code < 100u)
         return 0;
-    if (s[12] == ' ')
-        e = value_end(s, 13, n);
+    if (s[12] == ' ') /* a reason phrase: short, a byte at a time */
+        for (e = 13; e < n && vchar(s[e]); e++)
+            ;
     if (e + 1u >= n || s[e] != '\r' || s[e + 1u] != '\n' ||
         e + 2u > p->max_header_bytes - p->header_bytes)
         return 0;
