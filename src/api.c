@@ -67,19 +67,6 @@ static int url_ok(const bact_client *c, const char *url)
     return url == NULL || bact_check_callback_url(url, fl) == BACT_OK;
 }
 
-/* What both run calls check before anything is sent; out is cleared. */
-BACT__NOINLINE static int run_args_ok(const bact_client *c, const char *id,
-                                      const bact_param *p, size_t n,
-                                      const char *cb, const char *scb,
-                                      bact_task_created *out)
-{
-    if (out == NULL || !id_ok(id) || !bact__params_ok(p, n) || !url_ok(c, cb) ||
-        !url_ok(c, scb))
-        return 0;
-    memset(out, 0, sizeof *out);
-    return 1;
-}
-
 /* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM))
  * that exists, between 1970 and 2105: read as answers are read, but with
  * a 'T' (answers may also separate with a space). */
@@ -443,10 +430,11 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
     int rc, round;
-    if (c == NULL || rq == NULL ||
-        !run_args_ok(c, rq->workflow_id, rq->params, rq->n_params,
-                     rq->callback_url, rq->status_callback_url, out))
+    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
     for (round = 0; round < 2; round++) {
         int r;
         uint8_t raw = c->raw;
@@ -518,10 +506,11 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out)
 {
     int rc;
-    if (c == NULL || rq == NULL ||
-        !run_args_ok(c, rq->template_id, rq->params, rq->n_params,
-                     rq->callback_url, rq->status_callback_url, out))
+    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
+        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
+        !url_ok(c, rq->status_callback_url))
         return BACT_E_ARG;
+    memset(out, 0, sizeof *out);
     rc = run(c, &template_run_ep, NULL, rq, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
