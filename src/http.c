@@ -220,22 +220,6 @@ static void scratch_add(bact_http_parser *p, int ch)
     p->scratch[p->scratch_len++] = (char)ch;
 }
 
-/* The scratch without surrounding whitespace; n = 0 when it overflowed. */
-static const char *scratch_trim(const bact_http_parser *p, size_t *n)
-{
-    size_t a = 0, b;
-    if (p->scratch_len == SCRATCH_OVER) {
-        *n = 0;
-        return p->scratch;
-    }
-    b = p->scratch_len;
-    while (a < b && (p->scratch[a] == ' ' || p->scratch[a] == '\t'))
-        a++;
-    while (b > a && (p->scratch[b - 1] == ' ' || p->scratch[b - 1] == '\t'))
-        b--;
-    *n = b - a;
-    return p->scratch + a;
-}
 
 /* a machine word at a time: internal.h */
 #define W_ONES BACT__W_ONES
@@ -381,12 +365,12 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
  * Content-Encoding). */
 static int field_done(bact_http_parser *p)
 {
-    size_t n;
-    const char *v = scratch_trim(p, &n);
+    /* scratch_add() keeps no whitespace at either end */
     int over = p->scratch_len == SCRATCH_OVER;
+    size_t n = over ? 0u : p->scratch_len;
     p->scratch_len = 0;
     p->pos = 0;
-    return field_value(p, v, n, over);
+    return field_value(p, p->scratch, n, over);
 }
 
 /* The header section is complete: choose how the body is delimited. */
