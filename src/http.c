@@ -915,9 +915,9 @@ enum { F_DAY, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC, F_NUM };
  * Match s[0..n) against each pattern of pats in turn (every one ends with a
  * NUL, the list with an empty one) and turn the first one that takes all
  * of s into seconds since 1970 (UTC), checking that the day exists. One
- * flat function with few arguments, no helper
- * frames: the Date header is parsed deep in a request's call chain, where
- * stack is dear. 'a' a day name (three letters or more), 'N' a month name,
+ * flat function with few arguments, no helper frames: the Date header is
+ * parsed deep in a request's call chain, where stack is dear. 'a' a day
+ * name (three letters or more, which ones not checked), 'N' a month name,
  * 'o' two digits of month, 'd' two digits of day, 'D' a day of one or two
  * digits after an optional space, 'Y' four digits of year, 'y' two (70..99
  * are 19xx, the others 20xx), 'h' 'm' 's' two digits each, '@' one of
@@ -926,9 +926,7 @@ enum { F_DAY, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC, F_NUM };
  */
 static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
 {
-    /* day names, then month names */
-    static const char names[] = "montuewedthufrisatsun"
-                                "janfebmaraprmayjunjulaugsepoctnovdec";
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
     static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
                                       31, 31, 30, 31, 30, 31};
     /* the fields of digits, and where each goes */
@@ -947,38 +945,33 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
         size_t i = 0;
         u.w[0] = u.w[1] = 0;
         for (; *pat != '\0'; pat++) {
-            unsigned hi, got = 0, k, first, end;
+            unsigned hi, got = 0, k;
             uint32_t v = 0;
             size_t st = i;
             char pc = *pat;
-            if (pc == 'a' || pc == 'N') {
-                if (pc == 'a') {
-                    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') ||
-                                     (s[i] >= 'A' && s[i] <= 'Z')))
-                        i++;
-                    if (i - st < 3u)
-                        goto next;
-                    first = 0;
-                    end = 7;
-                } else {
-                    if (n - i < 3u)
-                        goto next;
-                    i += 3;
-                    first = 7;
-                    end = 19;
-                }
+            if (pc == 'a') { /* its letters; which day it is the date
+                                says (RFC 9110 5.6.7: be robust) */
+                while (i < n && ((unsigned char)s[i] | 0x20u) - 'a' < 26u)
+                    i++;
+                if (i - st < 3u)
+                    goto next;
+                continue;
+            }
+            if (pc == 'N') {
+                if (n - i < 3u)
+                    goto next;
+                i += 3;
                 /* | 0x20 lowers a letter and never turns a non-letter
                  * into one of these lowercase letters */
-                for (k = first; k < end; k++) {
-                    if ((s[st] | 0x20) == names[3u * k] &&
-                        (s[st + 1u] | 0x20) == names[3u * k + 1u] &&
-                        (s[st + 2u] | 0x20) == names[3u * k + 2u])
+                for (k = 0; k < 12u; k++) {
+                    if ((s[st] | 0x20) == months[3u * k] &&
+                        (s[st + 1u] | 0x20) == months[3u * k + 1u] &&
+                        (s[st + 2u] | 0x20) == months[3u * k + 2u])
                         break;
                 }
-                if (k == end)
+                if (k == 12u)
                     goto next;
-                if (first != 0u)
-                    f[F_MON] = (uint8_t)(k - first + 1u);
+                f[F_MON] = (uint8_t)(k + 1u);
                 continue;
             }
             for (k = 0; k < 8u && digit_fields[k] != pc; k++)

@@ -1336,6 +1336,10 @@ static void date_three_formats(void)
     CHECK_INT(date_of("Sun Nov 16 08:49:37 1994"), 784111777 + 10 * 86400);
     /* month names are case-insensitive on input */
     CHECK_INT(date_of("Sun, 06 NOV 1994 08:49:37 GMT"), 784111777);
+    /* the day name is not checked: the date says which day it was */
+    CHECK_INT(date_of("Mon, 06 Nov 1994 08:49:37 GMT"), 784111777);
+    CHECK_INT(date_of("Xyzday, 06-Nov-94 08:49:37 GMT"), 784111777);
+    CHECK_INT(date_of("S1n, 06 Nov 1994 08:49:37 GMT"), -2);
 }
 
 static void date_epoch_edges(void)
