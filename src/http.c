@@ -21,17 +21,12 @@
 /* Small helpers shared by the core                                     */
 /* ------------------------------------------------------------------ */
 
-int bact__lower(int ch)
-{
-    return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
-}
-
 int bact__ieq(const char *a, size_t n, const char *word)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) { /* | 0x20: see internal.h */
         if (word[i] == '\0' ||
-            bact__lower((unsigned char)a[i]) != bact__lower((unsigned char)word[i]))
+            ((unsigned char)a[i] | 0x20u) != (unsigned char)word[i])
             return 0;
     }
     return word[n] == '\0';
@@ -178,7 +173,7 @@ static int hexval(int ch)
 {
     if (ch >= '0' && ch <= '9')
         return ch - '0';
-    ch = bact__lower(ch);
+    ch |= 0x20; /* only 'A'..'F' land on 'a'..'f' */
     if (ch >= 'a' && ch <= 'f')
         return ch - 'a' + 10;
     return -1;

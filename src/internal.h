@@ -56,8 +56,9 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
 
 /* ---- small helpers (what the core links from libc: memcpy, memset) ---- */
 
-int bact__lower(int ch);
-/* 1 when a[0..n) equals the NUL-terminated word, ASCII case-insensitive */
+/* 1 when a[0..n) equals the NUL-terminated word in any case. word holds
+ * lower-case letters only: a byte of a is lowered with | 0x20, which maps
+ * no byte but an upper-case letter onto a lower-case one. */
 int bact__ieq(const char *a, size_t n, const char *word);
 /* 1 when a[0..n) equals the NUL-terminated word, case included
  * (json_read.c) */
