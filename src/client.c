@@ -824,10 +824,10 @@ const char *bact_strerror(int err)
         "aborted by a callback\0"
         "not supported\0";
     const char *s = text;
-    int i;
-    if (err > 0 || err < BACT_E_UNSUPPORTED)
+    unsigned i, k = 0u - (unsigned)err; /* 0 for BACT_OK, 1 for -1, ... */
+    if (k > 0u - (unsigned)BACT_E_UNSUPPORTED)
         return "unknown error";
-    for (i = 0; i < -err; i++)
+    for (i = 0; i < k; i++)
         s += bact__strnlen(s, sizeof text) + 1u;
     return s;
 #else

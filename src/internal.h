@@ -193,7 +193,8 @@ void bact__json_decode(bact_client *c);
 int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
                       size_t nf, void *out);
 /* Length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no
- * surrogates, at most U+10FFFF) at s[i] of s[0..n), or 0. */
+ * surrogates, at most U+10FFFF) at s[i] of s[0..n), or 0. s[i] is 0x80
+ * or above: the callers take ASCII themselves (0 for it here). */
 size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i);
 /* Index of the first token after the value at token i. */
 int bact__json_skip(const bact_client *c, int i);

@@ -49,13 +49,12 @@ static int hex4(const uint8_t *s, size_t n, size_t i, uint32_t *out)
     return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s[i], or 0. */
+/* Length of a valid UTF-8 sequence at s[i] (0x80 or above: the callers
+ * take ASCII themselves), or 0. */
 size_t bact__utf8_len(const uint8_t *s, size_t n, size_t i)
 {
     uint32_t cp = s[i];
     size_t len, k;
-    if (cp < 0x80u)
-        return 1;
     if (cp < 0xC2u || cp > 0xF4u || i + (len = cp < 0xE0u ? 2u
                                           : cp < 0xF0u ? 3u : 4u) > n)
         return 0;
