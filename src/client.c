@@ -129,12 +129,11 @@ int bact_init(bact_client *c, const bact_config *cfg)
     /* the Host header is the base URL's host[:port] text as written, the
      * port left out when it is the scheme's */
     c->host_hdr_len = (uint16_t)(u.host_len + 2u * u.ipv6);
-    if (!u.default_port) {
-        const char *d = u.host + c->host_hdr_len - u.ipv6 + 1; /* after ':' */
-        size_t k = 0;
-        while (k < 6u && d[k] >= '0' && d[k] <= '9')
-            k++;
-        c->host_hdr_len = (uint16_t)(c->host_hdr_len + 1u + k);
+    if (!u.default_port) { /* the port ends the authority, and the URL but
+                              for one '/' */
+        const char *a = u.host - u.ipv6;
+        size_t k = bact__strnlen(a, BACT__STR_MAX);
+        c->host_hdr_len = (uint16_t)(k - (a[k - 1u] == '/'));
     }
     c->api_key = cfg->api_key;
     c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
