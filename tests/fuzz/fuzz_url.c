@@ -38,7 +38,7 @@ static void check_parsed(const char *s, size_t n, const bact_url *u)
     FZ_CHECK(u->host_len >= 1 && u->host_len <= 253);
     FZ_CHECK(u->host + u->host_len <= s + n);
     FZ_CHECK(u->port >= 1);
-    FZ_CHECK(u->tls == (bact__lower((unsigned char)s[4]) == 's'));
+    FZ_CHECK(u->tls == (s[4] == 's' || s[4] == 'S'));
     FZ_CHECK(u->default_port == (u->port == (u->tls ? 443u : 80u)));
     if (u->ipv6) {
         FZ_CHECK(u->host[-1] == '[' && u->host[u->host_len] == ']');
