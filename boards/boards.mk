@@ -152,7 +152,7 @@ $(BRD)/xtensa-lx106/picolibc-lit.ld: /usr/lib/xtensa-lx106-elf/lib/picolibc.ld
 	@sed -e 's|/\* code \*/|/* code; literal pools first: l32r only reaches back */\n\t\t*(.literal .literal.*)|' \
 	     -e 's|KEEP (\*(\.text\.init\.enter))|KEEP (*(.literal.init.enter .text.init.enter))|' $< > $@
 
-check-boards: boards
+check-boards: boards $(foreach b,$(MCU_BOARDS),$(patsubst %.c,$(BRD)/$(b)/small/%.o,$(BACT_CORE_SRCS)))
 	@scripts/check_boards.sh $(foreach b,$(MCU_BOARDS),$(b):$($(b)_TOOL))
 
 # ---- the cortex-m4f example firmware image ----

@@ -8,8 +8,9 @@
 #   scripts/check_boards.sh BOARD:TOOLPREFIX...
 #       e.g. cortex-m4f:arm-none-eabi- rv32imc:riscv64-unknown-elf-
 #
-# Checked: src/*.o (the core) and port/lwip/*.o: one "ok"/"not ok" line per
-# board, object and rule. port/mbedtls/*.o (where built) is reported on
+# Checked: src/*.o (the core), the core in its smallest configuration
+# (small/src/*.o, boards/bact_config_small.h) and port/lwip/*.o: one
+# "ok"/"not ok" line per board, object and rule. port/mbedtls/*.o (where built) is reported on
 # "# note" lines only: it is not part of the no-libc promise of the core.
 set -u
 build=${BUILD:-build}
@@ -34,9 +35,10 @@ for spec in "$@"; do
         und=$("${tool}nm" -u "$o" | awk '{print $NF}' | grep -E "$bad" | tr '\n' ' ')
         [ -n "$und" ] && echo "# note: boards.$board.$(basename "$o" .o) references $und"
     done
-    for o in "$dir"/src/*.o "$dir"/port/lwip/*.o; do
+    for o in "$dir"/src/*.o "$dir"/../small/src/*.o "$dir"/port/lwip/*.o; do
         [ -f "$o" ] || continue
         name=$(basename "$o" .o)
+        case $o in */small/*) name=small.$name ;; esac
         und=$("${tool}nm" -u "$o" | awk '{print $NF}' | grep -E "$bad" | tr '\n' ' ')
         if [ -z "$und" ]; then
             echo "ok - boards.$board.$name.no-heap-printf-assert-float-div64"
