@@ -215,7 +215,6 @@ static void scratch_add(bact_http_parser *p, int ch)
     p->scratch[p->scratch_len++] = (char)ch;
 }
 
-
 /* a machine word at a time: internal.h */
 #define W_ONES BACT__W_ONES
 #define W_HI BACT__W_HI
