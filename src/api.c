@@ -827,8 +827,8 @@ int bact_get_regions(bact_client *c, bact_array *out)
 
 static int elem(const bact_client *c, const bact_array *a, unsigned i)
 {
-    if (c == NULL || a == NULL || a->tok < 0 || i >= a->count ||
-        BACT__JSON_STAGE(c) != 2 || a->tok >= c->ntok_used)
+    /* the token's bounds and type: bact__json_elem() */
+    if (c == NULL || a == NULL || i >= a->count || BACT__JSON_STAGE(c) != 2)
         return -1;
     return bact__json_elem(c, a->tok, i);
 }

@@ -1338,6 +1338,9 @@ static void element_readers_bad_index(void)
     CHECK_INT(bact_region_at(c, &lie, 3, &r), BACT_E_ARG);
     lie.tok = 1000;
     CHECK_INT(bact_region_at(c, &lie, 0, &r), BACT_E_ARG);
+    lie.tok = -1;
+    CHECK_INT(bact_region_at(c, &lie, 0, &r), BACT_E_ARG);
+    CHECK_INT(bact_string_at(c, &lie, 0, &str), BACT_E_ARG);
     lie.tok = 1; /* an object, not an array */
     lie.count = 1;
     CHECK_INT(bact_region_at(c, &lie, 0, &r), BACT_E_ARG);
