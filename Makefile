@@ -120,6 +120,16 @@ $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/
 $(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(MBEDTLS_LIBS)
 
+# ---- the tool with answer heads parsed byte by byte only
+# (BACT_CONFIG_FAST_HEAD 0): the hostile suite must decide the same ----
+$(BUILD)/bytehead/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) -DBACT_CONFIG_FAST_HEAD=0 -c $< -o $@
+$(BUILD)/bytehead/boards/host/bact_cli.o $(BUILD)/bytehead/port/mbedtls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
+
+$(BUILD)/bytehead/bact: $(patsubst %.c,$(BUILD)/bytehead/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+
 # ---- unit tests: normal and under ASan+UBSan ----
 $(BUILD)/unit/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps-light
 	@mkdir -p $(dir $@)
@@ -165,7 +175,7 @@ deps-tls36:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 

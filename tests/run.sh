@@ -36,6 +36,8 @@ run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/valgrind/run.sh ] && run "e2e under valgrind (memcheck: errors, definite leaks)" \
     tests/valgrind/run.sh build/host/bact
 [ -x tests/hostile/run.sh ] && run "hostile" tests/hostile/run.sh build/host/bact
+[ -x tests/hostile/run.sh ] && run "hostile, answer heads byte by byte (BACT_CONFIG_FAST_HEAD 0)" \
+    tests/hostile/run.sh build/bytehead/bact
 [ -x tests/hostile/run.sh ] && run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
