@@ -212,6 +212,7 @@ static void run_task_answer_shapes(void)
         { "{\"profile_id\":\"p\"}", BACT_E_SHAPE, NULL, NULL },
         { "{\"id\":16429034742537847}", BACT_E_SHAPE, NULL, NULL },
         { "{\"id\":null}", BACT_E_SHAPE, NULL, NULL },
+        { "{\"id\":\"\"}", BACT_E_SHAPE, NULL, NULL }, /* nothing to follow */
         { "{\"id\":\"1\",\"profile_id\":5}", BACT_E_SHAPE, NULL, NULL },
         { "{\"id\":\"123456789012345678901234567890123456789012345678\"}",
           BACT_E_SHAPE, NULL, NULL },
