@@ -1566,6 +1566,15 @@ static void raw_mode_body_untouched(void)
         bact_step s;
         CHECK_INT(bact_step_at(c, &all, 0, &s), BACT_E_ARG);
     }
+    /* decoded afterwards, on request (twice reads the same) */
+    CHECK_INT(bact_decode_task(c, NULL), BACT_E_ARG);
+    CHECK_INT(bact_decode_task(NULL, &t), BACT_E_ARG);
+    CHECK_INT(bact_decode_task(c, &t), BACT_OK);
+    CHECK_STR(t.id, "1");
+    CHECK_INT(t.state.status, BACT_STATUS_RUNNING);
+    CHECK_STR(t.output, "a\xc3\xa9\n\"q\"\xf0\x9f\x98\x80\\");
+    CHECK_INT(bact_decode_task(c, &t), BACT_OK);
+    CHECK_STR(t.output, "a\xc3\xa9\n\"q\"\xf0\x9f\x98\x80\\");
 
     /* chunked: de-chunked, otherwise identical */
     c = begin();
@@ -1587,6 +1596,7 @@ static void raw_mode_body_untouched(void)
     CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
     b = bact_body(c, &n);
     CHECK(n == 12 && memcmp(b, "hello, world", 12) == 0);
+    CHECK_INT(bact_decode_task(c, &t), BACT_E_JSON);
 
     /* the status and the error envelope are still checked */
     c = begin();
