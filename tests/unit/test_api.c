@@ -324,6 +324,25 @@ static void reconcile_adopts(void)
                          "&page=2&limit=2 HTTP/1.1\r\n") != NULL);
 }
 
+/* nothing sent as input: a listed task with input is not ours, one
+ * without input_parameters at all is */
+static void reconcile_no_input(void)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed(ITEM("5", WF, NOW, "q=1") ","
+           "{\"id\":\"6\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+           "\",\"profile_id\":\"p7\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = WF;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "6");
+    CHECK_STR(t.profile_id, "p7");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
 static void reconcile_resends(void)
 {
     bact_task_created t;
@@ -1916,6 +1935,7 @@ static const t_case cases[] = {
     T_CASE(run_task_minimal),
     T_CASE(run_task_answer_shapes),
     T_CASE(reconcile_adopts),
+    T_CASE(reconcile_no_input),
     T_CASE(reconcile_resends),
     T_CASE(reconcile_unsure),
     T_CASE(run_template),
