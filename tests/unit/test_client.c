@@ -1324,6 +1324,19 @@ static void backoff_grows(void)
     /* 500, 1000, 2000 ms steps, each in [b/2, b] */
     CHECK(IO.slept >= 250u + 500u + 1000u);
     CHECK(IO.slept <= 500u + 1000u + 2000u);
+
+    /* a platform without random: the whole steps, no jitter */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 2);
+    c->pf.random = NULL;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(IO.sleeps, 2);
+    CHECK_INT(IO.slept, 500u + 1000u);
 }
 
 static void retries_exhausted(void)
