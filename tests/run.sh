@@ -17,17 +17,13 @@ run() { # name, command...
 }
 
 run "library check" scripts/check_lib.sh build/host/src/*.o
-for t in build/unit/test_*; do
-    [ -x "$t" ] && run "unit $(basename "$t")" "$t"
-done
-for t in build/asan/test_*; do
-    [ -x "$t" ] && run "unit+asan $(basename "$t")" "$t"
-done
-for t in build/bytewise/test_*; do
-    [ -x "$t" ] && run "unit+asan, word scans byte by byte $(basename "$t")" "$t"
-done
-for t in build/small/test_*; do
-    [ -x "$t" ] && run "unit+asan, smallest configuration $(basename "$t")" "$t"
+# the unit-test builds: folder, then the label of its runs
+for build in "unit:unit" "asan:unit+asan" \
+             "bytewise:unit+asan, word scans byte by byte" \
+             "small:unit+asan, smallest configuration"; do
+    for t in "build/${build%%:*}"/test_*; do
+        [ -x "$t" ] && run "${build#*:} $(basename "$t")" "$t"
+    done
 done
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run

@@ -1306,17 +1306,22 @@ static void retry_after_date(void)
     CHECK_INT(IO.slept, 5000);
 }
 
+/* n answers 503 (no Retry-After), then a 200 */
+static void busy_then_ok(unsigned n)
+{
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+    }
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+}
+
 static void backoff_grows(void)
 {
     bact_client *c;
     begin(T_WHOLE);
-    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
-    t_io_add(&IO, T_NOTHING, NULL, 0);
-    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
-    t_io_add(&IO, T_NOTHING, NULL, 0);
-    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
-    t_io_add(&IO, T_NOTHING, NULL, 0);
-    t_io_data(&IO, resp("200 OK", "", "{}"));
+    busy_then_ok(3);
     c = mk(1024, "http://h", 3);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
     CHECK_INT(bact_retries_used(c), 3);
@@ -1327,11 +1332,7 @@ static void backoff_grows(void)
 
     /* a platform without random: the whole steps, no jitter */
     begin(T_WHOLE);
-    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
-    t_io_add(&IO, T_NOTHING, NULL, 0);
-    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
-    t_io_add(&IO, T_NOTHING, NULL, 0);
-    t_io_data(&IO, resp("200 OK", "", "{}"));
+    busy_then_ok(2);
     c = mk(1024, "http://h", 2);
     c->pf.random = NULL;
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
