@@ -113,22 +113,25 @@ $(BRD)/$(1)/variants/bact_lwip-nodns.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $
 	    -DLWIP_DNS=0 -c $$< -o $$@
 
 # size programs (MCU boards): the whole client, an empty program, sizeof
-$(BRD)/$(1)/size/%.o: scripts/size/%.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+$(BRD)/$(1)/size/%.o: scripts/size/%.c scripts/size/null_port.h $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
 	    -DSIZEOF_LWIP -c $$< -o $$@
-$(BRD)/$(1)/client.elf: $(BRD)/$(1)/size/client.o $$($(1)_CORE) $$($(1)_LDSCRIPT)
+# (client: every public function; app: the README's run-and-wait)
+$(BRD)/$(1)/client.elf $(BRD)/$(1)/app.elf: $(BRD)/$(1)/%.elf: $(BRD)/$(1)/size/%.o \
+    $$($(1)_CORE) $$($(1)_LDSCRIPT)
 	$$($(1)_CC) $$($(1)_CPU) -Os $$($(1)_LINK) -Wl,--gc-sections \
-	    -Wl,-Map=$(BRD)/$(1)/client.map -o $$@ $(BRD)/$(1)/size/client.o $$($(1)_CORE)
+	    -Wl,-Map=$(BRD)/$(1)/$$*.map -o $$@ $(BRD)/$(1)/size/$$*.o $$($(1)_CORE)
 # the same program on the library in its smallest configuration
 $(BRD)/$(1)/small/%.o: %.c $(BOARDS_HDRS) boards/bact_config_small.h | $(BRD)/$(1)/include/jsmn.h
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) $$(SMALL_CFG) -Iinclude \
 	    -Iport/$$($(1)_PORT) $$($(1)_INC) -c $$< -o $$@
-$(BRD)/$(1)/client-small.elf: $(BRD)/$(1)/size/client.o \
-    $$(patsubst %.c,$(BRD)/$(1)/small/%.o,$(BACT_CORE_SRCS)) $$($(1)_LDSCRIPT)
+$(BRD)/$(1)/client-small.elf $(BRD)/$(1)/app-small.elf: $(BRD)/$(1)/%-small.elf: \
+    $(BRD)/$(1)/size/%.o $$(patsubst %.c,$(BRD)/$(1)/small/%.o,$(BACT_CORE_SRCS)) \
+    $$($(1)_LDSCRIPT)
 	$$($(1)_CC) $$($(1)_CPU) -Os $$($(1)_LINK) -Wl,--gc-sections \
-	    -Wl,-Map=$(BRD)/$(1)/client-small.map -o $$@ $(BRD)/$(1)/size/client.o \
+	    -Wl,-Map=$(BRD)/$(1)/$$*-small.map -o $$@ $(BRD)/$(1)/size/$$*.o \
 	    $$(patsubst %.c,$(BRD)/$(1)/small/%.o,$(BACT_CORE_SRCS))
 $(BRD)/$(1)/empty.elf: $(BRD)/$(1)/size/empty.o $$($(1)_LDSCRIPT)
 	$$($(1)_CC) $$($(1)_CPU) -Os $$($(1)_LINK) -Wl,--gc-sections \
@@ -218,7 +221,8 @@ $(BRD_FW)/sizeof_tls.o: scripts/size/sizeof.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f
 firmware: $(BRD_FW)/firmware.elf $(BRD_FW)/sizeof_tls.o
 
 # ---- the size table ----
-size: boards $(foreach b,$(MCU_BOARDS),$(BRD)/$(b)/client.elf $(BRD)/$(b)/client-small.elf $(BRD)/$(b)/empty.elf \
+size: boards $(foreach b,$(MCU_BOARDS),$(BRD)/$(b)/client.elf $(BRD)/$(b)/client-small.elf \
+          $(BRD)/$(b)/app.elf $(BRD)/$(b)/app-small.elf $(BRD)/$(b)/empty.elf \
           $(BRD)/$(b)/size/sizeof.o $(BRD)/$(b)/board.env) firmware
 	@scripts/size.sh $(MCU_BOARDS)
 

@@ -245,6 +245,20 @@ def board_report(build, board, out, summary):
                    'byte by byte): **%s B** (text %s, rodata %s), data %s, bss %s; '
                    'C library +%s B.' % (fmt(small), fmt(sl['text']), fmt(sl['rodata']),
                                          fmt(sl['data']), fmt(sl['bss']), fmt(sdelta)))
+    app = {}
+    for cfg, suffix in (('default', ''), ('small', '-small')):
+        am = os.path.join(bd, 'app%s.map' % suffix)
+        if os.path.exists(am):
+            al = split(map_entries(am)).get('bact', zero())
+            app[cfg] = al['text'] + al['rodata']
+    if 'default' in app:
+        out.append('')
+        out.append('The README\'s application alone (`scripts/size/app.c`: `bact_init`, '
+                   '`bact_run_task`, `bact_wait` with retries, `bact_strerror`, '
+                   '`bact_close`): **%s B** of text+rodata from the library%s.' % (
+                       fmt(app['default']),
+                       '; %s B in the smallest configuration' % fmt(app['small'])
+                       if 'small' in app else ''))
     out.append('')
     # sizeof
     so = sizeof(tool, os.path.join(bd, 'size', 'sizeof.o'))
@@ -286,7 +300,7 @@ def board_report(build, board, out, summary):
         'board': board, 'objects': total['text'] + total['rodata'],
         'linked': lib['text'] + lib['rodata'], 'ldata': lib['data'] + lib['bss'],
         'odata': total['data'] + total['bss'], 'libc': delta,
-        'small': small,
+        'small': small, 'app': app.get('default'), 'app_small': app.get('small'),
         'client': so.get('bact_client', 0), 'stack': worst[1], 'stackfn': worst[0],
         'port': ports[0][1] if ports else None, 'added': added,
     })
@@ -353,18 +367,21 @@ def main():
                '"objects" is src/ as compiled (text+rodata); "linked" is what of it a program '
                'calling every public function keeps; "smallest configuration" is the same '
                'with `boards/bact_config_small.h` (no error text, no trace, answer heads parsed byte '
-               'by byte; every other column is the default configuration); "libc Δ" is '
-               'the C library above an empty `main`.')
+               'by byte; every other column is the default configuration); "run-and-wait '
+               'app" is the README\'s application alone (start a task, wait for it), default '
+               '/ smallest configuration; "libc Δ" is the C library above an empty `main`.')
     out.append('')
     out.append('| target | src/ objects | whole client linked | smallest configuration | '
-               'libc Δ | library .data+.bss | '
+               'run-and-wait app | libc Δ | library .data+.bss | '
                'sizeof(bact_client) | port/lwip | worst stack (function) |')
-    out.append('|---|---:|---:|---:|---:|---:|---:|---:|---|')
+    out.append('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|')
     for r in summary:
         pl = r['port']
-        out.append('| %s | %s | %s | %s | %s | %d | %d | %s | %d (`%s`) |' % (
+        out.append('| %s | %s | %s | %s | %s | %s | %d | %d | %s | %d (`%s`) |' % (
             r['board'], fmt(r['objects']), fmt(r['linked']),
-            fmt(r['small']) if r['small'] is not None else '-', fmt(r['libc']),
+            fmt(r['small']) if r['small'] is not None else '-',
+            '%s / %s' % (fmt(r['app']), fmt(r['app_small']) if r['app_small'] is not None
+                         else '-') if r['app'] is not None else '-', fmt(r['libc']),
             r['ldata'] + r['odata'], r['client'],
             fmt(pl['text'] + pl['rodata']) if pl else '-', r['stack'], r['stackfn']))
     out.append('')

@@ -6,35 +6,10 @@
  * the library is what an application using all of it carries; the C
  * library's share above an empty program is the libc delta.
  */
-#include <stddef.h>
-#include <stdint.h>
-
-#include "bact.h"
+#include "null_port.h"
 
 int main(void);
 
-static volatile uint32_t clock_ms;
-static volatile int sink;
-
-static int t_open(void *io, const char *h, size_t hl, uint16_t p, uint32_t t)
-{
-    (void)io; (void)h; (void)hl; (void)p; (void)t;
-    return BACT_OK;
-}
-static int32_t t_send(void *io, const uint8_t *d, size_t n, uint32_t t)
-{
-    (void)io; (void)d; (void)t;
-    return (int32_t)n;
-}
-static int32_t t_recv(void *io, uint8_t *b, size_t n, uint32_t t)
-{
-    (void)io; (void)b; (void)n; (void)t;
-    return BACT_E_CLOSED;
-}
-static void t_close(void *io) { (void)io; }
-static uint32_t p_now(void *ctx) { (void)ctx; return clock_ms; }
-static void p_sleep(void *ctx, uint32_t ms) { (void)ctx; clock_ms += ms; }
-static uint32_t p_rand(void *ctx) { (void)ctx; return clock_ms * 2654435761u; }
 static int body_cb(void *u, const uint8_t *d, size_t n)
 {
     (void)u; (void)d;
