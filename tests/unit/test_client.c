@@ -1156,6 +1156,67 @@ static void network_error(void)
     }
 }
 
+/* A transport that claims to have moved more than it was given, or that
+ * never moves a byte: the client must not trust the count, nor spin. */
+static int32_t over_send(void *p, const uint8_t *d, size_t n, uint32_t t)
+{
+    int32_t r = W.base.send(p, d, n, t);
+    return r > 0 ? (int32_t)n + 1 : r;
+}
+static int32_t over_recv(void *p, uint8_t *b, size_t n, uint32_t t)
+{
+    int32_t r = W.base.recv(p, b, n, t);
+    return r > 0 ? (int32_t)n + 1 : r;
+}
+static int32_t stuck_send(void *p, const uint8_t *d, size_t n, uint32_t t)
+{
+    (void)d; (void)n; (void)t;
+    ((t_io *)p)->sends++;
+    return 0;
+}
+static int32_t slow_stuck_send(void *p, const uint8_t *d, size_t n, uint32_t t)
+{
+    ((t_io *)p)->now += 100;
+    return stuck_send(p, d, n, t);
+}
+
+static void transport_misbehaves(void)
+{
+    bact_client *c;
+
+    begin(T_WHOLE);
+    CTR.send = over_send;
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_NET);
+    CHECK_INT(IO.sends, 1);
+    CHECK_INT(IO.closes, 1);
+
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    CTR.recv = over_recv;
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_NET);
+    CHECK_INT(IO.recvs, 1);
+    CHECK_INT(IO.closes, 1);
+
+    /* "nothing yet" forever on a clock that stands still: the call count
+     * ends it */
+    begin(T_WHOLE);
+    CTR.send = stuck_send;
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
+    CHECK_INT(IO.sends, BACT_MAX_IO_CALLS);
+    CHECK_INT(IO.closes, 1);
+
+    /* ... and on a clock that runs: the deadline (timeout_ms 1000) */
+    begin(T_WHOLE);
+    CTR.send = slow_stuck_send;
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
+    CHECK_INT(IO.sends, 10);
+    CHECK_INT(IO.closes, 1);
+}
+
 /* ------------------------------------------------------------------ */
 /* Retries                                                              */
 /* ------------------------------------------------------------------ */
@@ -2029,6 +2090,7 @@ static const t_case cases[] = {
     T_CASE(attempt_deadline_trickle),
     T_CASE(early_close),
     T_CASE(network_error),
+    T_CASE(transport_misbehaves),
     T_CASE(retry_503_then_200),
     T_CASE(connect_and_call_deadlines),
     T_CASE(retry_after_seconds),
