@@ -391,6 +391,20 @@ static void init_argument_checks(void)
     CHECK_INT(IO.recvs, 0);
 }
 
+/* The accessors take a NULL client without touching memory. */
+static void null_client_accessors(void)
+{
+    size_t n = 99;
+    CHECK(bact_body(NULL, &n) == NULL);
+    CHECK_INT(n, 0);
+    CHECK(bact_body(NULL, NULL) == NULL);
+    CHECK_INT(bact_needed(NULL), 0);
+    CHECK(bact_last_error(NULL) == NULL);
+    CHECK_INT(bact_retries_used(NULL), 0);
+    bact_set_raw(NULL, 1);
+    bact_close(NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Request bytes                                                        */
 /* ------------------------------------------------------------------ */
@@ -2066,6 +2080,7 @@ static void error_texts(void)
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
+    T_CASE(null_client_accessors),
     T_CASE(request_get_default_port),
     T_CASE(request_nondefault_port),
     T_CASE(request_ipv6_host),
