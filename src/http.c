@@ -270,22 +270,23 @@ static unsigned which_header(const bact_http_parser *p, const uint8_t *s,
     ((n) == sizeof lit - 1u && name_is((const uint8_t *)(t), n, lit))
 
 /* One element of a Connection, Transfer-Encoding or Content-Encoding list,
- * without surrounding whitespace; over: it was too long to keep. */
+ * without surrounding whitespace; over: it was too long to keep (n is then
+ * 0, so it matches no word). */
 static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
 {
     if (p->hdr == H_CONN) {
-        if (!over && ELEM_IS(t, n, "close"))
+        if (ELEM_IS(t, n, "close"))
             p->flags |= BACT__F_CLOSE;
-        else if (!over && ELEM_IS(t, n, "keep-alive"))
+        else if (ELEM_IS(t, n, "keep-alive"))
             p->flags |= BACT__F_KEEP;
         return BACT_OK;
     }
     if (n == 0 && !over)
         return BACT_OK; /* empty list element */
     if (p->hdr == H_CE) /* nothing was asked for: only "identity" is fine */
-        return (!over && ELEM_IS(t, n, "identity")) ? BACT_OK : BACT_E_HTTP;
+        return ELEM_IS(t, n, "identity") ? BACT_OK : BACT_E_HTTP;
     /* Transfer-Encoding: only a single "chunked" is understood */
-    if (over || !ELEM_IS(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
+    if (!ELEM_IS(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
         return BACT_E_HTTP;
     p->flags |= BACT__F_CHUNKED;
     return BACT_OK;

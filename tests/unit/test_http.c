@@ -770,6 +770,11 @@ static void te_only_lone_chunked(void)
              BACT_E_HTTP);
     /* a Transfer-Encoding field with no coding at all frames nothing */
     RESP_ERR(OK_HEAD "Transfer-Encoding:\r\n\r\nxyz", BACT_E_HTTP);
+    /* a coding too long to keep is not taken for an empty element */
+    RESP_ERR(OK_HEAD "Transfer-Encoding: x-a-coding-name-of-well-over-36-bytes,"
+             " chunked\r\n\r\n0\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "Transfer-Encoding: chunked, x-a-coding-name-of-well-ove"
+             "r-36-bytes\r\n\r\n0\r\n\r\n", BACT_E_HTTP);
 }
 
 static void te_chunked_case_and_ows(void)
@@ -841,6 +846,8 @@ static void regress_hostile_findings(void)
          0, BACT_E_HTTP, 200, NULL);
     RESP(OK_HEAD "Content-Encoding: identity\r\nContent-Length: 0\r\n\r\n", 0,
          BACT__DONE, 200, "");
+    RESP(OK_HEAD "Content-Encoding: x-a-coding-name-of-well-over-36-bytes\r\n"
+         "Content-Length: 0\r\n\r\n", 0, BACT_E_HTTP, 200, NULL);
     /* HTTP/1.0 with Transfer-Encoding: the connection closes after it */
     o = RESP("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
              "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", 0,
