@@ -339,7 +339,8 @@ enum {
                                again and answered */
 };
 
-/** The answer of the two run endpoints. */
+/** The answer of the two run endpoints. When a run call fails, id is
+ *  "": there is no task to follow. */
 typedef struct bact_task_created {
     char id[BACT_ID_SIZE];
     char profile_id[BACT_ID_SIZE]; /**< "" when none was returned (either

@@ -183,6 +183,8 @@ static int created(bact_client *c, bact_task_created *out)
         rc = BACT_E_SHAPE; /* a task id to follow is the whole point */
     if (rc == BACT_OK && out->profile_id[0] == '\0')
         rc = bact__json_fields(c, 0, created_alt_fields, 1, out);
+    if (rc != BACT_OK)
+        out->id[0] = out->profile_id[0] = 0; /* no id half taken */
     return rc;
 }
 
@@ -346,9 +348,10 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
         t.workflow_id[n] == '\0' && whole_str(c, t.workflow_id) &&
         whole_str(c, t.input) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
+        /* the id last: when anything fails, no id was taken */
         if (t.id[0] == '\0' || !whole_str(c, t.id) ||
-            !whole_str(c, t.profile_id) || !take_id(out->id, t.id) ||
-            !take_id(out->profile_id, t.profile_id))
+            !whole_str(c, t.profile_id) ||
+            !take_id(out->profile_id, t.profile_id) || !take_id(out->id, t.id))
             return REC_UNSURE; /* ours, but no usable id */
         out->outcome = BACT_RUN_ADOPTED;
         return REC_ADOPTED;

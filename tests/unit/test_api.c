@@ -231,7 +231,7 @@ static void run_task_answer_shapes(void)
         memset(&rq, 0, sizeof rq);
         rq.workflow_id = "w";
         rc = bact_run_task(c, &rq, &t);
-        if (rc != a[i].rc ||
+        if (rc != a[i].rc || (rc != BACT_OK && t.id[0] != '\0') ||
             (a[i].id && (strcmp(t.id, a[i].id) != 0 ||
                          strcmp(t.profile_id, a[i].profile) != 0))) {
             char msg[256];
@@ -358,6 +358,43 @@ static void reconcile_resends(void)
     CHECK(IO.slept > 0);
 }
 
+/* listed tasks of the workflow that are not this request: looked past,
+ * and with nothing else listed the request is sent again */
+static void reconcile_not_ours(void)
+{
+    static const char *const items[] = {
+        /* another workflow whose id starts with ours, or holds ours and
+         * then a NUL */
+        ITEM("1", WF "0", NOW, "query=coffee; n=2"),
+        ITEM("1", WF "\\u0000", NOW, "query=coffee; n=2"),
+        /* the input: a value that goes on, another separator, another
+         * name, a parameter missing, one too many */
+        ITEM("1", WF, NOW, "query=coffeeX; n=2"),
+        ITEM("1", WF, NOW, "query=coffee, n=2"),
+        ITEM("1", WF, NOW, "query:coffee; n=2"),
+        ITEM("1", WF, NOW, "querx=coffee; n=2"),
+        ITEM("1", WF, NOW, "query=coffee"),
+        ITEM("1", WF, NOW, "query=coffee; n=2; m=3"),
+        ITEM("1", WF, NOW, "")
+    };
+    bact_task_created t;
+    size_t i;
+    for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+        bact_client *c = lost_run();
+        listed(items[i]);
+        listed("");
+        ok("{\"id\":\"9\"}");
+        if (run_lost(c, &t) != BACT_OK || strcmp(t.id, "9") != 0 ||
+            t.outcome != BACT_RUN_RESENT ||
+            count_in_sent("POST /v2/workflow/run-task ") != 2) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s: taken as ours or not resent",
+                     items[i]);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
 /* whatever cannot be told apart: the original error, nothing resent */
 static void reconcile_unsure(void)
 {
@@ -372,7 +409,16 @@ static void reconcile_unsure(void)
         /* ours, with no id, or one too long */
         ITEM("", WF, NOW, "query=coffee; n=2"),
         ITEM("12345678901234567890123456789012345678901234567890", WF, NOW,
-             "query=coffee; n=2")
+             "query=coffee; n=2"),
+        /* ours, with a NUL in the id, or a profile id that is no whole
+         * string or too long */
+        ITEM("16\\u00007", WF, NOW, "query=coffee; n=2"),
+        "{\"id\":\"8\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+        "\",\"input_parameters\":\"query=coffee; n=2\","
+        "\"profile_id\":\"p\\u0000q\"}",
+        "{\"id\":\"8\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+        "\",\"input_parameters\":\"query=coffee; n=2\",\"profile_id\":"
+        "\"12345678901234567890123456789012345678901234567890\"}"
     };
     bact_task_created t;
     bact_client *c;
@@ -1937,6 +1983,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_adopts),
     T_CASE(reconcile_no_input),
     T_CASE(reconcile_resends),
+    T_CASE(reconcile_not_ours),
     T_CASE(reconcile_unsure),
     T_CASE(run_template),
     T_CASE(task_status_words),
