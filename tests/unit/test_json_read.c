@@ -196,6 +196,8 @@ static void invalid_documents(void)
         S("[1e]"), S("[1e+]"), S("[--1]"), S("[-a]"), S("[0x10]"),
         S("[Infinity]"), S("[NaN]"), S("[1.e5]"), S("[-.5]"), S("[00]"),
         S("[-01]"), S("[1 2]"),
+        /* ... and cut short at the end of the text */
+        S("-"), S("1e"), S("1E+"), S("1."), S("{\"a\""), S("{\"a\" "),
         /* raw control characters and NUL */
         S("[\"a\x01" "b\"]"), S("[\"a\nb\"]"), S("[\"\x1f\"]"), S("[\"\t\"]"),
         S("[\"a\0b\"]"), S("[1,\0 2]"), S("{}\0"), S("\0{}"), S("\0"),
