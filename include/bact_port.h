@@ -35,8 +35,10 @@ extern "C" {
  * IPv6 literal comes without brackets) and returns BACT_OK, BACT_E_DNS,
  * BACT_E_CONNECT, BACT_E_TIMEOUT or BACT_E_TLS. open is only called when no
  * stream is open. close releases the stream; it is safe to call when none is
- * open. Both may be NULL for a transport the application connects itself
- * (then the core never reconnects).
+ * open. Both may be NULL for a transport the application connects itself:
+ * then the core never reconnects, and once that stream failed or the server
+ * closed it, every call returns BACT_E_CLOSED at once (no retries; connect a
+ * new stream and bact_init() again).
  */
 typedef struct bact_transport {
     void *io; /**< passed to every call; owned by the application */

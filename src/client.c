@@ -163,7 +163,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->resp.max_headers = cfg->max_headers ? cfg->max_headers
                                            : BACT_DEFAULT_MAX_HEADERS;
     /* a transport the application connected itself is open from now on */
-    c->conn_open = (uint8_t)(c->tr.open == NULL);
+    c->conn_open = (uint8_t)((c->tr.open == NULL) << 1);
     return BACT_OK;
 }
 
@@ -517,10 +517,10 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
      * free until an answer is parsed) Asked before every call, idempotent
      * ones too: unasked bytes would otherwise be read as the next answer
      * (a well-formed one as its answer). */
-    if (c->conn_open && c->tr.open != NULL &&
+    if (c->conn_open == 1 &&
         c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
         close_conn(c);
-    c->conn_reused = c->conn_open;
+    c->conn_reused = c->conn_open == 1;
     /* no answer yet in this attempt */
     bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
     if (!(call->ep->flags & BACT__C_DATE))
@@ -528,6 +528,8 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     t = now(c);
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;
+        if (c->tr.open == NULL)
+            return BACT_E_CLOSED; /* the application's stream is gone */
         if (cl == 0)
             return BACT_E_TIMEOUT;
         trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
@@ -550,8 +552,8 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
 static int retryable(const bact_client *c, const bact__call *call, int rc,
                      int sent)
 {
-    if (sent & 2)
-        return 0; /* part of the body was already delivered */
+    if ((sent & 2) || (!c->conn_open && c->tr.open == NULL))
+        return 0; /* part of the body was delivered; no stream to try on */
     if (rc == BACT_E_API) {
         int s = c->err.http_status;
         if (s == 429 || s == 503)

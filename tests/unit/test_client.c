@@ -391,6 +391,65 @@ static void init_argument_checks(void)
     CHECK_INT(IO.recvs, 0);
 }
 
+/* A transport the application connected itself (open and close NULL):
+ * the core never reconnects; once the stream is done with, every call
+ * ends with BACT_E_CLOSED instead of calling a NULL open. */
+static void app_connected_transport(void)
+{
+    bact_config cfg;
+    bact_client *c;
+    int st = 0;
+
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\n"
+                   "Content-Length: 2\r\n\r\n{}");
+    CTR.open = NULL;
+    CTR.close = NULL;
+    cfg_init(&cfg, 1024, "http://h", 2);
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st, 200);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(IO.sends, 2);
+    /* the server closed it: nothing is sent, nothing retried */
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_E_CLOSED);
+    CHECK_INT(IO.sends, 2);
+    CHECK_INT(IO.opens, 0);
+    CHECK_INT(IO.closes, 0);
+    bact_close(c);
+    CHECK_INT(IO.closes, 0);
+
+    /* an error ends the stream too */
+    begin(T_WHOLE);
+    t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+    CTR.open = NULL;
+    CTR.close = NULL;
+    cfg_init(&cfg, 1024, "http://h", 2);
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_E_NET);
+    CHECK_INT(IO.sends, 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_E_CLOSED);
+    CHECK_INT(IO.sends, 1);
+    CHECK_INT(IO.opens, 0);
+    CHECK_INT(IO.sleeps, 0); /* no retry waits for a stream that is gone */
+
+    /* while the stream lives, a busy answer is retried on it */
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                   "Content-Length: 2\r\n\r\n{}");
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    CTR.open = NULL;
+    CTR.close = NULL;
+    cfg_init(&cfg, 1024, "http://h", 2);
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st, 200);
+    CHECK_INT(IO.sends, 2);
+    CHECK_INT(IO.slept, 1000);
+    CHECK_INT(bact_retries_used(c), 1);
+}
+
 /* The accessors take a NULL client without touching memory. */
 static void null_client_accessors(void)
 {
@@ -2081,6 +2140,7 @@ static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
     T_CASE(null_client_accessors),
+    T_CASE(app_connected_transport),
     T_CASE(request_get_default_port),
     T_CASE(request_nondefault_port),
     T_CASE(request_ipv6_host),
