@@ -430,7 +430,8 @@ static int is_null(const bact_client *c, const jsmntok_t *t)
 }
 
 /* An integer primitive (no fraction, no exponent) that fits an int64_t,
- * or with narrow set an int32_t. */
+ * or with narrow set an int32_t. The text was validated: a primitive is a
+ * literal or a JSON number, so never empty, and a '-' has a digit after. */
 static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
                    int64_t *out)
 {
@@ -438,14 +439,12 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
     size_t n = (size_t)(t->end - t->start), i = 0;
     int neg = 0;
     uint64_t v = 0;
-    if (t->type != JSMN_PRIMITIVE || n == 0)
+    if (t->type != JSMN_PRIMITIVE)
         return BACT_E_SHAPE;
     if (s[0] == '-') {
         neg = 1;
         i = 1;
     }
-    if (i >= n)
-        return BACT_E_SHAPE;
     for (; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             return BACT_E_SHAPE; /* true, null, 1.5, 1e3 */
@@ -604,7 +603,8 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 int bact__json_envelope(bact_client *c)
 {
     int n, i, found = 0;
-    if (c->json == 0 || c->ntok_used < 1 || c->tok[0].type != JSMN_OBJECT)
+    /* a parsed text has one token at least */
+    if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
         return 0;
     n = c->tok[0].size;
     i = 1;
