@@ -23,7 +23,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
-COV_BRANCH_MIN=${COV_BRANCH_MIN:-93}
+COV_BRANCH_MIN=${COV_BRANCH_MIN:-95}
 out=build/cov
 
 fail() {
