@@ -11,28 +11,14 @@ int main(void);
 
 int main(void)
 {
-    static uint8_t buf[1024];
-    static jsmntok_t tok[32];
     static bact_client c;
-    static bact_transport tr = {NULL, t_open, t_send, t_recv, t_close};
-    static bact_platform pf = {NULL, p_now, p_sleep, p_rand};
-    bact_config cfg = {0};
     bact_param p = {"query", "coffee beans"};
     bact_run_req rq = {0};
     bact_task_created task;
     bact_task_state st;
     int rc;
 
-    cfg.base_url = "https://api.browseract.com";
-    cfg.api_key = "app-key";
-    cfg.buf = buf;
-    cfg.buf_len = sizeof buf;
-    cfg.tokens = tok;
-    cfg.n_tokens = 32;
-    cfg.transport = &tr;
-    cfg.platform = &pf;
-    cfg.retries = 3;
-    if ((rc = bact_init(&c, &cfg)) != BACT_OK)
+    if ((rc = size_init(&c)) != BACT_OK)
         return rc;
     rq.workflow_id = "16217357109956214";
     rq.params = &p;

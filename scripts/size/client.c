@@ -23,12 +23,7 @@ static int status_cb(void *u, const bact_task_state *st)
 
 int main(void)
 {
-    static uint8_t buf[1024];
-    static jsmntok_t tok[32];
     static bact_client c;
-    static bact_transport tr = {NULL, t_open, t_send, t_recv, t_close};
-    static bact_platform pf = {NULL, p_now, p_sleep, p_rand};
-    bact_config cfg = {0};
     bact_param p = {"query", "coffee"};
     bact_run_req rq = {0};
     bact_template_run_req tq = {0};
@@ -50,17 +45,8 @@ int main(void)
     int32_t biz = 1;
     int rc = 0, status;
 
-    cfg.base_url = "https://api.browseract.com";
-    cfg.api_key = "app-key";
-    cfg.buf = buf;
-    cfg.buf_len = sizeof buf;
-    cfg.tokens = tok;
-    cfg.n_tokens = 32;
-    cfg.transport = &tr;
-    cfg.platform = &pf;
-    cfg.retries = 3;
-    rc |= bact_init(&c, &cfg);
-    rc |= bact_parse_url(cfg.base_url, &u);
+    rc |= size_init(&c);
+    rc |= bact_parse_url("https://api.browseract.com", &u);
     rc |= bact_check_callback_url("https://example.com/hook", 0);
     bact_set_raw(&c, 0);
     rq.workflow_id = "1";

@@ -1255,39 +1255,33 @@ static int32_t slow_stuck_send(void *p, const uint8_t *d, size_t n, uint32_t t)
 
 static void transport_misbehaves(void)
 {
-    bact_client *c;
-
-    begin(T_WHOLE);
-    CTR.send = over_send;
-    c = mk(1024, "http://h", 0);
-    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_NET);
-    CHECK_INT(IO.sends, 1);
-    CHECK_INT(IO.closes, 1);
-
-    begin(T_WHOLE);
-    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
-    CTR.recv = over_recv;
-    c = mk(1024, "http://h", 0);
-    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_NET);
-    CHECK_INT(IO.recvs, 1);
-    CHECK_INT(IO.closes, 1);
-
-    /* "nothing yet" forever on a clock that stands still: the call count
-     * ends it */
-    begin(T_WHOLE);
-    CTR.send = stuck_send;
-    c = mk(1024, "http://h", 0);
-    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
-    CHECK_INT(IO.sends, BACT_MAX_IO_CALLS);
-    CHECK_INT(IO.closes, 1);
-
-    /* ... and on a clock that runs: the deadline (timeout_ms 1000) */
-    begin(T_WHOLE);
-    CTR.send = slow_stuck_send;
-    c = mk(1024, "http://h", 0);
-    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
-    CHECK_INT(IO.sends, 10);
-    CHECK_INT(IO.closes, 1);
+    static const struct {
+        int32_t (*send)(void *, const uint8_t *, size_t, uint32_t);
+        int32_t (*recv)(void *, uint8_t *, size_t, uint32_t);
+        int rc;
+        unsigned long sends;
+    } k[] = {
+        { over_send, NULL, BACT_E_NET, 1 },
+        { NULL, over_recv, BACT_E_NET, 1 },
+        /* "nothing yet" forever on a clock that stands still: the call
+         * count ends it; on a clock that runs: the deadline (1000 ms) */
+        { stuck_send, NULL, BACT_E_TIMEOUT, BACT_MAX_IO_CALLS },
+        { slow_stuck_send, NULL, BACT_E_TIMEOUT, 10 }
+    };
+    size_t i;
+    for (i = 0; i < sizeof k / sizeof k[0]; i++) {
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        if (k[i].send != NULL)
+            CTR.send = k[i].send;
+        if (k[i].recv != NULL)
+            CTR.recv = k[i].recv;
+        c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), k[i].rc);
+        CHECK_INT(IO.sends, k[i].sends);
+        CHECK_INT(IO.closes, 1);
+    }
 }
 
 /* ------------------------------------------------------------------ */
