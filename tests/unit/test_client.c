@@ -394,9 +394,17 @@ static void init_argument_checks(void)
 /* A transport the application connected itself (open and close NULL):
  * the core never reconnects; once the stream is done with, every call
  * ends with BACT_E_CLOSED instead of calling a NULL open. */
-static void app_connected_transport(void)
+static bact_client *app_stream(void) /* after the script is queued */
 {
     bact_config cfg;
+    CTR.open = NULL;
+    CTR.close = NULL;
+    cfg_init(&cfg, 1024, "http://h", 2);
+    return mk_cfg(&cfg);
+}
+
+static void app_connected_transport(void)
+{
     bact_client *c;
     int st = 0;
 
@@ -404,10 +412,7 @@ static void app_connected_transport(void)
     t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
     t_io_data(&IO, "HTTP/1.1 200 OK\r\nConnection: close\r\n"
                    "Content-Length: 2\r\n\r\n{}");
-    CTR.open = NULL;
-    CTR.close = NULL;
-    cfg_init(&cfg, 1024, "http://h", 2);
-    c = mk_cfg(&cfg);
+    c = app_stream();
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
     CHECK_INT(st, 200);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
@@ -423,10 +428,7 @@ static void app_connected_transport(void)
     /* an error ends the stream too */
     begin(T_WHOLE);
     t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
-    CTR.open = NULL;
-    CTR.close = NULL;
-    cfg_init(&cfg, 1024, "http://h", 2);
-    c = mk_cfg(&cfg);
+    c = app_stream();
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_E_NET);
     CHECK_INT(IO.sends, 1);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_E_CLOSED);
@@ -439,10 +441,7 @@ static void app_connected_transport(void)
     t_io_data(&IO, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
                    "Content-Length: 2\r\n\r\n{}");
     t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
-    CTR.open = NULL;
-    CTR.close = NULL;
-    cfg_init(&cfg, 1024, "http://h", 2);
-    c = mk_cfg(&cfg);
+    c = app_stream();
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
     CHECK_INT(st, 200);
     CHECK_INT(IO.sends, 2);
