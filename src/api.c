@@ -348,11 +348,13 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
         t.workflow_id[n] == '\0' && whole_str(c, t.workflow_id) &&
         whole_str(c, t.input) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
-        /* the id last: when anything fails, no id was taken */
+        /* the id last: when anything fails, none was taken */
         if (t.id[0] == '\0' || !whole_str(c, t.id) ||
             !whole_str(c, t.profile_id) ||
-            !take_id(out->profile_id, t.profile_id) || !take_id(out->id, t.id))
+            !take_id(out->profile_id, t.profile_id) || !take_id(out->id, t.id)) {
+            out->profile_id[0] = '\0';
             return REC_UNSURE; /* ours, but no usable id */
+        }
         out->outcome = BACT_RUN_ADOPTED;
         return REC_ADOPTED;
     }
@@ -389,11 +391,14 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     v[1] = num;
     v[2] = STR(RECONCILE_PAGE);
     for (page = 1; page <= RECONCILE_PAGES; page++) {
-        int items;
+        int items, rr;
         unsigned i, count;
         (void)bact__u32_to_dec(page, num);
-        if (run(c, &reconcile_ep, v, NULL, NULL) != BACT_OK ||
-            (items = page_items(c)) < -1)
+        rr = run(c, &reconcile_ep, v, NULL, NULL);
+        /* c->t_sent stays when the run request went out: a second look
+         * measures from that moment too, not from the first look's */
+        c->t_sent = t_sent;
+        if (rr != BACT_OK || (items = page_items(c)) < -1)
             return REC_UNSURE;
         count = items < 0 ? 0u : (unsigned)c->tok[items].size;
         if (page == 1) {

@@ -719,6 +719,7 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     memset(&c->err, 0, sizeof c->err);
     c->json = 0;
     c->ntok_used = 0;
+    c->body_len = 0; /* the buffer holds the next request from now on */
     return 1;
 }
 

@@ -257,19 +257,25 @@ static void run_task_answer_shapes(void)
     "{\"id\":\"" id "\",\"workflow_id\":\"" wf "\",\"created_at\":\"" at  \
     "\",\"input_parameters\":\"" in "\"}"
 
-/* a list-tasks page with the server's Date (the request went out a moment
- * before, by the fake clock: tasks from 10:17:51 on may be ours) */
-static void listed(const char *items)
+/* a list-tasks page with the server's Date */
+static void listed_at(const char *date, const char *items)
 {
     char body[4096];
     char *p = pool[npool++ % 24u];
     snprintf(body, sizeof body, "{\"page\":1,\"limit\":2,\"items\":[%s]}",
              items);
     snprintf(p, sizeof pool[0],
-             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 10:17:54 GMT\r\n"
+             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 %s GMT\r\n"
              "Connection: close\r\nContent-Length: %u\r\n\r\n%s",
-             (unsigned)strlen(body), body);
+             date, (unsigned)strlen(body), body);
     t_io_data(&IO, p);
+}
+
+/* ... at 10:17:54 (the request went out a moment before, by the fake
+ * clock: tasks from 10:17:51 on may be ours) */
+static void listed(const char *items)
+{
+    listed_at("10:17:54", items);
 }
 
 static unsigned count_in_sent(const char *needle)
@@ -395,6 +401,35 @@ static void reconcile_not_ours(void)
     }
 }
 
+/* The answer is lost 25 s after the request went out; the first look does
+ * not list the task yet, the second does. Both looks measure from the run
+ * request, not from the first look's own requests: adopted, not resent. */
+static int32_t (*harness_recv)(void *, uint8_t *, size_t, uint32_t);
+static int32_t late_reset_recv(void *p, uint8_t *b, size_t n, uint32_t t)
+{
+    t_io *io = (t_io *)p;
+    if (io->idx < io->nsteps && io->steps[io->idx].kind == T_FAIL)
+        io->now += 25000;
+    return harness_recv(p, b, n, t);
+}
+
+static void reconcile_second_look(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    harness_recv = c->tr.recv;
+    c->tr.recv = late_reset_recv;
+    listed_at("10:17:55", "");
+    listed_at("10:17:56", ITEM("777", WF, "2025-10-08T10:17:31Z",
+                               "query=coffee; n=2"));
+    ok("{\"id\":\"888\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "777");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
+}
+
 /* whatever cannot be told apart: the original error, nothing resent */
 static void reconcile_unsure(void)
 {
@@ -410,6 +445,9 @@ static void reconcile_unsure(void)
         ITEM("", WF, NOW, "query=coffee; n=2"),
         ITEM("12345678901234567890123456789012345678901234567890", WF, NOW,
              "query=coffee; n=2"),
+        "{\"id\":\"12345678901234567890123456789012345678901234567890\","
+        "\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW "\","
+        "\"input_parameters\":\"query=coffee; n=2\",\"profile_id\":\"p7\"}",
         /* ours, with a NUL in the id, or a profile id that is no whole
          * string or too long */
         ITEM("16\\u00007", WF, NOW, "query=coffee; n=2"),
@@ -428,6 +466,7 @@ static void reconcile_unsure(void)
         listed(pages[i]);
         CHECK_INT(run_lost(c, &t), BACT_E_NET);
         CHECK_INT(t.id[0], 0);
+        CHECK_INT(t.profile_id[0], 0);
         CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
     }
     /* no Date, a Date before the request, a page field of a wrong type,
@@ -1984,6 +2023,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_no_input),
     T_CASE(reconcile_resends),
     T_CASE(reconcile_not_ours),
+    T_CASE(reconcile_second_look),
     T_CASE(reconcile_unsure),
     T_CASE(run_template),
     T_CASE(task_status_words),

@@ -1490,6 +1490,24 @@ static void retries_exhausted(void)
     CHECK_STR(bact_last_error(c)->msg, "c");
 }
 
+/* A busy answer, then a retry that gets none: the body of the first is
+ * gone (the buffer holds the retry's request, API key and all), so
+ * bact_body() offers nothing rather than those bytes. */
+static void no_stale_body_after_failed_retry(void)
+{
+    bact_client *c;
+    size_t n = 99;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "Connection: close\r\n",
+                        "{\"code\":1,\"msg\":\"busy, and a longer message\"}"));
+    t_io_add(&IO, T_END, NULL, 0);
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
+    CHECK_INT(bact_retries_used(c), 1);
+    (void)bact_body(c, &n);
+    CHECK_INT(n, 0);
+}
+
 static void no_retry_for_400(void)
 {
     static const char *const final[] = { "400 Bad Request", "401 Unauthorized",
@@ -2165,6 +2183,7 @@ static const t_case cases[] = {
     T_CASE(retry_after_date),
     T_CASE(backoff_grows),
     T_CASE(retries_exhausted),
+    T_CASE(no_stale_body_after_failed_retry),
     T_CASE(no_retry_for_400),
     T_CASE(retries_zero),
     T_CASE(get_retried_after_failures),
