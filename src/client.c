@@ -554,8 +554,10 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
 {
     if ((sent & 2) || (!c->conn_open && c->tr.open == NULL))
         return 0; /* part of the body was delivered; no stream to try on */
-    if (rc == BACT_E_API) {
-        int s = c->err.http_status;
+    /* an error answer, or one whose body did not fit the buffer (a
+     * gateway's busy page, say): by its status */
+    if (rc == BACT_E_API || rc == BACT_E_BODY_SIZE) {
+        int s = c->resp.status;
         if (s == 429 || s == 503)
             return 1;
         return (call->ep->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
@@ -573,9 +575,10 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     }
 }
 
-static uint32_t delay_ms(const bact_client *c, unsigned attempt_no, int rc)
+static uint32_t delay_ms(const bact_client *c, unsigned attempt_no)
 {
-    int32_t ra = (rc == BACT_E_API) ? bact__resp_retry_after(&c->resp) : -1;
+    /* the attempt's answer head, if it came; a 2xx one is never retried */
+    int32_t ra = bact__resp_retry_after(&c->resp);
     uint32_t d;
     if (ra >= 0) /* the server said when */
         return (uint32_t)ra >= BACT_MAX_BACKOFF_MS / 1000u
@@ -710,7 +713,7 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     if (c->retries_used >= c->retries ||
         !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
         return 0;
-    d = delay_ms(c, c->retries_used, rc);
+    d = delay_ms(c, c->retries_used);
     if (c->call_ms != 0 && call_left(c) <= d)
         return 0; /* the wait alone would pass the call's deadline */
     trace_retry(c, c->retries_used + 1u, d, rc);

@@ -1508,6 +1508,34 @@ static void no_stale_body_after_failed_retry(void)
     CHECK_INT(n, 0);
 }
 
+/* A busy answer whose body does not fit the buffer (a gateway's page) is
+ * retried like any busy answer, after its Retry-After. */
+static void retry_busy_answer_too_big(void)
+{
+    static char big[2600];
+    bact_client *c;
+    int status = 0;
+    begin(T_WHOLE);
+    snprintf(big, sizeof big, "HTTP/1.1 503 Service Unavailable\r\n"
+             "Retry-After: 2\r\nContent-Length: 2000\r\n\r\n%2000s",
+             "<html>");
+    t_io_data(&IO, big);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 2);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_OK);
+    CHECK_INT(status, 200);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(IO.slept, 2000);
+    /* retries used up: the size error, with the size needed */
+    begin(T_WHOLE);
+    t_io_data(&IO, big);
+    t_io_data(&IO, big);
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_E_BODY_SIZE);
+    CHECK_INT(bact_needed(c), 2000);
+    CHECK_INT(bact_retries_used(c), 1);
+}
+
 static void no_retry_for_400(void)
 {
     static const char *const final[] = { "400 Bad Request", "401 Unauthorized",
@@ -2184,6 +2212,7 @@ static const t_case cases[] = {
     T_CASE(backoff_grows),
     T_CASE(retries_exhausted),
     T_CASE(no_stale_body_after_failed_retry),
+    T_CASE(retry_busy_answer_too_big),
     T_CASE(no_retry_for_400),
     T_CASE(retries_zero),
     T_CASE(get_retried_after_failures),
