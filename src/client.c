@@ -525,6 +525,10 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
     if (!(call->ep->flags & BACT__C_DATE))
         c->resp.flags2 |= BACT__F2_LEAN;
+    /* the request line, in the buffer still: the answer to a HEAD has no
+     * body whatever its head says (only bact_request() sends one) */
+    if (bact__eq((const char *)c->buf, 5, "HEAD "))
+        c->resp.flags2 |= BACT__F2_HEAD;
     t = now(c);
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;

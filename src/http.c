@@ -377,7 +377,7 @@ static int head_done(bact_http_parser *p)
         /* interim response: parse the next one, limits keep counting */
         {
             uint32_t hb = p->header_bytes, hc = p->header_count;
-            uint8_t lean = (uint8_t)(p->flags2 & BACT__F2_LEAN);
+            uint8_t lean = (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
             bact__resp_init(p, p->max_header_bytes, p->max_headers);
             p->header_bytes = hb;
             p->header_count = hc;
@@ -391,8 +391,9 @@ static int head_done(bact_http_parser *p)
         return BACT_E_HTTP;
     if (p->minor == 0 && (!(p->flags & BACT__F_KEEP) || (p->flags2 & F2_TE)))
         p->flags |= BACT__F_CLOSE; /* RFC 9112 6.1: 1.0 with TE: close after */
-    if (p->status == 204 || p->status == 304) {
-        p->flags |= BACT__F_NOBODY;
+    if (p->status == 204 || p->status == 304 || (p->flags2 & BACT__F2_HEAD)) {
+        /* no body: a Content-Length describes what a GET would get */
+        p->flags = (uint8_t)((p->flags & ~BACT__F_HAS_CL) | BACT__F_NOBODY);
         p->state = S_DONE;
     } else if (p->flags & BACT__F_CHUNKED) {
         p->state = S_CHUNK_SIZE;

@@ -93,6 +93,9 @@ enum {
 /* parser flags2, set by the caller after bact__resp_init(): a 2xx answer's
  * Date and Retry-After are not needed (not parsed) */
 #define BACT__F2_LEAN 0x04u
+/* ... and the request was HEAD: the answer has no body, whatever its
+ * head says (RFC 9112 6.3) */
+#define BACT__F2_HEAD 0x08u
 
 void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
                      uint32_t max_headers);

@@ -596,6 +596,32 @@ static void request_post_and_put(void)
     CHECK_INT(bact_body(c, NULL) != NULL, 1);
 }
 
+/* The answer to a HEAD has no body, whatever its Content-Length says
+ * (RFC 9112 6.3), also after an interim answer; the connection stays
+ * usable. */
+static void request_head(void)
+{
+    static const bact_http_req HEAD = { "HEAD", "/v1/x", NULL, 0, NULL, 0,
+                                        NULL, 1 };
+    bact_client *c;
+    int st = 0;
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n");
+    t_io_add(&IO, T_NOTHING, NULL, 0); /* nothing unasked when reused */
+    t_io_data(&IO, "HTTP/1.1 100 Continue\r\n\r\n"
+                   "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &HEAD, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st, 200);
+    CHECK_INT(bact_request(c, &HEAD, NULL, NULL, &st), BACT_OK);
+    CHECK_INT(st, 200);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
+    CHECK_STR(body_str(c), "ok");
+    CHECK_INT(IO.opens, 1);
+}
+
 static void request_user_agent(void)
 {
     bact_config cfg;
@@ -2184,6 +2210,7 @@ static const t_case cases[] = {
     T_CASE(request_nondefault_port),
     T_CASE(request_ipv6_host),
     T_CASE(request_post_and_put),
+    T_CASE(request_head),
     T_CASE(request_user_agent),
     T_CASE(request_query_encoding),
     T_CASE(request_argument_checks),
