@@ -930,23 +930,35 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
               uint32_t max_wait_ms, bact_status_cb cb, void *user,
               bact_task_state *out)
 {
-    uint32_t t0;
+    uint32_t t0, el = 0, call_ms;
     unsigned long polls;
     uint8_t raw;
+    int rc = BACT_E_DEADLINE;
 
     if (c == NULL || out == NULL || !id_ok(task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     raw = c->raw;
     c->raw = 0; /* the status must be decoded */
+    call_ms = c->call_ms;
     t0 = c->pf.now_ms(c->pf.ctx);
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
-        uint32_t el, nap;
-        int changed, rc = get_one(c, &status_ep, task_id, &st);
+        uint32_t nap;
+        int changed;
+        /* a poll, its retries and their waits included, ends by the
+         * deadline too: what is left of it, when that is less than the
+         * whole-call limit (0: none) */
+        if (max_wait_ms != BACT_WAIT_FOREVER &&
+            max_wait_ms - el - 1u < call_ms - 1u)
+            c->call_ms = max_wait_ms - el;
+        rc = get_one(c, &status_ep, task_id, &st);
+        c->call_ms = call_ms;
+        el = c->pf.now_ms(c->pf.ctx) - t0;
         if (rc != BACT_OK) {
-            c->raw = raw;
-            return rc;
+            if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+                rc = BACT_E_DEADLINE; /* cut short by the deadline */
+            break;
         }
         /* *out holds the status seen before: the status callback runs on
          * the first one and on each change */
@@ -954,17 +966,13 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
                   !bact__eq(st.text, bact__strnlen(st.text, BACT_STATUS_SIZE),
                             out->text);
         *out = st;
-        if (changed) {
-            if (cb != NULL && cb(user, &st) != 0) {
-                c->raw = raw;
-                return BACT_E_ABORTED;
-            }
-        }
-        if (bact_status_is_terminal(st.status)) {
-            c->raw = raw;
-            return BACT_OK;
-        }
-        el = c->pf.now_ms(c->pf.ctx) - t0;
+        rc = BACT_E_ABORTED;
+        if (changed && cb != NULL && cb(user, &st) != 0)
+            break;
+        rc = BACT_OK;
+        if (bact_status_is_terminal(st.status))
+            break;
+        rc = BACT_E_DEADLINE;
         if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
             break;
         nap = interval_ms;
@@ -976,5 +984,5 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
             break;
     }
     c->raw = raw;
-    return BACT_E_DEADLINE;
+    return rc;
 }

@@ -1879,6 +1879,51 @@ static void wait_deadline(void)
     CHECK_INT(st.status, BACT_STATUS_RUNNING);
 }
 
+/* A poll's retries and their waits end by the wait's deadline too: busy
+ * answers with a retry budget do not carry the wait past it, and a
+ * whole-call limit the application set is kept. */
+static void wait_deadline_bounds_retries(void)
+{
+    static const char *const w[] = { "running" };
+    bact_task_state st;
+    uint32_t t0;
+    int i;
+    bact_client *c = begin();
+    c->retries = 5;
+    status_answers(w, 1);
+    for (i = 0; i < 6; i++)
+        t_io_data(&IO, answer("503 Service Unavailable", "{}"));
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 1000, NULL, NULL, &st), BACT_E_API);
+    CHECK(IO.now - t0 < 1000);
+    CHECK(IO.opens >= 2 && IO.opens < 7);
+    CHECK_INT(c->call_ms, 0);
+
+    /* a Retry-After beyond the deadline: the answer as it came, at once */
+    c = begin();
+    c->retries = 5;
+    status_answers(w, 1);
+    t_io_data(&IO, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\n"
+                   "Connection: close\r\nContent-Length: 2\r\n\r\n{}");
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 2000, NULL, NULL, &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 429);
+    CHECK_INT(IO.now - t0, 100);
+
+    /* a busy answer that eats the rest of the time: the deadline */
+    c = begin();
+    c->retries = 5;
+    c->call_ms = 60000;
+    status_answers(w, 1);
+    t_io_data(&IO, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                   "Connection: close\r\nContent-Length: 2\r\n\r\n{}");
+    t_io_add(&IO, T_END, NULL, 0);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 1500, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK(IO.now - t0 <= 1500);
+    CHECK_INT(c->call_ms, 60000);
+}
+
 /* now_ms may wrap at 2^32: the deadline still holds across the wrap */
 static void wait_deadline_across_clock_wrap(void)
 {
@@ -2054,6 +2099,7 @@ static const t_case cases[] = {
     T_CASE(wait_terminal_states),
     T_CASE(wait_deadline),
     T_CASE(wait_deadline_across_clock_wrap),
+    T_CASE(wait_deadline_bounds_retries),
     T_CASE(wait_aborted_by_callback),
     T_CASE(wait_call_fails),
     T_CASE(one_kib_goal),
