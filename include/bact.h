@@ -322,7 +322,8 @@ bact_status bact_status_parse(const char *word, size_t len);
 /** 1 for finished, failed, canceled; 0 otherwise (paused is not final). */
 int bact_status_is_terminal(bact_status s);
 
-/** A status as reported: the enum and the word as it came. */
+/** A status as reported: the enum and the word as it came (a word longer
+ *  than BACT_STATUS_SIZE - 1 bytes is kept that far, and is OTHER). */
 typedef struct bact_task_state {
     bact_status status;
     char text[BACT_STATUS_SIZE];

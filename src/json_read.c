@@ -542,10 +542,15 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         /* in place: copy_str() writes nothing when it fails */
         char *text = o + offsetof(bact_task_state, text);
         bact_status st;
-        r = copy_str(c, t, text, BACT_STATUS_SIZE);
+        jsmntok_t w = *t;
+        /* a word longer than any known one is a status still: not
+         * terminal, its text cut to fit */
+        if (w.end - w.start >= (int)BACT_STATUS_SIZE)
+            w.end = w.start + (int)BACT_STATUS_SIZE - 1;
+        r = copy_str(c, &w, text, BACT_STATUS_SIZE);
         if (r != BACT_OK)
             return r;
-        st = bact_status_parse(text, (size_t)(t->end - t->start));
+        st = bact_status_parse(text, (size_t)(w.end - w.start));
         memcpy(o + offsetof(bact_task_state, status), &st, sizeof st);
         return BACT_OK;
     }

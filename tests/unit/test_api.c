@@ -579,7 +579,8 @@ static void task_status_other_words(void)
     CHECK_STR(st.text, "stopped");
     CHECK_STR(bact_status_name(st.status), "");
 
-    /* the longest word that fits is kept; one more is a shape error */
+    /* the longest word that fits is kept; a longer one is a status still
+     * (not terminal), its text cut to fit */
     memset(word, 'z', sizeof word);
     word[BACT_STATUS_SIZE - 1] = '\0';
     c = begin();
@@ -593,7 +594,16 @@ static void task_status_other_words(void)
     c = begin();
     snprintf(body, sizeof body, "{\"status\":\"%s\"}", word);
     ok(body);
-    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_SHAPE);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+    CHECK_INT(strlen(st.text), BACT_STATUS_SIZE - 1);
+    CHECK(memcmp(st.text, word, BACT_STATUS_SIZE - 1) == 0);
+    /* ... and one that starts with a known word is not that word */
+    c = begin();
+    ok("{\"status\":\"finished_but_with_a_long_suffix\"}");
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+    CHECK(strncmp(st.text, "finished_but_with_a_lon", BACT_STATUS_SIZE - 1) == 0);
 
     /* escapes are decoded before the word is compared */
     c = begin();

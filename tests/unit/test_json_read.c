@@ -720,7 +720,12 @@ static void fields_status_word(void)
     word[BACT_STATUS_SIZE - 1] = 'w';
     word[BACT_STATUS_SIZE] = '\0';
     snprintf(doc, sizeof doc, "{\"id\":\"1\",\"st\":\"%s\"}", word);
-    CHECK_INT(fields(doc, &r), BACT_E_SHAPE);
+    CHECK_INT(fields(doc, &r), BACT_OK); /* cut to fit, not refused */
+    CHECK_INT(r.st.status, BACT_STATUS_OTHER);
+    CHECK_INT(strlen(r.st.text), BACT_STATUS_SIZE - 1);
+    /* a NUL inside the kept part is refused still */
+    CHECK_INT(fields("{\"id\":\"1\",\"st\":\"run\\u0000ning\"}", &r),
+              BACT_E_SHAPE);
     /* case matters */
     CHECK_INT(fields("{\"id\":\"1\",\"st\":\"Finished\"}", &r), BACT_OK);
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
