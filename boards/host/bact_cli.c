@@ -309,21 +309,37 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* A scanner error, as one line. `other` is the table of the other side of
- * the command word, to tell a misplaced option from an unknown one. */
+ * the command word, to tell a misplaced option from an unknown one. Only
+ * option names are shown, never what follows a '=': that may be a value
+ * such as the API key ("--api-key=KEY" after the command). */
 static int scan_error(cli_tok tok, const cli_item *it, const cli_opt *other,
                       size_t n_other, const char *other_side)
 {
+    const cli_opt *o;
+
     switch (tok) {
     case CLI_E_NO_VALUE:
-        return usage_error("%s needs a value", it->text);
+        return usage_error("%s needs a value", it->opt->name);
     case CLI_E_EXTRA_VALUE:
         return usage_error("%s takes no value", it->opt->name);
     default:
         break;
     }
-    if (cli_find(other, n_other, it->text) != NULL)
-        return usage_error("%s goes %s the command", it->text, other_side);
-    return usage_error("unknown option '%s' (see bact --help)", it->text);
+    o = cli_find(other, n_other, it->text);
+    if (o != NULL)
+        return usage_error("%s goes %s the command", o->name, other_side);
+    return usage_error("unknown option '%.*s' (see bact --help)",
+                       (int)strcspn(it->text, "="), it->text);
+}
+
+/* argv[i] for an error line, unless the word before it is --api-key: then
+ * argv[i] may well be the key itself (an option before it went without its
+ * value and took "--api-key" as that value), and must not be shown. */
+static const char *shown_word(char **argv, int i)
+{
+    if (i > 0 && strcmp(argv[i - 1], "--api-key") == 0)
+        return "<not shown: it follows --api-key>";
+    return argv[i];
 }
 
 static int apply_global(globals *g, const cli_item *it)
@@ -389,6 +405,11 @@ static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
         if (tok != CLI_OPT)
             return scan_error(tok, &it, command_opts, N_ELEMS(command_opts),
                               "after");
+        /* "--base-url --api-key KEY": the value was forgotten and the next
+         * option taken for it, which would make KEY the command word */
+        if (it.opt->takes_value &&
+            cli_find(global_opts, N_ELEMS(global_opts), it.value) != NULL)
+            return usage_error("%s needs a value", it.opt->name);
         rc = apply_global(g, &it);
         if (rc != EX_OK || g->help || g->version)
             return rc;
@@ -543,7 +564,7 @@ static int parse_command(const command *cmd, int argc, char **argv,
         if (tok == CLI_ARG) {
             if (cmd->arg == NULL || a->id != NULL)
                 return usage_error("%s: unexpected argument '%s'", cmd->name,
-                                   it.text);
+                                   shown_word(argv, s.next - 1));
             a->id = it.text;
             continue;
         }
@@ -1554,7 +1575,7 @@ int main(int argc, char **argv)
     cmd = find_command(argv[cmd_index]);
     if (cmd == NULL)
         return usage_error("unknown command '%s' (see bact --help)",
-                           argv[cmd_index]);
+                           shown_word(argv, cmd_index));
     rc = parse_command(cmd, argc, argv, cmd_index + 1, &args);
     if (rc != EX_OK)
         return rc;

@@ -1355,6 +1355,22 @@ usage_check("api_key_non_ascii", "regions", key="abc\u00e9def",
             needles=("API key holds a non-ASCII byte",))
 usage_check("api_key_too_long", "regions", key="k" * 4097,
             needles=("API key is over 4096",))
+# The key given in the wrong place, or after an option that lost its value:
+# the error names options only (the post-checks look for KEY everywhere).
+usage_check("api_key_after_command_not_shown", "status", "1", "--api-key=" + KEY,
+            needles=("--api-key goes before",))
+usage_check("api_key_after_valueless_option_not_shown", "regions", key=None,
+            g=["--base-url", "--api-key", KEY], needles=("--base-url needs a value",))
+usage_check("api_key_as_argument_not_shown", "run", WF_FINISH, "--profile-id",
+            "--api-key", KEY, needles=("unexpected argument",))
+usage_check("api_key_after_dashdash_not_shown", "status", "--", "--api-key", KEY,
+            needles=("unexpected argument",))
+usage_check("unknown_option_value_not_shown", "regions", "--bogus=" + KEY,
+            needles=("--bogus",))
+usage_check("unknown_global_option_value_not_shown", "regions",
+            g=["--bogus=" + KEY], needles=("--bogus",))
+usage_check("misplaced_option_value_not_shown", "regions", g=["--limit=" + KEY],
+            needles=("--limit goes after",))
 
 
 def bad_base(url, name):
