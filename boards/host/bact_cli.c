@@ -1299,20 +1299,78 @@ static int cmd_get(cli *cx, const cmd_args *a)
                   render_task, &t);
 }
 
+/* An API error kept past the next call, which reuses the buffer its
+ * strings point into. */
+typedef struct api_error_copy {
+    bact_api_error e;
+    char msg[1024];
+    char trace_id[160];
+} api_error_copy;
+
+static void copy_api_error(api_error_copy *dst, const bact_api_error *e)
+{
+    memset(dst, 0, sizeof *dst);
+    if (e == NULL)
+        return;
+    dst->e = *e;
+    snprintf(dst->msg, sizeof dst->msg, "%s", e->msg != NULL ? e->msg : "");
+    snprintf(dst->trace_id, sizeof dst->trace_id, "%s",
+             e->trace_id != NULL ? e->trace_id : "");
+    dst->e.msg = dst->msg;
+    dst->e.trace_id = dst->trace_id;
+}
+
+/*
+ * The end of stop and resume. Both are retried when their answer is lost,
+ * and a retry of one that took effect finds the task already changed: the
+ * API answers it with an error (10121 "Task has completed" for stop, 10127
+ * "Task resume only use for paused task" for resume). After a retry, such
+ * an error with the task now in the state the command asked for is the
+ * command's success; anything else is reported as it came.
+ */
+static int state_change(cli *cx, const char *what, const char *id, int rc,
+                        int32_t done_code, bact_status want)
+{
+    const bact_api_error *e = bact_last_error(&cx->c);
+    api_error_copy first;
+    bact_task_state st;
+
+    if (rc != BACT_E_API || bact_retries_used(&cx->c) == 0 || e == NULL ||
+        !e->has_code || e->code != done_code)
+        return answer(cx, what, rc, NULL, NULL);
+    copy_api_error(&first, e);
+    bact_set_raw(&cx->c, 0); /* the status must be decoded */
+    memset(&st, 0, sizeof st);
+    if (bact_get_task_status(&cx->c, id, &st) != BACT_OK ||
+        st.status != want) {
+        report_api_error(&first.e);
+        return EX_API;
+    }
+    /* nothing on stdout, as for the empty answer the first attempt got */
+    cli_msg("%s: the answer was lost; the retry found the task already %s "
+            "(code %ld), so it took effect", what, bact_status_name(want),
+            (long)done_code);
+    return EX_OK;
+}
+
 static int cmd_stop(cli *cx, const cmd_args *a)
 {
+    int rc;
+
     bact_set_raw(&cx->c, cx->g->json);
-    return answer(cx, "stop-task",
-                  bact_stop_task(&cx->c, a->id,
-                                 a->has_biz_code ? &a->biz_code : NULL),
-                  NULL, NULL);
+    rc = bact_stop_task(&cx->c, a->id, a->has_biz_code ? &a->biz_code : NULL);
+    return state_change(cx, "stop-task", a->id, rc, 10121,
+                        BACT_STATUS_CANCELED);
 }
 
 static int cmd_resume(cli *cx, const cmd_args *a)
 {
+    int rc;
+
     bact_set_raw(&cx->c, cx->g->json);
-    return answer(cx, "resume-task", bact_resume_task(&cx->c, a->id), NULL,
-                  NULL);
+    rc = bact_resume_task(&cx->c, a->id);
+    return state_change(cx, "resume-task", a->id, rc, 10127,
+                        BACT_STATUS_RUNNING);
 }
 
 static int cmd_tasks(cli *cx, const cmd_args *a)

@@ -761,6 +761,62 @@ def _():
     error(bact("stop", tid), 1, "10121", "Task has completed")
 
 
+@check("stop.lost_answer_took_effect")
+def _():
+    # the mock cancels the task, then cuts the connection: the retry gets
+    # 10121 "Task has completed", and the task is canceled as asked
+    tid = M.new_task(run_ms=60000)
+    M.fault(kind="cut_after_run", path=V2 + "stop-task")
+    r = bact("stop", tid)
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(r.out, b"", "stdout")
+    need(b"took effect" in r.err, "stderr: " + short(r.err))
+    eq(len(M.api_requests("stop-task")), 2, "stop-task requests")
+    eq(M.status_of(tid), "canceled", "status")
+
+
+@check("stop.lost_answer_took_effect_json")
+def _():
+    tid = M.new_task(run_ms=60000)
+    M.fault(kind="cut_after_run", path=V2 + "stop-task")
+    r = bact("stop", tid, g=["--json"])
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(r.out, b"", "stdout")
+
+
+@check("stop.retry_on_finished_task_still_10121")
+def _():
+    # the first attempt never reached the task: 10121 on the retry is the
+    # real answer (the task finished, it was not canceled)
+    tid = M.new_task()
+    M.fault(kind="drop", path=V2 + "stop-task")
+    error(bact("stop", tid), 1, "10121", "Task has completed")
+    eq(len(M.api_requests("stop-task")), 2, "stop-task requests")
+    eq(M.status_of(tid), "finished", "status")
+
+
+@check("resume.lost_answer_took_effect")
+def _():
+    # running 1.5 s before the pause and again after the resume: long
+    # enough for the retry (at most 0.5 s later) to see it running
+    tid = M.new_task(WF_PAUSE, created_ms=0, run_ms=1500)
+    M.wait_status(tid, "paused")
+    M.fault(kind="cut_after_run", path=V2 + "resume-task")
+    r = bact("resume", tid)
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(r.out, b"", "stdout")
+    need(b"took effect" in r.err, "stderr: " + short(r.err))
+    eq(len(M.api_requests("resume-task")), 2, "resume-task requests")
+
+
+@check("resume.retry_on_finished_task_still_10127")
+def _():
+    tid = M.new_task()
+    M.fault(kind="drop", path=V2 + "resume-task")
+    error(bact("resume", tid), 1, "10127")
+    eq(len(M.api_requests("resume-task")), 2, "resume-task requests")
+
+
 @check("resume.paused_then_wait")
 def _():
     tid = M.new_task(WF_PAUSE, created_ms=0, run_ms=100)
