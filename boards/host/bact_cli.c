@@ -156,6 +156,7 @@ typedef struct cli {
     bact_client c;
     bact_posix_conn conn;
     const globals *g;
+    const char *task_id;  /* set: error lines name this task (run --wait) */
 #ifdef BACT_HAVE_TLS
     bact_tls tls;         /* https: TLS over conn, one for the whole run, so
                              later connections resume the session */
@@ -667,12 +668,31 @@ static int exit_code_for(int err)
     }
 }
 
-static void report_api_error(const bact_api_error *e)
+static void fail_msg(const cli *cx, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* The error line of a failed call. After run created a task and the wait
+ * for it failed, the line starts with "task ID: ": with --json nothing but
+ * the final body goes to stdout, so this is where the id is not lost. */
+static void fail_msg(const cli *cx, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (cx->task_id != NULL)
+        cli_msg("task %s: %s", cx->task_id, line);
+    else
+        cli_msg("%s", line);
+}
+
+static void report_api_error(const cli *cx, const bact_api_error *e)
 {
     char code[32] = "", msg[1024] = "", trace[160] = "";
 
     if (e == NULL) {
-        cli_msg("API error");
+        fail_msg(cx, "API error");
         return;
     }
     if (e->has_code)
@@ -681,7 +701,8 @@ static void report_api_error(const bact_api_error *e)
         snprintf(msg, sizeof msg, ": %s", e->msg);
     if (e->trace_id != NULL && e->trace_id[0] != '\0')
         snprintf(trace, sizeof trace, " (traceId %s)", e->trace_id);
-    cli_msg("API error: HTTP %d%s%s%s", e->http_status, code, msg, trace);
+    fail_msg(cx, "API error: HTTP %d%s%s%s", e->http_status, code, msg,
+             trace);
 }
 
 #ifdef BACT_HAVE_TLS
@@ -728,13 +749,13 @@ static int fail_tls(const cli *cx, int err, int code)
     if ((why == BACT_TLS_ALERT || why == BACT_TLS_VERSION) && alert >= 0)
         snprintf(detail, sizeof detail, ": %s (%d)", alert_name(alert), alert);
     if (cx->g->verbose)
-        cli_msg("TLS: %s%s (%s) [mbedtls -0x%04x, verify flags 0x%lx]",
-                bact_tls_reason_text(why), detail, cx->g->base_url,
-                (unsigned)-cx->tls.mbed_err,
-                (unsigned long)cx->tls.verify_flags);
+        fail_msg(cx, "TLS: %s%s (%s) [mbedtls -0x%04x, verify flags 0x%lx]",
+                 bact_tls_reason_text(why), detail, cx->g->base_url,
+                 (unsigned)-cx->tls.mbed_err,
+                 (unsigned long)cx->tls.verify_flags);
     else
-        cli_msg("TLS: %s%s (%s)", bact_tls_reason_text(why), detail,
-                cx->g->base_url);
+        fail_msg(cx, "TLS: %s%s (%s)", bact_tls_reason_text(why), detail,
+                 cx->g->base_url);
     return code;
 }
 #endif
@@ -751,28 +772,29 @@ static int fail(const cli *cx, const char *what, int err)
 #endif
     switch (err) {
     case BACT_E_API:
-        report_api_error(bact_last_error(&cx->c));
+        report_api_error(cx, bact_last_error(&cx->c));
         break;
     case BACT_E_BODY_SIZE:
-        cli_msg("%s: response too large (the tool accepts up to %u bytes)",
-                what, WORK_BUF_SIZE);
+        fail_msg(cx, "%s: response too large (the tool accepts up to %u "
+                 "bytes)", what, WORK_BUF_SIZE);
         break;
     case BACT_E_TOKENS:
-        cli_msg("%s: response too large: more than %u JSON tokens", what,
-                N_TOKENS);
+        fail_msg(cx, "%s: response too large: more than %u JSON tokens",
+                 what, N_TOKENS);
         break;
     case BACT_E_BUF:
         if (needed > 0)
-            cli_msg("%s: %s (needed %lu bytes)", what, err_text(err),
-                    (unsigned long)needed);
+            fail_msg(cx, "%s: %s (needed %lu bytes)", what, err_text(err),
+                     (unsigned long)needed);
         else
-            cli_msg("%s: %s", what, err_text(err));
+            fail_msg(cx, "%s: %s", what, err_text(err));
         break;
     default:
         if (code == EX_NET)
-            cli_msg("%s: %s (%s)", what, err_text(err), cx->g->base_url);
+            fail_msg(cx, "%s: %s (%s)", what, err_text(err),
+                     cx->g->base_url);
         else
-            cli_msg("%s: %s", what, err_text(err));
+            fail_msg(cx, "%s: %s", what, err_text(err));
         break;
     }
     return code;
@@ -1230,7 +1252,10 @@ static int task_created(cli *cx, const cmd_args *a,
             printf("profile_id: %s\n", t->profile_id);
         fflush(stdout); /* the id is out before the (long) wait */
     }
-    return a->wait ? wait_task(cx, t->id, a) : EX_OK;
+    if (!a->wait)
+        return EX_OK;
+    cx->task_id = t->id;
+    return wait_task(cx, t->id, a);
 }
 
 static int cmd_run(cli *cx, const cmd_args *a)
@@ -1343,7 +1368,7 @@ static int state_change(cli *cx, const char *what, const char *id, int rc,
     memset(&st, 0, sizeof st);
     if (bact_get_task_status(&cx->c, id, &st) != BACT_OK ||
         st.status != want) {
-        report_api_error(&first.e);
+        report_api_error(cx, &first.e);
         return EX_API;
     }
     /* nothing on stdout, as for the empty answer the first attempt got */

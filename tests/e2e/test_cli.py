@@ -1133,6 +1133,38 @@ def _():
     need("failed" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
 
 
+@check("json.run_wait_error_names_task")
+def _():
+    # the task is created, then polling it fails: with --json nothing but a
+    # final body goes to stdout, so the error line names the task
+    M.fault(kind="status", code=500, path=V2 + "get-task-status")
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05", g=["--json"])
+    error(r, 1, "task %d: " % FIRST_TASK, "HTTP 500")
+    eq(len(M.tasks()), 1, "tasks created")
+
+
+@check("json.run_wait_final_get_error_names_task")
+def _():
+    M.fault(kind="status", code=500, path=V2 + "get-task")
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05", g=["--json"])
+    need(r.rc == 1, "expected exit 1: " + r.why())
+    eq(r.out, b"", "stdout")
+    last = r.err_lines[-1]
+    need(last.startswith("bact: task %d: " % FIRST_TASK) and "HTTP 500" in last,
+         "last stderr line: " + short(last))
+
+
+@check("run_wait.error_names_task")
+def _():
+    # without --json the id is on stdout already; the error line is the same
+    M.fault(kind="status", code=500, path=V2 + "get-task-status")
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05")
+    need(r.rc == 1, "expected exit 1: " + r.why())
+    eq(r.out, b"%d\n" % FIRST_TASK, "stdout")
+    need(r.err_lines[-1].startswith("bact: task %d: " % FIRST_TASK),
+         "stderr: " + short(r.err))
+
+
 @check("json.stop_resume_empty_body")
 def _():
     tid = M.new_task(WF_PAUSE)
