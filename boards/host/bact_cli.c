@@ -51,7 +51,12 @@ enum exit_code {
 #define MAX_PARAMS 1024u
 #define MAX_LIMIT 500u
 #define WORK_BUF_SIZE (2u << 20)
-#define N_TOKENS 65536u
+/* A JSON text of n bytes has at most (n + 1) / 2 tokens: an array or
+ * object takes two bytes (its brackets), any other token at least one,
+ * and each token but the first in its container follows a ',' or ':'.
+ * With this many, no body that fits the buffer is refused for its token
+ * count (16 MiB of static storage, fine on the host). */
+#define N_TOKENS (WORK_BUF_SIZE / 2u + 1u)
 
 /* The client's memory: requests are built here and response bodies land
  * here, so WORK_BUF_SIZE is also the largest body the tool accepts. */
