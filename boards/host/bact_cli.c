@@ -658,6 +658,7 @@ static int exit_code_for(int err)
     case BACT_E_API:
         return EX_API;
     case BACT_E_ARG:
+    case BACT_E_BUF: /* the request did not fit: nothing was sent */
         return EX_USAGE;
     case BACT_E_DNS:
     case BACT_E_CONNECT:
@@ -788,11 +789,15 @@ static int fail(const cli *cx, const char *what, int err)
                  what, N_TOKENS);
         break;
     case BACT_E_BUF:
+        /* the tool's only BACT_E_BUF: the request is built in the work
+         * buffer before anything is sent, and did not fit */
         if (needed > 0)
-            fail_msg(cx, "%s: %s (needed %lu bytes)", what, err_text(err),
-                     (unsigned long)needed);
+            fail_msg(cx, "%s: request too large to send: %lu bytes, the "
+                     "tool's limit is %u bytes (nothing was sent)", what,
+                     (unsigned long)needed, WORK_BUF_SIZE);
         else
-            fail_msg(cx, "%s: %s", what, err_text(err));
+            fail_msg(cx, "%s: request too large to send: the tool's limit "
+                     "is %u bytes (nothing was sent)", what, WORK_BUF_SIZE);
         break;
     default:
         if (code == EX_NET)

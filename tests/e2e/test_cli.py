@@ -1461,6 +1461,17 @@ usage_check("misplaced_option_value_not_shown", "regions", g=["--limit=" + KEY],
             needles=("--limit goes after",))
 
 
+@check("usage.request_too_large")
+def _():
+    # 400 KB of control characters become 2.4 MB of \u0001 escapes: the
+    # request does not fit the tool's 2 MiB buffer and is never sent
+    v = "\x01" * 100000
+    r = bact("run", WF_FINISH, "-p", "a=" + v, "-p", "b=" + v, "-p", "c=" + v,
+             "-p", "d=" + v)
+    error(r, 2, "request too large", "2097152 bytes", "nothing was sent")
+    no_requests()
+
+
 def bad_base(url, name):
     def fn():
         r = bact("regions", base=url)
