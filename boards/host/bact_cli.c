@@ -1059,8 +1059,13 @@ static int render_task(const bact_client *c, const void *data, FILE *out)
         fprintf(out, "credit: %lld\n", (long long)t->credit);
     put_kv(out, "live_url", nonempty(t->live_url));
     put_kv(out, "log_detail_url", nonempty(t->log_detail_url));
-    if (out != NULL && t->output != NULL)
-        fprintf(out, "output: %s\n", t->output); /* the payload, verbatim */
+    if (out != NULL && t->output != NULL) {
+        /* the payload, verbatim and whole, as wait prints it: it may hold
+         * NUL bytes (\u0000), so its length says where it ends */
+        fputs("output: ", out);
+        fwrite(t->output, 1, t->output_len, out);
+        fputc('\n', out);
+    }
     rc = each_row(c, &t->output_files, file_row, out);
     if (rc != BACT_OK)
         return rc;

@@ -1202,6 +1202,12 @@ case("other.regions_chunked_one_byte",
                                  b'{"code":"DE","name":"Germany"}]']),
                         trickle=1, delay_ms=1)]),
      (0, b"US\tUnited States\nDE\tGermany\n", None), args=("regions",))
+# an output string holding NUL bytes is printed whole by get, as by wait
+case("other.get_output_with_nul_whole",
+     resp(TASK.replace(b'"the output"', b'"a\\u0000b\\u0000c"')),
+     (0, b"id: " + TID.encode() + b"\nstatus: finished\nworkflow_id: " +
+      WF.encode() + b"\ncreated_at: 2025-01-01T00:00:00Z\n"
+      b"output: a\x00b\x00c\nsteps: 0\n", None), args=("get", TID))
 case("other.regions_wrong_shape", resp(b'{"code":"US"}'), (5, None, E_SHAPE),
      args=("regions",))
 
