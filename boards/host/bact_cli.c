@@ -1241,9 +1241,28 @@ static void print_json_id(const char *id)
     fputs("\"}\n", stdout);
 }
 
-static int task_created(cli *cx, const cmd_args *a,
+static int has_control(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20u || ch == 0x7fu)
+            return 1;
+    }
+    return 0;
+}
+
+static int task_created(cli *cx, const cmd_args *a, const char *what,
                         const bact_task_created *t, int show_profile)
 {
+    /* The first line is the task id alone, for scripts to pass on: a
+     * cleaned-up id would be another id, so one with control characters
+     * (escape sequences) is refused. Only --json without --wait leaves the
+     * answer unjudged, as it prints the body as received. */
+    if ((!cx->g->json || a->wait) && has_control(t->id)) {
+        fail_msg(cx, "%s: unexpected answer: the created task's id holds "
+                 "control characters", what);
+        return EX_PROTO;
+    }
     if (t->outcome == BACT_RUN_ADOPTED)
         cli_msg("the answer to the run request was lost; the task it "
                 "created was found by list-tasks and adopted (nothing was "
@@ -1263,8 +1282,8 @@ static int task_created(cli *cx, const cmd_args *a,
             return print_body(cx);
     } else {
         printf("%s\n", t->id);
-        if (show_profile && t->profile_id[0] != '\0')
-            printf("profile_id: %s\n", t->profile_id);
+        if (show_profile)
+            put_kv(stdout, "profile_id", nonempty(t->profile_id));
         fflush(stdout); /* the id is out before the (long) wait */
     }
     if (!a->wait)
@@ -1291,7 +1310,7 @@ static int cmd_run(cli *cx, const cmd_args *a)
     rc = bact_run_task(&cx->c, &rq, &t);
     if (rc != BACT_OK)
         return fail(cx, "run-task", rc);
-    return task_created(cx, a, &t, 1);
+    return task_created(cx, a, "run-task", &t, 1);
 }
 
 static int cmd_run_template(cli *cx, const cmd_args *a)
@@ -1311,7 +1330,7 @@ static int cmd_run_template(cli *cx, const cmd_args *a)
     rc = bact_run_template(&cx->c, &rq, &t);
     if (rc != BACT_OK)
         return fail(cx, "run-task-by-template", rc);
-    return task_created(cx, a, &t, 0);
+    return task_created(cx, a, "run-task-by-template", &t, 0);
 }
 
 static int cmd_wait(cli *cx, const cmd_args *a)

@@ -1202,6 +1202,18 @@ case("other.regions_chunked_one_byte",
                                  b'{"code":"DE","name":"Germany"}]']),
                         trickle=1, delay_ms=1)]),
      (0, b"US\tUnited States\nDE\tGermany\n", None), args=("regions",))
+# the task id is printed alone on the first line: one holding control
+# characters (an escape sequence) is refused, not shown; profile_id is
+# cleaned like every other field
+case("other.run_id_with_control_refused",
+     resp(b'{"id":"164\\u001b]0;x\\u0007\\u001b[2J29"}'),
+     (5, None, "unexpected answer"), args=("run", WF))
+case("other.run_wait_id_with_control_refused",
+     resp(b'{"id":"164\\u001b[2J29"}'), (5, None, "unexpected answer"),
+     args=("run", WF, "--wait"), shape=[1])
+case("other.run_profile_id_cleaned",
+     resp(b'{"id":"' + TID.encode() + b'","profile_id":"p\\u001b[2Jq"}'),
+     (0, TID + "\nprofile_id: p [2Jq\n", None), args=("run", WF))
 # an output string holding NUL bytes is printed whole by get, as by wait
 case("other.get_output_with_nul_whole",
      resp(TASK.replace(b'"the output"', b'"a\\u0000b\\u0000c"')),
