@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bact.h"
 #include "bact_posix.h"
@@ -1569,6 +1570,25 @@ static void tls_close(void *io)
     cx->tls_tr.close(cx->tls_tr.io);
 }
 
+/* The CA bundle must be a regular file before mbedTLS reads it: a
+ * directory only fails with a vague message, and a FIFO or a device
+ * (/dev/stdin) would block the read with no timeout. */
+static int check_ca_file(const char *path)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) != 0) {
+        cli_msg("TLS: cannot read the CA file %s: %s", path, strerror(errno));
+        return EX_TLS;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        cli_msg("TLS: the CA file %s is not a regular file (a PEM bundle "
+                "is expected)", path);
+        return EX_TLS;
+    }
+    return EX_OK;
+}
+
 /* https: TLS over the socket transport tr, which becomes the TLS one. */
 static int setup_tls(cli *cx, const globals *g, bact_transport *tr,
                      const bact_platform *pf)
@@ -1578,6 +1598,9 @@ static int setup_tls(cli *cx, const globals *g, bact_transport *tr,
 
     memset(&tc, 0, sizeof tc);
     tc.ca_file = g->ca_file != NULL ? g->ca_file : DEFAULT_CA_FILE;
+    rc = check_ca_file(tc.ca_file);
+    if (rc != EX_OK)
+        return rc;
     tc.platform = pf;
     rc = bact_tls_init(&cx->tls, tr, &tc);
     if (rc != BACT_OK) {

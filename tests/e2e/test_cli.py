@@ -1651,6 +1651,34 @@ def _():
     no_requests()
 
 
+@check("tls.ca_file_directory")
+def _():
+    r = bact("regions", g=["--ca-file", TMP],
+             base="https://127.0.0.1:%d" % M.port)
+    error(r, 4, "CA file", "not a regular file")
+    no_requests()
+
+
+@check("tls.ca_file_fifo_not_read")
+def _():
+    # a FIFO nobody writes to would block the read for ever
+    fifo = os.path.join(TMP, "ca.fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    r = bact("regions", g=["--ca-file", fifo],
+             base="https://127.0.0.1:%d" % M.port, timeout=5)
+    error(r, 4, "CA file", "not a regular file")
+    no_requests()
+
+
+@check("tls.ca_file_missing")
+def _():
+    r = bact("regions", g=["--ca-file", os.path.join(TMP, "no-such.pem")],
+             base="https://127.0.0.1:%d" % M.port)
+    error(r, 4, "no-such.pem", "No such file")
+    no_requests()
+
+
 # ==========================================================================
 # Exit 5: protocol errors and limits
 # ==========================================================================
