@@ -453,8 +453,26 @@ static int set_id(const char **dst, const char *opt, const char *v)
     return EX_OK;
 }
 
+/* Values that go into a JSON request body must be UTF-8: said here, as
+ * for -p values, rather than as the library's "invalid argument" (query
+ * strings take any bytes, percent-encoded). */
+static int not_utf8(const char *opt, const char *what)
+{
+    return usage_error("%s: the %s is not UTF-8 (JSON text must be)", opt,
+                       what);
+}
+
+static int set_json_id(const char **dst, const char *opt, const char *v)
+{
+    if (!cli_is_utf8(v))
+        return not_utf8(opt, "value");
+    return set_id(dst, opt, v);
+}
+
 static int set_callback(const char **dst, const char *opt, const char *v)
 {
+    if (!cli_is_utf8(v))
+        return not_utf8(opt, "URL");
     /* The tool never allows loopback callbacks (that flag is for tests). */
     if (bact_check_callback_url(v, 0) != BACT_OK)
         return usage_error("%s: refused: a callback must be an http(s) URL "
@@ -506,7 +524,7 @@ static int apply_option(cmd_args *a, const cli_item *it)
         a->save_browser_data = 1;
         return EX_OK;
     case O_PROFILE_ID:
-        return set_id(&a->profile_id, name, v);
+        return set_json_id(&a->profile_id, name, v);
     case O_CALLBACK_URL:
         return set_callback(&a->callback_url, name, v);
     case O_STATUS_CALLBACK_URL:
@@ -519,7 +537,7 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_MAX_WAIT:
         return set_seconds(&a->max_wait_ms, name, v);
     case O_REGION:
-        return set_id(&a->region, name, v);
+        return set_json_id(&a->region, name, v);
     case O_BIZ_CODE:
         if (cli_parse_i32(v, &a->biz_code) != 0)
             return usage_error("%s: expected a 32-bit integer, got '%s'",
@@ -594,6 +612,10 @@ static int parse_command(const command *cmd, int argc, char **argv,
         return usage_error("%s: missing %s", cmd->name, cmd->arg);
     if (a->id != NULL && a->id[0] == '\0')
         return usage_error("%s: empty %s", cmd->name, cmd->arg);
+    /* the run commands, the ones that take -p, send their id in JSON */
+    if (a->id != NULL && (cmd->opts & BIT(O_PARAM)) != 0 &&
+        !cli_is_utf8(a->id))
+        return not_utf8(cmd->name, cmd->arg);
     if (!cmd->waits && !a->wait &&
         (a->seen & (BIT(O_INTERVAL) | BIT(O_MAX_WAIT))) != 0)
         return usage_error("%s: --interval and --max-wait need --wait",

@@ -1432,6 +1432,16 @@ usage_check("param_value_not_utf8", "run", WF_FINISH, "-p", "a=x\udcff",
             needles=("not UTF-8",))
 usage_check("param_name_not_utf8", "run", WF_FINISH, "-p", "\udcc0\udcaf=v",
             needles=("not UTF-8",))
+# ids and URLs that go into a JSON body: the same clear message as -p
+usage_check("workflow_id_not_utf8", "run", "16\udcff", needles=("not UTF-8",))
+usage_check("template_id_not_utf8", "run-template", "\udcc0\udcaf",
+            needles=("not UTF-8",))
+usage_check("profile_id_not_utf8", "run", WF_FINISH, "--profile-id", "p\udcff",
+            needles=("--profile-id", "not UTF-8"))
+usage_check("region_not_utf8", "run-template", TPL_MAPS, "--region", "U\udcff",
+            needles=("--region", "not UTF-8"))
+usage_check("callback_url_not_utf8", "run", WF_FINISH, "--callback-url",
+            "https://example.com/\udcff", needles=("--callback-url", "not UTF-8"))
 usage_check("timeout_0", "regions", g=["--timeout", "0"], needles=("--timeout",))
 usage_check("timeout_bad", "regions", g=["--timeout", "5s"])
 usage_check("retries_21", "regions", g=["--retries", "21"], needles=("--retries",))
