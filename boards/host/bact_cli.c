@@ -233,7 +233,7 @@ static const command commands[] = {
          BIT(O_FROM) | BIT(O_TO) | PAGE_OPTS,
      0, cmd_tasks,
      "[--status S] [--workflow-id ID] [--workflow-name TEXT]\n"
-     "        [--from ISO8601] [--to ISO8601] [--page N] [--limit N]",
+     "        [--from DATETIME] [--to DATETIME] [--page N] [--limit N]",
      "list tasks: id, status, created_at, workflow_id"},
     {"workflows", NULL, PAGE_OPTS, 0, cmd_workflows,
      "[--page N] [--limit N]", "list workflows: id, name"},
@@ -294,6 +294,7 @@ static void usage(FILE *f)
     fputs("\n"
           "SEC accepts fractions (0.2); --interval defaults to 5, "
           "--max-wait to no limit.\n"
+          "DATETIME is an RFC 3339 date-time, e.g. 2024-01-01T00:00:00Z.\n"
           "Exit status: 0 ok, 1 API error, 2 usage, 3 network, 4 TLS, "
           "5 protocol,\n"
           "6 task failed or canceled, 7 --max-wait ran out.\n", f);

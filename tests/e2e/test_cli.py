@@ -1432,6 +1432,11 @@ usage_check("param_value_not_utf8", "run", WF_FINISH, "-p", "a=x\udcff",
             needles=("not UTF-8",))
 usage_check("param_name_not_utf8", "run", WF_FINISH, "-p", "\udcc0\udcaf=v",
             needles=("not UTF-8",))
+# --from/--to: RFC 3339 date-times only, not every ISO 8601 form
+usage_check("from_date_only", "tasks", "--from", "2024-01-01",
+            needles=("RFC 3339",))
+usage_check("to_basic_format", "tasks", "--to", "20240101T000000Z",
+            needles=("RFC 3339",))
 # ids and URLs that go into a JSON body: the same clear message as -p
 usage_check("workflow_id_not_utf8", "run", "16\udcff", needles=("not UTF-8",))
 usage_check("template_id_not_utf8", "run-template", "\udcc0\udcaf",
@@ -1704,6 +1709,20 @@ def _():
 def _():
     M.fault(kind="garbage", path=V2 + "get-task-status")
     error(bact("status", "1", g=["--json", "--retries", "0"]), 5)
+
+
+@check("proto.stdout_write_failure_exit_5")
+def _():
+    # CLI.md: output that cannot be written (here: a full disk) is exit 5
+    argv = [BACT, "--base-url", M.url, "--api-key", KEY, "regions"]
+    t0 = time.monotonic()
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
+                           stderr=subprocess.PIPE, env=clean_env(),
+                           timeout=PROC_TIMEOUT_S)
+    r = Result(argv, p.returncode, b"", p.stderr, time.monotonic() - t0)
+    RUNS.append(r)
+    error(r, 5, "cannot write to stdout")
 
 
 def huge_task(n_params, each):
