@@ -60,6 +60,11 @@ $(BUILD)/host/no_rtc: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(TLS_SRCS) t
 	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
 $(BUILD)/host/tests/tls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 
+# the POSIX transport against bact_port.h's contract, over loopback sockets
+# (tests/posix/; getaddrinfo wrapped: a name with several addresses)
+$(BUILD)/host/posix_test: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/posix/posix_test.c)
+	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo -o $@ $^
+
 # only the tool and the TLS port see mbedTLS
 $(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 $(BUILD)/host/port/mbedtls/%.o $(BUILD)/asan/port/mbedtls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
@@ -175,7 +180,7 @@ deps-tls36:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 

@@ -35,6 +35,7 @@ run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 [ -x tests/hostile/run.sh ] && run "hostile, answer heads byte by byte (BACT_CONFIG_FAST_HEAD 0)" \
     tests/hostile/run.sh build/bytehead/bact
 [ -x tests/hostile/run.sh ] && run "hostile+asan" tests/hostile/run.sh build/asan/bact
+run "posix transport (loopback sockets: 127.0.0.1, ::1)" build/host/posix_test
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
     scripts/check_boards.sh cortex-m0plus:arm-none-eabi- cortex-m4f:arm-none-eabi- \

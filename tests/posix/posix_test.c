@@ -1,0 +1,539 @@
+/*
+ * posix_test.c - the POSIX transport (port/posix) against the contract in
+ * include/bact_port.h, over real sockets on 127.0.0.1 and ::1 (nothing
+ * else is ever reached; no name is ever resolved).
+ *
+ * Each case runs in a child process of its own, under a deadline: a case
+ * that hangs is killed and reported, so this program always ends. Prints
+ * one "ok - posix.NAME" or "not ok - posix.NAME: why" per case and a
+ * "# posix: N passed, N failed" line; exits non-zero on a failure.
+ *
+ * Linked with -Wl,--wrap=getaddrinfo: the name FAKE_NAME "resolves" to the
+ * loopback addresses and ports a case lists (as a dual-stack name would to
+ * its AAAA and A records); every other name goes to the C library (the
+ * cases only give it numeric addresses).
+ *
+ * An address that never answers is a listener whose accept queue is full:
+ * Linux drops the SYNs that reach it, so a connect to it waits.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include "bact.h"
+#include "bact_posix.h"
+
+#define FAKE_NAME "bact-test.invalid"
+#define WHY_MAX 256
+
+/* ------------------------------------------------------------------ */
+/* getaddrinfo, wrapped                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct fake_addr {
+    int family;
+    uint16_t port;
+} fake_addr;
+
+static fake_addr fake[8];
+static size_t n_fake;
+
+int __real_getaddrinfo(const char *node, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res);
+int __wrap_getaddrinfo(const char *node, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res);
+
+int __wrap_getaddrinfo(const char *node, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res)
+{
+    struct addrinfo *head = NULL, *tail = NULL;
+    size_t i;
+    if (node == NULL || strcmp(node, FAKE_NAME) != 0)
+        return __real_getaddrinfo(node, service, hints, res);
+    for (i = 0; i < n_fake; i++) {
+        struct addrinfo h, *one = NULL;
+        char serv[8];
+        memset(&h, 0, sizeof h);
+        h.ai_family = fake[i].family;
+        h.ai_socktype = SOCK_STREAM;
+        h.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+        snprintf(serv, sizeof serv, "%u", (unsigned)fake[i].port);
+        if (__real_getaddrinfo(fake[i].family == AF_INET6 ? "::1" : "127.0.0.1",
+                               serv, &h, &one) != 0 || one == NULL) {
+            if (head != NULL)
+                freeaddrinfo(head);
+            return EAI_FAIL;
+        }
+        if (tail == NULL)
+            head = one;
+        else
+            tail->ai_next = one;
+        tail = one;
+        while (tail->ai_next != NULL)
+            tail = tail->ai_next;
+    }
+    if (head == NULL)
+        return EAI_NONAME;
+    *res = head;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                              */
+/* ------------------------------------------------------------------ */
+
+static int have_v6; /* ::1 can be bound (set before the cases run) */
+
+static uint32_t now_ms(void)
+{
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u +
+                      (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+static uint32_t since(uint32_t t0)
+{
+    return now_ms() - t0;
+}
+
+static socklen_t loopback(int family, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 a;
+        memset(&a, 0, sizeof a);
+        a.sin6_family = AF_INET6;
+        a.sin6_addr = in6addr_loopback;
+        a.sin6_port = htons(port);
+        memcpy(ss, &a, sizeof a);
+        return (socklen_t)sizeof a;
+    } else {
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(port);
+        memcpy(ss, &a, sizeof a);
+        return (socklen_t)sizeof a;
+    }
+}
+
+static uint16_t port_of(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = (socklen_t)sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    if (ss.ss_family == AF_INET6) {
+        struct sockaddr_in6 a;
+        memcpy(&a, &ss, sizeof a);
+        return ntohs(a.sin6_port);
+    } else {
+        struct sockaddr_in a;
+        memcpy(&a, &ss, sizeof a);
+        return ntohs(a.sin_port);
+    }
+}
+
+/* A socket bound to a fresh loopback port; listening with backlog when
+ * backlog >= 0. -1 on failure. */
+static int bound(int family, int backlog, uint16_t *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = loopback(family, 0, &ss);
+    int fd = socket(family, SOCK_STREAM, 0), one = 1;
+    if (fd < 0)
+        return -1;
+    if (family == AF_INET6)
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+        (backlog >= 0 && listen(fd, backlog) != 0)) {
+        close(fd);
+        return -1;
+    }
+    *port = port_of(fd);
+    return fd;
+}
+
+/* A listener that never answers: its accept queue (backlog 0) is filled
+ * by one connection nobody accepts, and a second waits behind it; a SYN
+ * that comes now is dropped. -1 on failure. */
+static int dead_listener(int family, uint16_t *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int ls = bound(family, 0, port), i;
+    if (ls < 0)
+        return -1;
+    len = loopback(family, *port, &ss);
+    for (i = 0; i < 2; i++) {
+        int f = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (f < 0)
+            return -1;
+        (void)connect(f, (struct sockaddr *)&ss, len);
+        if (i == 0) { /* the first one completes: the queue is full */
+            struct pollfd p;
+            p.fd = f;
+            p.events = POLLOUT;
+            p.revents = 0;
+            if (poll(&p, 1, 2000) != 1)
+                return -1;
+        }
+        /* kept open until the case's process ends */
+    }
+    return ls;
+}
+
+static int v6_or_v4(void)
+{
+    return have_v6 ? AF_INET6 : AF_INET;
+}
+
+#define FAIL(...)                                  \
+    do {                                           \
+        snprintf(why, WHY_MAX, __VA_ARGS__);       \
+        return 0;                                  \
+    } while (0)
+
+/* open tr to 127.0.0.1:port and accept the server's end into *srv */
+static int open_accept(bact_transport *tr, int family, int ls, uint16_t port,
+                       int *srv, char *why)
+{
+    const char *host = family == AF_INET6 ? "::1" : "127.0.0.1";
+    int rc = tr->open(tr->io, host, strlen(host), port, 2000);
+    if (rc != BACT_OK)
+        FAIL("open %s: %d (%s)", host, rc, bact_strerror(rc));
+    *srv = accept(ls, NULL, NULL);
+    if (*srv < 0)
+        FAIL("accept: %s", strerror(errno));
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* the cases                                                            */
+/* ------------------------------------------------------------------ */
+
+/* > 0: the bytes that arrived */
+static int case_recv_bytes(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls = bound(AF_INET, 4, &port), srv;
+    int32_t r;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    if (send(srv, "hello", 5, 0) != 5)
+        FAIL("server send failed");
+    r = tr.recv(tr.io, b, sizeof b, 2000);
+    if (r != 5 || memcmp(b, "hello", 5) != 0)
+        FAIL("recv %d, want 5 bytes \"hello\"", (int)r);
+    tr.close(tr.io);
+    tr.close(tr.io); /* safe twice */
+    r = tr.recv(tr.io, b, sizeof b, 0);
+    if (r != BACT_E_NET)
+        FAIL("recv after close: %d", (int)r);
+    return 1;
+}
+
+static int case_send_bytes(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    char b[8];
+    int ls = bound(AF_INET, 4, &port), srv;
+    int32_t r;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    r = tr.send(tr.io, (const uint8_t *)"ping", 4, 2000);
+    if (r != 4)
+        FAIL("send %d, want 4", (int)r);
+    if (recv(srv, b, sizeof b, 0) != 4 || memcmp(b, "ping", 4) != 0)
+        FAIL("the server did not get \"ping\"");
+    tr.close(tr.io);
+    return 1;
+}
+
+/* 0: nothing yet, at once with timeout 0, after the timeout otherwise */
+static int case_recv_nothing_yet(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls = bound(AF_INET, 4, &port), srv;
+    int32_t r;
+    uint32_t t0, el;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    t0 = now_ms();
+    r = tr.recv(tr.io, b, sizeof b, 0);
+    el = since(t0);
+    if (r != 0 || el > 1000)
+        FAIL("timeout 0: recv %d after %u ms, want 0 at once", (int)r,
+             (unsigned)el);
+    t0 = now_ms();
+    r = tr.recv(tr.io, b, sizeof b, 200);
+    el = since(t0);
+    if (r != 0 || el < 150 || el > 3000)
+        FAIL("timeout 200: recv %d after %u ms, want 0 after about 200 ms",
+             (int)r, (unsigned)el);
+    tr.close(tr.io);
+    return 1;
+}
+
+/* BACT_E_CLOSED: a clean close, and it stays so */
+static int case_recv_closed_twice(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls = bound(AF_INET, 4, &port), srv, i;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    close(srv);
+    for (i = 0; i < 3; i++) {
+        int32_t r = tr.recv(tr.io, b, sizeof b, i == 2 ? 0u : 2000u);
+        if (r != BACT_E_CLOSED)
+            FAIL("recv #%d after the peer's FIN: %d, want %d", i + 1, (int)r,
+                 BACT_E_CLOSED);
+    }
+    tr.close(tr.io);
+    return 1;
+}
+
+/* BACT_E_NET: a reset (recv, then send) */
+static int case_recv_reset(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls = bound(AF_INET, 4, &port), srv;
+    struct linger lg;
+    int32_t r;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    lg.l_onoff = 1;
+    lg.l_linger = 0; /* close sends RST */
+    (void)setsockopt(srv, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(srv);
+    r = tr.recv(tr.io, b, sizeof b, 2000);
+    if (r != BACT_E_NET)
+        FAIL("recv after the peer's RST: %d, want %d", (int)r, BACT_E_NET);
+    r = tr.send(tr.io, (const uint8_t *)"ping", 4, 2000);
+    if (r != BACT_E_NET)
+        FAIL("send after the peer's RST: %d, want %d", (int)r, BACT_E_NET);
+    tr.close(tr.io);
+    return 1;
+}
+
+static int case_open_refused(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    int fd = bound(AF_INET, -1, &port), rc; /* bound, not listening */
+    bact_posix_transport(&tr, &conn);
+    if (fd < 0)
+        FAIL("bind failed");
+    rc = tr.open(tr.io, "127.0.0.1", 9, port, 2000);
+    if (rc != BACT_E_CONNECT)
+        FAIL("open: %d, want %d", rc, BACT_E_CONNECT);
+    return 1;
+}
+
+static int case_open_ipv6_literal(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls, srv;
+    int32_t r;
+    if (!have_v6)
+        FAIL("::1 not available");
+    ls = bound(AF_INET6, 4, &port);
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET6, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    if (send(srv, "v6", 2, 0) != 2)
+        FAIL("server send failed");
+    r = tr.recv(tr.io, b, sizeof b, 2000);
+    if (r != 2)
+        FAIL("recv %d, want 2", (int)r);
+    tr.close(tr.io);
+    return 1;
+}
+
+static int case_open_timeout(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint32_t t0, el;
+    int rc;
+    bact_posix_transport(&tr, &conn);
+    if (dead_listener(AF_INET, &port) < 0)
+        FAIL("setup failed");
+    t0 = now_ms();
+    rc = tr.open(tr.io, "127.0.0.1", 9, port, 300);
+    el = since(t0);
+    if (rc != BACT_E_TIMEOUT || el < 250 || el > 3000)
+        FAIL("open: %d after %u ms, want %d after about 300 ms", rc,
+             (unsigned)el, BACT_E_TIMEOUT);
+    return 1;
+}
+
+/* An address that refuses at once leaves the whole budget to the next. */
+static int case_open_refused_then_next(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    int rc, fd, ls;
+    bact_posix_transport(&tr, &conn);
+    fake[0].family = v6_or_v4();
+    fake[1].family = AF_INET;
+    fd = bound(fake[0].family, -1, &fake[0].port); /* bound, not listening */
+    ls = bound(AF_INET, 4, &fake[1].port);
+    if (fd < 0 || ls < 0)
+        FAIL("setup failed");
+    n_fake = 2;
+    rc = tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
+    if (rc != BACT_OK)
+        FAIL("open (a refusing address, then a listening one): %d, want %d",
+             rc, BACT_OK);
+    tr.close(tr.io);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+
+typedef int (*case_fn)(char *why);
+typedef struct test_case {
+    const char *name;
+    case_fn fn;
+    unsigned limit_ms; /* the child is killed after this */
+} test_case;
+
+static const test_case cases[] = {
+    {"recv-bytes", case_recv_bytes, 10000},
+    {"send-bytes", case_send_bytes, 10000},
+    {"recv-nothing-yet", case_recv_nothing_yet, 10000},
+    {"recv-closed-twice", case_recv_closed_twice, 10000},
+    {"recv-reset", case_recv_reset, 10000},
+    {"open-refused", case_open_refused, 10000},
+    {"open-ipv6-literal", case_open_ipv6_literal, 10000},
+    {"open-timeout", case_open_timeout, 10000},
+    {"open-refused-then-next", case_open_refused_then_next, 10000},
+};
+
+static void on_overall_timeout(int sig)
+{
+    static const char msg[] = "not ok - posix.finished: timed out\n";
+    (void)sig;
+    (void)!write(1, msg, sizeof msg - 1);
+    _exit(1);
+}
+
+/* 1 passed, 0 failed */
+static int run_case(const test_case *tc)
+{
+    pid_t pid;
+    int st = 0;
+    unsigned waited;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) {
+        printf("not ok - posix.%s: fork failed\n", tc->name);
+        return 0;
+    }
+    if (pid == 0) {
+        char why[WHY_MAX];
+        int ok;
+        signal(SIGALRM, SIG_DFL);
+        why[0] = '\0';
+        ok = tc->fn(why);
+        if (ok)
+            printf("ok - posix.%s\n", tc->name);
+        else
+            printf("not ok - posix.%s: %s\n", tc->name, why);
+        fflush(stdout);
+        _exit(ok ? 0 : 1);
+    }
+    for (waited = 0; waited < tc->limit_ms; waited += 10) {
+        struct timespec ts = {0, 10000000L};
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0) {
+            printf("not ok - posix.%s: waitpid: %s\n", tc->name, strerror(errno));
+            return 0;
+        }
+        (void)nanosleep(&ts, NULL);
+    }
+    if (waited >= tc->limit_ms) {
+        (void)kill(pid, SIGKILL);
+        (void)waitpid(pid, &st, 0);
+        printf("not ok - posix.%s: did not return within %u ms (hangs)\n",
+               tc->name, tc->limit_ms);
+        return 0;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 1;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 1)
+        printf("not ok - posix.%s: the case's process died (status %d)\n",
+               tc->name, st);
+    return 0;
+}
+
+int main(void)
+{
+    size_t i;
+    unsigned pass = 0, fail = 0;
+    uint16_t port;
+    int fd;
+
+    signal(SIGALRM, on_overall_timeout);
+    alarm(300); /* every case has its own limit; this is a backstop */
+    fd = bound(AF_INET6, 1, &port);
+    have_v6 = fd >= 0;
+    if (fd >= 0)
+        close(fd);
+    else
+        printf("# posix: ::1 not available, IPv4 only\n");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!have_v6 && strcmp(cases[i].name, "open-ipv6-literal") == 0) {
+            printf("ok - posix.%s # SKIP ::1 not available\n", cases[i].name);
+            pass++;
+            continue;
+        }
+        if (run_case(&cases[i]))
+            pass++;
+        else
+            fail++;
+    }
+    printf("# posix: %u passed, %u failed\n", pass, fail);
+    return fail == 0 ? 0 : 1;
+}
