@@ -20,18 +20,39 @@
 #include "bact_posix.h"
 
 #define HOST_MAX 256u
+/* Signals one wait sits through before it reports "timed out": a backstop
+ * for a clock that does not move; the clock ends the wait long before. */
+#define EINTR_MAX 10000u
 
+static uint32_t mono_ms(void)
+{
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+}
+
+/* Wait until fd has ev (or an error): > 0 ready, 0 timed out, < 0 failed.
+ * A signal does not restart the wait with the whole timeout: the next
+ * poll gets only the time that is left. */
 static int wait_fd(int fd, short ev, uint32_t timeout_ms)
 {
     struct pollfd p;
-    int r;
+    uint32_t t0 = mono_ms(), left = timeout_ms, n;
     p.fd = fd;
     p.events = ev;
-    p.revents = 0;
-    do {
-        r = poll(&p, 1, timeout_ms > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)timeout_ms);
-    } while (r < 0 && errno == EINTR);
-    return r;
+    for (n = 0; n < EINTR_MAX; n++) {
+        uint32_t used;
+        int r;
+        p.revents = 0;
+        r = poll(&p, 1, left > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)left);
+        if (r >= 0 || errno != EINTR)
+            return r;
+        used = mono_ms() - t0;
+        if (used >= timeout_ms)
+            return 0;
+        left = timeout_ms - used;
+    }
+    return 0;
 }
 
 static int connect_one(const struct addrinfo *ai, uint32_t timeout_ms, int *fd_out)
@@ -176,10 +197,8 @@ void bact_posix_transport(bact_transport *t, bact_posix_conn *conn)
 
 static uint32_t posix_now(void *ctx)
 {
-    struct timespec ts;
     (void)ctx;
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+    return mono_ms();
 }
 
 static void posix_sleep(void *ctx, uint32_t ms)

@@ -2,6 +2,8 @@
  * bact_posix.h - the POSIX port: BSD sockets (IPv4 and IPv6 through
  * getaddrinfo), connect with a timeout, poll()-based I/O with timeouts, a
  * CLOCK_MONOTONIC clock, nanosleep, and getrandom() for jitter.
+ *
+ * A signal that interrupts a wait does not lengthen it.
  */
 #ifndef BACT_POSIX_H
 #define BACT_POSIX_H

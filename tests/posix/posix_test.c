@@ -428,6 +428,109 @@ static int case_open_refused_then_next(char *why)
     return 1;
 }
 
+static void on_tick(int sig)
+{
+    (void)sig;
+}
+
+/* SIGALRM every 50 ms from now on (this process only) */
+static int start_ticks(void)
+{
+    struct sigaction sa;
+    struct itimerval it;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_tick;
+    sa.sa_flags = SA_RESTART; /* poll() is interrupted all the same */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) != 0)
+        return 0;
+    memset(&it, 0, sizeof it);
+    it.it_interval.tv_usec = 50000;
+    it.it_value = it.it_interval;
+    return setitimer(ITIMER_REAL, &it, NULL) == 0;
+}
+
+/* A periodic signal does not stretch a wait: each poll after an EINTR
+ * gets only the time left. */
+static int case_recv_eintr(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint8_t b[16];
+    int ls = bound(AF_INET, 4, &port), srv;
+    int32_t r;
+    uint32_t t0, el;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || !open_accept(&tr, AF_INET, ls, port, &srv, why))
+        FAIL("%s", ls < 0 ? "listen failed" : why);
+    if (!start_ticks())
+        FAIL("setitimer failed");
+    t0 = now_ms();
+    r = tr.recv(tr.io, b, sizeof b, 200);
+    el = since(t0);
+    if (r != 0 || el < 150 || el > 3000)
+        FAIL("recv (timeout 200, a signal every 50 ms): %d after %u ms, want 0 "
+             "after about 200 ms", (int)r, (unsigned)el);
+    tr.close(tr.io);
+    return 1;
+}
+
+static int case_send_eintr(char *why)
+{
+    static uint8_t chunk[65536];
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    int ls = bound(AF_INET, 4, &port), srv, i, small = 4096;
+    int32_t r = 1;
+    uint32_t t0, el;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0)
+        FAIL("listen failed");
+    (void)setsockopt(ls, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    if (!open_accept(&tr, AF_INET, ls, port, &srv, why))
+        return 0;
+    (void)setsockopt(conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    /* the server reads nothing: fill both buffers */
+    for (i = 0; i < 4096 && r > 0; i++)
+        r = tr.send(tr.io, chunk, sizeof chunk, 0);
+    if (r != 0)
+        FAIL("filling the send buffer: send %d after %d calls", (int)r, i);
+    if (!start_ticks())
+        FAIL("setitimer failed");
+    t0 = now_ms();
+    r = tr.send(tr.io, chunk, sizeof chunk, 200);
+    el = since(t0);
+    if (r != 0 || el < 150 || el > 3000)
+        FAIL("send (timeout 200, buffer full, a signal every 50 ms): %d after "
+             "%u ms, want 0 after about 200 ms", (int)r, (unsigned)el);
+    tr.close(tr.io);
+    return 1;
+}
+
+static int case_open_eintr(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t port;
+    uint32_t t0, el;
+    int rc;
+    bact_posix_transport(&tr, &conn);
+    if (dead_listener(AF_INET, &port) < 0)
+        FAIL("setup failed");
+    if (!start_ticks())
+        FAIL("setitimer failed");
+    t0 = now_ms();
+    rc = tr.open(tr.io, "127.0.0.1", 9, port, 300);
+    el = since(t0);
+    if (rc != BACT_E_TIMEOUT || el < 250 || el > 3000)
+        FAIL("open (timeout 300, no answer, a signal every 50 ms): %d after "
+             "%u ms, want %d after about 300 ms", rc, (unsigned)el,
+             BACT_E_TIMEOUT);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 typedef int (*case_fn)(char *why);
@@ -447,6 +550,9 @@ static const test_case cases[] = {
     {"open-ipv6-literal", case_open_ipv6_literal, 10000},
     {"open-timeout", case_open_timeout, 10000},
     {"open-refused-then-next", case_open_refused_then_next, 10000},
+    {"recv-eintr", case_recv_eintr, 5000},
+    {"send-eintr", case_send_eintr, 5000},
+    {"open-eintr", case_open_eintr, 5000},
 };
 
 static void on_overall_timeout(int sig)
