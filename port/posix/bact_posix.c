@@ -57,15 +57,18 @@ static int wait_fd(int fd, short ev, uint32_t timeout_ms)
 
 static int connect_one(const struct addrinfo *ai, uint32_t timeout_ms, int *fd_out)
 {
-    int fd, err = 0, one = 1;
+    int fd, fl, err = 0, one = 1;
     socklen_t len = sizeof err;
 
+    /* no socket (out of descriptors, address family not supported) is a
+     * failed connect: open's outcomes are OK, DNS, CONNECT, TIMEOUT, TLS */
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0)
-        return BACT_E_NET;
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+        return BACT_E_CONNECT;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
         close(fd);
-        return BACT_E_NET;
+        return BACT_E_CONNECT;
     }
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {

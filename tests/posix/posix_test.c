@@ -531,6 +531,46 @@ static int case_open_eintr(char *why)
     return 1;
 }
 
+/* No socket to be had (every descriptor in use): a failed connect, one of
+ * open's outcomes; the transport works again once there are descriptors. */
+static int case_open_no_socket(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    struct rlimit old, rl;
+    uint16_t port;
+    int ls = bound(AF_INET, 4, &port), fds[64], n = 0, i, rc, rc6 = BACT_E_CONNECT;
+    bact_posix_transport(&tr, &conn);
+    if (ls < 0 || getrlimit(RLIMIT_NOFILE, &old) != 0)
+        FAIL("setup failed");
+    rl = old;
+    rl.rlim_cur = 16;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        FAIL("setrlimit failed");
+    while (n < 64) { /* use up every descriptor left */
+        int f = socket(AF_INET, SOCK_STREAM, 0);
+        if (f < 0)
+            break;
+        fds[n++] = f;
+    }
+    rc = tr.open(tr.io, "127.0.0.1", 9, port, 1000);
+    if (have_v6)
+        rc6 = tr.open(tr.io, "::1", 3, port, 1000);
+    for (i = 0; i < n; i++)
+        close(fds[i]);
+    (void)setrlimit(RLIMIT_NOFILE, &old);
+    if (n == 64)
+        FAIL("RLIMIT_NOFILE did not bite");
+    if (rc != BACT_E_CONNECT || rc6 != BACT_E_CONNECT)
+        FAIL("open without a descriptor: %d (::1: %d), want %d", rc, rc6,
+             BACT_E_CONNECT);
+    rc = tr.open(tr.io, "127.0.0.1", 9, port, 2000);
+    if (rc != BACT_OK)
+        FAIL("open afterwards: %d, want %d", rc, BACT_OK);
+    tr.close(tr.io);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 typedef int (*case_fn)(char *why);
@@ -553,6 +593,7 @@ static const test_case cases[] = {
     {"recv-eintr", case_recv_eintr, 5000},
     {"send-eintr", case_send_eintr, 5000},
     {"open-eintr", case_open_eintr, 5000},
+    {"open-no-socket", case_open_no_socket, 10000},
 };
 
 static void on_overall_timeout(int sig)
