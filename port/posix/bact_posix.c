@@ -23,6 +23,8 @@
 /* Signals one wait sits through before it reports "timed out": a backstop
  * for a clock that does not move; the clock ends the wait long before. */
 #define EINTR_MAX 10000u
+/* Addresses one open tries at most (the rest of a longer list are not). */
+#define ADDR_MAX 16u
 
 static uint32_t mono_ms(void)
 {
@@ -99,6 +101,7 @@ static int posix_open(void *io, const char *host, size_t host_len,
     struct addrinfo hints, *res = NULL, *ai;
     char name[HOST_MAX], serv[8];
     int rc = BACT_E_CONNECT, n;
+    uint32_t t0, i;
 
     if (host_len == 0 || host_len >= sizeof name)
         return BACT_E_DNS;
@@ -123,8 +126,23 @@ static int posix_open(void *io, const char *host, size_t host_len,
     hints.ai_flags = AI_NUMERICSERV;
     if (getaddrinfo(name, serv, &hints, &res) != 0 || res == NULL)
         return BACT_E_DNS;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        rc = connect_one(ai, timeout_ms, &c->fd);
+    /* One budget, timeout_ms, for all the addresses the name has. Each
+     * but the last gets half of what is left (rounded up), the last all of
+     * it: an address that never answers (a dead IPv6 route, say) cannot
+     * use up the time of those after it, and the first, preferred one
+     * still gets the most. An address refused at once leaves its time to
+     * the next. With the budget gone before the list: BACT_E_TIMEOUT. */
+    t0 = mono_ms();
+    for (ai = res, i = 0; ai != NULL && i < ADDR_MAX; ai = ai->ai_next, i++) {
+        uint32_t used = mono_ms() - t0, left, share;
+        if (i > 0 && used >= timeout_ms) {
+            rc = BACT_E_TIMEOUT;
+            break;
+        }
+        left = used >= timeout_ms ? 0u : timeout_ms - used;
+        share = (ai->ai_next != NULL && i + 1u < ADDR_MAX) ? left - left / 2u
+                                                           : left;
+        rc = connect_one(ai, share, &c->fd);
         if (rc == BACT_OK)
             break;
     }

@@ -3,7 +3,9 @@
  * getaddrinfo), connect with a timeout, poll()-based I/O with timeouts, a
  * CLOCK_MONOTONIC clock, nanosleep, and getrandom() for jitter.
  *
- * A signal that interrupts a wait does not lengthen it.
+ * open() tries the name's addresses in order within the one timeout_ms it
+ * is given: each but the last gets half of the time left, the last all of
+ * it. A signal that interrupts a wait does not lengthen it.
  */
 #ifndef BACT_POSIX_H
 #define BACT_POSIX_H

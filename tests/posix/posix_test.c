@@ -571,6 +571,60 @@ static int case_open_no_socket(char *why)
     return 1;
 }
 
+/* One budget for all the addresses of a name: three that never answer
+ * take about timeout_ms, not three times it. */
+static int case_open_budget(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint32_t t0, el;
+    int rc;
+    bact_posix_transport(&tr, &conn);
+    fake[0].family = v6_or_v4();
+    fake[1].family = AF_INET;
+    fake[2].family = AF_INET;
+    if (dead_listener(fake[0].family, &fake[0].port) < 0 ||
+        dead_listener(AF_INET, &fake[1].port) < 0 ||
+        dead_listener(AF_INET, &fake[2].port) < 0)
+        FAIL("setup failed");
+    n_fake = 3;
+    t0 = now_ms();
+    rc = tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 600);
+    el = since(t0);
+    if (rc != BACT_E_TIMEOUT || el < 400 || el > 1200)
+        FAIL("open (timeout 600, 3 addresses that never answer): %d after %u "
+             "ms, want %d after about 600 ms", rc, (unsigned)el, BACT_E_TIMEOUT);
+    return 1;
+}
+
+/* ... and the first address cannot use all of it: the last one, which
+ * answers, still gets its turn within the budget. */
+static int case_open_later_address(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint32_t t0, el;
+    int rc, ls;
+    bact_posix_transport(&tr, &conn);
+    fake[0].family = v6_or_v4();
+    fake[1].family = AF_INET;
+    fake[2].family = AF_INET;
+    ls = bound(AF_INET, 4, &fake[2].port);
+    if (dead_listener(fake[0].family, &fake[0].port) < 0 ||
+        dead_listener(AF_INET, &fake[1].port) < 0 || ls < 0)
+        FAIL("setup failed");
+    n_fake = 3;
+    t0 = now_ms();
+    rc = tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 1000);
+    el = since(t0);
+    if (rc != BACT_OK || el > 1600)
+        FAIL("open (timeout 1000; 2 addresses that never answer, then one "
+             "that does): %d after %u ms, want %d within the timeout", rc,
+             (unsigned)el, BACT_OK);
+    tr.close(tr.io);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 typedef int (*case_fn)(char *why);
@@ -594,6 +648,8 @@ static const test_case cases[] = {
     {"send-eintr", case_send_eintr, 5000},
     {"open-eintr", case_open_eintr, 5000},
     {"open-no-socket", case_open_no_socket, 10000},
+    {"open-budget", case_open_budget, 10000},
+    {"open-later-address", case_open_later_address, 10000},
 };
 
 static void on_overall_timeout(int sig)
