@@ -121,6 +121,7 @@ static int connect_to(bact_lwip_conn *c, const sock_addr *a, socklen_t len,
         }
     }
     c->fd = fd;
+    c->eof = 0;
     return BACT_OK;
 }
 
@@ -212,6 +213,8 @@ static int32_t lwip_tr_recv(void *io, uint8_t *buf, size_t len,
     ssize_t r;
     if (c->fd < 0)
         return BACT_E_NET;
+    if (c->eof) /* lwIP reports the FIN once, then ENOTCONN */
+        return BACT_E_CLOSED;
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
     if (timeout_ms > 0) {
@@ -224,8 +227,10 @@ static int32_t lwip_tr_recv(void *io, uint8_t *buf, size_t len,
     r = lwip_recv(c->fd, buf, len, 0);
     if (r > 0)
         return (int32_t)r;
-    if (r == 0)
+    if (r == 0) {
+        c->eof = 1;
         return BACT_E_CLOSED;
+    }
     return would_block() ? 0 : BACT_E_NET;
 }
 
@@ -235,11 +240,13 @@ static void lwip_tr_close(void *io)
     if (c->fd >= 0)
         (void)lwip_close(c->fd);
     c->fd = -1;
+    c->eof = 0;
 }
 
 void bact_lwip_transport(bact_transport *t, bact_lwip_conn *conn)
 {
     conn->fd = -1;
+    conn->eof = 0;
     t->io = conn;
     t->open = lwip_tr_open;
     t->send = lwip_tr_send;

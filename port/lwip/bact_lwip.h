@@ -36,9 +36,12 @@
 extern "C" {
 #endif
 
-/** One TCP connection; fd is -1 when closed. Owned by the application. */
+/** One TCP connection; fd is -1 when closed. Owned by the application.
+ *  eof: the peer's FIN was seen (lwIP reports it once; later reads return
+ *  BACT_E_CLOSED again from this flag). */
 typedef struct bact_lwip_conn {
     int fd;
+    int eof;
 } bact_lwip_conn;
 
 /** Fill t with the lwIP socket transport over conn (conn->fd is set to

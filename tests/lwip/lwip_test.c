@@ -695,6 +695,14 @@ static void transport_checks(void)
     r = rc == BACT_OK ? tr.recv(tr.io, b, sizeof b, 2000) : rc;
     result(r == BACT_E_CLOSED, "recv.peer-closed", "open %d, recv %d", rc,
            (int)r);
+    if (r == BACT_E_CLOSED) {
+        /* lwIP reports the FIN once, then ENOTCONN: still a clean close */
+        int32_t r2 = tr.recv(tr.io, b, sizeof b, 500);
+        int32_t r3 = tr.recv(tr.io, b, sizeof b, 0);
+        result(r2 == BACT_E_CLOSED && r3 == BACT_E_CLOSED,
+               "recv.peer-closed-again", "recv %d, then %d (timeout 0)",
+               (int)r2, (int)r3);
+    }
     tr.close(tr.io);
 
     /* reset by the peer */
@@ -704,6 +712,14 @@ static void transport_checks(void)
         r = tr.recv(tr.io, b, sizeof b, 2000);
     result(r == BACT_E_NET, "recv.peer-reset", "open %d, recv %d", rc, (int)r);
     if (r == BACT_E_NET) {
+        /* lwIP reports the reset twice, then ENOTCONN: still a reset */
+        int32_t rs[3];
+        int k;
+        for (k = 0; k < 3; k++)
+            rs[k] = tr.recv(tr.io, b, sizeof b, k == 2 ? 0u : 500u);
+        result(rs[0] == BACT_E_NET && rs[1] == BACT_E_NET && rs[2] == BACT_E_NET,
+               "recv.peer-reset-again", "recv %d, %d, then %d (timeout 0)",
+               (int)rs[0], (int)rs[1], (int)rs[2]);
         r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
         result(r == BACT_E_NET, "send.after-reset", "send %d", (int)r);
     }
