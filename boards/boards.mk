@@ -4,7 +4,8 @@
 #   make boards      the library (src/ + the board's port, + the TLS port
 #                    where mbedTLS is at hand) for every board, warnings as
 #                    errors; the lwIP port also with LWIP_COMPAT_SOCKETS 0/1/2,
-#                    with select() instead of poll() and without DNS
+#                    with select() instead of poll(), without DNS and IPv6
+#                    only (with and without DNS)
 #   make check-boards   the cross objects reference no heap, printf, assert
 #                    handler, soft-float or 64-bit division helper, and have
 #                    no .data/.bss (scripts/check_boards.sh)
@@ -84,7 +85,7 @@ ifeq ($$($(1)_MCU),1)
 # jsmn.h through a symlink to the host's copy (never copied, never committed)
 $(1)_INC := -isystem $(BRD)/$(1)/include $$(LWIP_SRC_INC)
 $(1)_VARIANTS := $$(addprefix $(BRD)/$(1)/variants/bact_lwip-,\
-    compat0.o compat1.o compat2.o select.o nodns.o)
+    compat0.o compat1.o compat2.o select.o nodns.o ipv6only-dns0.o ipv6only-dns1.o)
 $(BRD)/$(1)/obj/port/mbedtls/%.o: BOARD_EXTRA = -Iport/mbedtls $$(MBEDTLS_36)
 else ifeq ($$($(1)_PORT),lwip)
 $(BRD)/$(1)/obj/port/mbedtls/%.o: BOARD_EXTRA = -Iport/mbedtls
@@ -111,6 +112,10 @@ $(BRD)/$(1)/variants/bact_lwip-nodns.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $
 	@mkdir -p $$(dir $$@)
 	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
 	    -DLWIP_DNS=0 -c $$< -o $$@
+$(BRD)/$(1)/variants/bact_lwip-ipv6only-dns%.o: port/lwip/bact_lwip.c $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h
+	@mkdir -p $$(dir $$@)
+	$$($(1)_CC) $$(BOARDS_CFLAGS) $$($(1)_CPU) -Iinclude -Iport/lwip $$($(1)_INC) \
+	    -DLWIP_IPV4=0 -DLWIP_IPV6=1 -DLWIP_DNS=$$* -c $$< -o $$@
 
 # size programs (MCU boards): the whole client, an empty program, sizeof
 $(BRD)/$(1)/size/%.o: scripts/size/%.c scripts/size/null_port.h $(BOARDS_HDRS) | $(BRD)/$(1)/include/jsmn.h

@@ -53,7 +53,9 @@
  * differently aligned sockaddr types. */
 typedef union sock_addr {
     struct sockaddr sa;
+#if LWIP_IPV4
     struct sockaddr_in in4;
+#endif
 #if LWIP_IPV6
     struct sockaddr_in6 in6;
 #endif
@@ -161,27 +163,35 @@ static int lwip_tr_open(void *io, const char *host, size_t host_len,
         lwip_freeaddrinfo(res);
     }
 #else
+    len = 0;
+#if LWIP_IPV4
     if (lwip_inet_pton(AF_INET, name, &a.in4.sin_addr) == 1) {
         a.in4.sin_family = AF_INET;
         len = (socklen_t)sizeof a.in4;
     }
+#endif
 #if LWIP_IPV6
-    else if (lwip_inet_pton(AF_INET6, name, &a.in6.sin6_addr) == 1) {
+    if (len == 0 && lwip_inet_pton(AF_INET6, name, &a.in6.sin6_addr) == 1) {
         a.in6.sin6_family = AF_INET6;
         len = (socklen_t)sizeof a.in6;
     }
 #endif
-    else {
+    if (len == 0)
         return BACT_E_DNS; /* a name, and lwIP has no resolver */
-    }
 #endif
 #if LWIP_IPV6
-    if (a.sa.sa_family == AF_INET6)
+    if (a.sa.sa_family == AF_INET6) {
         put_port((uint8_t *)&a.in6.sin6_port, port);
-    else
+        return connect_to(c, &a, len, timeout_ms);
+    }
 #endif
+#if LWIP_IPV4
+    if (a.sa.sa_family == AF_INET) {
         put_port((uint8_t *)&a.in4.sin_port, port);
-    return connect_to(c, &a, len, timeout_ms);
+        return connect_to(c, &a, len, timeout_ms);
+    }
+#endif
+    return BACT_E_DNS; /* an address of a family this lwIP does not have */
 }
 
 static int32_t lwip_tr_send(void *io, const uint8_t *data, size_t len,

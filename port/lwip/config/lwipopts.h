@@ -46,8 +46,12 @@
 #define PBUF_POOL_SIZE 8
 
 /* ---- protocols ---- */
-#define LWIP_IPV4 1
+#ifndef LWIP_IPV4
+#define LWIP_IPV4 1 /* the boards also build the port IPv6 only */
+#endif
+#ifndef LWIP_IPV6
 #define LWIP_IPV6 0
+#endif
 #define LWIP_ARP 1
 #define LWIP_ETHERNET 1
 #define LWIP_ICMP 1
