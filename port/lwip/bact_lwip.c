@@ -79,6 +79,8 @@ static int wait_fd(int fd, int dir, uint32_t timeout_ms)
     FD_ZERO(&err);
     FD_SET(fd, &set);
     FD_SET(fd, &err);
+    if (timeout_ms > 0x7FFFFFFFu) /* lwIP 2.1 works the wait out in a long */
+        timeout_ms = 0x7FFFFFFFu;
     tv.tv_sec = (long)(timeout_ms / 1000u);
     tv.tv_usec = (long)(timeout_ms % 1000u) * 1000L;
     return lwip_select(fd + 1, dir == WAIT_IN ? &set : NULL,
