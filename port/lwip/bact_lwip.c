@@ -104,7 +104,7 @@ static int connect_to(bact_lwip_conn *c, const sock_addr *a, socklen_t len,
         return BACT_E_CONNECT; /* out of sockets (MEMP_NUM_NETCONN) */
     if (lwip_fcntl(fd, F_SETFL, O_NONBLOCK) != 0) {
         (void)lwip_close(fd);
-        return BACT_E_NET;
+        return BACT_E_CONNECT; /* open's outcomes: OK, DNS, CONNECT, TIMEOUT */
     }
     (void)lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
                           (socklen_t)sizeof one);

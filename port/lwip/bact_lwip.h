@@ -47,7 +47,7 @@ typedef struct bact_lwip_conn {
 /** Fill t with the lwIP socket transport over conn (conn->fd is set to
  *  -1). open() returns BACT_OK, BACT_E_DNS (host not numeric without
  *  LWIP_DNS, or not resolved), BACT_E_CONNECT (refused, unreachable, out of
- *  sockets), BACT_E_TIMEOUT (no answer within timeout_ms) or BACT_E_NET. */
+ *  sockets) or BACT_E_TIMEOUT (no answer within timeout_ms). */
 void bact_lwip_transport(bact_transport *t, bact_lwip_conn *conn);
 
 /** Fill p with lwIP's clock (sys_now), sleep (sys_msleep) and, when the
