@@ -2,8 +2,9 @@
 # Runs every suite and adds up their "ok - " / "not ok - " lines. The last
 # line is "N passed, N failed". Suites: the library check, the unit tests
 # (plain and under ASan+UBSan), the end-to-end tests of the tool against
-# the mock server (plain and sanitized builds), and the contract tests
-# against Prism serving the OpenAPI document.
+# the mock server (plain and sanitized builds), the hostile server, the
+# ports (POSIX, lwIP, TLS), the boards check, fuzz, valgrind, coverage and
+# the contract tests against Prism serving the OpenAPI document.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log=build/test.log
