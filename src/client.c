@@ -723,6 +723,10 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;
+    memset(&c->err, 0, sizeof c->err);
+    c->json = 0;
+    c->ntok_used = 0;
+    c->body_len = 0; /* the buffer holds the next request from now on */
     return 1;
 }
 
@@ -730,8 +734,12 @@ int bact__exec(bact_client *c, const bact__call *call)
 {
     int stale_retry = 0;
 
+    memset(&c->err, 0, sizeof c->err);
+    c->body_len = 0;
     c->needed = 0;
     c->retries_used = 0;
+    c->json = 0;
+    c->ntok_used = 0;
     c->resp.status = 0;
     c->sent = 0;
     if (c->call_ms != 0) /* read only for a whole-call limit */
@@ -740,12 +748,6 @@ int bact__exec(bact_client *c, const bact__call *call)
         return BACT_E_ARG;
     for (;;) {
         int rc;
-        /* each attempt starts with nothing: no error, no answer (the
-         * buffer holds the request from now on) */
-        memset(&c->err, 0, sizeof c->err);
-        c->body_len = 0;
-        c->json = 0;
-        c->ntok_used = 0;
         c->sent = 0;
         c->got = 0;
         rc = send_request(c, call);
