@@ -51,6 +51,9 @@
 
 #define HS_MAX_IDLE_NO_CLOCK 2u     /* inner calls in a row that moved
                                        nothing, without a clock */
+#define HS_MAX_CALLS 256u           /* inner calls of a handshake, and */
+#define IO_MAX_CALLS 32u            /* of a send or recv, when no clock can
+                                       bound them (none, or timeout 0) */
 #define HS_MAX_ROUNDS 100000u       /* hard cap on handshake steps */
 #define READ_MAX_ROUNDS 64u         /* ssl_read calls per recv that moved
                                        bytes but gave no application data */
@@ -65,6 +68,7 @@ static void window_start(bact_tls *t, uint32_t ms)
 {
     t->timeout_ms = ms;
     t->win_lazy = 0;
+    t->op_calls = 0;
     if (t->now_ms != NULL)
         t->win_start = t->now_ms(t->clock_ctx);
 }
@@ -99,6 +103,36 @@ static uint32_t window_left(bact_tls *t)
     }
     el = t->now_ms(t->clock_ctx) - t->win_start;
     return el >= t->timeout_ms ? 0u : t->timeout_ms - el;
+}
+
+/* The handshake is out of time: timeout_ms without a byte moving, or
+ * 4 x timeout_ms in all. */
+static int hs_late(const bact_tls *t, uint32_t now)
+{
+    return now - t->hs_t0 >= t->hs_total ||
+           now - t->win_start >= t->timeout_ms;
+}
+
+/* 1: the operation is over its time (with a clock) or its count of inner
+ * calls (without one, or with timeout 0): the BIO callbacks then answer
+ * WANT_* without calling the inner transport. mbedTLS skips warning alerts
+ * (and empty records) in a loop of its own that only ends when a callback
+ * says WANT_*, so bytes that keep coming would otherwise hold it there,
+ * past any timeout. */
+static int op_over(bact_tls *t)
+{
+    uint32_t now;
+
+    if (t->op_calls < 0xFFFFu)
+        t->op_calls++;
+    if (t->now_ms == NULL || t->timeout_ms == 0)
+        return t->op_calls > (t->hs_active ? HS_MAX_CALLS : IO_MAX_CALLS);
+    if (t->win_lazy)
+        return 0; /* the first inner call of the window */
+    now = t->now_ms(t->clock_ctx);
+    if (t->hs_active)
+        return hs_late(t, now);
+    return now - t->win_start >= t->timeout_ms;
 }
 
 /* ------------------------------------------------------------------ */
@@ -149,6 +183,8 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
+    if (op_over(t))
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
     r = t->inner.send(t->inner.io, buf, len, window_left(t));
     if (r > 0 && (size_t)r <= len) {
         moved(t);
@@ -174,6 +210,8 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
         t->stash_r = 0;
         if (r == 1)
             buf[0] = t->stash;
+    } else if (op_over(t)) {
+        return MBEDTLS_ERR_SSL_WANT_READ;
     } else {
         r = t->inner.recv(t->inner.io, buf, len, window_left(t));
     }
@@ -509,6 +547,7 @@ static void begin_op(bact_tls *t, uint32_t timeout_ms)
     t->inner_err = 0;
     t->timeout_ms = timeout_ms;
     t->win_lazy = 1;
+    t->op_calls = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -550,16 +589,18 @@ static void keep_session(bact_tls *t)
 /* The handshake, bounded: with a clock, timeout_ms without a byte moving
  * (the window restarts whenever one does) and 4 x timeout_ms in all;
  * without one, HS_MAX_IDLE_NO_CLOCK inner calls in a row that moved nothing
- * (each may wait timeout_ms). A handshake never hangs. */
+ * or HS_MAX_CALLS in all (each may wait timeout_ms). A handshake never
+ * hangs, also not while a peer keeps sending warning alerts. */
 static int handshake(bact_tls *t, uint32_t timeout_ms)
 {
-    uint32_t t0, total = timeout_ms > 0x3FFFFFFFu ? 0xFFFFFFFFu
-                                                  : 4u * timeout_ms;
+    uint32_t total = timeout_ms > 0x3FFFFFFFu ? 0xFFFFFFFFu
+                                              : 4u * timeout_ms;
     unsigned rounds = 0;
     int ret;
 
     window_start(t, timeout_ms);
-    t0 = t->win_start;
+    t->hs_t0 = t->win_start;
+    t->hs_total = total;
     t->idle_calls = 0;
     t->hs_active = 1;
     for (;;) {
@@ -572,12 +613,12 @@ static int handshake(bact_tls *t, uint32_t timeout_ms)
             break;
         }
         if (t->now_ms != NULL) {
-            uint32_t now = t->now_ms(t->clock_ctx);
-            if (now - t0 >= total || now - t->win_start >= timeout_ms) {
+            if (hs_late(t, t->now_ms(t->clock_ctx))) {
                 ret = MBEDTLS_ERR_SSL_TIMEOUT;
                 break;
             }
-        } else if (t->idle_calls >= HS_MAX_IDLE_NO_CLOCK) {
+        } else if (t->idle_calls >= HS_MAX_IDLE_NO_CLOCK ||
+                   t->op_calls > HS_MAX_CALLS) {
             ret = MBEDTLS_ERR_SSL_TIMEOUT;
             break;
         }

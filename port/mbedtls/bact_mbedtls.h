@@ -70,8 +70,13 @@ typedef struct bact_tls_config {
     /** Optional: a monotonic clock (only now_ms is used). With it the
      *  handshake ends after timeout_ms without progress (and 4 x timeout_ms
      *  in all) and send/recv never block longer than their timeout_ms in
-     *  total. Without it the handshake gives up after two consecutive inner
-     *  calls that moved nothing (each waits up to timeout_ms). */
+     *  total, also while bytes keep coming that carry no data (warning
+     *  alerts). Without it only inner calls can be counted, each of which
+     *  may wait up to timeout_ms: the handshake gives up after two
+     *  consecutive calls that moved nothing or 256 calls in all (so open()
+     *  returns within about 256 x timeout_ms whatever the peer sends), and
+     *  send/recv make at most 32 calls each (then return 0, nothing yet: so
+     *  within about 32 x timeout_ms). */
     const bact_platform *platform;
 } bact_tls_config;
 
@@ -95,6 +100,8 @@ typedef struct bact_tls {
     uint32_t timeout_ms;           /* of the inner call being made */
     uint32_t win_start;            /* clock reading the window started at */
     uint8_t win_lazy;              /* 1: ... read at the first inner call */
+    uint16_t op_calls;             /* inner calls of this operation */
+    uint32_t hs_t0, hs_total;      /* handshake: start, time allowed */
     uint32_t verify_flags;         /* mbedTLS verification flags */
     int mbed_err;                  /* last mbedTLS error code */
     int inner_err;                 /* last error of the inner transport */

@@ -4,9 +4,11 @@
  * 1970), a date far in the future, or the real time. Used by
  * tests/tls/no_rtc.sh against the mock over TLS.
  *
- *   no_rtc BASE_URL CA_FILE none|epoch0|future|real
+ *   no_rtc BASE_URL CA_FILE none|epoch0|future|real|noclock
  *
  * Prints "ok dates_checked=N" or "tls <reason text>" or "error <text>".
+ * noclock: the real time, but no monotonic clock for the TLS transport
+ * (only inner calls can bound its waits) and a 1 s timeout.
  *
  *   no_rtc BASE_URL CA_FILE sleep
  *
@@ -109,14 +111,15 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[3], "sleep") == 0)
         return deep_sleep(argv[1], argv[2]);
     if (argc != 4) {
-        fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE none|epoch0|future|real\n");
+        fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
+                        "none|epoch0|future|real|noclock\n");
         return 2;
     }
     bact_posix_transport(&tcp, &conn);
     bact_posix_platform(&pf);
     memset(&tc, 0, sizeof tc);
     tc.ca_file = argv[2];
-    tc.platform = &pf;
+    tc.platform = strcmp(argv[3], "noclock") == 0 ? NULL : &pf;
     tc.now = strcmp(argv[3], "none") == 0     ? clock_none
            : strcmp(argv[3], "epoch0") == 0   ? clock_epoch0
            : strcmp(argv[3], "future") == 0   ? clock_future
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
     cfg.n_tokens = 128;
     cfg.transport = &tr;
     cfg.platform = &pf;
-    cfg.timeout_ms = 5000;
+    cfg.timeout_ms = tc.platform == NULL ? 1000 : 5000;
     if (bact_init(&c, &cfg) != BACT_OK) {
         printf("error init\n");
         return 1;

@@ -10,7 +10,9 @@ pki=build/tls-pki
 tests/tls/gen_pki.sh "$pki" >/dev/null
 tmp=$(mktemp -d)
 mock=
-trap '[ -n "$mock" ] && kill $mock 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+srv=
+trap '[ -n "$mock" ] && kill $mock 2>/dev/null; [ -n "$srv" ] && kill $srv 2>/dev/null
+      wait 2>/dev/null; rm -rf "$tmp"' EXIT
 start() { # chain key -> sets base
     [ -n "$mock" ] && kill $mock 2>/dev/null && wait $mock 2>/dev/null
     rm -f "$tmp/port"
@@ -43,3 +45,29 @@ check no-clock-wrong-name-still-refused '^tls .*host name' "$base" "$pki/ec-root
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
+
+# No monotonic clock either: only inner calls bound the waits. A peer that
+# keeps sending warning alerts (in the handshake, in clear; after it,
+# encrypted, one every 100 ms) must not hold a call beyond that bound.
+start "$pki/ec-chain.pem" "$pki/ec-leaf.key"
+check no-monotonic-clock-connects '^ok dates_checked=1 regions=4$' "$base" "$pki/ec-root.pem" noclock
+python3 tests/tls/tls_servers.py "$pki" >"$tmp/servers" 2>/dev/null &
+srv=$!
+for _ in $(seq 200); do grep -q '^trickle ' "$tmp/servers" 2>/dev/null && break; sleep 0.05; done
+port_of() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/servers"; }
+timed() { # name, limit in s, want regex, args
+    local name=$1 limit=$2 want=$3 t0 ms out; shift 3
+    t0=$(date +%s%N)
+    out=$("$prog" "$@" 2>&1)
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    if ! echo "$out" | grep -Eq "$want"; then
+        echo "not ok - no_rtc$tag.$name: got '$out', wanted /$want/"
+    elif [ "$ms" -gt $((limit * 1000)) ]; then
+        echo "not ok - no_rtc$tag.$name: took ${ms} ms, limit ${limit} s"
+    else echo "ok - no_rtc$tag.$name"; fi
+}
+# the servers send for 15 s; without the bounds a run lasts that long
+timed no-monotonic-clock-alert-flood-in-handshake 8 '^tls .*timed out' \
+    "https://127.0.0.1:$(port_of alertflood)" "$pki/ec-root.pem" noclock
+timed no-monotonic-clock-alert-trickle-after-handshake 8 '^error ' \
+    "https://127.0.0.1:$(port_of trickle)" "$pki/ec-root.pem" noclock

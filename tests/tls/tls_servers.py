@@ -36,6 +36,11 @@ Kinds (see README.md for what the client must do with each):
             client's first TLS 1.2 cipher suite, so the client has to refuse
             it because of the version alone; then waits for the client to
             close.
+  alertflood  reads the ClientHello, then sends warning alerts
+            (user_canceled) in clear, ten every 20 ms, for 15 s: each one
+            is progress, none ends the handshake.
+  trickle   TLS 1.2 (records made here, see Tls12Raw); after the request,
+            one encrypted warning alert every 100 ms for 15 s, no data.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -49,12 +54,15 @@ Run it alone to try the servers with curl / openssl s_client:
   python3 tests/tls/tls_servers.py PKI_DIR
 """
 
+import hashlib
+import hmac
 import os
 import random
 import socket
 import ssl
 import struct
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -120,6 +128,151 @@ def tls11_server_hello(client_hello):
             + b"\x00\x05\xff\x01\x00\x01\x00")   # renegotiation_info
     msg = b"\x02" + len(body).to_bytes(3, "big") + body
     return b"\x16\x03\x02" + len(msg).to_bytes(2, "big") + msg
+
+
+# ---- TLS 1.2 records made here ---------------------------------------------
+# OpenSSL sends no empty records and no alerts on request, so the servers
+# that need them do the handshake with OpenSSL through memory BIOs, read the
+# keys from its key log, and write their own AES-128-GCM records afterwards.
+
+def _aes_sbox():
+    box, p, q = [0x63] * 256, 1, 1
+    rot = lambda x, k: ((x << k) | (x >> (8 - k))) & 0xff   # noqa: E731
+    while True:
+        p = (p ^ (p << 1) ^ (0x1b if p & 0x80 else 0)) & 0xff
+        q ^= q << 1
+        q ^= q << 2
+        q ^= q << 4
+        q &= 0xff
+        if q & 0x80:
+            q ^= 0x09
+        box[p] = q ^ rot(q, 1) ^ rot(q, 2) ^ rot(q, 3) ^ rot(q, 4) ^ 0x63
+        if p == 1:
+            return box
+
+
+SBOX = _aes_sbox()
+
+
+def _xt(a):
+    return ((a << 1) ^ (0x1b if a & 0x80 else 0)) & 0xff
+
+
+def _aes128_keys(key):
+    w, rc = list(key), 1
+    while len(w) < 176:
+        t = w[-4:]
+        if len(w) % 16 == 0:
+            t = [SBOX[t[1]] ^ rc, SBOX[t[2]], SBOX[t[3]], SBOX[t[0]]]
+            rc = _xt(rc)
+        w += [a ^ b for a, b in zip(w[-16:-12], t)]
+    return [w[i:i + 16] for i in range(0, 176, 16)]
+
+
+def _aes128(rk, block):
+    s = [a ^ b for a, b in zip(block, rk[0])]
+    for r in range(1, 11):
+        s = [SBOX[s[(i + 4 * (i % 4)) % 16]] for i in range(16)]  # sub, shift
+        if r < 10:
+            m = []
+            for c in range(0, 16, 4):
+                a = s[c:c + 4]
+                x = a[0] ^ a[1] ^ a[2] ^ a[3]
+                m += [a[i] ^ x ^ _xt(a[i] ^ a[(i + 1) % 4]) for i in range(4)]
+            s = m
+        s = [a ^ b for a, b in zip(s, rk[r])]
+    return bytes(s)
+
+
+def _gf_mul(x, y):
+    z = 0
+    for i in range(127, -1, -1):
+        if (x >> i) & 1:
+            z ^= y
+        y = (y >> 1) ^ (0xe1 << 120) if y & 1 else y >> 1
+    return z
+
+
+def aes128_gcm(key, nonce, aad, data):
+    """AES-128-GCM encryption (12-byte nonce): ciphertext + 16-byte tag."""
+    rk = _aes128_keys(key)
+    h = int.from_bytes(_aes128(rk, bytes(16)), "big")
+    out = b""
+    for i in range(0, len(data), 16):
+        ks = _aes128(rk, nonce + (2 + i // 16).to_bytes(4, "big"))
+        out += bytes(a ^ b for a, b in zip(data[i:i + 16], ks))
+    x = 0
+    for part in (aad, out):
+        part += bytes(-len(part) % 16)
+        for i in range(0, len(part), 16):
+            x = _gf_mul(x ^ int.from_bytes(part[i:i + 16], "big"), h)
+    x = _gf_mul(x ^ (len(aad) * 8 << 64 | len(out) * 8), h)
+    tag = x ^ int.from_bytes(_aes128(rk, nonce + b"\0\0\0\1"), "big")
+    return out + tag.to_bytes(16, "big")
+
+
+def _prf(secret, label, seed, n):
+    """The TLS 1.2 PRF with SHA-256 (RFC 5246 5)."""
+    out, a = b"", label + seed
+    while len(out) < n:
+        a = hmac.new(secret, a, hashlib.sha256).digest()
+        out += hmac.new(secret, a + label + seed, hashlib.sha256).digest()
+    return out[:n]
+
+
+class Tls12Raw:
+    """The server side of one TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256
+    connection on socket c: OpenSSL does the handshake and decrypts what the
+    client sends (read_request), seal() makes the server's records."""
+
+    def __init__(self, ctx, keylog, c):
+        self.c, self.inb, self.outb = c, ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.obj = ctx.wrap_bio(self.inb, self.outb, server_side=True)
+        got, sent = b"", b""
+        for _ in range(100):
+            try:
+                self.obj.do_handshake()
+                done = True
+            except ssl.SSLWantReadError:
+                done = False
+            out = self.outb.read()
+            sent += out
+            c.sendall(out)
+            if done:
+                break
+            data = c.recv(65536)
+            if not data:
+                raise ConnectionError("closed in the handshake")
+            got += data
+            self.inb.write(data)
+        crand, srand = got[11:43], sent[11:43]   # ClientHello, ServerHello
+        with open(keylog) as fh:
+            ms = [bytes.fromhex(ln.split()[2]) for ln in fh
+                  if ln.startswith("CLIENT_RANDOM " + crand.hex())][-1]
+        kb = _prf(ms, b"key expansion", srand + crand, 40)
+        self.key, self.iv = kb[16:32], kb[36:40]
+        self.seq = 1                       # 0 was the server's Finished
+
+    def read_request(self):
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            try:
+                data += self.obj.read(65536)
+                continue
+            except ssl.SSLWantReadError:
+                pass
+            chunk = self.c.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed before the request ended")
+            self.inb.write(chunk)
+        return data
+
+    def seal(self, ctype, data):
+        seq = self.seq.to_bytes(8, "big")
+        self.seq += 1
+        aad = seq + bytes([ctype, 3, 3]) + len(data).to_bytes(2, "big")
+        frag = seq + aes128_gcm(self.key, self.iv + seq, aad, data)
+        return bytes([ctype, 3, 3]) + len(frag).to_bytes(2, "big") + frag
 
 
 def _graceful_close(sock):
@@ -200,6 +353,8 @@ class Servers:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.after_state = {}
+        fd, self.keylog = tempfile.mkstemp(prefix="bact-tls-keylog-")
+        os.close(fd)
 
     def path(self, name):
         return os.path.join(self.pki, name)
@@ -217,6 +372,14 @@ class Servers:
         else:
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.path(chain), self.path(key))
+        return ctx
+
+    def raw_ctx(self):
+        """For Tls12Raw: TLS 1.2, the one suite it can seal, a key log."""
+        ctx = self.ctx("ec-chain.pem", "ec-leaf.key")
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers("ECDHE-ECDSA-AES128-GCM-SHA256")
+        ctx.keylog_filename = self.keylog
         return ctx
 
     # ---- listeners ---------------------------------------------------------
@@ -263,6 +426,10 @@ class Servers:
                 s.close()
             except OSError:
                 pass
+        try:
+            os.unlink(self.keylog)
+        except OSError:
+            pass
 
     # ---- handlers ----------------------------------------------------------
 
@@ -308,6 +475,31 @@ class Servers:
                     c.sendall(part)
             except OSError:
                 pass
+            _graceful_close(c)
+        return h
+
+    def h_alertflood(self, c):
+        _read_record(c)
+        burst = b"\x15\x03\x03\x00\x02\x01\x5a" * 10  # warning user_canceled
+        t0 = time.monotonic()
+        try:
+            while time.monotonic() - t0 < 15 and not self._stop.is_set():
+                c.sendall(burst)
+                time.sleep(0.02)
+        except OSError:
+            pass
+        c.close()
+
+    def h_crafted(self, ctx, variant):
+        body = self.body
+
+        def h(c):
+            raw = Tls12Raw(ctx, self.keylog, c)
+            raw.read_request()
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 15 and not self._stop.is_set():
+                c.sendall(raw.seal(21, b"\x01\x5a"))  # user_canceled
+                time.sleep(0.1)
             _graceful_close(c)
         return h
 
@@ -391,10 +583,13 @@ class Servers:
         prints the task's output."""
         state = self.after_state.setdefault(variant, {"n": 0})
 
+        def answer(body):
+            return (JSON_HEADERS + "Content-Length: %d\r\n"
+                    "Connection: keep-alive\r\n\r\n" % len(body)
+                    ).encode() + body
+
         def reply(tls, body):
-            tls.sendall((JSON_HEADERS + "Content-Length: %d\r\n"
-                         "Connection: keep-alive\r\n\r\n" % len(body))
-                        .encode() + body)
+            tls.sendall(answer(body))
 
         def h(c):
             with self._lock:
@@ -478,6 +673,9 @@ class Servers:
             self.start(v, self.h_body(ec, v))
         for v in ("notify", "fin", "rst", "record"):
             self.start("after-" + v, self.h_afterword(ec, v))
+        self.start("alertflood", self.h_alertflood)
+        raw = self.raw_ctx()
+        self.start("trickle", self.h_crafted(raw, "trickle"))
         return dict(self.ports)
 
 

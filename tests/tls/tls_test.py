@@ -52,6 +52,7 @@ CREATED_MS, RUN_MS = 100, 200
 PROC_TIMEOUT_S = 20                    # a bact run longer than this = hang
 TIMEOUT_MS = 500                       # --timeout of the stall checks
 STALL_LIMIT_S = TIMEOUT_MS / 1000.0 + 0.4   # ... and how long they may take
+FLOOD_LIMIT_S = 4 * TIMEOUT_MS / 1000.0 + 1.5  # a handshake: 4 x --timeout
 
 TMP = None
 PKI = None
@@ -577,6 +578,15 @@ def suite(b, env):
         # for process start-up).
         expect_fail(r, (3, 4), TIMEOUT_RE, max_s=STALL_LIMIT_S)
     c("handshake.stall_timeout", stall)
+
+    def alert_flood():
+        # warning alerts in clear, sent on for 15 s: each is a byte moving,
+        # none ends the handshake; it still ends by 4 x --timeout
+        url = "https://127.0.0.1:%d" % srv.ports["alertflood"]
+        r = b.run(url, "workflows", ca="roots.pem",
+                  g=("--timeout", str(TIMEOUT_MS), "--retries", "0"))
+        expect_fail(r, (3, 4), TIMEOUT_RE, max_s=FLOOD_LIMIT_S)
+    c("handshake.warning_alert_flood", alert_flood)
 
     def stall_after_handshake():
         ec.ctl("POST", "fault", {"kind": "slow", "delay_ms": 3000, "count": 1})
