@@ -224,8 +224,10 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
         idle(t);
         return MBEDTLS_ERR_SSL_WANT_READ;
     }
-    if (r == BACT_E_CLOSED)
+    if (r == BACT_E_CLOSED) {
+        t->peer_eof = 1;
         return 0; /* EOF: mbedTLS makes it MBEDTLS_ERR_SSL_CONN_EOF */
+    }
     t->inner_err = r < 0 ? (int)r : BACT_E_NET;
     return MBEDTLS_ERR_NET_RECV_FAILED;
 }
@@ -683,6 +685,7 @@ static int tls_open(void *io, const char *host, size_t host_len,
             return rc < 0 ? rc : BACT_E_CONNECT;
     }
     memset(t->rec_hdr, 0, sizeof t->rec_hdr);
+    t->peer_eof = 0;
     t->rec_hdr_n = 0;
     t->stash_r = 0;
     t->alert = -1;
@@ -786,8 +789,13 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
         ret = mbedtls_ssl_read(&t->ssl, buf, len);
         if (ret > 0)
             return (int32_t)ret;
-        if (ret == 0) /* the transport's EOF without a close_notify */
-            return io_error(t, MBEDTLS_ERR_SSL_CONN_EOF);
+        /* 0: the transport's EOF without a close_notify, or two empty
+         * records in a row (mbedTLS skips one; four are an error) */
+        if (ret == 0) {
+            if (t->peer_eof)
+                return io_error(t, MBEDTLS_ERR_SSL_CONN_EOF);
+            continue;
+        }
         if (ret == MBEDTLS_ERR_SSL_WANT_READ ||
             ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
             /* Bytes moved but no application data yet (a record split

@@ -112,6 +112,7 @@ typedef struct bact_tls {
     int alert;                     /* last plaintext alert received (its
                                       description), -1: none */
     uint8_t rec_hdr[5], rec_hdr_n;
+    uint8_t peer_eof;              /* the inner transport reported EOF */
     int32_t stash_r;               /* what the keep-alive check's inner
                                       recv answered (0: nothing kept): 1
                                       with the byte stash, or an error;

@@ -41,6 +41,8 @@ Kinds (see README.md for what the client must do with each):
             is progress, none ends the handshake.
   trickle   TLS 1.2 (records made here, see Tls12Raw); after the request,
             one encrypted warning alert every 100 ms for 15 s, no data.
+  empty2    TLS 1.2 (made here); after the request, two empty application
+            data records, the whole response in one record, close_notify.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -496,10 +498,18 @@ class Servers:
         def h(c):
             raw = Tls12Raw(ctx, self.keylog, c)
             raw.read_request()
-            t0 = time.monotonic()
-            while time.monotonic() - t0 < 15 and not self._stop.is_set():
-                c.sendall(raw.seal(21, b"\x01\x5a"))  # user_canceled
-                time.sleep(0.1)
+            if variant == "trickle":
+                t0 = time.monotonic()
+                while time.monotonic() - t0 < 15 and not self._stop.is_set():
+                    c.sendall(raw.seal(21, b"\x01\x5a"))  # user_canceled
+                    time.sleep(0.1)
+            else:
+                head = (JSON_HEADERS + "Content-Length: %d\r\n"
+                        "Connection: close\r\n\r\n" % len(body)).encode()
+                c.sendall(raw.seal(23, b"") + raw.seal(23, b"")
+                          + raw.seal(23, head + body))
+                time.sleep(0.05)
+                c.sendall(raw.seal(21, b"\x01\x00"))         # close_notify
             _graceful_close(c)
         return h
 
@@ -675,7 +685,8 @@ class Servers:
             self.start("after-" + v, self.h_afterword(ec, v))
         self.start("alertflood", self.h_alertflood)
         raw = self.raw_ctx()
-        self.start("trickle", self.h_crafted(raw, "trickle"))
+        for v in ("trickle", "empty2"):
+            self.start(v, self.h_crafted(raw, v))
         return dict(self.ports)
 
 
