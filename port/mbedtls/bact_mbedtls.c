@@ -528,7 +528,13 @@ static int handshake_error(bact_tls *t, int ret)
     return fail(t, BACT_TLS_HANDSHAKE, BACT_E_TLS);
 }
 
-/* A failure of send or recv after the handshake. */
+static void drop_session(bact_tls *t);
+
+/* A failure of send or recv after the handshake. A connection that ends
+ * with a fatal alert, sent or received, must not be resumed (RFC 5246
+ * 7.2.2), so every TLS error forgets the session. A failure of the inner
+ * transport (a reset, a broken pipe) or a close without close_notify is no
+ * TLS error (RFC 5246 7.2.1): the session stays. */
 static int io_error(bact_tls *t, int ret)
 {
     t->mbed_err = ret;
@@ -536,6 +542,7 @@ static int io_error(bact_tls *t, int ret)
         return fail(t, BACT_TLS_NONE, t->inner_err);
     if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
         return fail(t, BACT_TLS_TRUNCATED, BACT_E_NET);
+    drop_session(t);
     if (record_too_big(t, ret))
         return fail(t, BACT_TLS_RECORD_TOO_BIG, BACT_E_TLS);
     if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)

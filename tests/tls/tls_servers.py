@@ -586,7 +586,8 @@ class Servers:
         connection answers one status poll ("running"), and 0.1 s later
         sends, unasked: a close_notify ("notify"), a bare FIN ("fin"), a
         reset ("rst"), or a well-formed answer of its own, "failed", and
-        stays open ("record").
+        stays open ("record"), a fatal internal_error alert ("alert": TLS
+        1.2 made here, ctx must be raw_ctx()).
         Later connections answer "finished", then the task. A client that
         reuses the first connection reads "failed" or nothing at all; one
         that sees the first connection is spoilt opens a second one and
@@ -605,6 +606,15 @@ class Servers:
             with self._lock:
                 state["n"] += 1
                 first = state["n"] == 1
+            if first and variant == "alert":
+                raw = Tls12Raw(ctx, self.keylog, c)
+                raw.read_request()
+                c.sendall(raw.seal(23, answer(b'{"status":"running"}')))
+                time.sleep(0.1)
+                c.sendall(raw.seal(21, b"\x02\x50"))  # fatal internal_error
+                with self._lock:
+                    self._held.append(c)  # closed by stop_all()
+                return
             tls = _accept_tls(ctx, c)
             if tls is None:
                 return
@@ -683,6 +693,7 @@ class Servers:
             self.start(v, self.h_body(ec, v))
         for v in ("notify", "fin", "rst", "record"):
             self.start("after-" + v, self.h_afterword(ec, v))
+        self.start("after-alert", self.h_afterword(self.raw_ctx(), "alert"))
         self.start("alertflood", self.h_alertflood)
         raw = self.raw_ctx()
         for v in ("trickle", "empty2"):

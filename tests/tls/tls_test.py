@@ -623,19 +623,30 @@ def suite(b, env):
 
     # ---- a kept-alive connection spoilt between two calls -------------------
 
-    def afterword(name):
+    def afterword(name, resumed=None):
         url = "https://127.0.0.1:%d" % srv.ports[name]
         srv.after_reset(name[len("after-"):])
         before = srv.conns[name]
         r = b.run(url, "wait", tls_servers.AFTER_TID, "--interval", "0.3",
-                  g=("--retries", "0"))
+                  g=("--retries", "0", "-v"))
         expect_ok(r, b"the output\n")
         need(srv.conns[name] - before == 2,
              "expected 2 connections, got %d" % (srv.conns[name] - before))
-    c("reuse.close_notify_while_idle", lambda: afterword("after-notify"))
-    c("reuse.fin_while_idle", lambda: afterword("after-fin"))
-    c("reuse.reset_while_idle", lambda: afterword("after-rst"))
+        if resumed is None:
+            return
+        # the session of the first connection: kept after a close, forgotten
+        # after a fatal alert (RFC 5246 7.2.2)
+        hs = [ln for ln in r.err_lines if re.search(r"TLS: handshake", ln)]
+        need(len(hs) == 2 and ("resumed" in hs[1]) == resumed,
+             "expected the second handshake %s: %s" % (
+                 "resumed" if resumed else "full", short(" | ".join(hs), 300)))
+    c("reuse.close_notify_while_idle",
+      lambda: afterword("after-notify", resumed=True))
+    c("reuse.fin_while_idle", lambda: afterword("after-fin", resumed=True))
+    c("reuse.reset_while_idle", lambda: afterword("after-rst", resumed=True))
     c("reuse.unasked_answer_while_idle", lambda: afterword("after-record"))
+    c("reuse.fatal_alert_while_idle_not_resumed",
+      lambda: afterword("after-alert", resumed=False))
 
     # ---- resumption ---------------------------------------------------------
 
