@@ -770,6 +770,7 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
 {
     bact_tls *t = (bact_tls *)io;
     unsigned i;
+    int probe;
 
     begin_op(t, timeout_ms);
     if (!t->open)
@@ -778,6 +779,18 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
         return 0;
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
+    /* A probe: one byte, no wait, on a stream at rest (no record begun,
+     * nothing decrypted and unread). That is how the core asks whether a
+     * kept-alive connection is still idle before it reuses it. If this call
+     * then takes in only part of a record, "nothing yet" would be a lie
+     * for that question (an answer nobody asked for is coming, and would be
+     * read as the next one): it fails instead, and the core reconnects.
+     * Nothing else does: a read that finds a record already begun, or
+     * that asks for more than one byte (non-blocking polling for data),
+     * gets 0 for a record still coming, as the contract says. */
+    probe = timeout_ms == 0 && len == 1 && t->stash_r == 0 &&
+            t->rec_left == 0 && t->rec_hdr_n == 0 &&
+            mbedtls_ssl_check_pending(&t->ssl) == 0;
     /* Nothing may be waited for (the core's check of a kept-alive
      * connection before it is reused): unless mbedTLS already holds bytes,
      * one byte asked of the inner transport tells, without a trip through
@@ -810,7 +823,7 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
              * go on while the window lasts. */
             if (t->progress)
                 continue;
-            return 0;
+            break;
         }
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
             return BACT_E_CLOSED;
@@ -822,6 +835,8 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
 #endif
         return io_error(t, ret);
     }
+    if (probe && (t->rec_left > 0 || t->rec_hdr_n > 0))
+        return BACT_E_NET; /* not idle: see above */
     return 0;
 }
 

@@ -587,7 +587,8 @@ class Servers:
         sends, unasked: a close_notify ("notify"), a bare FIN ("fin"), a
         reset ("rst"), or a well-formed answer of its own, "failed", and
         stays open ("record"), a fatal internal_error alert ("alert": TLS
-        1.2 made here, ctx must be raw_ctx()).
+        1.2 made here, ctx must be raw_ctx()), or the first 15 bytes of a
+        64-byte record and stays open ("partial").
         Later connections answer "finished", then the task. A client that
         reuses the first connection reads "failed" or nothing at all; one
         that sees the first connection is spoilt opens a second one and
@@ -636,6 +637,10 @@ class Servers:
                     tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                    struct.pack("ii", 1, 0))
                     tls.close()
+                elif variant == "partial":
+                    os.write(tls.fileno(), b"\x17\x03\x03\x00\x40" + bytes(10))
+                    with self._lock:
+                        self._held.append(tls)  # closed by stop_all()
                 else:
                     reply(tls, b'{"status":"failed"}')
                     with self._lock:
@@ -691,7 +696,7 @@ class Servers:
         for v in ("cl-short-noclose", "cl-short-notify", "eof-noclose",
                   "eof-notify"):
             self.start(v, self.h_body(ec, v))
-        for v in ("notify", "fin", "rst", "record"):
+        for v in ("notify", "fin", "rst", "record", "partial"):
             self.start("after-" + v, self.h_afterword(ec, v))
         self.start("after-alert", self.h_afterword(self.raw_ctx(), "alert"))
         self.start("alertflood", self.h_alertflood)

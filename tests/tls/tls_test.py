@@ -647,6 +647,8 @@ def suite(b, env):
     c("reuse.unasked_answer_while_idle", lambda: afterword("after-record"))
     c("reuse.fatal_alert_while_idle_not_resumed",
       lambda: afterword("after-alert", resumed=False))
+    # part of a record nobody asked for: the connection is not idle
+    c("reuse.partial_record_while_idle", lambda: afterword("after-partial"))
 
     # ---- resumption ---------------------------------------------------------
 
