@@ -527,7 +527,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         c->resp.flags2 |= BACT__F2_LEAN;
     /* the request line, in the buffer still: the answer to a HEAD has no
      * body whatever its head says (only bact_request() sends one) */
-    if (bact__eq((const char *)c->buf, 5, "HEAD "))
+    if (c->buf[0] == 'H' && bact__eq((const char *)c->buf, 5, "HEAD "))
         c->resp.flags2 |= BACT__F2_HEAD;
     t = now(c);
     if (!c->conn_open) {

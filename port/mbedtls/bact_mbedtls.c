@@ -54,6 +54,8 @@
 #define HS_MAX_CALLS 256u           /* inner calls of a handshake, and */
 #define IO_MAX_CALLS 32u            /* of a send or recv, when no clock can
                                        bound them (none, or timeout 0) */
+#define CLOCK_FREE_CALLS 4u         /* inner calls of an operation before
+                                       op_over() reads the clock */
 #define HS_MAX_ROUNDS 100000u       /* hard cap on handshake steps */
 #define READ_MAX_ROUNDS 64u         /* ssl_read calls per recv that moved
                                        bytes but gave no application data */
@@ -127,8 +129,9 @@ static int op_over(bact_tls *t)
         t->op_calls++;
     if (t->now_ms == NULL || t->timeout_ms == 0)
         return t->op_calls > (t->hs_active ? HS_MAX_CALLS : IO_MAX_CALLS);
-    if (t->win_lazy)
-        return 0; /* the first inner call of the window */
+    if (t->win_lazy || t->op_calls <= CLOCK_FREE_CALLS)
+        return 0; /* a record takes two inner reads: no clock read for
+                     the usual operation, only for one that goes on */
     now = t->now_ms(t->clock_ctx);
     if (t->hs_active)
         return hs_late(t, now);
@@ -770,7 +773,7 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
 {
     bact_tls *t = (bact_tls *)io;
     unsigned i;
-    int probe;
+    int probe = 0;
 
     begin_op(t, timeout_ms);
     if (!t->open)
@@ -787,18 +790,18 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
      * read as the next one): it fails instead, and the core reconnects.
      * Nothing else does: a read that finds a record already begun, or
      * that asks for more than one byte (non-blocking polling for data),
-     * gets 0 for a record still coming, as the contract says. */
-    probe = timeout_ms == 0 && len == 1 && t->stash_r == 0 &&
-            t->rec_left == 0 && t->rec_hdr_n == 0 &&
-            mbedtls_ssl_check_pending(&t->ssl) == 0;
-    /* Nothing may be waited for (the core's check of a kept-alive
+     * gets 0 for a record still coming, as the contract says.
+     *
+     * Nothing may be waited for (the core's check of a kept-alive
      * connection before it is reused): unless mbedTLS already holds bytes,
      * one byte asked of the inner transport tells, without a trip through
      * the record layer. Anything else it answers (a byte, a close, an
      * error) is what bio_recv() gives mbedTLS first. */
     if (timeout_ms == 0 && t->stash_r == 0 &&
         mbedtls_ssl_check_pending(&t->ssl) == 0) {
-        int32_t r = t->inner.recv(t->inner.io, &t->stash, 1, 0);
+        int32_t r;
+        probe = len == 1 && t->rec_left == 0 && t->rec_hdr_n == 0;
+        r = t->inner.recv(t->inner.io, &t->stash, 1, 0);
         if (r == 0)
             return 0;
         t->stash_r = r > 1 ? BACT_E_NET : r; /* more than asked: a lie */
