@@ -127,7 +127,9 @@ typedef struct bact_tls {
 
 /** Set up t over inner (copied): seed the RNG, parse the trust anchors,
  *  configure a verified TLS 1.2+ client. BACT_OK, BACT_E_ARG or BACT_E_TLS
- *  (bact_tls_reason() says why: BACT_TLS_CONFIG). */
+ *  (bact_tls_reason() says why: BACT_TLS_CONFIG). Whatever it returns
+ *  (t not NULL), bact_tls_free() releases what it took: anchors parsed
+ *  before a later step failed are held by mbedTLS until then. */
 int bact_tls_init(bact_tls *t, const bact_transport *inner,
                   const bact_tls_config *cfg);
 
