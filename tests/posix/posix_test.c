@@ -399,7 +399,11 @@ static int case_open_ipv6_literal(char *why)
     return 1;
 }
 
-static int case_open_timeout(char *why)
+static int start_ticks(void);
+
+/* open to a listener that never answers: BACT_E_TIMEOUT after the
+ * timeout, also with a signal every 50 ms (ticks) */
+static int open_unanswered(char *why, int ticks)
 {
     bact_posix_conn conn;
     bact_transport tr;
@@ -407,9 +411,17 @@ static int case_open_timeout(char *why)
     bact_posix_transport(&tr, &conn);
     if (dead_listener(AF_INET, &port) < 0)
         FAIL("setup failed");
-    TIMED("open (timeout 300, no answer)",
+    if (ticks && !start_ticks())
+        FAIL("setitimer failed");
+    TIMED(ticks ? "open (timeout 300, no answer, a signal every 50 ms)"
+                : "open (timeout 300, no answer)",
           tr.open(tr.io, "127.0.0.1", 9, port, 300), BACT_E_TIMEOUT, 250, 3000);
     return 1;
+}
+
+static int case_open_timeout(char *why)
+{
+    return open_unanswered(why, 0);
 }
 
 /* An address that refuses at once leaves the whole budget to the next. */
@@ -499,17 +511,7 @@ static int case_send_eintr(char *why)
 
 static int case_open_eintr(char *why)
 {
-    bact_posix_conn conn;
-    bact_transport tr;
-    uint16_t port;
-    bact_posix_transport(&tr, &conn);
-    if (dead_listener(AF_INET, &port) < 0)
-        FAIL("setup failed");
-    if (!start_ticks())
-        FAIL("setitimer failed");
-    TIMED("open (timeout 300, no answer, a signal every 50 ms)",
-          tr.open(tr.io, "127.0.0.1", 9, port, 300), BACT_E_TIMEOUT, 250, 3000);
-    return 1;
+    return open_unanswered(why, 1);
 }
 
 /* No socket to be had (every descriptor in use): a failed connect, one of
