@@ -123,8 +123,7 @@ enum {
     S_LINE, S_NAME, S_OWS, S_VALUE, S_VALUE_LF, S_HEAD_LF,
     S_BODY_LEN, S_BODY_CLOSE,
     S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_LF, S_CHUNK_DATA, S_CHUNK_CR,
-    S_CHUNK_DLF, S_TRAILER, S_TRAILER_LINE, S_TRAILER_LF, S_TRAILER_END,
-    S_DONE
+    S_CHUNK_DLF, S_DONE
 };
 
 /* The headers the client acts on (bit i of wanted() is hdr_names[i]); the
@@ -141,12 +140,15 @@ enum { H_CL, H_TE, H_CONN, H_RA, H_DATE, H_CE, H_NUM, H_OTHER = 0xFF };
 
 /* flags2 */
 #define F2_TE 0x01u   /* a Transfer-Encoding field was seen */
+#define F2_TRAILER 0x10u /* the header states read the trailer section */
 /* BACT__F2_LEAN (internal.h) 0x04u: on a 2xx answer, ignore Date and
  * Retry-After (the caller does not need them) */
 
 /* The headers to look for in this response. */
 static uint8_t wanted(const bact_http_parser *p)
 {
+    if (p->flags2 & F2_TRAILER)
+        return 0; /* trailer fields are read and dropped */
     if ((p->flags2 & BACT__F2_LEAN) && p->status >= 200u && p->status < 300u)
         return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN) |
                          (1u << H_CE));
@@ -371,6 +373,10 @@ static int field_done(bact_http_parser *p)
 /* The header section is complete: choose how the body is delimited. */
 static int head_done(bact_http_parser *p)
 {
+    if (p->flags2 & F2_TRAILER) {
+        p->state = S_DONE; /* the end of the trailer section */
+        return BACT__DONE;
+    }
     if (p->status < 200) {
         if (p->status == 101)
             return BACT_E_HTTP; /* no upgrade was asked for */
@@ -491,8 +497,15 @@ static int head_byte(bact_http_parser *p, int ch)
             p->state = S_OWS;
             return BACT__NEED;
         }
-        if (!tchar((unsigned)ch))
-            return BACT_E_HTTP; /* includes whitespace before the colon */
+        if (!tchar((unsigned)ch)) {
+            if (!(p->flags2 & F2_TRAILER))
+                return BACT_E_HTTP; /* includes whitespace before the colon */
+            /* a trailer line is dropped whatever it holds, as long as it
+             * is field-value bytes */
+            p->hdr = H_OTHER;
+            p->state = S_VALUE;
+            goto value;
+        }
         if (p->pos < H_NAME_MAX)
             p->scratch[p->pos] = (char)ch;
         if (p->pos <= H_NAME_MAX)
@@ -504,6 +517,7 @@ static int head_byte(bact_http_parser *p, int ch)
         p->state = S_VALUE;
         /* fall through */
     case S_VALUE:
+    value:
         if (ch == '\r') {
             p->state = S_VALUE_LF;
             return BACT__NEED;
@@ -574,7 +588,12 @@ static int chunk_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         p->flags2 = (uint8_t)(p->flags2 & ~0x02u);
         p->line_len = 0;
-        p->state = p->remaining ? S_CHUNK_DATA : S_TRAILER;
+        if (p->remaining) {
+            p->state = S_CHUNK_DATA;
+        } else { /* the trailer section: read as header lines are */
+            p->flags2 |= F2_TRAILER;
+            p->state = S_LINE;
+        }
         return BACT__NEED;
     case S_CHUNK_CR:
         if (ch != '\r')
@@ -586,40 +605,6 @@ static int chunk_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         p->state = S_CHUNK_SIZE;
         return BACT__NEED;
-    default:
-        break;
-    }
-    /* trailer section: counted against the header limit, then dropped */
-    if (++p->header_bytes > p->max_header_bytes)
-        return BACT_E_HEADER_SIZE;
-    switch (p->state) {
-    case S_TRAILER:
-        if (ch == '\r') {
-            p->state = S_TRAILER_END;
-            return BACT__NEED;
-        }
-        if (!tchar((unsigned)ch))
-            return BACT_E_HTTP;
-        if (++p->header_count > p->max_headers)
-            return BACT_E_HEADER_COUNT;
-        p->state = S_TRAILER_LINE;
-        return BACT__NEED;
-    case S_TRAILER_LINE:
-        if (ch == '\r')
-            p->state = S_TRAILER_LF;
-        else if (!vchar(ch))
-            return BACT_E_HTTP;
-        return BACT__NEED;
-    case S_TRAILER_LF:
-        if (ch != '\n')
-            return BACT_E_HTTP;
-        p->state = S_TRAILER;
-        return BACT__NEED;
-    case S_TRAILER_END:
-        if (ch != '\n')
-            return BACT_E_HTTP;
-        p->state = S_DONE;
-        return BACT__DONE;
     default:
         return BACT_E_HTTP;
     }
