@@ -117,24 +117,6 @@ static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
     return bact__exec(c, &call);
 }
 
-/* stop / resume: an empty 200; a body, if any, may only be an envelope */
-static int empty_call(bact_client *c, const bact__ep *ep,
-                      const char *const *values)
-{
-    int rc = run(c, ep, values, NULL, NULL);
-    if (rc != BACT_OK || c->body_len == 0)
-        return rc;
-    if (bact__json_parse(c) == BACT_OK) {
-        bact__json_decode(c);
-        if (bact__json_envelope(c)) {
-            c->err.http_status = c->resp.status;
-            return BACT_E_API;
-        }
-        memset(&c->err, 0, sizeof c->err);
-    }
-    return BACT_OK;
-}
-
 /* ------------------------------------------------------------------ */
 /* Request bodies                                                       */
 /* ------------------------------------------------------------------ */
@@ -679,11 +661,12 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     return run(c, &list_tasks_ep, v, NULL, out);
 }
 
-/* stopping or resuming twice does no harm: safe to retry */
+/* stopping or resuming twice does no harm: safe to retry. The answer is
+ * an empty 200; a body, if any, may only be an error envelope. */
 EP(stop_ep, PUT, "stop-task", task_query, 2, NULL, 0,
-   IDEM);
+   JSON | IDEM | BACT__C_ANY);
 EP(resume_ep, PUT, "resume-task", task_query, 2, NULL, 0,
-   IDEM);
+   JSON | IDEM | BACT__C_ANY);
 
 static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
                     const int32_t *biz_code)
@@ -698,7 +681,7 @@ static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
         (void)bact__i32_to_dec(*biz_code, num);
         v[1] = num;
     }
-    return empty_call(c, ep, v);
+    return run(c, ep, v, NULL, NULL);
 }
 
 int bact_stop_task(bact_client *c, const char *task_id,

@@ -681,12 +681,13 @@ BACT__NOINLINE static void take_error(bact_client *c)
 }
 
 /* A 2xx answer to a JSON call: parse it and, out of raw mode, decode it
- * and read it into arg.out. An error envelope (a non-zero code with a message) is BACT_E_API; in
- * raw mode the body stays as received unless it is one. */
+ * and read it into arg.out. An error envelope (a non-zero code with a
+ * message) is BACT_E_API; in raw mode the body stays as received unless it
+ * is one. With BACT__C_ANY a body that is not JSON is no error. */
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
     int rc = bact__json_parse(c);
-    if (rc != BACT_OK && !c->raw)
+    if (rc != BACT_OK && !c->raw && !(call->ep->flags & BACT__C_ANY))
         return rc;
     if (rc == BACT_OK) {
         if (!c->raw)

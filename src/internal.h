@@ -234,6 +234,9 @@ typedef struct bact__ep {
 #define BACT__C_GET 0x00u        /* the method, two bits: GET, PUT, POST */
 #define BACT__C_PUT 0x20u
 #define BACT__C_POST 0x40u
+#define BACT__C_ANY 0x80u        /* with BACT__C_JSON: the 2xx body may be
+                                    empty or not JSON; only an error
+                                    envelope in it counts */
 
 /* bact_request()'s request (query and body included) and body sink. */
 typedef struct bact__raw {

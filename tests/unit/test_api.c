@@ -1094,6 +1094,20 @@ static void stop_and_resume(void)
     c = begin();
     ok("{}");
     CHECK_INT(bact_stop_task(c, "1", NULL), BACT_OK);
+    /* a body that is not JSON, or none, is no error */
+    c = begin();
+    ok("stopped");
+    CHECK_INT(bact_stop_task(c, "1", NULL), BACT_OK);
+    CHECK_INT(bact_last_error(c)->http_status, 0);
+    c = begin();
+    ok("");
+    CHECK_INT(bact_resume_task(c, "1"), BACT_OK);
+    /* in raw mode the envelope is still an error */
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("{\"code\":10121,\"msg\":\"Task has completed.\"}");
+    CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10121);
     c = begin();
     ok("{\"code\":10121,\"msg\":\"Task has completed.\",\"traceId\":\"t1\"}");
     CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
