@@ -13,8 +13,7 @@
 
 #define DEFAULT_LIMIT 20
 
-#define F(key, type, req, st, member) \
-    { key, BACT__J_##type, req, (uint16_t)offsetof(st, member) }
+#define F(key, type, req, st, member) BACT__FIELD(key, type, req, st, member)
 
 /* ------------------------------------------------------------------ */
 /* Status words                                                         */
@@ -126,14 +125,14 @@ static void put_params(bact__jw *w, const bact_param *p, size_t n)
     size_t i;
     if (n == 0)
         return;
-    bact__jw_key(w, "input_parameters");
+    bact__jw_key(w, bact__keys.input_parameters);
     bact__jw_arr(w);
     for (i = 0; i < n; i++) {
         if (p[i].value == NULL)
             continue;
         bact__jw_obj(w);
-        bact__jw_kstr(w, "name", p[i].name);
-        bact__jw_kstr(w, "value", p[i].value);
+        bact__jw_kstr(w, bact__keys.name, p[i].name);
+        bact__jw_kstr(w, bact__keys.value, p[i].value);
         bact__jw_end(w, '}');
     }
     bact__jw_end(w, ']');
@@ -149,13 +148,13 @@ static const char *nonempty(const char *s)
 /* ------------------------------------------------------------------ */
 
 static const bact__field created_fields[] = {
-    F("id", ID, 1, bact_task_created, id),
-    F("profile_id", ID, 0, bact_task_created, profile_id)
+    F(id, ID, 1, bact_task_created, id),
+    F(profile_id, ID, 0, bact_task_created, profile_id)
 };
 
 /* the same answer as seen by clients of the older API */
 static const bact__field created_alt_fields[] = {
-    F("profileId", ID, 0, bact_task_created, profile_id)
+    F(profileId, ID, 0, bact_task_created, profile_id)
 };
 
 static int created(bact_client *c, bact_task_created *out)
@@ -246,11 +245,11 @@ typedef struct seen_task {
 } seen_task;
 
 static const bact__field seen_fields[] = {
-    F("id", STR, 1, seen_task, id),
-    F("workflow_id", STR, 1, seen_task, workflow_id),
-    F("created_at", STR, 1, seen_task, created_at),
-    F("input_parameters", STR, 0, seen_task, input),
-    F("profile_id", STR, 0, seen_task, profile_id)
+    F(id, STR, 1, seen_task, id),
+    F(workflow_id, STR, 1, seen_task, workflow_id),
+    F(created_at, STR, 1, seen_task, created_at),
+    F(input_parameters, STR, 0, seen_task, input),
+    F(profile_id, STR, 0, seen_task, profile_id)
 };
 
 /* The decoded length of the string token whose view is p (it may hold
@@ -288,11 +287,11 @@ static int take_id(char *dst, const char *src)
 }
 
 static const bact__field page_fields[] = {
-    F("page", I32, 0, bact_page, page),
-    F("limit", I32, 0, bact_page, limit),
-    F("items", ARRAY, 0, bact_page, items),
-    F("total_pages", I32, 0, bact_page, total_pages),
-    F("total_count", I32, 0, bact_page, total_count)
+    F(page, I32, 0, bact_page, page),
+    F(limit, I32, 0, bact_page, limit),
+    F(items, ARRAY, 0, bact_page, items),
+    F(total_pages, I32, 0, bact_page, total_pages),
+    F(total_count, I32, 0, bact_page, total_count)
 };
 
 /* The token of the items array of a list-tasks answer (-1: none), its
@@ -465,26 +464,26 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
     bact__jw_obj(&w);
     if (call->ep == &run_ep) {
         const bact_run_req *r = (const bact_run_req *)call->arg.in;
-        bact__jw_kstr(&w, "workflow_id", r->workflow_id);
+        bact__jw_kstr(&w, bact__keys.workflow_id, r->workflow_id);
         put_params(&w, r->params, r->n_params);
         if (r->save_browser_data) {
-            bact__jw_key(&w, "save_browser_data");
+            bact__jw_key(&w, bact__keys.save_browser_data);
             bact__jw_bool(&w, 1);
         }
-        bact__jw_kstr(&w, "profile_id", nonempty(r->profile_id));
+        bact__jw_kstr(&w, bact__keys.profile_id, nonempty(r->profile_id));
         cb = r->callback_url;
         scb = r->status_callback_url;
     } else {
         const bact_template_run_req *r =
             (const bact_template_run_req *)call->arg.in;
-        bact__jw_kstr(&w, "workflow_template_id", r->template_id);
-        bact__jw_kstr(&w, "proxyRegion", nonempty(r->proxy_region));
+        bact__jw_kstr(&w, bact__keys.workflow_template_id, r->template_id);
+        bact__jw_kstr(&w, bact__keys.proxyRegion, nonempty(r->proxy_region));
         put_params(&w, r->params, r->n_params);
         cb = r->callback_url;
         scb = r->status_callback_url;
     }
-    bact__jw_kstr(&w, "callback_url", cb);
-    bact__jw_kstr(&w, "status_change_callback_url", scb);
+    bact__jw_kstr(&w, bact__keys.callback_url, cb);
+    bact__jw_kstr(&w, bact__keys.status_change_callback_url, scb);
     bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
@@ -506,7 +505,7 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
 }
 
 static const bact__field state_fields[] = {
-    { "status", BACT__J_STATE, 1, 0 }
+    { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 }
 };
 
 static const char *const task_query[] = {"&task_id=", "&biz_code="};
@@ -518,23 +517,23 @@ EP(status_ep, GET, "get-task-status", task_query, 1,
 typedef bact_task task_w;
 
 static const bact__field task_fields[] = {
-    F("id", ID, 1, task_w, id),
-    F("status", STATE, 1, task_w, state),
-    F("created_at", STR, 1, task_w, created_at),
-    F("workflow_id", ID, 1, task_w, workflow_id),
-    F("profile_id", ID, 0, task_w, profile_id),
-    F("finished_at", STR, 0, task_w, finished_at),
-    F("output", OBJ, 0, task_w, obj_[0]),
-    F("task_failure_info", OBJ, 0, task_w, obj_[1]),
-    F("live_url_info", OBJ, 0, task_w, obj_[2]),
-    F("live_url", STR, 0, task_w, live_url),
-    F("credit", I64, 0, task_w, credit),
-    F("input_parameters", STR, 0, task_w, input_parameters),
+    F(id, ID, 1, task_w, id),
+    F(status, STATE, 1, task_w, state),
+    F(created_at, STR, 1, task_w, created_at),
+    F(workflow_id, ID, 1, task_w, workflow_id),
+    F(profile_id, ID, 0, task_w, profile_id),
+    F(finished_at, STR, 0, task_w, finished_at),
+    F(output, OBJ, 0, task_w, obj_[0]),
+    F(task_failure_info, OBJ, 0, task_w, obj_[1]),
+    F(live_url_info, OBJ, 0, task_w, obj_[2]),
+    F(live_url, STR, 0, task_w, live_url),
+    F(credit, I64, 0, task_w, credit),
+    F(input_parameters, STR, 0, task_w, input_parameters),
     /* get-task only */
-    F("steps", ARRAY, 1, task_w, steps),
-    F("download_files", ARRAY, 0, task_w, download_files),
-    F("files_expires_at", I64, 0, task_w, files_expires_at),
-    F("log_detail_url", STR, 0, task_w, log_detail_url)
+    F(steps, ARRAY, 1, task_w, steps),
+    F(download_files, ARRAY, 0, task_w, download_files),
+    F(files_expires_at, I64, 0, task_w, files_expires_at),
+    F(log_detail_url, STR, 0, task_w, log_detail_url)
 };
 #define TASK_LIST_FIELDS 12u
 
@@ -544,8 +543,8 @@ typedef struct output_w {
 } output_w;
 
 static const bact__field output_fields[] = {
-    F("string", STR, 0, output_w, string),
-    F("files", ARRAY, 0, output_w, files)
+    F(string, STR, 0, output_w, string),
+    F(files, ARRAY, 0, output_w, files)
 };
 
 typedef struct failure_w {
@@ -554,12 +553,12 @@ typedef struct failure_w {
 } failure_w;
 
 static const bact__field failure_fields[] = {
-    F("code", I32, 1, failure_w, code),
-    F("message", STR, 1, failure_w, message)
+    F(code, I32, 1, failure_w, code),
+    F(message, STR, 1, failure_w, message)
 };
 
 static const bact__field live_fields[] = {
-    { "live_url", BACT__J_STR, 0, 0 }
+    { offsetof(struct bact__keys, live_url), 0, BACT__J_STR, 0 }
 };
 
 /* The nested objects are read through their own tables; one that is
@@ -732,18 +731,18 @@ int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
  * list item [0, 8), get-official-workflow-template [2, 10) (recommendDesc
  * and detailUrl required), get-workflow [4, 12) (nothing required). */
 static const bact__field wf_fields[] = {
-    F("templateId", ID, 1, bact_workflow, id),
-    F("name", STR, 1, bact_workflow, name),
-    F("recommendDesc", STR, 1, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 1, bact_workflow, detail_url),
-    F("description", STR, 0, bact_workflow, description),
-    F("create_at", STR, 0, bact_workflow, create_at),
-    F("publish_at", STR, 0, bact_workflow, publish_at),
-    F("input_parameters", ARRAY, 0, bact_workflow, input_parameters),
-    F("id", ID, 0, bact_workflow, id),
-    F("name", STR, 0, bact_workflow, name),
-    F("recommendDesc", STR, 0, bact_workflow, recommend_desc),
-    F("detailUrl", STR, 0, bact_workflow, detail_url)
+    F(templateId, ID, 1, bact_workflow, id),
+    F(name, STR, 1, bact_workflow, name),
+    F(recommendDesc, STR, 1, bact_workflow, recommend_desc),
+    F(detailUrl, STR, 1, bact_workflow, detail_url),
+    F(description, STR, 0, bact_workflow, description),
+    F(create_at, STR, 0, bact_workflow, create_at),
+    F(publish_at, STR, 0, bact_workflow, publish_at),
+    F(input_parameters, ARRAY, 0, bact_workflow, input_parameters),
+    F(id, ID, 0, bact_workflow, id),
+    F(name, STR, 0, bact_workflow, name),
+    F(recommendDesc, STR, 0, bact_workflow, recommend_desc),
+    F(detailUrl, STR, 0, bact_workflow, detail_url)
 };
 
 static const char *const workflow_query[] = {"&workflow_id="};
@@ -843,33 +842,33 @@ BACT__NOINLINE static int elem_fields(const bact_client *c,
     }
 
 static const bact__field step_fields[] = {
-    F("id", STR, 1, bact_step, id),
-    F("step", I32, 1, bact_step, step),
-    F("status", STR, 1, bact_step, status),
-    F("evaluation_previous_goal", STR, 0, bact_step, evaluation_previous_goal),
-    F("step_goal", STR, 0, bact_step, step_goal),
-    F("screenshots_url", STR, 0, bact_step, screenshots_url)
+    F(id, STR, 1, bact_step, id),
+    F(step, I32, 1, bact_step, step),
+    F(status, STR, 1, bact_step, status),
+    F(evaluation_previous_goal, STR, 0, bact_step, evaluation_previous_goal),
+    F(step_goal, STR, 0, bact_step, step_goal),
+    F(screenshots_url, STR, 0, bact_step, screenshots_url)
 };
 
 static const bact__field download_fields[] = {
-    F("guid", STR, 0, bact_download, guid),
-    F("fileName", STR, 0, bact_download, file_name),
-    F("fileSize", I64, 0, bact_download, file_size),
-    F("status", STR, 0, bact_download, status),
-    F("progress", I32, 0, bact_download, progress),
-    F("downloadUrl", STR, 0, bact_download, download_url),
-    F("errorMessage", STR, 0, bact_download, error_message),
-    F("expiresAt", I64, 0, bact_download, expires_at)
+    F(guid, STR, 0, bact_download, guid),
+    F(fileName, STR, 0, bact_download, file_name),
+    F(fileSize, I64, 0, bact_download, file_size),
+    F(status, STR, 0, bact_download, status),
+    F(progress, I32, 0, bact_download, progress),
+    F(downloadUrl, STR, 0, bact_download, download_url),
+    F(errorMessage, STR, 0, bact_download, error_message),
+    F(expiresAt, I64, 0, bact_download, expires_at)
 };
 
 static const bact__field input_def_fields[] = {
-    F("name", STR, 1, bact_input_def, name),
-    F("default_enabled", BOOL, 0, bact_input_def, default_enabled)
+    F(name, STR, 1, bact_input_def, name),
+    F(default_enabled, BOOL, 0, bact_input_def, default_enabled)
 };
 
 static const bact__field region_fields[] = {
-    F("name", STR, 0, bact_region, name),
-    F("code", STR, 1, bact_region, code)
+    F(name, STR, 0, bact_region, name),
+    F(code, STR, 1, bact_region, code)
 };
 
 ELEM_READER(bact_step_at, bact_step, step_fields, 6)

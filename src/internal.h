@@ -174,12 +174,42 @@ enum {
     BACT__J_OBJ        /* int: token index of a nested object, -1 absent */
 };
 
+/* The member names the field tables look for (and the request bodies
+ * write), as one pool of strings: bact__keys.name is "name". A table
+ * entry holds its key's place in the pool, not a pointer, and takes four
+ * bytes rather than eight. */
+#define BACT__KEYS(X)                                                       \
+    X(id) X(status) X(created_at) X(workflow_id) X(profile_id)              \
+    X(finished_at) X(output) X(task_failure_info) X(live_url_info)          \
+    X(live_url) X(credit) X(input_parameters) X(steps) X(download_files)    \
+    X(files_expires_at) X(log_detail_url) X(profileId) X(page) X(limit)     \
+    X(items) X(total_pages) X(total_count) X(string) X(files) X(code)       \
+    X(message) X(templateId) X(name) X(recommendDesc) X(detailUrl)          \
+    X(description) X(create_at) X(publish_at) X(step)                       \
+    X(evaluation_previous_goal) X(step_goal) X(screenshots_url) X(guid)     \
+    X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
+    X(expiresAt) X(default_enabled) X(value) X(workflow_template_id)       \
+    X(proxyRegion) X(save_browser_data) X(callback_url)                     \
+    X(status_change_callback_url)
+
+#define BACT__KEY_MEMBER(k) char k[sizeof #k];
+struct bact__keys {
+    BACT__KEYS(BACT__KEY_MEMBER)
+};
+#undef BACT__KEY_MEMBER
+extern const struct bact__keys bact__keys; /* json_read.c */
+
 typedef struct bact__field {
-    const char *key;
-    uint8_t type;
-    uint8_t required;
-    uint16_t offset;
+    unsigned key : 11;     /* offsetof(struct bact__keys, its key) */
+    unsigned offset : 16;  /* where its value goes in the output */
+    unsigned type : 4;     /* BACT__J_* */
+    unsigned required : 1;
 } bact__field;
+
+/* a table entry: key, BACT__J_ type, required, output struct and member */
+#define BACT__FIELD(key, type, req, st, member)                             \
+    { offsetof(struct bact__keys, key), offsetof(st, member),              \
+      BACT__J_##type, req }
 
 /* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1 or 2,
  * BACT__JSON_PLAIN: the text holds no escape, so decoding only ends each

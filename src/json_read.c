@@ -25,6 +25,13 @@
 
 #define JSON_MAX_DEPTH 64u
 
+#define KEY_TEXT(k) #k,
+const struct bact__keys bact__keys = { BACT__KEYS(KEY_TEXT) };
+#undef KEY_TEXT
+
+/* a field table's key offsets have 11 bits */
+typedef char bact__keys_fit[sizeof(struct bact__keys) <= 2048u ? 1 : -1];
+
 /* ------------------------------------------------------------------ */
 /* Validation                                                           */
 /* ------------------------------------------------------------------ */
@@ -586,7 +593,8 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
     while (n-- > 0 && i + 1 < c->ntok_used) {
         int vi = i + 1;
         for (k = 0; k < nf; k++) {
-            if (!(seen & (1u << k)) && key_is(c, &c->tok[i], f[k].key)) {
+            if (!(seen & (1u << k)) &&
+                key_is(c, &c->tok[i], (const char *)&bact__keys + f[k].key)) {
                 if (!is_null(c, &c->tok[vi])) {
                     int r = store(c, &f[k], vi, o);
                     if (r != BACT_OK)
@@ -619,7 +627,7 @@ int bact__json_envelope(bact_client *c)
     while (n-- > 0 && i + 1 < c->ntok_used) {
         const jsmntok_t *v = &c->tok[i + 1];
         int64_t x;
-        if (key_is(c, &c->tok[i], "code")) {
+        if (key_is(c, &c->tok[i], bact__keys.code)) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;

@@ -331,18 +331,18 @@ typedef struct body_view {
     int save;
 } body_view;
 
-#define BF(key, type, member) \
-    { key, BACT__J_##type, 0, (uint16_t)offsetof(body_view, member) }
+/* the keys come from the library's pool (bact__keys) */
+#define BF(key, type, member) BACT__FIELD(key, type, 0, body_view, member)
 
 static const bact__field body_fields[] = {
-    BF("workflow_id", STR, id),
-    BF("workflow_template_id", STR, tid),
-    BF("profile_id", STR, profile),
-    BF("proxyRegion", STR, region),
-    BF("callback_url", STR, cb),
-    BF("status_change_callback_url", STR, scb),
-    BF("input_parameters", ARRAY, params),
-    BF("save_browser_data", BOOL, save)
+    BF(workflow_id, STR, id),
+    BF(workflow_template_id, STR, tid),
+    BF(profile_id, STR, profile),
+    BF(proxyRegion, STR, region),
+    BF(callback_url, STR, cb),
+    BF(status_change_callback_url, STR, scb),
+    BF(input_parameters, ARRAY, params),
+    BF(save_browser_data, BOOL, save)
 };
 
 typedef struct param_view {
@@ -350,8 +350,8 @@ typedef struct param_view {
 } param_view;
 
 static const bact__field param_fields[] = {
-    {"name", BACT__J_STR, 1, (uint16_t)offsetof(param_view, name)},
-    {"value", BACT__J_STR, 1, (uint16_t)offsetof(param_view, value)}
+    BACT__FIELD(name, STR, 1, param_view, name),
+    BACT__FIELD(value, STR, 1, param_view, value)
 };
 
 static void same_str(const char *got, const char *want)

@@ -531,15 +531,16 @@ typedef struct rec {
     int obj;
 } rec;
 
+/* the keys come from the library's pool (bact__keys) */
 static const bact__field rec_fields[] = {
-    { "id", BACT__J_ID, 1, (uint16_t)offsetof(rec, id) },
-    { "name", BACT__J_STR, 0, (uint16_t)offsetof(rec, name) },
-    { "n32", BACT__J_I32, 0, (uint16_t)offsetof(rec, n32) },
-    { "n64", BACT__J_I64, 0, (uint16_t)offsetof(rec, n64) },
-    { "flag", BACT__J_BOOL, 0, (uint16_t)offsetof(rec, flag) },
-    { "arr", BACT__J_ARRAY, 0, (uint16_t)offsetof(rec, arr) },
-    { "st", BACT__J_STATE, 0, (uint16_t)offsetof(rec, st) },
-    { "obj", BACT__J_OBJ, 0, (uint16_t)offsetof(rec, obj) },
+    BACT__FIELD(id, ID, 1, rec, id),
+    BACT__FIELD(name, STR, 0, rec, name),
+    BACT__FIELD(progress, I32, 0, rec, n32),
+    BACT__FIELD(credit, I64, 0, rec, n64),
+    BACT__FIELD(default_enabled, BOOL, 0, rec, flag),
+    BACT__FIELD(items, ARRAY, 0, rec, arr),
+    BACT__FIELD(status, STATE, 0, rec, st),
+    BACT__FIELD(output, OBJ, 0, rec, obj),
 };
 #define NREC (sizeof rec_fields / sizeof rec_fields[0])
 
@@ -557,8 +558,8 @@ static void fields_all_types(void)
     rec r;
     CHECK_INT(fields("{\"extra\":{\"id\":5,\"deep\":[1,{\"id\":6}]},"
                      "\"id\":\"16429034742537847\",\"name\":\"n\\u00e9\","
-                     "\"n32\":-7,\"n64\":1759918674000,\"flag\":true,"
-                     "\"arr\":[1,[2],3],\"st\":\"running\",\"obj\":{\"x\":1},"
+                     "\"progress\":-7,\"credit\":1759918674000,\"default_enabled\":true,"
+                     "\"items\":[1,[2],3],\"status\":\"running\",\"output\":{\"x\":1},"
                      "\"tail\":[{\"name\":\"no\"}]}",
                      &r),
               BACT_OK);
@@ -575,7 +576,7 @@ static void fields_all_types(void)
     CHECK_INT(J.tok[r.obj].type, JSMN_OBJECT);
     CHECK_INT(J.tok[r.obj].size, 1);
 
-    CHECK_INT(fields("{\"id\":\"1\",\"flag\":false}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"default_enabled\":false}", &r), BACT_OK);
     CHECK_INT(r.flag, 0);
 }
 
@@ -594,8 +595,8 @@ static void fields_absent_and_null(void)
     CHECK_STR(r.st.text, "");
     CHECK_INT(r.obj, -1);
 
-    CHECK_INT(fields("{\"id\":\"1\",\"name\":null,\"n32\":null,\"n64\":null,"
-                     "\"flag\":null,\"arr\":null,\"st\":null,\"obj\":null}",
+    CHECK_INT(fields("{\"id\":\"1\",\"name\":null,\"progress\":null,\"credit\":null,"
+                     "\"default_enabled\":null,\"items\":null,\"status\":null,\"output\":null}",
                      &r),
               BACT_OK);
     CHECK(r.name == NULL);
@@ -631,18 +632,18 @@ static void fields_wrong_types(void)
         "{\"id\":\"1\",\"name\":5}",
         "{\"id\":\"1\",\"name\":false}",
         "{\"id\":\"1\",\"name\":[]}",
-        "{\"id\":\"1\",\"n32\":\"5\"}",
-        "{\"id\":\"1\",\"n32\":true}",
-        "{\"id\":\"1\",\"n32\":[]}",
-        "{\"id\":\"1\",\"n64\":\"5\"}",
-        "{\"id\":\"1\",\"flag\":1}",
-        "{\"id\":\"1\",\"flag\":\"true\"}",
-        "{\"id\":\"1\",\"arr\":{}}",
-        "{\"id\":\"1\",\"arr\":\"[]\"}",
-        "{\"id\":\"1\",\"st\":1}",
-        "{\"id\":\"1\",\"st\":[\"running\"]}",
-        "{\"id\":\"1\",\"obj\":[]}",
-        "{\"id\":\"1\",\"obj\":\"{}\"}",
+        "{\"id\":\"1\",\"progress\":\"5\"}",
+        "{\"id\":\"1\",\"progress\":true}",
+        "{\"id\":\"1\",\"progress\":[]}",
+        "{\"id\":\"1\",\"credit\":\"5\"}",
+        "{\"id\":\"1\",\"default_enabled\":1}",
+        "{\"id\":\"1\",\"default_enabled\":\"true\"}",
+        "{\"id\":\"1\",\"items\":{}}",
+        "{\"id\":\"1\",\"items\":\"[]\"}",
+        "{\"id\":\"1\",\"status\":1}",
+        "{\"id\":\"1\",\"status\":[\"running\"]}",
+        "{\"id\":\"1\",\"output\":[]}",
+        "{\"id\":\"1\",\"output\":\"{}\"}",
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -692,7 +693,7 @@ static void fields_id_with_nul_refused(void)
 {
     rec r;
     CHECK_INT(fields("{\"id\":\"123\\u0000456\"}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"st\":\"finished\\u0000x\"}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"status\":\"finished\\u0000x\"}", &r),
               BACT_E_SHAPE);
 }
 
@@ -706,72 +707,72 @@ static void fields_status_word(void)
                                          "failed", "unknown" };
     size_t i;
     for (i = 0; i < 8; i++) {
-        snprintf(doc, sizeof doc, "{\"id\":\"1\",\"st\":\"%s\"}", words[i]);
+        snprintf(doc, sizeof doc, "{\"id\":\"1\",\"status\":\"%s\"}", words[i]);
         CHECK_INT(fields(doc, &r), BACT_OK);
         CHECK_INT(r.st.status, (int)i + 1);
         CHECK_STR(r.st.text, words[i]);
     }
     memset(word, 'w', sizeof word);
     word[BACT_STATUS_SIZE - 1] = '\0';
-    snprintf(doc, sizeof doc, "{\"id\":\"1\",\"st\":\"%s\"}", word);
+    snprintf(doc, sizeof doc, "{\"id\":\"1\",\"status\":\"%s\"}", word);
     CHECK_INT(fields(doc, &r), BACT_OK);
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
     CHECK_STR(r.st.text, word);
     word[BACT_STATUS_SIZE - 1] = 'w';
     word[BACT_STATUS_SIZE] = '\0';
-    snprintf(doc, sizeof doc, "{\"id\":\"1\",\"st\":\"%s\"}", word);
+    snprintf(doc, sizeof doc, "{\"id\":\"1\",\"status\":\"%s\"}", word);
     CHECK_INT(fields(doc, &r), BACT_OK); /* cut to fit, not refused */
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
     CHECK_INT(strlen(r.st.text), BACT_STATUS_SIZE - 1);
     /* a NUL inside the kept part is refused still */
-    CHECK_INT(fields("{\"id\":\"1\",\"st\":\"run\\u0000ning\"}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"status\":\"run\\u0000ning\"}", &r),
               BACT_E_SHAPE);
     /* case matters */
-    CHECK_INT(fields("{\"id\":\"1\",\"st\":\"Finished\"}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"status\":\"Finished\"}", &r), BACT_OK);
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
 }
 
 static void fields_int32_range(void)
 {
     rec r;
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":2147483647}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":2147483647}", &r), BACT_OK);
     CHECK_INT(r.n32, INT32_MAX);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":-2147483648}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":-2147483648}", &r), BACT_OK);
     CHECK_INT(r.n32, INT32_MIN);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":-0}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":-0}", &r), BACT_OK);
     CHECK_INT(r.n32, 0);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":0}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":0}", &r), BACT_OK);
     CHECK_INT(r.n32, 0);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":2147483648}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":-2147483649}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":4294967296}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":1.5}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":1.0}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":1e3}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":1E3}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":-1e-3}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n32\":99999999999999999999999999}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":2147483648}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":-2147483649}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":4294967296}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":1.5}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":1.0}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":1e3}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":1E3}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":-1e-3}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"progress\":99999999999999999999999999}", &r),
               BACT_E_SHAPE);
 }
 
 static void fields_int64_extremes(void)
 {
     rec r;
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":9223372036854775807}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":9223372036854775807}", &r), BACT_OK);
     CHECK(r.n64 == INT64_MAX);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":-9223372036854775807}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":-9223372036854775807}", &r), BACT_OK);
     CHECK(r.n64 == -INT64_MAX);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":9223372036854775808}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":9223372036854775808}", &r),
               BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":-9223372036854775809}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":-9223372036854775809}", &r),
               BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":18446744073709551616}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":18446744073709551616}", &r),
               BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":184467440737095516160}", &r),
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":184467440737095516160}", &r),
               BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":1.5}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":1e18}", &r), BACT_E_SHAPE);
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":-1}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":1.5}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":1e18}", &r), BACT_E_SHAPE);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":-1}", &r), BACT_OK);
     CHECK_INT(r.n64, -1);
 }
 
@@ -779,7 +780,7 @@ static void fields_int64_extremes(void)
 static void fields_int64_min(void)
 {
     rec r;
-    CHECK_INT(fields("{\"id\":\"1\",\"n64\":-9223372036854775808}", &r), BACT_OK);
+    CHECK_INT(fields("{\"id\":\"1\",\"credit\":-9223372036854775808}", &r), BACT_OK);
     CHECK(r.n64 == INT64_MIN);
 }
 
