@@ -692,8 +692,18 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     size_t e = 12;
     unsigned code, i;
 
-    if (n < 14u || !bact__eq((const char *)s, 7, ver) ||
-        (s[7] != '0' && s[7] != '1') || s[8] != ' ')
+    uint32_t w[2], v[2];
+
+    if (n < 14u)
+        return 0;
+    /* "HTTP/1." as two overlapping words (byte order does not matter:
+     * both sides are read the same way) */
+    memcpy(&w[0], s, 4);
+    memcpy(&w[1], s + 3, 4);
+    memcpy(&v[0], ver, 4);
+    memcpy(&v[1], ver + 3, 4);
+    if (w[0] != v[0] || w[1] != v[1] || (s[7] != '0' && s[7] != '1') ||
+        s[8] != ' ')
         return 0;
     for (i = 9, code = 0; i < 12u; i++) {
         if (s[i] < '0' || s[i] > '9')
