@@ -257,13 +257,23 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
     return 0;
 }
 
+/* four bytes as a big-endian number */
+static uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
 static int ipv6_is_local(const uint8_t a[16])
 {
-    unsigned k, or10 = 0, or15 = 0; /* bytes 0..9, 0..14 OR-ed */
+    /* bytes 0..9, 0..14 and 4..11 OR-ed */
+    unsigned k, or10 = 0, or15 = 0, mid = 0;
     for (k = 0; k < 15u; k++) {
         or15 |= a[k];
         if (k < 10u)
             or10 |= a[k];
+        if (k - 4u < 8u)
+            mid |= a[k];
     }
     if (or15 == 0u && a[15] == 1u)
         return 1; /* ::1 */
@@ -273,11 +283,12 @@ static int ipv6_is_local(const uint8_t a[16])
         return 2; /* fc00::/7 */
     if (a[0] == 0xFEu && (a[1] & 0xC0u) == 0x80u)
         return 2; /* fe80::/10 */
-    if (or10 == 0u && a[10] == 0xFFu && a[11] == 0xFFu) {
-        uint32_t v4 = ((uint32_t)a[12] << 24) | ((uint32_t)a[13] << 16) |
-                      ((uint32_t)a[14] << 8) | a[15];
-        return ipv4_is_local(v4);
-    }
+    /* an IPv4 address inside: mapped (::ffff:a.b.c.d), compatible
+     * (::a.b.c.d, deprecated) or behind NAT64's well-known prefix
+     * (64:ff9b::a.b.c.d; RFC 6052 forbids it for non-global ones) */
+    if ((or10 == 0u && ((a[10] & a[11]) == 0xFFu || (a[10] | a[11]) == 0u)) ||
+        (mid == 0u && be32(a) == 0x0064FF9Bu))
+        return ipv4_is_local(be32(a + 12));
     return 0;
 }
 

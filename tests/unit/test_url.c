@@ -335,6 +335,17 @@ static void host_classes(void)
     CHECK_INT(local_of("::ffff:127.0.0.1"), 1);
     CHECK_INT(local_of("::ffff:192.168.0.1"), 2);
     CHECK_INT(local_of("::ffff:8.8.8.8"), 0);
+    /* IPv4-compatible (deprecated) and NAT64 (RFC 6052) forms */
+    CHECK_INT(local_of("::10.0.0.1"), 2);
+    CHECK_INT(local_of("::127.0.0.1"), 1);
+    CHECK_INT(local_of("::7f00:1"), 1);
+    CHECK_INT(local_of("::8.8.8.8"), 0);
+    CHECK_INT(local_of("64:ff9b::10.0.0.1"), 2);
+    CHECK_INT(local_of("64:ff9b::c0a8:1"), 2);
+    CHECK_INT(local_of("64:ff9b::127.0.0.1"), 1);
+    CHECK_INT(local_of("64:ff9b::8.8.8.8"), 0);
+    CHECK_INT(local_of("64:ff9b:1::10.0.0.1"), 0); /* not the prefix */
+    CHECK_INT(local_of("::1:0:0:10.0.0.1"), 0);
     CHECK_INT(local_of("999.1.1.1"), 2);  /* looks numeric, does not parse */
     CHECK_INT(local_of("1:2"), 2);        /* has a colon, not IPv6 */
     CHECK_INT(local_of("."), 2);
@@ -484,6 +495,8 @@ static void cb_ipv6(void)
     CB_BAD("http://[::]/");
     CB_BAD("http://[0:0:0:0:0:0:0:0]/");
     CB_BAD("http://[fc00::1]/");
+    CB_BAD("http://[::10.0.0.1]/");
+    CB_BAD("http://[64:ff9b::192.168.1.1]:8080/hook");
     CB_BAD("http://[fd12::1]/");
     CB_BAD("http://[FD12:3456::1]/");
     CB_BAD("http://[fdff:ffff::]/");
@@ -499,7 +512,11 @@ static void cb_ipv6(void)
     CB_OK("http://[fb00::1]/");
     CB_OK("http://[fe00::1]/");
     CB_OK("http://[fec0::1]/");
-    CB_OK("http://[::2]/");
+    CB_BAD("http://[::2]/"); /* ::0.0.0.2, IPv4-compatible: 0.0.0.0/8 */
+    CB_OK("http://[::1:0:0:2]/");
+    CB_OK("http://[::8.8.8.8]/");
+    CB_OK("http://[64:ff9b::8.8.8.8]/");
+    CB_OK("http://[64:ff9a::10.0.0.1]/");
     CB_OK("http://[1::]/");
     CB_OK("http://[1:2:3:4:5:6:7::]/");
     CB_OK("http://[2001:db8::ffff:1.2.3.4]/");
