@@ -76,12 +76,15 @@ static int v4_local(uint32_t a)
 
 static int v6_local(const uint8_t *a)
 {
-    static const uint8_t zero[16];
+    static const uint8_t zero[16], nat64[12] = {0, 0x64, 0xFF, 0x9B};
     if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
         return 1; /* :: and ::1 */
     if ((a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80))
         return 1; /* fc00::/7, fe80::/10 */
-    if (memcmp(a, zero, 10) == 0 && a[10] == 0xFF && a[11] == 0xFF)
+    /* IPv4 inside: mapped, compatible, NAT64's well-known prefix */
+    if ((memcmp(a, zero, 10) == 0 &&
+         ((a[10] == 0xFF && a[11] == 0xFF) || (a[10] == 0 && a[11] == 0))) ||
+        memcmp(a, nat64, 12) == 0)
         return v4_local(((uint32_t)a[12] << 24) | ((uint32_t)a[13] << 16) |
                         ((uint32_t)a[14] << 8) | a[15]);
     return 0;
