@@ -126,25 +126,33 @@ enum {
     S_CHUNK_DLF, S_DONE
 };
 
-/* The headers the client acts on (bit h of wanted() is header h). Their
- * names differ in length, even in the length's last three bits: a header
- * is numbered by those, and its name is the one of that length at
- * hdr_names + hdr_at[h] (one string, no pointer per name); the longest is
- * H_NAME_MAX bytes. */
+/*
+ * The words looked for: the names of the headers the client acts on, and
+ * the list elements it knows. Within each group the lengths differ, even
+ * in their last three bits, which number a word: header h (bit h of
+ * wanted()) is named words[word_at[h]..][0..its length), list element e
+ * is words[word_at[8 + e]..]. One string and a byte per word, no pointer
+ * per word.
+ */
 enum {
     H_CE = 16 & 7, H_TE = 17 & 7, H_CONN = 10 & 7, H_RA = 11 & 7,
     H_DATE = 4 & 7, H_CL = 14 & 7, H_OTHER = 0xFF
 };
-#define H_LENGTHS \
-    ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 11) | (1u << 4) | (1u << 14))
-static const char hdr_names[] =
+enum { E_IDENTITY = 8 & 7, E_KEEP = 10 & 7, E_CLOSE = 5 & 7, E_CHUNKED = 7 };
+static const char words[] =
     "content-encoding" "transfer-encoding" "connection" "retry-after" "date"
-    "content-length";
-static const uint8_t hdr_at[H_CL + 1] = {
+    "content-length" "identity" "keep-alive" "close" "chunked";
+static const uint8_t word_at[16] = {
     [H_CE] = 0, [H_TE] = 16, [H_CONN] = 33, [H_RA] = 43, [H_DATE] = 54,
-    [H_CL] = 58
+    [H_CL] = 58, [8 + E_IDENTITY] = 72, [8 + E_KEEP] = 80,
+    [8 + E_CLOSE] = 90, [8 + E_CHUNKED] = 95
 };
-#define H_NAME_MAX 17u
+/* the lengths of the words, one bit each */
+#define H_ALL ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 11) | (1u << 4) | \
+               (1u << 14))
+#define H_LEAN ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 14))
+#define E_ALL ((1u << 8) | (1u << 10) | (1u << 5) | (1u << 7))
+#define H_NAME_MAX 17u /* the longest header name looked for */
 
 #define SCRATCH_OVER 0xFFu
 #define CHUNK_LINE_MAX 1024u
@@ -155,16 +163,15 @@ static const uint8_t hdr_at[H_CL + 1] = {
 /* BACT__F2_LEAN (internal.h) 0x04u: on a 2xx answer, ignore Date and
  * Retry-After (the caller does not need them) */
 
-/* The headers to look for in this response. */
-static uint8_t wanted(const bact_http_parser *p)
+/* The headers to look for in this response: the lengths of their names,
+ * one bit each. */
+static uint32_t wanted(const bact_http_parser *p)
 {
     if (p->flags2 & F2_TRAILER)
         return 0; /* trailer fields are read and dropped */
     if ((p->flags2 & BACT__F2_LEAN) && p->status >= 200u && p->status < 300u)
-        return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN) |
-                         (1u << H_CE));
-    return (uint8_t)((1u << H_CL) | (1u << H_TE) | (1u << H_CONN) |
-                     (1u << H_CE) | (1u << H_RA) | (1u << H_DATE));
+        return H_LEAN;
+    return H_ALL;
 }
 
 /* RFC 9110 tchar, one bit per byte value (none at 128 and above) */
@@ -265,39 +272,45 @@ static int name_is(const uint8_t *s, size_t n, const char *name)
     }
 }
 
+/* The word s[0..n) is (in any case): with list 0 a header name the client
+ * wants in this response, with list 8 a list element it knows. Its number,
+ * or H_OTHER. */
+static unsigned find_word(const bact_http_parser *p, const uint8_t *s,
+                          size_t n, unsigned list)
+{
+    unsigned k = (unsigned)n & 7u;
+    if (n >= 32u || !((list ? E_ALL : H_ALL) >> n & 1u) ||
+        (!list && !(wanted(p) >> n & 1u))) /* the length first: cheaper */
+        return H_OTHER;
+    return name_is(s, n, words + word_at[list + k]) ? k : H_OTHER;
+}
+
 /* Which wanted header the name s[0..n) (tchar bytes) is, or H_OTHER. */
 static unsigned which_header(const bact_http_parser *p, const uint8_t *s,
                              size_t n)
 {
-    unsigned h = (unsigned)n & 7u;
-    return (n <= H_NAME_MAX && (H_LENGTHS >> n & 1u) &&
-            ((unsigned)wanted(p) >> h & 1u) && name_is(s, n, hdr_names + hdr_at[h]))
-               ? h
-               : H_OTHER;
+    return find_word(p, s, n, 0);
 }
-
-/* a list element is the literal word lit, in any case */
-#define ELEM_IS(t, n, lit) \
-    ((n) == sizeof lit - 1u && name_is((const uint8_t *)(t), n, lit))
 
 /* One element of a Connection, Transfer-Encoding or Content-Encoding list,
  * without surrounding whitespace; over: it was too long to keep (n is then
  * 0, so it matches no word). */
 static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
 {
+    unsigned e = find_word(p, (const uint8_t *)t, n, 8);
     if (p->hdr == H_CONN) {
-        if (ELEM_IS(t, n, "close"))
+        if (e == E_CLOSE)
             p->flags |= BACT__F_CLOSE;
-        else if (ELEM_IS(t, n, "keep-alive"))
+        else if (e == E_KEEP)
             p->flags |= BACT__F_KEEP;
         return BACT_OK;
     }
     if (n == 0 && !over)
         return BACT_OK; /* empty list element */
     if (p->hdr == H_CE) /* nothing was asked for: only "identity" is fine */
-        return ELEM_IS(t, n, "identity") ? BACT_OK : BACT_E_HTTP;
+        return e == E_IDENTITY ? BACT_OK : BACT_E_HTTP;
     /* Transfer-Encoding: only a single "chunked" is understood */
-    if (!ELEM_IS(t, n, "chunked") || (p->flags & BACT__F_CHUNKED))
+    if (e != E_CHUNKED || (p->flags & BACT__F_CHUNKED))
         return BACT_E_HTTP;
     p->flags |= BACT__F_CHUNKED;
     return BACT_OK;
