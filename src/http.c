@@ -118,12 +118,15 @@ void bact__put_pct(bact__buf *b, const char *s)
 /* Response parser                                                      */
 /* ------------------------------------------------------------------ */
 
+/* In ranges, so that one comparison tells each: the head (to S_HEAD_LF,
+ * the states that take only an LF last), the body (S_BODY_LEN to
+ * S_CHUNK_DATA), the chunk framing (the states that take only a CR or an
+ * LF last). */
 enum {
-    S_VER, S_MINOR, S_SP, S_CODE, S_CODE_END, S_REASON, S_STATUS_LF,
-    S_LINE, S_NAME, S_OWS, S_VALUE, S_VALUE_LF, S_HEAD_LF,
-    S_BODY_LEN, S_BODY_CLOSE,
-    S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_LF, S_CHUNK_DATA, S_CHUNK_CR,
-    S_CHUNK_DLF, S_DONE
+    S_VER, S_MINOR, S_SP, S_CODE, S_CODE_END, S_REASON,
+    S_LINE, S_NAME, S_OWS, S_VALUE, S_STATUS_LF, S_VALUE_LF, S_HEAD_LF,
+    S_BODY_LEN, S_BODY_CLOSE, S_CHUNK_DATA,
+    S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
 };
 
 /*
@@ -444,6 +447,8 @@ static int head_byte(bact_http_parser *p, int ch)
 
     if (++p->header_bytes > p->max_header_bytes)
         return BACT_E_HEADER_SIZE;
+    if (p->state >= S_STATUS_LF && ch != '\n')
+        return BACT_E_HTTP; /* the states that take only an LF */
 
     switch (p->state) {
     case S_VER:
@@ -489,13 +494,10 @@ static int head_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         return BACT__NEED;
     case S_STATUS_LF:
-    case S_VALUE_LF:
-        if (ch != '\n')
-            return BACT_E_HTTP;
-        if (p->state == S_VALUE_LF)
-            break; /* the value is complete */
         p->state = S_LINE;
         return BACT__NEED;
+    case S_VALUE_LF:
+        break; /* the value is complete */
     case S_LINE:
         if (ch == '\r') {
             p->state = S_HEAD_LF;
@@ -555,8 +557,6 @@ static int head_byte(bact_http_parser *p, int ch)
         scratch_add(p, ch);
         return BACT__NEED;
     case S_HEAD_LF:
-        if (ch != '\n')
-            return BACT_E_HTTP;
         return head_done(p);
     default:
         return BACT_E_HTTP;
@@ -574,6 +574,9 @@ static int head_byte(bact_http_parser *p, int ch)
 static int chunk_byte(bact_http_parser *p, int ch)
 {
     int h;
+    if (p->state >= S_CHUNK_CR &&
+        ch != (p->state == S_CHUNK_CR ? '\r' : '\n'))
+        return BACT_E_HTTP; /* the states that take only a CR or an LF */
     switch (p->state) {
     case S_CHUNK_SIZE:
         if (++p->line_len > CHUNK_LINE_MAX)
@@ -606,8 +609,6 @@ static int chunk_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         return BACT__NEED;
     case S_CHUNK_LF:
-        if (ch != '\n')
-            return BACT_E_HTTP;
         p->flags2 = (uint8_t)(p->flags2 & ~0x02u);
         p->line_len = 0;
         if (p->remaining) {
@@ -618,13 +619,9 @@ static int chunk_byte(bact_http_parser *p, int ch)
         }
         return BACT__NEED;
     case S_CHUNK_CR:
-        if (ch != '\r')
-            return BACT_E_HTTP;
         p->state = S_CHUNK_DLF;
         return BACT__NEED;
     case S_CHUNK_DLF:
-        if (ch != '\n')
-            return BACT_E_HTTP;
         p->state = S_CHUNK_SIZE;
         return BACT__NEED;
     default:
@@ -845,8 +842,7 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
             *used = i;
             return BACT__DONE;
         }
-        if (p->state == S_BODY_LEN || p->state == S_CHUNK_DATA ||
-            p->state == S_BODY_CLOSE) {
+        if (p->state <= S_CHUNK_DATA) { /* a body state */
             size_t take = n - i;
             if (p->state != S_BODY_CLOSE && take > p->remaining)
                 take = p->remaining;
