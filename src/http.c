@@ -365,15 +365,20 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
         if (r == 0 || r == -2) {
             p->retry_after = (r == 0) ? x : 0xFFFFFFFFu;
             p->flags = (uint8_t)((p->flags | BACT__F_HAS_RA) & ~BACT__F_RA_DATE);
-        } else if (n > 0 && bact__http_date(v, n, &x) == 0) {
-            p->retry_after = x;
-            p->flags |= BACT__F_HAS_RA | BACT__F_RA_DATE;
+            break;
         }
-        break;
+        /* else an HTTP-date, parsed in one place for both headers (an
+         * empty value matches no pattern) */
+        /* fall through */
     case H_DATE:
-        if (n > 0 && bact__http_date(v, n, &x) == 0) {
+        if (bact__http_date(v, n, &x) != 0)
+            break;
+        if (p->hdr == H_DATE) {
             p->date = x;
             p->flags |= BACT__F_HAS_DATE;
+        } else {
+            p->retry_after = x;
+            p->flags |= BACT__F_HAS_RA | BACT__F_RA_DATE;
         }
         break;
     default:
