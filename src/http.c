@@ -249,6 +249,16 @@ static void scratch_add(bact_http_parser *p, int ch)
  * hold, onto '-'. */
 static int name_is(const uint8_t *s, size_t n, const char *name)
 {
+#if defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)
+    /* a core without unaligned loads (Cortex-M0/M0+): a word read would
+     * be a memcpy() call, deeper on the stack than a byte at a time */
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if ((s[i] | 0x20u) != (unsigned char)name[i])
+            return 0;
+    }
+    return 1;
+#else
     size_t i = 0, x, y;
     /* n >= 4: no name or word looked for is shorter. Where a machine word
      * is longer than that (not on 32-bit cores, where this is compiled
@@ -273,6 +283,7 @@ static int name_is(const uint8_t *s, size_t n, const char *name)
         if (i > n - sizeof(size_t))
             i = n - sizeof(size_t);
     }
+#endif
 }
 
 /* The word s[0..n) is (in any case): with list 0 a header name the client
