@@ -249,9 +249,11 @@ static void scratch_add(bact_http_parser *p, int ch)
  * hold, onto '-'. */
 static int name_is(const uint8_t *s, size_t n, const char *name)
 {
-#if defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)
+#if (defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)) || \
+    defined(BACT__TEST_BYTEWISE)
     /* a core without unaligned loads (Cortex-M0/M0+): a word read would
-     * be a memcpy() call, deeper on the stack than a byte at a time */
+     * be a memcpy() call, deeper on the stack than a byte at a time (the
+     * unit tests' byte-wise build runs this path too) */
     size_t i;
     for (i = 0; i < n; i++) {
         if ((s[i] | 0x20u) != (unsigned char)name[i])
