@@ -249,11 +249,7 @@ static void scratch_add(bact_http_parser *p, int ch)
  * hold, onto '-'. */
 static int name_is(const uint8_t *s, size_t n, const char *name)
 {
-#if (defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)) || \
-    defined(BACT__TEST_BYTEWISE)
-    /* a core without unaligned loads (Cortex-M0/M0+): a word read would
-     * be a memcpy() call, deeper on the stack than a byte at a time (the
-     * unit tests' byte-wise build runs this path too) */
+#if BACT__BYTE_LOADS /* internal.h */
     size_t i;
     for (i = 0; i < n; i++) {
         if ((s[i] | 0x20u) != (unsigned char)name[i])
@@ -729,18 +725,26 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     size_t e = 12;
     unsigned code, i;
 
-    uint32_t w[2], v[2];
-
     if (n < 14u)
         return 0;
-    /* "HTTP/1." as two overlapping words (byte order does not matter:
-     * both sides are read the same way) */
-    memcpy(&w[0], s, 4);
-    memcpy(&w[1], s + 3, 4);
-    memcpy(&v[0], ver, 4);
-    memcpy(&v[1], ver + 3, 4);
-    if (w[0] != v[0] || w[1] != v[1] || (s[7] != '0' && s[7] != '1') ||
-        s[8] != ' ')
+#if BACT__BYTE_LOADS /* internal.h */
+    for (i = 0; i < 7u; i++) { /* "HTTP/1.": n >= 14, no NUL test needed */
+        if (s[i] != (uint8_t)ver[i])
+            return 0;
+    }
+#else
+    { /* "HTTP/1." as two overlapping words (byte order does not matter:
+         both sides are read the same way) */
+        uint32_t a, b, va, vb;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + 3, 4);
+        memcpy(&va, ver, 4);
+        memcpy(&vb, ver + 3, 4);
+        if (a != va || b != vb)
+            return 0;
+    }
+#endif
+    if ((s[7] != '0' && s[7] != '1') || s[8] != ' ')
         return 0;
     for (i = 9, code = 0; i < 12u; i++) {
         if (s[i] < '0' || s[i] > '9')
