@@ -14,6 +14,7 @@
 #define DEFAULT_LIMIT 20
 
 #define F(key, type, req, st, member) BACT__FIELD(key, type, req, st, member)
+#define Q(key) BACT__QNAME(key)
 
 /* ------------------------------------------------------------------ */
 /* Status words                                                         */
@@ -350,8 +351,9 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
-static const char *const reconcile_query[] = {"&workflow_id=", "&page=",
-                                              "&limit="};
+static const uint16_t reconcile_query[] = {
+    Q(workflow_id), Q(page), Q(limit)
+};
 EP(reconcile_ep, GET, "list-tasks", reconcile_query, 3,
    NULL, 0, JSON | IDEM | BACT__C_DATE);
 
@@ -508,7 +510,7 @@ static const bact__field state_fields[] = {
     { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 }
 };
 
-static const char *const task_query[] = {"&task_id=", "&biz_code="};
+static const uint16_t task_query[] = {Q(task_id), Q(biz_code)};
 EP(status_ep, GET, "get-task-status", task_query, 1,
    state_fields, 1, JSON | IDEM);
 
@@ -634,9 +636,9 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
     return 1;
 }
 
-static const char *const list_tasks_query[] = {
-    "&status=", "&workflow_id=", "&workflow_name=", "&created_at_from=",
-    "&created_at_to=", "&page=", "&limit="
+static const uint16_t list_tasks_query[] = {
+    Q(status), Q(workflow_id), Q(workflow_name), Q(created_at_from),
+    Q(created_at_to), Q(page), Q(limit)
 };
 /* the Date as reconcile() asks for it */
 EP(list_tasks_ep, GET, "list-tasks", list_tasks_query, 7,
@@ -698,7 +700,7 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static const char *const list_query[] = {"&keyword=", "&page=", "&limit="};
+static const uint16_t list_query[] = {Q(keyword), Q(page), Q(limit)};
 EP(workflows_ep, GET, "list-workflows", list_query, 3,
    page_fields, 5, JSON | IDEM);
 EP(templates_ep, GET, "list-official-workflow-templates",
@@ -745,9 +747,9 @@ static const bact__field wf_fields[] = {
     F(detailUrl, STR, 0, bact_workflow, detail_url)
 };
 
-static const char *const workflow_query[] = {"&workflow_id="};
-static const char *const template_query[] = {"&workflow_template_id="};
-EP(workflow_ep, GET, "get-workflow", workflow_query, 1,
+static const uint16_t template_query[] = {Q(workflow_template_id)};
+/* workflow_id: the first of reconcile_query */
+EP(workflow_ep, GET, "get-workflow", reconcile_query, 1,
    wf_fields + 4, 8, JSON | IDEM);
 EP(template_ep, GET, "get-official-workflow-template",
    template_query, 1, wf_fields + 2, 8, JSON | IDEM);

@@ -216,6 +216,14 @@ BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
     bact__put(b, num, bact__u32_to_dec(v, num));
 }
 
+/* one byte, in the buffer if it fits (b->len counts on) */
+BACT__NOINLINE static void put_ch(bact__buf *b, char ch)
+{
+    if (b->len < b->cap)
+        b->p[b->len] = ch;
+    b->len++;
+}
+
 /* n bytes from s at o; where the next ones go */
 static BACT__INLINE char *cat(char *o, const char *s, size_t n)
 {
@@ -255,23 +263,22 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         bact__put(&b, ep->path, ep->path_len);
     } else {
         bact__puts(&b, rq->method);
-        bact__put(&b, " ", 1);
+        put_ch(&b, ' ');
         bact__puts(&b, rq->path);
     }
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
             continue;
+        put_ch(&b, first ? '?' : '&');
         if (rq != NULL) {
-            bact__put(&b, first ? "?" : "&", 1);
             bact__put_pct(&b, rq->query[i].name);
-            bact__put(&b, "=", 1);
-        } else { /* the library's own names: "&name=", no escaping */
-            size_t at = b.len;
-            bact__puts(&b, ep->query[i]);
-            if (first && at < b.cap)
-                b.p[at] = '?';
+        } else { /* the library's own names, from the key pool: no
+                    escaping, the length known */
+            unsigned q = ep->query[i];
+            bact__put(&b, (const char *)&bact__keys + (q & 0x7FFu), q >> 11);
         }
+        put_ch(&b, '=');
         first = 0;
         bact__put_pct(&b, v);
     }
@@ -620,7 +627,7 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     b.len = 0;
     bact__puts(&b, "retry ");
     put_dec(&b, n);
-    bact__puts(&b, "/");
+    put_ch(&b, '/');
     put_dec(&b, c->retries);
     bact__puts(&b, " in ");
     put_dec(&b, ms);

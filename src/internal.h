@@ -201,7 +201,8 @@ enum {
     X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
     X(expiresAt) X(default_enabled) X(value) X(workflow_template_id)       \
     X(proxyRegion) X(save_browser_data) X(callback_url)                     \
-    X(status_change_callback_url)
+    X(status_change_callback_url) X(task_id) X(biz_code) X(workflow_name)   \
+    X(created_at_from) X(created_at_to) X(keyword)
 
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
 struct bact__keys {
@@ -255,8 +256,8 @@ typedef struct bact__ep {
     /* after "/v2/workflow/", path_len bytes (NULL with RAW: the
      * bact_http_req's method and path); the method is in flags */
     const char *path;
-    const char *const *query;  /* its query parameters' names, each with
-                                  its '&' and '=' ("&task_id=") */
+    const uint16_t *query;     /* its query parameters' names
+                                  (BACT__QNAME) */
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
      * the call's arg.out through this table (NULL: nothing to fill) */
     const bact__field *fields;
@@ -278,6 +279,15 @@ typedef struct bact__ep {
 #define BACT__C_ANY 0x80u        /* with BACT__C_JSON: the 2xx body may be
                                     empty or not JSON; only an error
                                     envelope in it counts */
+
+/* A query parameter's name as an endpoint lists it: its place in the key
+ * pool (11 bits, as in a field table) and its length in the top five
+ * bits, so that the request writer needs no strlen; a longer name does
+ * not compile. */
+#define BACT__KEY_LEN(k) (sizeof(((const struct bact__keys *)0)->k) - 1u)
+#define BACT__QNAME(k)                                                      \
+    (uint16_t)(offsetof(struct bact__keys, k) | BACT__KEY_LEN(k) << 11 |    \
+               0u * sizeof(char[BACT__KEY_LEN(k) < 32u ? 1 : -1]))
 
 /* bact_request()'s request (query and body included) and body sink. */
 typedef struct bact__raw {
