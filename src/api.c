@@ -94,10 +94,60 @@ static int page_ok(int32_t *page, int32_t *limit)
 #define JSON BACT__C_JSON
 #define IDEM BACT__C_IDEMPOTENT
 
-/* An endpoint: method, path, query names, answer fields, BACT__C_*. */
+/* The endpoints' paths (after "/v2/workflow/"), one pool: an endpoint
+ * holds its path's place and length, so a path may be the start of
+ * another (get-task, run-task). */
+#define PATHS(X)                                                            \
+    X(get_task_status, "get-task-status")                                   \
+    X(run_task_by_template, "run-task-by-template")                         \
+    X(list_tasks, "list-tasks") X(stop_task, "stop-task")                   \
+    X(resume_task, "resume-task") X(list_workflows, "list-workflows")       \
+    X(list_templates, "list-official-workflow-templates")                   \
+    X(get_workflow, "get-workflow")                                         \
+    X(get_template, "get-official-workflow-template")                       \
+    X(get_region_list, "get-region-list")
+
+#define PATH_MEMBER(m, text) char m[sizeof text];
+#define PATH_TEXT(m, text) text,
+const struct bact__paths {
+    PATHS(PATH_MEMBER)
+} bact__paths = { PATHS(PATH_TEXT) };
+#undef PATH_MEMBER
+#undef PATH_TEXT
+/* an endpoint's path: its place is a byte */
+typedef char paths_fit[sizeof(struct bact__paths) <= 256u ? 1 : -1];
+
+/* a path of the pool, or the start of one: its place and its length */
+#define PATH(m) (uint8_t)offsetof(struct bact__paths, m),                  \
+                (uint8_t)(sizeof(((struct bact__paths *)0)->m) - 1u)
+#define PATH_START(m, start)                                               \
+    (uint8_t)offsetof(struct bact__paths, m), (uint8_t)(sizeof(start) - 1u)
+
+/* The endpoints' query names, in runs: an endpoint holds where its run
+ * starts and how long it is. */
+enum {
+    QN_TASK = 0,      /* task_id, biz_code */
+    QN_TEMPLATE = 2,  /* workflow_template_id */
+    QN_LIST = 3,      /* keyword, page, limit */
+    QN_REC = 6,       /* workflow_id, page, limit */
+    QN_TASKS = 9      /* status ... limit: what bact_list_tasks() sends */
+};
+const uint16_t bact__qnames[] = {
+    Q(task_id), Q(biz_code),
+    Q(workflow_template_id),
+    Q(keyword), Q(page), Q(limit),
+    Q(workflow_id), Q(page), Q(limit),
+    Q(status), Q(workflow_id), Q(workflow_name), Q(created_at_from),
+    Q(created_at_to), Q(page), Q(limit)
+};
+/* the runs above end where the table does */
+typedef char qnames_fit[sizeof bact__qnames / sizeof bact__qnames[0] ==
+                                QN_TASKS + 7u ? 1 : -1];
+
+/* An endpoint: method, path (PATH()), its query names' run, answer
+ * fields, BACT__C_*. */
 #define EP(name, method, path, query, nq, fields, nf, flags)               \
-    static const bact__ep name = {path, query, fields,                     \
-                                  (uint8_t)(sizeof(path) - 1u), nq, nf,    \
+    static const bact__ep name = {fields, path, query, nq, nf,              \
                                   (uint8_t)((flags) | BACT__C_##method)}
 
 /* Run one call of ep: its query values, the body writer's argument or
@@ -351,10 +401,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
-static const uint16_t reconcile_query[] = {
-    Q(workflow_id), Q(page), Q(limit)
-};
-EP(reconcile_ep, GET, "list-tasks", reconcile_query, 3,
+EP(reconcile_ep, GET, PATH(list_tasks), QN_REC, 3,
    NULL, 0, JSON | IDEM | BACT__C_DATE);
 
 /* Pages through the workflow's tasks, newest first (the list-tasks call
@@ -402,8 +449,8 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
-EP(run_ep, POST, "run-task", NULL, 0, NULL, 0,
-   JSON | BACT__C_BODY);
+EP(run_ep, POST, PATH_START(run_task_by_template, "run-task"), 0, 0,
+   NULL, 0, JSON | BACT__C_BODY);
 
 /* One run request; out of raw mode, the answer fills out. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
@@ -451,7 +498,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
-EP(template_run_ep, POST, "run-task-by-template", NULL, 0,
+EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
    NULL, 0, JSON | BACT__C_BODY);
 
 /* the two request bodies (internal.h) */
@@ -510,8 +557,7 @@ static const bact__field state_fields[] = {
     { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 }
 };
 
-static const uint16_t task_query[] = {Q(task_id), Q(biz_code)};
-EP(status_ep, GET, "get-task-status", task_query, 1,
+EP(status_ep, GET, PATH(get_task_status), QN_TASK, 1,
    state_fields, 1, JSON | IDEM);
 
 /* A task: the fields of a list item first, then get-task's extras. The
@@ -604,8 +650,8 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
-EP(task_ep, GET, "get-task", task_query, 1, NULL, 0,
-   JSON | IDEM);
+EP(task_ep, GET, PATH_START(get_task_status, "get-task"), QN_TASK, 1,
+   NULL, 0, JSON | IDEM);
 
 
 int bact_decode_task(bact_client *c, bact_task *out)
@@ -636,12 +682,8 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
     return 1;
 }
 
-static const uint16_t list_tasks_query[] = {
-    Q(status), Q(workflow_id), Q(workflow_name), Q(created_at_from),
-    Q(created_at_to), Q(page), Q(limit)
-};
 /* the Date as reconcile() asks for it */
-EP(list_tasks_ep, GET, "list-tasks", list_tasks_query, 7,
+EP(list_tasks_ep, GET, PATH(list_tasks), QN_TASKS, 7,
    page_fields, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
@@ -664,9 +706,9 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 
 /* stopping or resuming twice does no harm: safe to retry. The answer is
  * an empty 200; a body, if any, may only be an error envelope. */
-EP(stop_ep, PUT, "stop-task", task_query, 2, NULL, 0,
+EP(stop_ep, PUT, PATH(stop_task), QN_TASK, 2, NULL, 0,
    JSON | IDEM | BACT__C_ANY);
-EP(resume_ep, PUT, "resume-task", task_query, 2, NULL, 0,
+EP(resume_ep, PUT, PATH(resume_task), QN_TASK, 2, NULL, 0,
    JSON | IDEM | BACT__C_ANY);
 
 static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
@@ -700,11 +742,10 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-static const uint16_t list_query[] = {Q(keyword), Q(page), Q(limit)};
-EP(workflows_ep, GET, "list-workflows", list_query, 3,
+EP(workflows_ep, GET, PATH(list_workflows), QN_LIST, 3,
    page_fields, 5, JSON | IDEM);
-EP(templates_ep, GET, "list-official-workflow-templates",
-   list_query, 3, page_fields, 5, JSON | IDEM);
+EP(templates_ep, GET, PATH(list_templates), QN_LIST, 3, page_fields, 5,
+   JSON | IDEM);
 
 static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
                      int32_t pg, int32_t lim, bact_page *out)
@@ -747,12 +788,11 @@ static const bact__field wf_fields[] = {
     F(detailUrl, STR, 0, bact_workflow, detail_url)
 };
 
-static const uint16_t template_query[] = {Q(workflow_template_id)};
-/* workflow_id: the first of reconcile_query */
-EP(workflow_ep, GET, "get-workflow", reconcile_query, 1,
+/* workflow_id: the first of reconcile()'s run */
+EP(workflow_ep, GET, PATH(get_workflow), QN_REC, 1,
    wf_fields + 4, 8, JSON | IDEM);
-EP(template_ep, GET, "get-official-workflow-template",
-   template_query, 1, wf_fields + 2, 8, JSON | IDEM);
+EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, wf_fields + 2, 8,
+   JSON | IDEM);
 
 /* A call by one id (task, workflow or template): out, cleared first, is
  * what ep's field table fills (get-task's is filled after). */
@@ -793,7 +833,7 @@ int bact_get_template(bact_client *c, const char *template_id,
     return get_one(c, &template_ep, template_id, out);
 }
 
-EP(regions_ep, GET, "get-region-list", NULL, 0, NULL, 0,
+EP(regions_ep, GET, PATH(get_region_list), 0, 0, NULL, 0,
    JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)

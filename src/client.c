@@ -260,7 +260,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
                                   "POST /v2/workflow/";
         unsigned m = (ep->flags >> 5) & 3u; /* BACT__C_GET, _PUT, _POST */
         bact__put(&b, pre + 17u * m, 17u + (m >> 1));
-        bact__put(&b, ep->path, ep->path_len);
+        bact__put(&b, (const char *)&bact__paths + ep->path, ep->path_len);
     } else {
         bact__puts(&b, rq->method);
         put_ch(&b, ' ');
@@ -275,7 +275,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
             bact__put_pct(&b, rq->query[i].name);
         } else { /* the library's own names, from the key pool: no
                     escaping, the length known */
-            unsigned q = ep->query[i];
+            unsigned q = bact__qnames[ep->query + i];
             bact__put(&b, (const char *)&bact__keys + (q & 0x7FFu), q >> 11);
         }
         put_ch(&b, '=');
