@@ -144,10 +144,50 @@ const uint16_t bact__qnames[] = {
 typedef char qnames_fit[sizeof bact__qnames / sizeof bact__qnames[0] ==
                                 QN_TASKS + 7u ? 1 : -1];
 
-/* An endpoint: method, path (PATH()), its query names' run, answer
- * fields, BACT__C_*. */
+/* The answer tables endpoints name, one after the other: an endpoint
+ * holds where its table starts (and how long it is). */
+enum {
+    STATE_FIELDS = 0, /* get-task-status: the status */
+    PAGE_FIELDS = 1,  /* a page of a list */
+    WF_FIELDS = 6     /* workflows and templates (below) */
+};
+const bact__field bact__ep_fields[] = {
+    { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 },
+
+    F(page, I32, 0, bact_page, page),
+    F(limit, I32, 0, bact_page, limit),
+    F(items, ARRAY, 0, bact_page, items),
+    F(total_pages, I32, 0, bact_page, total_pages),
+    F(total_count, I32, 0, bact_page, total_count),
+
+    /* Three answers in one run of twelve, each a run of eight entries: a
+     * template list item [0, 8), get-official-workflow-template [2, 10)
+     * (recommendDesc and detailUrl required), get-workflow [4, 12)
+     * (nothing required). */
+    F(templateId, ID, 1, bact_workflow, id),
+    F(name, STR, 1, bact_workflow, name),
+    F(recommendDesc, STR, 1, bact_workflow, recommend_desc),
+    F(detailUrl, STR, 1, bact_workflow, detail_url),
+    F(description, STR, 0, bact_workflow, description),
+    F(create_at, STR, 0, bact_workflow, create_at),
+    F(publish_at, STR, 0, bact_workflow, publish_at),
+    F(input_parameters, ARRAY, 0, bact_workflow, input_parameters),
+    F(id, ID, 0, bact_workflow, id),
+    F(name, STR, 0, bact_workflow, name),
+    F(recommendDesc, STR, 0, bact_workflow, recommend_desc),
+    F(detailUrl, STR, 0, bact_workflow, detail_url)
+};
+typedef char ep_fields_fit[sizeof bact__ep_fields /
+                                   sizeof bact__ep_fields[0] ==
+                               WF_FIELDS + 12u ? 1 : -1];
+/* the runs as tables, for the readers that use them too */
+#define page_fields (bact__ep_fields + PAGE_FIELDS)
+#define wf_fields (bact__ep_fields + WF_FIELDS)
+
+/* An endpoint: method, path (PATH()), its query names' run, its answer
+ * table's place (0 with no table) and length, BACT__C_*. */
 #define EP(name, method, path, query, nq, fields, nf, flags)               \
-    static const bact__ep name = {fields, path, query, nq, nf,              \
+    static const bact__ep name = {path, query, nq, fields, nf,              \
                                   (uint8_t)((flags) | BACT__C_##method)}
 
 /* Run one call of ep: its query values, the body writer's argument or
@@ -337,14 +377,6 @@ static int take_id(char *dst, const char *src)
     return 1;
 }
 
-static const bact__field page_fields[] = {
-    F(page, I32, 0, bact_page, page),
-    F(limit, I32, 0, bact_page, limit),
-    F(items, ARRAY, 0, bact_page, items),
-    F(total_pages, I32, 0, bact_page, total_pages),
-    F(total_count, I32, 0, bact_page, total_count)
-};
-
 /* The token of the items array of a list-tasks answer (-1: none), its
  * page fields checked as bact_list_tasks() checks them; -2 when they are
  * wrong. */
@@ -402,7 +434,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
 EP(reconcile_ep, GET, PATH(list_tasks), QN_REC, 3,
-   NULL, 0, JSON | IDEM | BACT__C_DATE);
+   0, 0, JSON | IDEM | BACT__C_DATE);
 
 /* Pages through the workflow's tasks, newest first (the list-tasks call
  * is built here, not through bact_list_tasks(), so that this deepest of
@@ -450,7 +482,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
 }
 
 EP(run_ep, POST, PATH_START(run_task_by_template, "run-task"), 0, 0,
-   NULL, 0, JSON | BACT__C_BODY);
+   0, 0, JSON | BACT__C_BODY);
 
 /* One run request; out of raw mode, the answer fills out. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
@@ -499,7 +531,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
 }
 
 EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
-   NULL, 0, JSON | BACT__C_BODY);
+   0, 0, JSON | BACT__C_BODY);
 
 /* the two request bodies (internal.h) */
 int bact__body(bact_client *c, const bact__call *call, size_t *len,
@@ -553,12 +585,8 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
 
-static const bact__field state_fields[] = {
-    { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 }
-};
-
 EP(status_ep, GET, PATH(get_task_status), QN_TASK, 1,
-   state_fields, 1, JSON | IDEM);
+   STATE_FIELDS, 1, JSON | IDEM);
 
 /* A task: the fields of a list item first, then get-task's extras. The
  * nested objects' token indexes go to obj_[] on the way. */
@@ -651,7 +679,7 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
 }
 
 EP(task_ep, GET, PATH_START(get_task_status, "get-task"), QN_TASK, 1,
-   NULL, 0, JSON | IDEM);
+   0, 0, JSON | IDEM);
 
 
 int bact_decode_task(bact_client *c, bact_task *out)
@@ -684,7 +712,7 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
 
 /* the Date as reconcile() asks for it */
 EP(list_tasks_ep, GET, PATH(list_tasks), QN_TASKS, 7,
-   page_fields, 5, JSON | IDEM | BACT__C_DATE);
+   PAGE_FIELDS, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
@@ -706,9 +734,9 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 
 /* stopping or resuming twice does no harm: safe to retry. The answer is
  * an empty 200; a body, if any, may only be an error envelope. */
-EP(stop_ep, PUT, PATH(stop_task), QN_TASK, 2, NULL, 0,
+EP(stop_ep, PUT, PATH(stop_task), QN_TASK, 2, 0, 0,
    JSON | IDEM | BACT__C_ANY);
-EP(resume_ep, PUT, PATH(resume_task), QN_TASK, 2, NULL, 0,
+EP(resume_ep, PUT, PATH(resume_task), QN_TASK, 2, 0, 0,
    JSON | IDEM | BACT__C_ANY);
 
 static int task_put(bact_client *c, const bact__ep *ep, const char *task_id,
@@ -743,8 +771,8 @@ int bact_resume_task(bact_client *c, const char *task_id)
 /* ------------------------------------------------------------------ */
 
 EP(workflows_ep, GET, PATH(list_workflows), QN_LIST, 3,
-   page_fields, 5, JSON | IDEM);
-EP(templates_ep, GET, PATH(list_templates), QN_LIST, 3, page_fields, 5,
+   PAGE_FIELDS, 5, JSON | IDEM);
+EP(templates_ep, GET, PATH(list_templates), QN_LIST, 3, PAGE_FIELDS, 5,
    JSON | IDEM);
 
 static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
@@ -770,28 +798,10 @@ int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
     return list_call(c, &templates_ep, keyword, page, limit, out);
 }
 
-/* Three answers in one table, each a run of eight entries: a template
- * list item [0, 8), get-official-workflow-template [2, 10) (recommendDesc
- * and detailUrl required), get-workflow [4, 12) (nothing required). */
-static const bact__field wf_fields[] = {
-    F(templateId, ID, 1, bact_workflow, id),
-    F(name, STR, 1, bact_workflow, name),
-    F(recommendDesc, STR, 1, bact_workflow, recommend_desc),
-    F(detailUrl, STR, 1, bact_workflow, detail_url),
-    F(description, STR, 0, bact_workflow, description),
-    F(create_at, STR, 0, bact_workflow, create_at),
-    F(publish_at, STR, 0, bact_workflow, publish_at),
-    F(input_parameters, ARRAY, 0, bact_workflow, input_parameters),
-    F(id, ID, 0, bact_workflow, id),
-    F(name, STR, 0, bact_workflow, name),
-    F(recommendDesc, STR, 0, bact_workflow, recommend_desc),
-    F(detailUrl, STR, 0, bact_workflow, detail_url)
-};
-
 /* workflow_id: the first of reconcile()'s run */
 EP(workflow_ep, GET, PATH(get_workflow), QN_REC, 1,
-   wf_fields + 4, 8, JSON | IDEM);
-EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, wf_fields + 2, 8,
+   WF_FIELDS + 4, 8, JSON | IDEM);
+EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, WF_FIELDS + 2, 8,
    JSON | IDEM);
 
 /* A call by one id (task, workflow or template): out, cleared first, is
@@ -833,7 +843,7 @@ int bact_get_template(bact_client *c, const char *template_id,
     return get_one(c, &template_ep, template_id, out);
 }
 
-EP(regions_ep, GET, PATH(get_region_list), 0, 0, NULL, 0,
+EP(regions_ep, GET, PATH(get_region_list), 0, 0, 0, 0,
    JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)

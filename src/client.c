@@ -709,10 +709,10 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
         }
     }
     memset(&c->err, 0, sizeof c->err);
-    return c->raw || call->ep->fields == NULL
+    return c->raw || call->ep->nfields == 0
                ? BACT_OK
-               : bact__json_fields(c, 0, call->ep->fields, call->ep->nfields,
-                                   call->arg.out);
+               : bact__json_fields(c, 0, bact__ep_fields + call->ep->fields,
+                                   call->ep->nfields, call->arg.out);
 }
 
 /* After a failed attempt: 1 when another one is due (the wait for it is

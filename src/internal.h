@@ -253,9 +253,6 @@ int bact__json_envelope(bact_client *c);
 /* An endpoint: constant, one per endpoint (bact_request() builds one for
  * its request). */
 typedef struct bact__ep {
-    /* with BACT__C_JSON, out of raw mode: the answer's top object fills
-     * the call's arg.out through this table (NULL: nothing to fill) */
-    const bact__field *fields;
     /* after "/v2/workflow/", path_len bytes from bact__paths + path
      * (unused with RAW: the bact_http_req's method and path); the method
      * is in flags */
@@ -264,13 +261,18 @@ typedef struct bact__ep {
     uint8_t query;             /* its query parameters' names: n_query of
                                   bact__qnames from this one */
     uint8_t n_query;
+    /* with BACT__C_JSON, out of raw mode: the answer's top object fills
+     * the call's arg.out through nfields of bact__ep_fields from this one
+     * (nfields 0: nothing to fill) */
+    uint8_t fields;
     uint8_t nfields;
     uint8_t flags;             /* BACT__C_* */
 } bact__ep;
 
-/* the endpoints' paths and query names (api.c) */
+/* the endpoints' paths, query names and answer tables (api.c) */
 extern const struct bact__paths bact__paths;
 extern const uint16_t bact__qnames[];
+extern const bact__field bact__ep_fields[];
 
 #define BACT__C_IDEMPOTENT 0x01u /* may be retried after it was sent */
 #define BACT__C_DATE 0x02u       /* keep a 2xx answer's Date (reconcile) */
