@@ -719,16 +719,16 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     const char *v[7];
     char num[16]; /* the page (up to 11 bytes), then the limit (up to 4) */
     if (c == NULL || q == NULL ||
-        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN ||
-        !datetime_ok(nonempty(q->created_from)) ||
-        !datetime_ok(nonempty(q->created_to)) ||
+        (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
+        return BACT_E_ARG;
+    v[3] = nonempty(q->created_from);
+    v[4] = nonempty(q->created_to);
+    if (!datetime_ok(v[3]) || !datetime_ok(v[4]) ||
         !page_args(out, q->page, q->limit, num, v + 5))
         return BACT_E_ARG;
     v[0] = q->status ? bact_status_name(q->status) : NULL;
     v[1] = nonempty(q->workflow_id);
     v[2] = nonempty(q->workflow_name);
-    v[3] = nonempty(q->created_from);
-    v[4] = nonempty(q->created_to);
     return run(c, &list_tasks_ep, v, NULL, out);
 }
 
