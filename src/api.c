@@ -613,24 +613,15 @@ static const bact__field task_fields[] = {
 };
 #define TASK_LIST_FIELDS 12u
 
-typedef struct output_w {
-    const char *string;
-    bact_array files;
-} output_w;
-
+/* output and task_failure_info are read straight into the task */
 static const bact__field output_fields[] = {
-    F(string, STR, 0, output_w, string),
-    F(files, ARRAY, 0, output_w, files)
+    F(string, STR, 0, bact_task, output),
+    F(files, ARRAY, 0, bact_task, output_files)
 };
 
-typedef struct failure_w {
-    int32_t code;
-    const char *message;
-} failure_w;
-
 static const bact__field failure_fields[] = {
-    F(code, I32, 1, failure_w, code),
-    F(message, STR, 1, failure_w, message)
+    F(code, I32, 1, bact_task, failure_code),
+    F(message, STR, 1, bact_task, failure_message)
 };
 
 static const bact__field live_fields[] = {
@@ -644,8 +635,6 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
                      bact_task *out)
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
-    output_w ow;
-    failure_w f;
     const char *lu;
     if (rc != BACT_OK)
         return rc;
@@ -654,22 +643,18 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
                             sizeof task_fields / sizeof task_fields[0] -
                                 nfields,
                             out);
-    rc = bact__json_fields(c, out->obj_[0], output_fields, 2, &ow);
+    rc = bact__json_fields(c, out->obj_[0], output_fields, 2, out);
     if (rc != BACT_OK && out->obj_[0] >= 0)
         return rc;
-    out->output = ow.string;
-    out->output_files = ow.files;
     out->output_len = 0;
-    if (ow.string != NULL) { /* the decoded length: NULs count */
-        int n = str_len(c, ow.string);
+    if (out->output != NULL) { /* the decoded length: NULs count */
+        int n = str_len(c, out->output);
         out->output_len = n > 0 ? (size_t)n : 0u;
     }
-    rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, &f);
+    rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, out);
     if (rc != BACT_OK && out->obj_[1] >= 0)
         return rc;
     out->failed_info = out->obj_[1] >= 0;
-    out->failure_code = f.code;
-    out->failure_message = f.message;
     rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
     if (rc != BACT_OK && out->obj_[2] >= 0)
         return rc;
