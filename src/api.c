@@ -613,18 +613,13 @@ static const bact__field task_fields[] = {
 };
 #define TASK_LIST_FIELDS 12u
 
-/* output and task_failure_info are read straight into the task */
-static const bact__field output_fields[] = {
+/* The nested objects, output, task_failure_info and live_url_info, two
+ * entries each; the first two are read straight into the task. */
+static const bact__field nested_fields[] = {
     F(string, STR, 0, bact_task, output),
-    F(files, ARRAY, 0, bact_task, output_files)
-};
-
-static const bact__field failure_fields[] = {
+    F(files, ARRAY, 0, bact_task, output_files),
     F(code, I32, 1, bact_task, failure_code),
-    F(message, STR, 1, bact_task, failure_message)
-};
-
-static const bact__field live_fields[] = {
+    F(message, STR, 1, bact_task, failure_message),
     { offsetof(struct bact__keys, live_url), 0, BACT__J_STR, 0 }
 };
 
@@ -636,6 +631,7 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
     const char *lu;
+    unsigned k;
     if (rc != BACT_OK)
         return rc;
     /* the fields a list item lacks: absent */
@@ -643,21 +639,19 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
                             sizeof task_fields / sizeof task_fields[0] -
                                 nfields,
                             out);
-    rc = bact__json_fields(c, out->obj_[0], output_fields, 2, out);
-    if (rc != BACT_OK && out->obj_[0] >= 0)
-        return rc;
+    for (k = 0; k < 3u; k++) {
+        rc = bact__json_fields(c, out->obj_[k], nested_fields + 2u * k,
+                               k < 2u ? 2u : 1u,
+                               k < 2u ? (void *)out : (void *)&lu);
+        if (rc != BACT_OK && out->obj_[k] >= 0)
+            return rc;
+    }
     out->output_len = 0;
     if (out->output != NULL) { /* the decoded length: NULs count */
         int n = str_len(c, out->output);
         out->output_len = n > 0 ? (size_t)n : 0u;
     }
-    rc = bact__json_fields(c, out->obj_[1], failure_fields, 2, out);
-    if (rc != BACT_OK && out->obj_[1] >= 0)
-        return rc;
     out->failed_info = out->obj_[1] >= 0;
-    rc = bact__json_fields(c, out->obj_[2], live_fields, 1, &lu);
-    if (rc != BACT_OK && out->obj_[2] >= 0)
-        return rc;
     if (lu != NULL)
         out->live_url = lu;
     return BACT_OK;
