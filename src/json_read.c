@@ -212,12 +212,14 @@ static size_t member_key(const uint8_t *s, size_t n, size_t i, unsigned *esc)
 }
 
 /* Grammar check, one value per round of the outer loop (each eats at
- * least a byte). Containers are tracked as one bit per depth level. */
-static int validate(const uint8_t *s, size_t n, unsigned *esc)
+ * least a byte). Containers are tracked as one bit per depth level.
+ * Returns the number of tokens jsmn will make of the text (one per value
+ * and one per key), or 0 when the text is not JSON. */
+static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
 {
     uint32_t kind[JSON_MAX_DEPTH / 32u]; /* bit set: object */
     unsigned depth = 0, obj;
-    size_t i = 0;
+    size_t i = 0, count = 0;
 
     while (i < n) {
         uint8_t c;
@@ -225,10 +227,11 @@ static int validate(const uint8_t *s, size_t n, unsigned *esc)
         if (i >= n)
             break;
         c = s[i];
+        count++;
         if (c == '{' || c == '[') {
             uint32_t bit = 1u << (depth % 32u);
             if (depth >= JSON_MAX_DEPTH)
-                return BACT_E_JSON;
+                return 0;
             kind[depth / 32u] = (c == '{') ? kind[depth / 32u] | bit
                                            : kind[depth / 32u] & ~bit;
             depth++;
@@ -237,8 +240,8 @@ static int validate(const uint8_t *s, size_t n, unsigned *esc)
                 depth--;
                 i++;
             } else {
-                if (c == '{' && (i = member_key(s, n, i, esc)) == 0)
-                    return BACT_E_JSON;
+                if (c == '{' && (count++, i = member_key(s, n, i, esc)) == 0)
+                    return 0;
                 continue; /* the first member's value */
             }
         } else {
@@ -253,57 +256,54 @@ static int validate(const uint8_t *s, size_t n, unsigned *esc)
             else
                 i = scan_number(s, n, i);
             if (i == 0)
-                return BACT_E_JSON;
+                return 0;
         }
         /* after a value: closers, then a ',' or the end (each round
          * closes a container or leaves) */
         for (;;) {
             i = skip_ws(s, n, i);
             if (depth == 0)
-                return i == n ? BACT_OK : BACT_E_JSON; /* one value only */
+                return i == n ? count : 0; /* one value only */
             if (i >= n)
-                return BACT_E_JSON;
+                return 0;
             obj = (kind[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u;
             if (s[i] == ',')
                 break;
             if (s[i] != (obj ? '}' : ']'))
-                return BACT_E_JSON;
+                return 0;
             depth--;
             i++;
         }
         i++; /* ',' */
-        if (obj && (i = member_key(s, n, i, esc)) == 0)
-            return BACT_E_JSON;
+        if (obj && (count++, i = member_key(s, n, i, esc)) == 0)
+            return 0;
     }
-    return BACT_E_JSON;
+    return 0;
 }
 
 int bact__json_parse(bact_client *c)
 {
     jsmn_parser p;
-    unsigned esc = 0, round;
+    unsigned esc = 0;
+    size_t need;
     int r;
 
     c->ntok_used = 0;
     c->json = 0;
     if (c->body_len > 0x7FFFFFFFu)
         return BACT_E_JSON;
-    r = validate(c->buf, c->body_len, &esc);
-    if (r != BACT_OK)
-        return r;
-    /* one call site, so that the compiler may inline jsmn_parse() and keep
-     * its parser in registers; a second round only counts the tokens */
-    for (round = 0; round < 2u; round++) {
-        jsmn_init(&p);
-        r = jsmn_parse(&p, (const char *)c->buf, c->body_len,
-                       round ? NULL : c->tok, round ? 0u : c->ntok);
-        if (round == 0u && r != JSMN_ERROR_NOMEM)
-            break;
-    }
-    if (round > 0u) {
-        c->needed = r > 0 ? (size_t)r : 0u;
+    need = validate(c->buf, c->body_len, &esc);
+    if (need == 0)
+        return BACT_E_JSON;
+    /* the tokens are counted above, so jsmn runs once, and only on a
+     * token array that holds them all (never NULL after bact_init(): the
+     * test lets the compiler drop jsmn's count-only paths) */
+    if (need > c->ntok || c->tok == NULL) {
+        c->needed = need;
         return BACT_E_TOKENS;
     }
+    jsmn_init(&p);
+    r = jsmn_parse(&p, (const char *)c->buf, c->body_len, c->tok, c->ntok);
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
     c->ntok_used = r;
