@@ -13,7 +13,7 @@
 
 #define URL_MAX 2048u
 
-static int ipv6_parse(const char *s, size_t n, uint8_t out[16]);
+static int ipv6_parse(const char *s, size_t n, uint16_t out[8]);
 
 static int is_digit(int ch)
 {
@@ -56,7 +56,7 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 {
     size_t r = 0, d;
     uint32_t port = 0;
-    uint8_t v6[16];
+    uint16_t v6[8];
 
     u->ipv6 = 0;
     u->host = s;
@@ -184,14 +184,13 @@ static int ipv4_is_local(uint32_t a)
                ? 2 : 0;
 }
 
-/* RFC 4291 text form into 16 bytes; -1 when malformed. */
-static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
+/* RFC 4291 text form into its eight 16-bit groups; -1 when malformed. */
+static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
 {
-    uint16_t w[8];
-    unsigned nw = 0, k;
-    int gap = -1; /* index of the "::", if any */
+    unsigned nw = 0, k, gap = 9u; /* groups before the "::"; 9: none */
     size_t i = 0;
 
+    memset(out, 0, 16);
     if (n >= 2 && s[0] == ':' && s[1] == ':') {
         gap = 0;
         i = 2;
@@ -214,8 +213,8 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
             if (other || j != n || nw > 6u || dots != 3u ||
                 ipv4_parse(s + i, j - i, &a))
                 return -1;
-            w[nw++] = (uint16_t)(a >> 16);
-            w[nw++] = (uint16_t)(a & 0xFFFFu);
+            out[nw++] = (uint16_t)(a >> 16);
+            out[nw++] = (uint16_t)(a & 0xFFFFu);
             i = n;
             break;
         }
@@ -227,14 +226,14 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
                 return -1;
             v = v * 16u + d;
         }
-        w[nw++] = (uint16_t)v;
+        out[nw++] = (uint16_t)v;
         if (i >= n)
             break;
         i++; /* ':' */
         if (i < n && s[i] == ':') {
-            if (gap >= 0)
+            if (gap <= 8u)
                 return -1; /* two "::" */
-            gap = (int)nw;
+            gap = nw;
             i++;
             if (i >= n)
                 break;
@@ -242,60 +241,39 @@ static int ipv6_parse(const char *s, size_t n, uint8_t out[16])
             return -1; /* trailing single ':' */
         }
     }
-    if (i < n)
+    /* all the text read, and eight groups, or fewer and a "::" */
+    if (i < n || (gap > 8u) != (nw == 8u))
         return -1;
-    if (gap < 0 && nw != 8u)
-        return -1;
-    if (gap >= 0 && nw > 7u)
-        return -1;
-    memset(out, 0, 16);
-    for (k = 0; k < nw; k++) {
-        unsigned pos = (gap >= 0 && k >= (unsigned)gap) ? k + (8u - nw) : k;
-        out[2u * pos] = (uint8_t)(w[k] >> 8);
-        out[2u * pos + 1u] = (uint8_t)(w[k] & 0xFFu);
+    /* the groups after the "::" move to the end, zeros in their place
+     * (with a "::" there are at most seven: no group is its own target) */
+    for (k = 0; gap < nw && k < nw - gap; k++) {
+        out[7u - k] = out[nw - 1u - k];
+        out[nw - 1u - k] = 0;
     }
     return 0;
 }
 
-/* four bytes as a big-endian number */
-static uint32_t be32(const uint8_t *p)
+static int ipv6_is_local(const uint16_t g[8])
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
-}
-
-static int ipv6_is_local(const uint8_t a[16])
-{
-    /* bytes 0..9, 0..14 and 4..11 OR-ed */
-    unsigned k, or10 = 0, or15 = 0, mid = 0;
-    for (k = 0; k < 15u; k++) {
-        or15 |= a[k];
-        if (k < 10u)
-            or10 |= a[k];
-        if (k - 4u < 8u)
-            mid |= a[k];
-    }
-    if (or15 == 0u && a[15] == 1u)
-        return 1; /* ::1 */
-    if (or15 == 0u && a[15] == 0u)
-        return 2; /* :: */
-    if ((a[0] & 0xFEu) == 0xFCu)
-        return 2; /* fc00::/7 */
-    if (a[0] == 0xFEu && (a[1] & 0xC0u) == 0x80u)
-        return 2; /* fe80::/10 */
+    uint32_t mid = (uint32_t)g[2] | g[3] | g[4]; /* groups 2..4 OR-ed */
+    uint32_t head = g[0] | g[1] | mid;          /* and 0..4 */
+    if ((head | g[5] | g[6]) == 0u && g[7] <= 1u)
+        return g[7] == 1u ? 1 : 2; /* ::1, :: */
+    if ((g[0] & 0xFE00u) == 0xFC00u || (g[0] & 0xFFC0u) == 0xFE80u)
+        return 2; /* fc00::/7, fe80::/10 */
     /* an IPv4 address inside: mapped (::ffff:a.b.c.d), compatible
      * (::a.b.c.d, deprecated) or behind NAT64's well-known prefix
      * (64:ff9b::a.b.c.d; RFC 6052 forbids it for non-global ones) */
-    if ((or10 == 0u && ((a[10] & a[11]) == 0xFFu || (a[10] | a[11]) == 0u)) ||
-        (mid == 0u && be32(a) == 0x0064FF9Bu))
-        return ipv4_is_local(be32(a + 12));
+    if ((head == 0u && (g[5] == 0xFFFFu || g[5] == 0u)) ||
+        (g[0] == 0x64u && g[1] == 0xFF9Bu && (mid | g[5]) == 0u))
+        return ipv4_is_local(((uint32_t)g[6] << 16) | g[7]);
     return 0;
 }
 
 int bact__host_is_local(const char *h, size_t n)
 {
     uint32_t v4;
-    uint8_t v6[16];
+    uint16_t v6[8];
     size_t k;
     int numeric = 1, hasdigit = 0;
 
