@@ -334,10 +334,7 @@ static size_t put_utf8(uint8_t *o, uint32_t cp)
 static size_t unescape(uint8_t *s, size_t a, size_t b)
 {
     static const char esc[] = "b\bf\fn\nr\rt\t";
-    size_t r = a, w, k;
-    while (r < b && s[r] != '\\')
-        r++; /* up to the first escape nothing moves */
-    w = r;
+    size_t r = a, w = a, k;
     while (r < b) {
         uint32_t cp, lo = 0xDC00u; /* set by hex4(): the text is valid */
         if (s[r] != '\\') {
