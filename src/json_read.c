@@ -612,7 +612,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 
 int bact__json_envelope(bact_client *c)
 {
-    int n, i, found = 0;
+    int n, i;
     /* a parsed text has one token at least */
     if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
         return 0;
@@ -623,19 +623,20 @@ int bact__json_envelope(bact_client *c)
     c->err.trace_id = NULL;
     while (n-- > 0 && i + 1 < c->ntok_used) {
         const jsmntok_t *v = &c->tok[i + 1];
+        const char *p = (const char *)c->buf + v->start;
         int64_t x;
         if (key_is(c, &c->tok[i], bact__keys.code)) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;
             }
-        } else if (key_is(c, &c->tok[i], "msg") && v->type == JSMN_STRING) {
-            c->err.msg = (const char *)c->buf + v->start;
-            found = 1;
-        } else if (key_is(c, &c->tok[i], "traceId") && v->type == JSMN_STRING) {
-            c->err.trace_id = (const char *)c->buf + v->start;
+        } else if (v->type == JSMN_STRING) {
+            if (key_is(c, &c->tok[i], "msg"))
+                c->err.msg = p;
+            else if (key_is(c, &c->tok[i], "traceId"))
+                c->err.trace_id = p;
         }
         i = bact__json_skip(c, i + 1);
     }
-    return c->err.has_code && c->err.code != 0 && found;
+    return c->err.has_code && c->err.code != 0 && c->err.msg != NULL;
 }
