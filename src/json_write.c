@@ -65,7 +65,6 @@ void bact__jw_end(bact__jw *w, char close)
 
 static void string(bact__jw *w, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
     /* each byte with a short escape, then the letter after the '\\' */
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
     size_t i, k, run = 0;
@@ -102,8 +101,10 @@ static void string(bact__jw *w, const char *s)
             e[1] = 'u';
             e[2] = '0';
             e[3] = '0';
-            e[4] = hex[ch >> 4];
-            e[5] = hex[ch & 15u];
+            /* a control byte or DEL: the high digit is 0, 1 or 7 */
+            e[4] = (char)('0' + (ch >> 4));
+            e[5] = (char)((ch & 15u) < 10u ? '0' + (ch & 15u)
+                                           : 'a' - 10 + (ch & 15u));
             en = 6;
         }
         bact__put(&w->b, e, en);
