@@ -37,11 +37,14 @@ static int host_char(int ch)
            ch == '.' || ch == '_';
 }
 
-/* scheme "http" or "https" followed by "://"; returns the length eaten */
-static size_t scheme(const char *s, uint8_t *tls)
+/* A URL of at most URL_MAX bytes (*n gets its length) that starts with
+ * the scheme "http" or "https" and "://"; returns the length of that
+ * start, 0 when the URL is not one. */
+static size_t scheme(const char *s, size_t *n, uint8_t *tls)
 {
     size_t k = 4;
-    if (!bact__ieq(s, 4, "http"))
+    if (s == NULL || (*n = bact__strnlen(s, URL_MAX)) > URL_MAX ||
+        !bact__ieq(s, 4, "http"))
         return 0;
     *tls = (uint8_t)((s[4] | 0x20) == 's');
     k += *tls;
@@ -99,14 +102,9 @@ int bact_parse_url(const char *url, bact_url *out)
     int32_t port;
     bact_url u;
 
-    if (url == NULL || out == NULL)
-        return BACT_E_ARG;
-    n = bact__strnlen(url, URL_MAX);
-    if (n > URL_MAX)
-        return BACT_E_ARG;
     memset(&u, 0, sizeof u);
-    k = scheme(url, &u.tls);
-    if (k == 0)
+    k = scheme(url, &n, &u.tls);
+    if (k == 0 || out == NULL)
         return BACT_E_ARG;
     if (n > k && url[n - 1] == '/')
         n--; /* one trailing slash is fine */
@@ -304,12 +302,7 @@ int bact_check_callback_url(const char *url, unsigned flags)
     size_t n, k, a, e, at;
     bact_url u;
 
-    if (url == NULL)
-        return BACT_E_ARG;
-    n = bact__strnlen(url, URL_MAX);
-    if (n > URL_MAX)
-        return BACT_E_ARG;
-    k = scheme(url, &u.tls);
+    k = scheme(url, &n, &u.tls);
     if (k == 0)
         return BACT_E_ARG;
     for (a = 0; a < n; a++) {
