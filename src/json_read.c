@@ -572,7 +572,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
                       size_t nf, void *out)
 {
     char *o = (char *)out;
-    uint32_t seen = 0;
+    uint32_t seen = 0, need = 0;
     size_t k;
     int i, n;
 
@@ -581,6 +581,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         memset(p, 0, field_kind[f[k].type - 1u].zero);
         if (field_kind[f[k].type - 1u].ones != 0u)
             memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
+        need |= (uint32_t)f[k].required << k;
     }
     if (BACT__JSON_STAGE(c) != 2 || obj < 0 || obj >= c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
@@ -603,11 +604,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         }
         i = bact__json_skip(c, vi);
     }
-    for (k = 0; k < nf; k++) {
-        if (f[k].required && !(seen & (1u << k)))
-            return BACT_E_SHAPE;
-    }
-    return BACT_OK;
+    return (seen & need) == need ? BACT_OK : BACT_E_SHAPE;
 }
 
 int bact__json_envelope(bact_client *c)
