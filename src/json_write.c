@@ -135,8 +135,9 @@ void bact__jw_str(bact__jw *w, const char *s)
 
 void bact__jw_bool(bact__jw *w, int v)
 {
+    size_t t = v != 0;
     sep(w);
-    bact__put(&w->b, v ? "true" : "false", v ? 4u : 5u);
+    bact__put(&w->b, &"falsetrue"[5u * t], 5u - t);
 }
 
 void bact__jw_int(bact__jw *w, int32_t v)
