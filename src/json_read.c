@@ -473,21 +473,26 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
     return BACT_OK;
 }
 
-/* Copy a string token into a fixed field of size cap. */
+/* Copy a string token into a fixed field of size cap; with cut set, a
+ * longer one is cut to fit. Returns the length copied, or BACT_E_SHAPE
+ * (nothing written). */
 static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
-                    size_t cap)
+                    size_t cap, int cut)
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start), i;
-    if (n >= cap)
-        return BACT_E_SHAPE;
+    if (n >= cap) {
+        if (!cut)
+            return BACT_E_SHAPE;
+        n = cap - 1u;
+    }
     for (i = 0; !(c->json & BACT__JSON_PLAIN) && i < n; i++) {
         if (s[i] == 0)
             return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
     }
     memcpy(dst, s, n);
     dst[n] = '\0';
-    return BACT_OK;
+    return (int)n;
 }
 
 /* Per field type (BACT__J_* - 1): the token type it takes, and how it
@@ -521,8 +526,7 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         memcpy(o, &p, sizeof p);
         return BACT_OK;
     }
-    case BACT__J_ID:
-        return copy_str(c, t, o, BACT_ID_SIZE);
+
     case BACT__J_I32:
     case BACT__J_I64:
         r = get_int(c, t, f->type == BACT__J_I32, &x);
@@ -542,20 +546,21 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         memcpy(o, &v, sizeof v);
         return BACT_OK;
     }
+    case BACT__J_ID:
     case BACT__J_STATE: {
-        /* in place: copy_str() writes nothing when it fails */
-        char *text = o + offsetof(bact_task_state, text);
-        bact_status st;
-        jsmntok_t w = *t;
-        /* a word longer than any known one is a status still: not
+        /* copied in place (copy_str() writes nothing when it fails); a
+         * status word longer than any known one is a status still: not
          * terminal, its text cut to fit */
-        if (w.end - w.start >= (int)BACT_STATUS_SIZE)
-            w.end = w.start + (int)BACT_STATUS_SIZE - 1;
-        r = copy_str(c, &w, text, BACT_STATUS_SIZE);
-        if (r != BACT_OK)
+        int state = f->type == BACT__J_STATE;
+        char *text = o + (state ? offsetof(bact_task_state, text) : 0u);
+        r = copy_str(c, t, text, state ? BACT_STATUS_SIZE : BACT_ID_SIZE,
+                     state);
+        if (r < 0)
             return r;
-        st = bact_status_parse(text, (size_t)(w.end - w.start));
-        memcpy(o + offsetof(bact_task_state, status), &st, sizeof st);
+        if (state) {
+            bact_status st = bact_status_parse(text, (size_t)r);
+            memcpy(o + offsetof(bact_task_state, status), &st, sizeof st);
+        }
         return BACT_OK;
     }
     default: { /* ARRAY, OBJ: the token index, and an array's count */
