@@ -73,10 +73,12 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
         u->host_len = r - 1;
         r++;
     } else {
+        int prev = '.'; /* a leading '.' ends an empty label too */
         while (r < n && s[r] != ':') {
-            if (!host_char((unsigned char)s[r]) ||
-                (callback && s[r] == '.' && (r == 0 || s[r - 1] == '.')))
+            int ch = (unsigned char)s[r];
+            if (!host_char(ch) || (callback && ch == '.' && prev == '.'))
                 return -1; /* junk or an empty label */
+            prev = ch;
             r++;
         }
         u->host_len = r;
@@ -144,11 +146,8 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
             unsigned d = hexval((unsigned char)s[i]);
             if (d >= base)
                 return -1;
-            /* acc * base + d must fit 32 bits (no 64-bit multiply on
-             * small cores): the high half's product, with the low
-             * half's carry, must fit 16 */
-            if ((acc >> 16) * base + (((acc & 0xFFFFu) * base + d) >> 16) >
-                0xFFFFu)
+            /* acc * base + d must fit 32 bits */
+            if (acc > (0xFFFFFFFFu - d) / base)
                 return -1;
             acc = acc * base + d;
             digits++;
