@@ -520,15 +520,13 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
     o += f->offset;
     if (t->type != (jsmntype_t)field_kind[f->type - 1u].tok)
         return BACT_E_SHAPE;
-    switch (f->type) {
-    case BACT__J_STR: {
+    /* tests rather than a switch: no jump table */
+    if (f->type == BACT__J_STR) {
         const char *p = (const char *)c->buf + t->start;
         memcpy(o, &p, sizeof p);
         return BACT_OK;
     }
-
-    case BACT__J_I32:
-    case BACT__J_I64:
+    if (f->type == BACT__J_I32 || f->type == BACT__J_I64) {
         r = get_int(c, t, f->type == BACT__J_I32, &x);
         if (r == BACT_OK) {
             if (f->type == BACT__J_I32) {
@@ -539,15 +537,15 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
             }
         }
         return r;
-    case BACT__J_BOOL: {
+    }
+    if (f->type == BACT__J_BOOL) {
         int v = c->buf[t->start] == 't';
         if (!v && c->buf[t->start] != 'f')
             return BACT_E_SHAPE;
         memcpy(o, &v, sizeof v);
         return BACT_OK;
     }
-    case BACT__J_ID:
-    case BACT__J_STATE: {
+    if (f->type == BACT__J_ID || f->type == BACT__J_STATE) {
         /* copied in place (copy_str() writes nothing when it fails); a
          * status word longer than any known one is a status still: not
          * terminal, its text cut to fit */
@@ -563,13 +561,12 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         }
         return BACT_OK;
     }
-    default: { /* ARRAY, OBJ: the token index, and an array's count */
+    { /* ARRAY, OBJ: the token index, and an array's count */
         unsigned count = (unsigned)t->size;
         memcpy(o, &vi, sizeof vi);
         if (f->type == BACT__J_ARRAY)
             memcpy(o + offsetof(bact_array, count), &count, sizeof count);
         return BACT_OK;
-    }
     }
 }
 
