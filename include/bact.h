@@ -230,6 +230,14 @@ typedef struct bact_client {
     uint32_t t_last;         /* clock when it last moved a byte */
     uint8_t conn_open, conn_reused, raw, json, sent;
     uint8_t got;             /* this attempt: answer bytes, sink, reuse */
+    /* the array element read last (arr -1: none), so that reading an
+     * array's elements in order costs one step each, not a walk from the
+     * array's start; the readers take a const client and write it through
+     * cur, which parsing an answer points at cursor */
+    struct bact__cursor {
+        int arr, tok;
+        unsigned idx;
+    } cursor, *cur;
 } bact_client;
 
 /**

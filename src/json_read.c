@@ -290,6 +290,8 @@ int bact__json_parse(bact_client *c)
 
     c->ntok_used = 0;
     c->json = 0;
+    c->cur = &c->cursor; /* new tokens: no element read yet */
+    c->cursor.arr = -1;
     if (c->body_len > 0x7FFFFFFFu)
         return BACT_E_JSON;
     need = validate(c->buf, c->body_len, &esc);
@@ -397,14 +399,23 @@ int bact__json_skip(const bact_client *c, int i)
 
 int bact__json_elem(const bact_client *c, int arr, unsigned idx)
 {
-    int i;
-    unsigned k;
+    /* tokens exist (ntok_used > 0) only after bact__json_parse(), which
+     * points cur at the client's cursor */
+    struct bact__cursor *cur = c->cur;
+    int i = arr + 1;
+    unsigned k = 0;
     if (arr < 0 || arr >= c->ntok_used || c->tok[arr].type != JSMN_ARRAY ||
         idx >= (unsigned)c->tok[arr].size)
         return -1;
-    i = arr + 1;
-    for (k = 0; k < idx; k++)
+    if (cur->arr == arr && cur->idx <= idx) {
+        i = cur->tok; /* on from the element read last */
+        k = cur->idx;
+    }
+    for (; k < idx; k++)
         i = bact__json_skip(c, i);
+    cur->arr = arr;
+    cur->tok = i;
+    cur->idx = k;
     return i < c->ntok_used ? i : -1;
 }
 

@@ -516,6 +516,44 @@ static void skip_and_elem(void)
     CHECK_INT(bact__json_elem(&J, 0, 0xFFFFFFFFu), -1);
 }
 
+/* element idx of the array at token arr, walked from the array's start */
+static int elem_walk(int arr, unsigned idx)
+{
+    int i = arr + 1;
+    unsigned k;
+    for (k = 0; k < idx; k++)
+        i = bact__json_skip(&J, i);
+    return i;
+}
+
+/* bact__json_elem() goes on from the element read last: any order of
+ * reads, over two arrays in turn, gives what a walk from the start does */
+static void elem_cursor(void)
+{
+    /* outer: 0 [, elements 1 0, 2 [ 3 1 ], 4 { 5 "a" 6 2 }, 7 3,
+     * 8 [ 9 4 10 [ 11 5 ] ], 12 6; inner: the array at 8 */
+    static const unsigned order[] = {0, 1, 2, 3, 4, 5, 5, 4, 0, 5, 2, 2,
+                                     3, 1, 0, 4, 3, 5};
+    static const char doc[] = "[0,[1],{\"a\":2},3,[4,[5]],6]";
+    size_t k;
+    CHECK_INT(load(doc), BACT_OK);
+    CHECK_INT(J.ntok_used, 13);
+    for (k = 0; k < sizeof order / sizeof order[0]; k++) {
+        CHECK_INT(bact__json_elem(&J, 0, order[k]), elem_walk(0, order[k]));
+        CHECK_INT(bact__json_elem(&J, 8, order[k] & 1u),
+                  elem_walk(8, order[k] & 1u));
+    }
+    CHECK_INT(bact__json_elem(&J, 0, 5), 12);
+    CHECK_INT(bact__json_elem(&J, 0, 6), -1);
+    CHECK_INT(bact__json_elem(&J, 0, 5), 12);
+    /* a new answer with an array at the same token: read afresh */
+    CHECK_INT(load("[[0,0,0],1,2,3,4,5]"), BACT_OK);
+    CHECK_INT(bact__json_elem(&J, 0, 5), 9);
+    CHECK_INT(load("[0,1,2,3,4,[5]]"), BACT_OK);
+    CHECK_INT(bact__json_elem(&J, 0, 5), 6);
+    CHECK_INT(bact__json_elem(&J, 0, 1), 2);
+}
+
 /* ------------------------------------------------------------------ */
 /* Field tables                                                         */
 /* ------------------------------------------------------------------ */
@@ -889,6 +927,7 @@ static const t_case cases[] = {
     T_CASE(decode_once_only),
     T_CASE(decode_raw_utf8_untouched),
     T_CASE(skip_and_elem),
+    T_CASE(elem_cursor),
     T_CASE(fields_all_types),
     T_CASE(fields_absent_and_null),
     T_CASE(fields_required),
