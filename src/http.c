@@ -931,122 +931,124 @@ int32_t bact__resp_retry_after(const bact_http_parser *p)
 /* HTTP-date                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Within 1970..2105, the only years a date may have here, a year is leap
- * when 4 divides it, but for 2100: no division needed (a library call on
- * small cores). */
-static int leap(uint32_t y)
-{
-    return (y & 3u) == 0u && y != 2100u;
-}
+/* The fields a date pattern fills, each a byte of f[] (f[0] is not one:
+ * a field's number is never the NUL that ends a pattern). Day and month
+ * are kept from 0, the year as years since 1970. */
+enum { F_DAY = 1, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC };
 
-/* The fields a date pattern fills. */
-enum { F_DAY, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC, F_NUM };
+/* A pattern byte below ' ' reads a field of digits: its number in the low
+ * three bits, 8 for "an optional space, then one or two digits", 16 for
+ * four digits; two digits otherwise (a year in two: 70..99 are 19xx, the
+ * others 20xx). */
+#define P_DAY   "\1"  /* day, two digits */
+#define P_DAY1  "\11" /* day, one or two digits after an optional space */
+#define P_MON   "\2"  /* month, two digits */
+#define P_YEAR  "\23" /* year, four digits */
+#define P_YEAR2 "\3"  /* year, two digits */
+#define P_HOUR  "\4"
+#define P_MIN   "\5"
+#define P_SEC   "\6"
 
 /*
  * Match s[0..n) against each pattern of pats in turn (every one ends with a
  * NUL, the list with an empty one) and turn the first one that takes all
  * of s into seconds since 1970 (UTC), checking that the day exists. One
  * flat function with few arguments, no helper frames: the Date header is
- * parsed deep in a request's call chain, where stack is dear. 'a' a day
- * name (three letters or more, which ones not checked), 'N' a month name,
- * 'o' two digits of month, 'd' two digits of day, 'D' a day of one or two
- * digits after an optional space, 'Y' four digits of year, 'y' two (70..99
- * are 19xx, the others 20xx), 'h' 'm' 's' two digits each, '@' one of
- * "Tt ", anything else itself. Returns 0, or -1 when no pattern matches or
- * the date does not exist.
+ * parsed deep in a request's call chain, where stack is dear. Besides the
+ * fields of digits (P_DAY ...): 'a' a day name (three letters or more,
+ * which ones not checked), 'N' a month name, '@' one of "Tt ", anything
+ * else itself. Returns 0, or -1 when no pattern matches or the date does
+ * not exist.
  */
 static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
 {
-    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30,
-                                      31, 31, 30, 31, 30, 31};
-    /* the fields of digits, and where each goes */
-    static const char digit_fields[] = "dDoYyhms";
-    static const uint8_t slot_of[8] = {F_DAY, F_DAY, F_MON, F_YEAR,
-                                       F_YEAR, F_HOUR, F_MIN, F_SEC};
+    /* a month name's three letters, 5 bits each, as 'N' reads them */
+#define MKEY(a, b, c) ((a - 'a') << 10 | (b - 'a') << 5 | (c - 'a'))
+    static const uint16_t mkey[12] = {
+        MKEY('j', 'a', 'n'), MKEY('f', 'e', 'b'), MKEY('m', 'a', 'r'),
+        MKEY('a', 'p', 'r'), MKEY('m', 'a', 'y'), MKEY('j', 'u', 'n'),
+        MKEY('j', 'u', 'l'), MKEY('a', 'u', 'g'), MKEY('s', 'e', 'p'),
+        MKEY('o', 'c', 't'), MKEY('n', 'o', 'v'), MKEY('d', 'e', 'c')};
+#undef MKEY
+    /* the largest value of each field, as kept: a field out of range
+     * fails its pattern (no other pattern can take the same text) */
+    static const uint8_t top[7] = {0, 30, 11, 2105 - 1970, 23, 59, 60};
     while (*pat != '\0') {
-        /* one byte each: the year as 1..136 for 1970..2105, 0 out of range
-         * (zeroed as two words: no memset or memcpy call on small cores) */
-        union {
-            uint8_t f[8];
-            uint32_t w[2];
-        } u;
-        uint8_t *f = u.f;
-        uint32_t days, y, m;
+        uint8_t f[8];
+        uint32_t days, y, m, len, k;
         size_t i = 0;
-        u.w[0] = u.w[1] = 0;
         for (; *pat != '\0'; pat++) {
-            unsigned hi, got = 0, k;
+            unsigned pc = (unsigned char)*pat, slot = pc & 7u;
             uint32_t v = 0;
             size_t st = i;
-            char pc = *pat;
-            if (pc == 'a') { /* its letters; which day it is the date
-                                says (RFC 9110 5.6.7: be robust) */
-                while (i < n && ((unsigned char)s[i] | 0x20u) - 'a' < 26u)
+            if (pc == 'a' || pc == 'N') {
+                /* letters; which day it is the date says (RFC 9110
+                 * 5.6.7: be robust). | 0x20 lowers a letter and makes no
+                 * other byte one. */
+                while (i < n &&
+                       (k = ((unsigned char)s[i] | 0x20u) - 'a') < 26u) {
+                    v = v << 5 | k; /* the month's key, below */
                     i++;
-                if (i - st < 3u)
-                    goto next;
-                continue;
-            }
-            if (pc == 'N') {
-                if (n - i < 3u)
-                    goto next;
-                i += 3;
-                /* | 0x20 lowers a letter and never turns a non-letter
-                 * into one of these lowercase letters */
-                for (k = 0; k < 12u; k++) {
-                    if ((s[st] | 0x20) == months[3u * k] &&
-                        (s[st + 1u] | 0x20) == months[3u * k + 1u] &&
-                        (s[st + 2u] | 0x20) == months[3u * k + 2u])
-                        break;
                 }
-                if (k == 12u)
+                if (pc == 'a') {
+                    if (i - st < 3u)
+                        goto next;
+                    continue;
+                }
+                if (i - st != 3u)
                     goto next;
-                f[F_MON] = (uint8_t)(k + 1u);
-                continue;
-            }
-            for (k = 0; k < 8u && digit_fields[k] != pc; k++)
-                ;
-            if (k == 8u) { /* '@' or a byte that stands for itself */
+                for (k = 0; k < 12u && mkey[k] != v; k++)
+                    ;
+                v = k + 1u; /* 13 for none: out of range below */
+                slot = F_MON;
+            } else if (pc >= ' ') { /* '@' or a byte that stands for itself */
                 if (i >= n || (pc == '@' ? (s[i] != 'T' && s[i] != 't' &&
                                             s[i] != ' ')
-                                         : s[i] != pc))
+                                         : (unsigned char)s[i] != pc))
                     goto next;
                 i++;
                 continue;
+            } else {
+                unsigned hi = (pc & 16u) ? 4u : 2u;
+                if ((pc & 8u) && i < n && s[i] == ' ')
+                    st = ++i;
+                while (i < n && i - st < hi && s[i] >= '0' && s[i] <= '9') {
+                    v = v * 10u + (uint32_t)(s[i] - '0');
+                    i++;
+                }
+                if (i - st < ((pc & 8u) ? 1u : hi))
+                    goto next;
+                if (pc == F_YEAR) /* P_YEAR2: two digits */
+                    v += v < 70u ? 2000u : 1900u;
             }
-            if (pc == 'D' && i < n && s[i] == ' ')
-                i++;
-            hi = pc == 'Y' ? 4u : 2u;
-            while (i < n && got < hi && s[i] >= '0' && s[i] <= '9') {
-                v = v * 10u + (uint32_t)(s[i] - '0');
-                i++;
-                got++;
-            }
-            if (got < (pc == 'D' ? 1u : hi))
+            if (slot == F_YEAR)
+                v -= 1970u;
+            else if (slot < F_YEAR)
+                v -= 1u; /* day and month from 0 */
+            if (v > top[slot])
                 goto next;
-            if (pc == 'y')
-                v += v < 70u ? 2000u : 1900u;
-            if (slot_of[k] == F_YEAR)
-                v = (v < 1970u || v > 2105u) ? 0u : v - 1969u;
-            f[slot_of[k]] = (uint8_t)v;
+            f[slot] = (uint8_t)v;
         }
         if (i != n)
             goto next;
-        y = f[F_YEAR] + 1969u;
+        y = f[F_YEAR];
         m = f[F_MON];
-        if (f[F_HOUR] > 23u || f[F_MIN] > 59u || f[F_SEC] > 60u ||
-            f[F_YEAR] == 0u || m < 1u || m > 12u || f[F_DAY] < 1u ||
-            f[F_DAY] > mdays[m - 1u] + ((m == 2u && leap(y)) ? 1u : 0u))
-            return -1;
         /* leap days from 1970 to the year before (2100 is not one) */
-        days = 365u * (y - 1970u) + ((y - 1969u) >> 2) - (y > 2100u ? 1u : 0u);
-        while (--m > 0u)
-            days += mdays[m - 1u];
-        if (f[F_MON] > 2u && leap(y))
-            days += 1u;
-        days += f[F_DAY] - 1u;
-        *out = days * 86400u + f[F_HOUR] * 3600u + f[F_MIN] * 60u + f[F_SEC];
+        days = 365u * y + ((y + 1u) >> 2) - (y > 2100u - 1970u ? 1u : 0u) +
+               f[F_DAY];
+        /* the months before, and this one's length (a leap year: 4 divides
+         * it, but for 2100; no division) */
+        for (k = 0;; k++) {
+            len = 30u + ((0xAD5u >> k) & 1u);
+            if (k == 1u)
+                len -= ((y & 3u) == 2u && y != 2100u - 1970u) ? 1u : 2u;
+            if (k == m)
+                break;
+            days += len;
+        }
+        if (f[F_DAY] >= len)
+            return -1;
+        *out = ((days * 24u + f[F_HOUR]) * 60u + f[F_MIN]) * 60u + f[F_SEC];
         return 0;
     next:
         while (*pat != '\0')
@@ -1059,8 +1061,11 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
 int bact__http_date(const char *s, size_t n, uint32_t *out)
 {
     /* IMF-fixdate, RFC 850, asctime (RFC 9110 5.6.7) */
-    return scan_date(s, n, "a, d N Y h:m:s GMT\0a, d-N-y h:m:s GMT\0"
-                           "a N D h:m:s Y\0", out);
+    return scan_date(s, n,
+                     "a, " P_DAY " N " P_YEAR " " P_HOUR ":" P_MIN ":" P_SEC
+                     " GMT\0a, " P_DAY "-N-" P_YEAR2 " " P_HOUR ":" P_MIN
+                     ":" P_SEC " GMT\0a N " P_DAY1 " " P_HOUR ":" P_MIN
+                     ":" P_SEC " " P_YEAR "\0", out);
 }
 
 /* Two digits at p as a number; 100 when they are not two digits. */
@@ -1076,7 +1081,9 @@ int bact__iso_time(const char *s, size_t n, uint32_t *out)
     uint32_t t, o;
     size_t i = 19; /* the date and time before any fraction: fixed size */
     unsigned hh, mm;
-    if (n < i || scan_date(s, i, "Y-o-d@h:m:s\0", &t) != 0)
+    if (n < i || scan_date(s, i,
+                              P_YEAR "-" P_MON "-" P_DAY "@" P_HOUR ":" P_MIN
+                              ":" P_SEC "\0", &t) != 0)
         return -1;
     if (i < n && s[i] == '.') {
         size_t d0 = ++i;
