@@ -216,7 +216,14 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
     } else if (op_over(t)) {
         return MBEDTLS_ERR_SSL_WANT_READ;
     } else {
-        r = t->inner.recv(t->inner.io, buf, len, window_left(t));
+        /* The rest of a record whose start came is most likely here
+         * already: asked for first without a wait (no clock read, no wait
+         * set up); only when it is not yet here is the window read. */
+        r = 0;
+        if (t->rec_left + t->rec_hdr_n != 0)
+            r = t->inner.recv(t->inner.io, buf, len, 0);
+        if (r == 0)
+            r = t->inner.recv(t->inner.io, buf, len, window_left(t));
     }
     if (r > 0 && (size_t)r <= len) {
         track_records(t, buf, (size_t)r);
