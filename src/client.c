@@ -286,8 +286,8 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         static const char h1[] = " HTTP/1.1\r\nHost: ",
                           h2[] = "\r\nUser-Agent: ",
                           h3[] = "\r\nAuthorization: Bearer ";
-        size_t n = sizeof h1 + sizeof h2 + sizeof h3 - 3u + c->host_hdr_len +
-                   c->agent_len + c->key_len;
+        size_t n = sizeof h1 + sizeof h2 + sizeof h3 + 4u - 3u +
+                   c->host_hdr_len + c->agent_len + c->key_len;
         if (b.len <= b.cap && n <= b.cap - b.len) {
             char *o = b.p + b.len;
             o = cat(o, h1, sizeof h1 - 1u);
@@ -295,19 +295,21 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
             o = cat(o, h2, sizeof h2 - 1u);
             o = cat(o, c->user_agent, c->agent_len);
             o = cat(o, h3, sizeof h3 - 1u);
-            (void)cat(o, c->api_key, c->key_len);
+            o = cat(o, c->api_key, c->key_len);
+            (void)cat(o, "\r\n\r\n", 4); /* the end of the head */
         }
         b.len += n;
     }
-    if (has_body) {
-        BACT__PUTL(&b, "\r\nContent-Type: ");
+    if (has_body) { /* its headers go before the head's empty line */
+        b.len -= 2u;
+        BACT__PUTL(&b, "Content-Type: ");
         bact__puts(&b, type);
         BACT__PUTL(&b, "\r\nContent-Length: ");
         if (body_len > 0xFFFFFFFFu)
             return BACT_E_ARG;
         put_dec(&b, (uint32_t)body_len);
+        BACT__PUTL(&b, "\r\n\r\n");
     }
-    BACT__PUTL(&b, "\r\n\r\n");
     if (rq != NULL && rq->body != NULL)
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
