@@ -509,7 +509,10 @@ int bact_get_template(bact_client *c, const char *template_id,
 int bact_get_regions(bact_client *c, bact_array *out);
 
 /* Element readers: i < a->count. They read the token array of the last
- * call; BACT_E_ARG for a bad index, BACT_E_SHAPE for a wrong element. */
+ * call; BACT_E_ARG for a bad index, BACT_E_SHAPE for a wrong element.
+ * Each goes on from the element read last when it can (a cursor in the
+ * client), so reading an array in increasing order costs one step per
+ * element; a lower index walks from the array's start. */
 int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
                  bact_task *out);
 int bact_step_at(const bact_client *c, const bact_array *a, unsigned i,
