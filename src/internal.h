@@ -27,12 +27,13 @@
 
 /* ---- a machine word at a time ----------------------------------------- */
 
-/* A core without unaligned loads (Cortex-M0/M0+) reads a word from any
- * address through a memcpy() call or a stack slot, so the few fixed
- * compares that read words go a byte at a time there (the unit tests'
- * byte-wise build takes those paths too). */
+/* A core without unaligned loads (Cortex-M0/M0+; RISC-V and Xtensa as
+ * their compilers see them) reads a word from any address through a
+ * memcpy() call or a stack slot, so the few fixed compares that read
+ * words go a byte at a time there (the unit tests' byte-wise build takes
+ * those paths too). */
 #if (defined(__arm__) && !defined(__ARM_FEATURE_UNALIGNED)) || \
-    defined(BACT__TEST_BYTEWISE)
+    defined(__riscv) || defined(__XTENSA__) || defined(BACT__TEST_BYTEWISE)
 #define BACT__BYTE_LOADS 1
 #else
 #define BACT__BYTE_LOADS 0
