@@ -233,7 +233,8 @@ typedef struct bact_client {
     /* the array element read last (arr -1: none), so that reading an
      * array's elements in order costs one step each, not a walk from the
      * array's start; the readers take a const client and write it through
-     * cur, which parsing an answer points at cursor */
+     * cur, which parsing an answer points at cursor (a copy of a client,
+     * whose cur is not its own, reads without it) */
     struct bact__cursor {
         int arr, tok;
         unsigned idx;
@@ -511,8 +512,9 @@ int bact_get_regions(bact_client *c, bact_array *out);
 /* Element readers: i < a->count. They read the token array of the last
  * call; BACT_E_ARG for a bad index, BACT_E_SHAPE for a wrong element.
  * Each goes on from the element read last when it can (a cursor in the
- * client), so reading an array in increasing order costs one step per
- * element; a lower index walks from the array's start. */
+ * client, which they update: not from two threads at once on one client),
+ * so reading an array in increasing order costs one step per element; a
+ * lower index walks from the array's start. */
 int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
                  bact_task *out);
 int bact_step_at(const bact_client *c, const bact_array *a, unsigned i,

@@ -399,23 +399,25 @@ int bact__json_skip(const bact_client *c, int i)
 
 int bact__json_elem(const bact_client *c, int arr, unsigned idx)
 {
-    /* tokens exist (ntok_used > 0) only after bact__json_parse(), which
-     * points cur at the client's cursor */
-    struct bact__cursor *cur = c->cur;
+    /* bact__json_parse() points cur at the client's own cursor; in a copy
+     * of a client it is still the original's: no cursor then */
+    struct bact__cursor *cur = c->cur == &c->cursor ? c->cur : NULL;
     int i = arr + 1;
     unsigned k = 0;
     if (arr < 0 || arr >= c->ntok_used || c->tok[arr].type != JSMN_ARRAY ||
         idx >= (unsigned)c->tok[arr].size)
         return -1;
-    if (cur->arr == arr && cur->idx <= idx) {
+    if (cur != NULL && cur->arr == arr && cur->idx <= idx) {
         i = cur->tok; /* on from the element read last */
         k = cur->idx;
     }
     for (; k < idx; k++)
         i = bact__json_skip(c, i);
-    cur->arr = arr;
-    cur->tok = i;
-    cur->idx = k;
+    if (cur != NULL) {
+        cur->arr = arr;
+        cur->tok = i;
+        cur->idx = k;
+    }
     return i < c->ntok_used ? i : -1;
 }
 

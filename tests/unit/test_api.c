@@ -874,6 +874,33 @@ static const char task_page[] =
     "\"steps\":[{\"id\":\"x\"}],\"log_detail_url\":\"u\"}"
     "],\"total_pages\":3,\"total_count\":1001}";
 
+/* A copy of a client made after a call (a client returned by value) reads
+ * its own answer: the cursor of the element readers is the original's
+ * only, so the copy walks from the array's start and never writes through
+ * the original (freed here: ASan would see it). */
+static void copied_client_reads_elements(void)
+{
+    bact_task_query q;
+    bact_page pg;
+    bact_task t;
+    bact_client *h, copy;
+    (void)begin();
+    h = malloc(sizeof *h);
+    CHECK(h != NULL);
+    if (h == NULL)
+        return;
+    *h = CL;
+    ok(task_page);
+    memset(&q, 0, sizeof q);
+    CHECK_INT(bact_list_tasks(h, &q, &pg), BACT_OK);
+    copy = *h;
+    free(h);
+    CHECK_INT(bact_task_at(&copy, &pg.items, 1, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537848");
+    CHECK_INT(bact_task_at(&copy, &pg.items, 0, &t), BACT_OK);
+    CHECK_STR(t.id, "16429034742537847");
+}
+
 static void list_tasks_query(void)
 {
     bact_task_query q;
@@ -2106,6 +2133,7 @@ static const t_case cases[] = {
     T_CASE(list_tasks_date_filters),
     T_CASE(list_tasks_items),
     T_CASE(stop_and_resume),
+    T_CASE(copied_client_reads_elements),
     T_CASE(error_envelope_400),
     T_CASE(error_envelope_on_200),
     T_CASE(error_redirect_and_non_json),
