@@ -276,7 +276,7 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         } else { /* the library's own names, from the key pool: no
                     escaping, the length known */
             unsigned q = bact__qnames[ep->query + i];
-            bact__put(&b, (const char *)&bact__keys + (q & 0x7FFu), q >> 11);
+            bact__put(&b, BACT__KEY_AT(BACT__QNAME_AT(q)), BACT__QNAME_LEN(q));
         }
         put_ch(&b, '=');
         first = 0;

@@ -211,6 +211,8 @@ struct bact__keys {
 };
 #undef BACT__KEY_MEMBER
 extern const struct bact__keys bact__keys; /* json_read.c */
+/* the key at place at of the pool (a field's key, a query name's) */
+#define BACT__KEY_AT(at) ((const char *)&bact__keys + (at))
 
 typedef struct bact__field {
     unsigned key : 11;     /* offsetof(struct bact__keys, its key) */
@@ -296,6 +298,9 @@ extern const bact__field bact__ep_fields[];
 #define BACT__QNAME(k)                                                      \
     (uint16_t)(offsetof(struct bact__keys, k) | BACT__KEY_LEN(k) << 11 |    \
                0u * sizeof(char[BACT__KEY_LEN(k) < 32u ? 1 : -1]))
+/* ... and read back */
+#define BACT__QNAME_AT(q) ((q) & 0x7FFu)
+#define BACT__QNAME_LEN(q) ((q) >> 11)
 
 /* bact_request()'s request (query and body included) and body sink. */
 typedef struct bact__raw {

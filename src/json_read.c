@@ -607,7 +607,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         int vi = i + 1;
         for (k = 0; k < nf; k++) {
             if (!(seen & (1u << k)) &&
-                key_is(c, &c->tok[i], (const char *)&bact__keys + f[k].key)) {
+                key_is(c, &c->tok[i], BACT__KEY_AT(f[k].key))) {
                 if (!is_null(c, &c->tok[vi])) {
                     int r = store(c, &f[k], vi, o);
                     if (r != BACT_OK)
