@@ -94,20 +94,23 @@ static int page_ok(int32_t *page, int32_t *limit)
 #define JSON BACT__C_JSON
 #define IDEM BACT__C_IDEMPOTENT
 
-/* The endpoints' paths (after "/v2/workflow/"), one pool: an endpoint
- * holds its path's place and length, so a path may be the start of
- * another (get-task, run-task). */
+/* The endpoints' paths (after "/v2/workflow/"), one pool without NULs:
+ * an endpoint holds its path's place and length, so a path may be the
+ * start of another (get-task, run-task) or run on into the next
+ * (get-region-list and list-tasks, list-tasks and stop-task share bytes). */
 #define PATHS(X)                                                            \
     X(get_task_status, "get-task-status")                                   \
     X(run_task_by_template, "run-task-by-template")                         \
-    X(list_tasks, "list-tasks") X(stop_task, "stop-task")                   \
+    X(get_region_, "get-region-") X(list_task, "list-task")                 \
+    X(stop_task, "stop-task")                                               \
     X(resume_task, "resume-task") X(list_workflows, "list-workflows")       \
     X(list_templates, "list-official-workflow-templates")                   \
     X(get_workflow, "get-workflow")                                         \
-    X(get_template, "get-official-workflow-template")                       \
-    X(get_region_list, "get-region-list")
+    X(get_template, "get-official-workflow-template")
 
-#define PATH_MEMBER(m, text) char m[sizeof text];
+/* each member as long as its text: C leaves out the NUL that does not
+ * fit */
+#define PATH_MEMBER(m, text) char m[sizeof text - 1u];
 #define PATH_TEXT(m, text) text,
 const struct bact__paths {
     PATHS(PATH_MEMBER)
@@ -117,11 +120,12 @@ const struct bact__paths {
 /* an endpoint's path: its place is a byte */
 typedef char paths_fit[sizeof(struct bact__paths) <= 256u ? 1 : -1];
 
-/* a path of the pool, or the start of one: its place and its length */
+/* a path of the pool: its place and its length; or the text at a place:
+ * the start of a path, or one that runs on into the next */
 #define PATH(m) (uint8_t)offsetof(struct bact__paths, m),                  \
-                (uint8_t)(sizeof(((struct bact__paths *)0)->m) - 1u)
-#define PATH_START(m, start)                                               \
-    (uint8_t)offsetof(struct bact__paths, m), (uint8_t)(sizeof(start) - 1u)
+                (uint8_t)sizeof(((struct bact__paths *)0)->m)
+#define PATH_AT(m, text)                                                   \
+    (uint8_t)offsetof(struct bact__paths, m), (uint8_t)(sizeof(text) - 1u)
 
 /* The endpoints' query names, in runs: an endpoint holds where its run
  * starts and how long it is. */
@@ -433,7 +437,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 
 /* what bact_list_tasks() sends for a workflow_id, a page and a limit of
  * RECONCILE_PAGE */
-EP(reconcile_ep, GET, PATH(list_tasks), QN_REC, 3,
+EP(reconcile_ep, GET, PATH_AT(list_task, "list-tasks"), QN_REC, 3,
    0, 0, JSON | IDEM | BACT__C_DATE);
 
 /* Pages through the workflow's tasks, newest first (the list-tasks call
@@ -481,7 +485,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
-EP(run_ep, POST, PATH_START(run_task_by_template, "run-task"), 0, 0,
+EP(run_ep, POST, PATH_AT(run_task_by_template, "run-task"), 0, 0,
    0, 0, JSON | BACT__C_BODY);
 
 /* One run request; out of raw mode, the answer fills out. */
@@ -657,7 +661,7 @@ static int task_from(const bact_client *c, int obj, size_t nfields,
     return BACT_OK;
 }
 
-EP(task_ep, GET, PATH_START(get_task_status, "get-task"), QN_TASK, 1,
+EP(task_ep, GET, PATH_AT(get_task_status, "get-task"), QN_TASK, 1,
    0, 0, JSON | IDEM);
 
 
@@ -690,7 +694,7 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
 }
 
 /* the Date as reconcile() asks for it */
-EP(list_tasks_ep, GET, PATH(list_tasks), QN_TASKS, 7,
+EP(list_tasks_ep, GET, PATH_AT(list_task, "list-tasks"), QN_TASKS, 7,
    PAGE_FIELDS, 5, JSON | IDEM | BACT__C_DATE);
 
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
@@ -822,7 +826,7 @@ int bact_get_template(bact_client *c, const char *template_id,
     return get_one(c, &template_ep, template_id, out);
 }
 
-EP(regions_ep, GET, PATH(get_region_list), 0, 0, 0, 0,
+EP(regions_ep, GET, PATH_AT(get_region_, "get-region-list"), 0, 0, 0, 0,
    JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)
