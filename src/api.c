@@ -156,7 +156,7 @@ enum {
     WF_FIELDS = 6     /* workflows and templates (below) */
 };
 const bact__field bact__ep_fields[] = {
-    { offsetof(struct bact__keys, status), 0, BACT__J_STATE, 1 },
+    { BACT__K_status, 0, BACT__J_STATE, 1 },
 
     F(page, I32, 0, bact_page, page),
     F(limit, I32, 0, bact_page, limit),
@@ -220,14 +220,14 @@ static void put_params(bact__jw *w, const bact_param *p, size_t n)
     size_t i;
     if (n == 0)
         return;
-    bact__jw_key(w, bact__keys.input_parameters);
+    bact__jw_key(w, BACT__KEY(input_parameters));
     bact__jw_arr(w);
     for (i = 0; i < n; i++) {
         if (p[i].value == NULL)
             continue;
         bact__jw_obj(w);
-        bact__jw_kstr(w, bact__keys.name, p[i].name);
-        bact__jw_kstr(w, bact__keys.value, p[i].value);
+        bact__jw_kstr(w, BACT__KEY(name), p[i].name);
+        bact__jw_kstr(w, BACT__KEY(value), p[i].value);
         bact__jw_end(w, '}');
     }
     bact__jw_end(w, ']');
@@ -549,26 +549,26 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
     bact__jw_obj(&w);
     if (call->ep == &run_ep) {
         const bact_run_req *r = (const bact_run_req *)call->arg.in;
-        bact__jw_kstr(&w, bact__keys.workflow_id, r->workflow_id);
+        bact__jw_kstr(&w, BACT__KEY(workflow_id), r->workflow_id);
         put_params(&w, r->params, r->n_params);
         if (r->save_browser_data) {
-            bact__jw_key(&w, bact__keys.save_browser_data);
+            bact__jw_key(&w, BACT__KEY(save_browser_data));
             bact__jw_bool(&w, 1);
         }
-        bact__jw_kstr(&w, bact__keys.profile_id, nonempty(r->profile_id));
+        bact__jw_kstr(&w, BACT__KEY(profile_id), nonempty(r->profile_id));
         cb = r->callback_url;
         scb = r->status_callback_url;
     } else {
         const bact_template_run_req *r =
             (const bact_template_run_req *)call->arg.in;
-        bact__jw_kstr(&w, bact__keys.workflow_template_id, r->template_id);
-        bact__jw_kstr(&w, bact__keys.proxyRegion, nonempty(r->proxy_region));
+        bact__jw_kstr(&w, BACT__KEY(workflow_template_id), r->template_id);
+        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(r->proxy_region));
         put_params(&w, r->params, r->n_params);
         cb = r->callback_url;
         scb = r->status_callback_url;
     }
-    bact__jw_kstr(&w, bact__keys.callback_url, cb);
-    bact__jw_kstr(&w, bact__keys.status_change_callback_url, scb);
+    bact__jw_kstr(&w, BACT__KEY(callback_url), cb);
+    bact__jw_kstr(&w, BACT__KEY(status_change_callback_url), scb);
     bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
@@ -624,7 +624,7 @@ static const bact__field nested_fields[] = {
     F(files, ARRAY, 0, bact_task, output_files),
     F(code, I32, 1, bact_task, failure_code),
     F(message, STR, 1, bact_task, failure_message),
-    { offsetof(struct bact__keys, live_url), 0, BACT__J_STR, 0 }
+    { BACT__K_live_url, 0, BACT__J_STR, 0 }
 };
 
 /* The nested objects are read through their own tables; one that is

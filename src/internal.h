@@ -4,6 +4,7 @@
 #ifndef BACT_INTERNAL_H
 #define BACT_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -187,23 +188,27 @@ enum {
 };
 
 /* The member names the field tables look for (and the request bodies
- * write), as one pool of strings: bact__keys.name is "name". A table
+ * write), as one pool of strings: BACT__KEY(name) is "name". A table
  * entry holds its key's place in the pool, not a pointer, and takes four
  * bytes rather than eight. */
 #define BACT__KEYS(X)                                                       \
-    X(id) X(status) X(created_at) X(workflow_id) X(profile_id)              \
+    X(status) X(created_at) X(workflow_id) X(profile_id)                    \
     X(finished_at) X(output) X(task_failure_info) X(live_url_info)          \
     X(live_url) X(credit) X(input_parameters) X(steps) X(download_files)    \
     X(files_expires_at) X(log_detail_url) X(profileId) X(page) X(limit)     \
-    X(items) X(total_pages) X(total_count) X(string) X(files) X(code)       \
-    X(message) X(templateId) X(name) X(recommendDesc) X(detailUrl)          \
+    X(items) X(total_pages) X(total_count) X(string)                        \
+    X(message) X(templateId) X(recommendDesc) X(detailUrl)                  \
     X(description) X(create_at) X(publish_at) X(step)                       \
     X(evaluation_previous_goal) X(step_goal) X(screenshots_url) X(guid)     \
     X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
     X(expiresAt) X(default_enabled) X(value) X(workflow_template_id)       \
-    X(proxyRegion) X(save_browser_data) X(callback_url)                     \
+    X(proxyRegion) X(save_browser_data)                                     \
     X(status_change_callback_url) X(task_id) X(biz_code) X(workflow_name)   \
     X(created_at_from) X(created_at_to) X(keyword)
+/* keys that end another one: the pool holds them there, not twice */
+#define BACT__KEY_TAILS(Y)                                                  \
+    Y(id, guid) Y(files, download_files) Y(code, biz_code)                  \
+    Y(name, workflow_name) Y(callback_url, status_change_callback_url)
 
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
 struct bact__keys {
@@ -211,11 +216,24 @@ struct bact__keys {
 };
 #undef BACT__KEY_MEMBER
 extern const struct bact__keys bact__keys; /* json_read.c */
+/* each key's place in the pool: BACT__K_name */
+#define BACT__KEY_PLACE(k) BACT__K_##k = offsetof(struct bact__keys, k),
+#define BACT__TAIL_PLACE(k, in)                                             \
+    BACT__K_##k = offsetof(struct bact__keys, in) + sizeof #in - sizeof #k,
+enum {
+    BACT__KEYS(BACT__KEY_PLACE) BACT__KEY_TAILS(BACT__TAIL_PLACE)
+    BACT__K_END_
+};
+#undef BACT__KEY_PLACE
+#undef BACT__TAIL_PLACE
 /* the key at place at of the pool (a field's key, a query name's) */
 #define BACT__KEY_AT(at) ((const char *)&bact__keys + (at))
+/* a key by its name, and its length */
+#define BACT__KEY(k) BACT__KEY_AT(BACT__K_##k)
+#define BACT__KEY_LEN(k) (sizeof #k - 1u)
 
 typedef struct bact__field {
-    unsigned key : 11;     /* offsetof(struct bact__keys, its key) */
+    unsigned key : 11;     /* its key's place in the pool: BACT__K_ */
     unsigned offset : 16;  /* where its value goes in the output */
     unsigned type : 4;     /* BACT__J_* */
     unsigned required : 1;
@@ -223,7 +241,7 @@ typedef struct bact__field {
 
 /* a table entry: key, BACT__J_ type, required, output struct and member */
 #define BACT__FIELD(key, type, req, st, member)                             \
-    { offsetof(struct bact__keys, key), offsetof(st, member),              \
+    { BACT__K_##key, offsetof(st, member),                                 \
       BACT__J_##type, req }
 
 /* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1 or 2,
@@ -294,9 +312,8 @@ extern const bact__field bact__ep_fields[];
  * pool (11 bits, as in a field table) and its length in the top five
  * bits, so that the request writer needs no strlen; a longer name does
  * not compile. */
-#define BACT__KEY_LEN(k) (sizeof(((const struct bact__keys *)0)->k) - 1u)
 #define BACT__QNAME(k)                                                      \
-    (uint16_t)(offsetof(struct bact__keys, k) | BACT__KEY_LEN(k) << 11 |    \
+    (uint16_t)(BACT__K_##k | BACT__KEY_LEN(k) << 11 |                       \
                0u * sizeof(char[BACT__KEY_LEN(k) < 32u ? 1 : -1]))
 /* ... and read back */
 #define BACT__QNAME_AT(q) ((q) & 0x7FFu)

@@ -637,7 +637,7 @@ int bact__json_envelope(bact_client *c)
         const jsmntok_t *v = &c->tok[i + 1];
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
-        if (key_is(c, &c->tok[i], bact__keys.code)) {
+        if (key_is(c, &c->tok[i], BACT__KEY(code))) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;

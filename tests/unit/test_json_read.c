@@ -910,6 +910,18 @@ static void envelope_not_detected(void)
     CHECK_INT(bact__json_envelope(&J), 0);
 }
 
+/* every key of the pool reads as its name, the ones that end another
+ * key too */
+static void key_pool(void)
+{
+#define KEY_CHECK(k) CHECK_STR(BACT__KEY(k), #k);
+#define TAIL_CHECK(k, in) CHECK_STR(BACT__KEY(k), #k);
+    BACT__KEYS(KEY_CHECK)
+    BACT__KEY_TAILS(TAIL_CHECK)
+#undef KEY_CHECK
+#undef TAIL_CHECK
+}
+
 static const t_case cases[] = {
     T_CASE(valid_documents),
     T_CASE(valid_top_level_scalars),
@@ -941,6 +953,7 @@ static const t_case cases[] = {
     T_CASE(fields_bad_object_argument),
     T_CASE(envelope_detected),
     T_CASE(envelope_not_detected),
+    T_CASE(key_pool),
 };
 
 int main(void) { return t_main("json_read", cases, sizeof cases / sizeof cases[0]); }
