@@ -20,16 +20,32 @@
 /* Status words                                                         */
 /* ------------------------------------------------------------------ */
 
-static const char *const status_names[] = {
-    "", "created", "running", "finished", "canceled",
-    "pausing", "paused", "failed", "unknown"
+/* The words in one pool, each found by its place (a byte, not a
+ * pointer), in the order of bact_status; BACT_STATUS_OTHER's is "". */
+#define STATUS_WORDS(X)                                                     \
+    X(other_, "") X(created, "created") X(running, "running")               \
+    X(finished, "finished") X(canceled, "canceled") X(pausing, "pausing")   \
+    X(paused, "paused") X(failed, "failed") X(unknown, "unknown")
+#define WORD_MEMBER(m, text) char m[sizeof text];
+#define WORD_TEXT(m, text) text,
+#define WORD_PLACE(m, text) (uint8_t)offsetof(struct status_words, m),
+/* the places first: one address for both */
+struct status_words {
+    uint8_t at[BACT_STATUS_UNKNOWN + 1];
+    STATUS_WORDS(WORD_MEMBER)
 };
+static const struct status_words status_words = {
+    { STATUS_WORDS(WORD_PLACE) }, STATUS_WORDS(WORD_TEXT)
+};
+#undef WORD_MEMBER
+#undef WORD_TEXT
+#undef WORD_PLACE
+#define STATUS_WORD(i) ((const char *)&status_words + status_words.at[i])
 
 const char *bact_status_name(bact_status s)
 {
     unsigned i = (unsigned)s;
-    return i < sizeof status_names / sizeof status_names[0] ? status_names[i]
-                                                           : "";
+    return STATUS_WORD(i <= BACT_STATUS_UNKNOWN ? i : 0u);
 }
 
 bact_status bact_status_parse(const char *word, size_t len)
@@ -37,9 +53,8 @@ bact_status bact_status_parse(const char *word, size_t len)
     unsigned i;
     if (word == NULL || len == 0)
         return BACT_STATUS_OTHER;
-    for (i = 1; i < sizeof status_names / sizeof status_names[0]; i++) {
-        if (status_names[i][0] == word[0] &&
-            bact__eq(word, len, status_names[i]))
+    for (i = 1; i <= BACT_STATUS_UNKNOWN; i++) {
+        if (STATUS_WORD(i)[0] == word[0] && bact__eq(word, len, STATUS_WORD(i)))
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
