@@ -333,10 +333,17 @@ static size_t put_utf8(uint8_t *o, uint32_t cp)
 /* Unescape s[a..b) in place (the text is valid); returns the new end. An
  * escape is never shorter than what it stands for, so the write position
  * never passes the read position. */
+/* b f n r t: the control byte they stand for, less 8, in three bits at
+ * (letter - 'b') / 2 * 3 (slots 0, 2, 6, 8, 9) */
+#define ESC_SLOT(letter, byte)                                              \
+    ((uint32_t)((byte) - 8u) << ((unsigned)((letter) - 'b') / 2u * 3u))
+#define ESC_BYTES                                                           \
+    (ESC_SLOT('b', '\b') | ESC_SLOT('f', '\f') | ESC_SLOT('n', '\n') |       \
+     ESC_SLOT('r', '\r') | ESC_SLOT('t', '\t'))
+
 static size_t unescape(uint8_t *s, size_t a, size_t b)
 {
-    static const char esc[] = "b\bf\fn\nr\rt\t";
-    size_t r = a, w = a, k;
+    size_t r = a, w = a;
     while (r < b) {
         uint32_t cp, lo = 0xDC00u; /* set by hex4(): the text is valid */
         if (s[r] != '\\') {
@@ -355,10 +362,8 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
             w += put_utf8(s + w, cp);
             continue;
         }
-        for (k = 0; k < 10u; k += 2u) {
-            if (cp == (uint8_t)esc[k])
-                cp = (uint8_t)esc[k + 1u];
-        }
+        if (cp >= 'b') /* the text is valid: one of b f n r t */
+            cp = 8u + ((ESC_BYTES >> ((cp - 'b') / 2u * 3u)) & 7u);
         s[w++] = (uint8_t)cp;
         r += 2;
     }
