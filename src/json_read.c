@@ -212,13 +212,14 @@ static size_t member_key(const uint8_t *s, size_t n, size_t i, unsigned *esc)
 }
 
 /* Grammar check, one value per round of the outer loop (each eats at
- * least a byte). Containers are tracked as one bit per depth level.
+ * least a byte). The open containers are a stack of bits, one a level
+ * (set: an object), shifted in and out: no variable shifts.
  * Returns the number of tokens jsmn will make of the text (one per value
  * and one per key), or 0 when the text is not JSON. */
 static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
 {
-    uint32_t kind[JSON_MAX_DEPTH / 32u]; /* bit set: object */
-    unsigned depth = 0, obj;
+    uint64_t kind = 0; /* bit 0: the innermost container */
+    unsigned depth = 0;
     size_t i = 0, count = 0;
 
     while (i < n) {
@@ -229,17 +230,14 @@ static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
         c = s[i];
         count++;
         if (c == '{' || c == '[') {
-            uint32_t bit = 1u << (depth % 32u);
             if (depth >= JSON_MAX_DEPTH)
                 return 0;
-            kind[depth / 32u] = (c == '{') ? kind[depth / 32u] | bit
-                                           : kind[depth / 32u] & ~bit;
-            depth++;
             i = skip_ws(s, n, i + 1);
             if (i < n && s[i] == c + 2) { /* '}' or ']': empty */
-                depth--;
                 i++;
             } else {
+                kind = kind << 1 | (c == '{');
+                depth++;
                 if (c == '{' && (count++, i = member_key(s, n, i, esc)) == 0)
                     return 0;
                 continue; /* the first member's value */
@@ -266,16 +264,16 @@ static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
                 return i == n ? count : 0; /* one value only */
             if (i >= n)
                 return 0;
-            obj = (kind[(depth - 1u) / 32u] >> ((depth - 1u) % 32u)) & 1u;
             if (s[i] == ',')
                 break;
-            if (s[i] != (obj ? '}' : ']'))
+            if (s[i] != (']' | ((unsigned)kind & 1u) << 5)) /* '}' */
                 return 0;
+            kind >>= 1;
             depth--;
             i++;
         }
         i++; /* ',' */
-        if (obj && (count++, i = member_key(s, n, i, esc)) == 0)
+        if ((kind & 1u) && (count++, i = member_key(s, n, i, esc)) == 0)
             return 0;
     }
     return 0;
