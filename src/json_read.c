@@ -514,7 +514,7 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
 /* Per field type (BACT__J_* - 1): the token type it takes, and how it
  * reads when absent: so many bytes zeroed, then the first so many set to
  * all ones (-1: an I64, an OBJ index, a bact_array's tok). */
-static const struct {
+static const struct field_kind {
     uint8_t tok, zero, ones;
 } field_kind[8] = {
     { JSMN_STRING, sizeof(const char *), 0 },         /* STR */
@@ -596,9 +596,10 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 
     for (k = 0; k < nf; k++) {
         char *p = o + f[k].offset;
-        memset(p, 0, field_kind[f[k].type - 1u].zero);
-        if (field_kind[f[k].type - 1u].ones != 0u)
-            memset(p, 0xFF, field_kind[f[k].type - 1u].ones);
+        const struct field_kind *fk = &field_kind[f[k].type - 1u];
+        memset(p, 0, fk->zero);
+        if (fk->ones != 0u)
+            memset(p, 0xFF, fk->ones);
         need |= (uint32_t)f[k].required << k;
     }
     if (BACT__JSON_STAGE(c) != 2 || obj < 0 || obj >= c->ntok_used ||
