@@ -192,23 +192,30 @@ enum {
  * entry holds its key's place in the pool, not a pointer, and takes four
  * bytes rather than eight. */
 #define BACT__KEYS(X)                                                       \
-    X(status) X(created_at) X(workflow_id) X(profile_id)                    \
+    X(created_at_from) X(workflow_id) X(profile_id)                         \
     X(finished_at) X(output) X(task_failure_info) X(live_url_info)          \
-    X(live_url) X(credit) X(input_parameters) X(steps) X(download_files)    \
-    X(files_expires_at) X(log_detail_url) X(profileId) X(page) X(limit)     \
-    X(items) X(total_pages) X(total_count) X(string)                        \
+    X(credit) X(input_parameters) X(steps) X(download_files)                \
+    X(files_expires_at) X(log_detail_url) X(profileId) X(total_pages)       \
+    X(limit) X(items) X(total_count) X(string)                              \
     X(message) X(templateId) X(recommendDesc) X(detailUrl)                  \
-    X(description) X(create_at) X(publish_at) X(step)                       \
+    X(description) X(create_at) X(publish_at)                               \
     X(evaluation_previous_goal) X(step_goal) X(screenshots_url) X(guid)     \
     X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
     X(expiresAt) X(default_enabled) X(value) X(workflow_template_id)       \
     X(proxyRegion) X(save_browser_data)                                     \
     X(status_change_callback_url) X(task_id) X(biz_code) X(workflow_name)   \
-    X(created_at_from) X(created_at_to) X(keyword)
-/* keys that end another one: the pool holds them there, not twice */
-#define BACT__KEY_TAILS(Y)                                                  \
-    Y(id, guid) Y(files, download_files) Y(code, biz_code)                  \
-    Y(name, workflow_name) Y(callback_url, status_change_callback_url)
+    X(created_at_to) X(keyword) X(msg) X(traceId)
+/* Keys inside another one, at a place in it: the pool holds them there,
+ * not twice. A key that ends its host is NUL-terminated (the writer's
+ * keys are such); the field tables and query names hold a key's length,
+ * so one may also start or sit inside its host. */
+#define BACT__KEY_PARTS(Y)                                                  \
+    Y(id, guid, 2) Y(files, download_files, 9) Y(code, biz_code, 4)         \
+    Y(name, workflow_name, 9)                                               \
+    Y(callback_url, status_change_callback_url, 14)                         \
+    Y(status, status_change_callback_url, 0)                                \
+    Y(created_at, created_at_from, 0) Y(live_url, live_url_info, 0)         \
+    Y(step, steps, 0) Y(page, total_pages, 6)
 
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
 struct bact__keys {
@@ -218,14 +225,14 @@ struct bact__keys {
 extern const struct bact__keys bact__keys; /* json_read.c */
 /* each key's place in the pool: BACT__K_name */
 #define BACT__KEY_PLACE(k) BACT__K_##k = offsetof(struct bact__keys, k),
-#define BACT__TAIL_PLACE(k, in)                                             \
-    BACT__K_##k = offsetof(struct bact__keys, in) + sizeof #in - sizeof #k,
+#define BACT__PART_PLACE(k, in, at)                                         \
+    BACT__K_##k = offsetof(struct bact__keys, in) + (at),
 enum {
-    BACT__KEYS(BACT__KEY_PLACE) BACT__KEY_TAILS(BACT__TAIL_PLACE)
+    BACT__KEYS(BACT__KEY_PLACE) BACT__KEY_PARTS(BACT__PART_PLACE)
     BACT__K_END_
 };
 #undef BACT__KEY_PLACE
-#undef BACT__TAIL_PLACE
+#undef BACT__PART_PLACE
 /* the key at place at of the pool (a field's key, a query name's) */
 #define BACT__KEY_AT(at) ((const char *)&bact__keys + (at))
 /* a key by its name, and its length */
@@ -233,16 +240,15 @@ enum {
 #define BACT__KEY_LEN(k) (sizeof #k - 1u)
 
 typedef struct bact__field {
-    unsigned key : 11;     /* its key's place in the pool: BACT__K_ */
-    unsigned offset : 16;  /* where its value goes in the output */
+    unsigned key : 16;     /* its key: BACT__QNAME() (place and length) */
+    unsigned offset : 11;  /* where its value goes in the output */
     unsigned type : 4;     /* BACT__J_* */
     unsigned required : 1;
 } bact__field;
 
 /* a table entry: key, BACT__J_ type, required, output struct and member */
 #define BACT__FIELD(key, type, req, st, member)                             \
-    { BACT__K_##key, offsetof(st, member),                                 \
-      BACT__J_##type, req }
+    { BACT__QNAME(key), offsetof(st, member), BACT__J_##type, req }
 
 /* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1 or 2,
  * BACT__JSON_PLAIN: the text holds no escape, so decoding only ends each
@@ -308,10 +314,10 @@ extern const bact__field bact__ep_fields[];
                                     empty or not JSON; only an error
                                     envelope in it counts */
 
-/* A query parameter's name as an endpoint lists it: its place in the key
- * pool (11 bits, as in a field table) and its length in the top five
- * bits, so that the request writer needs no strlen; a longer name does
- * not compile. */
+/* A key as a field table and an endpoint's query names list it: its
+ * place in the key pool (11 bits) and its length in the top five bits,
+ * so that no strlen is needed and a key may sit inside another; a longer
+ * name does not compile. */
 #define BACT__QNAME(k)                                                      \
     (uint16_t)(BACT__K_##k | BACT__KEY_LEN(k) << 11 |                       \
                0u * sizeof(char[BACT__KEY_LEN(k) < 32u ? 1 : -1]))

@@ -437,11 +437,20 @@ int bact__eq(const char *a, size_t n, const char *word)
     return word[n] == '\0';
 }
 
-static int key_is(const bact_client *c, const jsmntok_t *t, const char *key)
+/* 1 when token t is the string key q of the pool (BACT__QNAME(): a key
+ * need not end where the pool's string does) */
+static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
 {
-    return t->type == JSMN_STRING &&
-           bact__eq((const char *)c->buf + t->start,
-                    (size_t)(t->end - t->start), key);
+    const uint8_t *a = c->buf + t->start;
+    const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
+    size_t i, len = BACT__QNAME_LEN(q);
+    if (t->type != JSMN_STRING || (size_t)(t->end - t->start) != len)
+        return 0;
+    for (i = 0; i < len; i++) {
+        if (a[i] != (uint8_t)key[i])
+            return 0;
+    }
+    return 1;
 }
 
 static int is_null(const bact_client *c, const jsmntok_t *t)
@@ -611,7 +620,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         int vi = i + 1;
         for (k = 0; k < nf; k++) {
             if (!(seen & (1u << k)) &&
-                key_is(c, &c->tok[i], BACT__KEY_AT(f[k].key))) {
+                key_is(c, &c->tok[i], f[k].key)) {
                 if (!is_null(c, &c->tok[vi])) {
                     int r = store(c, &f[k], vi, o);
                     if (r != BACT_OK)
@@ -641,15 +650,15 @@ int bact__json_envelope(bact_client *c)
         const jsmntok_t *v = &c->tok[i + 1];
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
-        if (key_is(c, &c->tok[i], BACT__KEY(code))) {
+        if (key_is(c, &c->tok[i], BACT__QNAME(code))) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;
             }
         } else if (v->type == JSMN_STRING) {
-            if (key_is(c, &c->tok[i], "msg"))
+            if (key_is(c, &c->tok[i], BACT__QNAME(msg)))
                 c->err.msg = p;
-            else if (key_is(c, &c->tok[i], "traceId"))
+            else if (key_is(c, &c->tok[i], BACT__QNAME(traceId)))
                 c->err.trace_id = p;
         }
         i = bact__json_skip(c, i + 1);
