@@ -239,6 +239,7 @@ typedef struct bact_client {
         int arr, tok;
         unsigned idx;
     } cursor, *cur;
+    unsigned answers;        /* answers parsed: which a bact_array is of */
 } bact_client;
 
 /**
@@ -382,10 +383,13 @@ typedef struct bact_template_run_req {
 } bact_template_run_req;
 
 /** Element count and position of a JSON array held in the token array;
- *  read its elements with the bact_*_at() functions below. */
+ *  read its elements with the bact_*_at() functions below, before the
+ *  next call on the client (which refuses a handle from an earlier
+ *  answer). */
 typedef struct bact_array {
     int tok;        /**< token index of the array, -1 when absent/null */
     unsigned count;
+    unsigned answer; /**< which parsed answer the handle belongs to */
 } bact_array;
 
 /** A task, from get-task (all fields) or a list-tasks item (no steps,
@@ -510,7 +514,9 @@ int bact_get_template(bact_client *c, const char *template_id,
 int bact_get_regions(bact_client *c, bact_array *out);
 
 /* Element readers: i < a->count. They read the token array of the last
- * call; BACT_E_ARG for a bad index, BACT_E_SHAPE for a wrong element.
+ * call; BACT_E_ARG for a bad index or a handle from an earlier answer
+ * (a call in between, even a failed one), BACT_E_SHAPE for a wrong
+ * element.
  * Each goes on from the element read last when it can (a cursor in the
  * client, which they update: not from two threads at once on one client),
  * so reading an array in increasing order costs one step per element; a

@@ -858,6 +858,7 @@ int bact_get_regions(bact_client *c, bact_array *out)
         return BACT_E_SHAPE;
     out->tok = 0;
     out->count = (unsigned)c->tok[0].size;
+    out->answer = c->answers;
     return BACT_OK;
 }
 
@@ -868,7 +869,8 @@ int bact_get_regions(bact_client *c, bact_array *out)
 static int elem(const bact_client *c, const bact_array *a, unsigned i)
 {
     /* the token's bounds and type: bact__json_elem() */
-    if (c == NULL || a == NULL || i >= a->count || BACT__JSON_STAGE(c) != 2)
+    if (c == NULL || a == NULL || i >= a->count ||
+        a->answer != c->answers || BACT__JSON_STAGE(c) != 2)
         return -1;
     return bact__json_elem(c, a->tok, i);
 }

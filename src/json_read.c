@@ -290,6 +290,7 @@ int bact__json_parse(bact_client *c)
     c->json = 0;
     c->cur = &c->cursor; /* new tokens: no element read yet */
     c->cursor.arr = -1;
+    c->answers++; /* and no handle from an earlier answer reads them */
     if (c->body_len > 0x7FFFFFFFu)
         return BACT_E_JSON;
     need = validate(c->buf, c->body_len, &esc);
@@ -536,6 +537,11 @@ static const struct field_kind {
     { JSMN_OBJECT, sizeof(int), sizeof(int) }         /* OBJ */
 };
 
+/* store() writes an array's count and answer as one pair */
+typedef char bact__array_pair[offsetof(bact_array, answer) ==
+                              offsetof(bact_array, count) + sizeof(unsigned)
+                              ? 1 : -1];
+
 static int store(const bact_client *c, const bact__field *f, int vi, char *o)
 {
     const jsmntok_t *t = &c->tok[vi];
@@ -586,11 +592,13 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
         }
         return BACT_OK;
     }
-    { /* ARRAY, OBJ: the token index, and an array's count */
-        unsigned count = (unsigned)t->size;
+    { /* ARRAY, OBJ: the token index, and an array's count and answer */
+        unsigned v[2];
+        v[0] = (unsigned)t->size;
+        v[1] = c->answers;
         memcpy(o, &vi, sizeof vi);
         if (f->type == BACT__J_ARRAY)
-            memcpy(o + offsetof(bact_array, count), &count, sizeof count);
+            memcpy(o + offsetof(bact_array, count), v, sizeof v);
         return BACT_OK;
     }
 }

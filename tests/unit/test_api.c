@@ -1454,7 +1454,7 @@ static void regions(void)
 
 static void element_readers_bad_index(void)
 {
-    bact_array none = { -1, 0 };
+    bact_array none = { -1, 0, 0 };
     bact_array lie;
     bact_task t;
     bact_step s;
@@ -1509,6 +1509,44 @@ static void element_readers_bad_index(void)
         CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
     }
     CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
+}
+
+/* A handle from an earlier answer is refused even when the new answer
+ * has the same shape, where it would read the new answer's elements. */
+static void element_readers_refuse_old_handle(void)
+{
+    bact_array a, b;
+    bact_region r;
+    const char *str;
+    bact_client *c = begin();
+    ok("[{\"name\":\"United States\",\"code\":\"US\"}]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_OK);
+    CHECK_STR(r.code, "US");
+    ok("[{\"name\":\"Germany\",\"code\":\"DE\"}]");
+    CHECK_INT(bact_get_regions(c, &b), BACT_OK);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
+    CHECK_INT(bact_string_at(c, &a, 0, &str), BACT_E_ARG);
+    CHECK_INT(bact_region_at(c, &b, 0, &r), BACT_OK);
+    CHECK_STR(r.code, "DE");
+    /* a task's arrays are handles too: decoding again makes new ones */
+    ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+       "\"created_at\":\"x\",\"steps\":[{\"id\":\"s\",\"step\":1,"
+       "\"status\":\"done\"}]}");
+    {
+        bact_task t, u;
+        bact_step s;
+        CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+        CHECK_INT(bact_step_at(c, &t.steps, 0, &s), BACT_OK);
+        CHECK_INT(bact_region_at(c, &b, 0, &r), BACT_E_ARG);
+        ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+           "\"created_at\":\"x\",\"steps\":[{\"id\":\"s\",\"step\":2,"
+           "\"status\":\"done\"}]}");
+        CHECK_INT(bact_get_task(c, "1", &u), BACT_OK);
+        CHECK_INT(bact_step_at(c, &t.steps, 0, &s), BACT_E_ARG);
+        CHECK_INT(bact_step_at(c, &u.steps, 0, &s), BACT_OK);
+        CHECK_INT(s.step, 2);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1717,8 +1755,9 @@ static void raw_mode_body_untouched(void)
     /* nothing was decoded, so there is nothing to read elements from */
     CHECK_STR(t.id, "");
     {
-        bact_array all = { 0, 1 };
+        bact_array all = { 0, 1, 0 };
         bact_step s;
+        all.answer = c->answers; /* refused for the stage, not the answer */
         CHECK_INT(bact_step_at(c, &all, 0, &s), BACT_E_ARG);
     }
     /* decoded afterwards, on request (twice reads the same) */
@@ -2141,6 +2180,7 @@ static const t_case cases[] = {
     T_CASE(templates),
     T_CASE(regions),
     T_CASE(element_readers_bad_index),
+    T_CASE(element_readers_refuse_old_handle),
     T_CASE(callback_urls_checked),
     T_CASE(callback_urls_loopback_flag),
     T_CASE(callback_url_length),
