@@ -224,17 +224,15 @@ static void scratch_add(bact_http_parser *p, int ch)
             p->pos++;
         return;
     }
-    while (p->pos > 0) {
+    for (;;) { /* the spaces held back, then ch */
         if (p->scratch_len >= sizeof p->scratch) {
             p->scratch_len = SCRATCH_OVER;
             return;
         }
+        if (p->pos == 0)
+            break;
         p->scratch[p->scratch_len++] = ' ';
         p->pos--;
-    }
-    if (p->scratch_len >= sizeof p->scratch) {
-        p->scratch_len = SCRATCH_OVER;
-        return;
     }
     p->scratch[p->scratch_len++] = (char)ch;
 }
