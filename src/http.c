@@ -452,8 +452,14 @@ static int head_done(bact_http_parser *p)
     return BACT__HEAD;
 }
 
-/* One byte of the status line or header section. */
-static int head_byte(bact_http_parser *p, int ch)
+/* head_byte(): a field value (or a list element of one) is complete, for
+ * the caller to act on, so that field_value()'s chain does not stack on
+ * head_byte()'s frame */
+#define R_FIELD 4
+
+/* One byte of the status line or header section. Apart from the feed
+ * loop: a header section mostly goes through line_fast(). */
+static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 {
     static const char ver[] = "HTTP/1.";
 
@@ -508,8 +514,9 @@ static int head_byte(bact_http_parser *p, int ch)
     case S_STATUS_LF:
         p->state = S_LINE;
         return BACT__NEED;
-    case S_VALUE_LF:
-        break; /* the value is complete */
+    case S_VALUE_LF: /* the value is complete */
+        p->state = S_LINE;
+        return R_FIELD;
     case S_LINE:
         if (ch == '\r') {
             p->state = S_HEAD_LF;
@@ -563,7 +570,7 @@ static int head_byte(bact_http_parser *p, int ch)
         if (p->hdr == H_OTHER)
             return BACT__NEED;
         if (ch == ',' && (p->hdr == H_CONN || p->hdr == H_TE || p->hdr == H_CE))
-            break; /* one element of the list is complete */
+            return R_FIELD; /* one element of the list is complete */
         if (ch == ',' && p->hdr == H_CL)
             return BACT_E_HTTP; /* "5, 5": refuse lists */
         scratch_add(p, ch);
@@ -572,13 +579,6 @@ static int head_byte(bact_http_parser *p, int ch)
         return head_done(p);
     default:
         return BACT_E_HTTP;
-    }
-    /* one call site, so that field_done() stays inlined (stack) */
-    {
-        int r = field_done(p);
-        if (r == BACT_OK && p->state == S_VALUE_LF)
-            p->state = S_LINE;
-        return r;
     }
 }
 
@@ -852,6 +852,8 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
 #endif
             r = head_byte(p, in[i]);
             i++;
+            if (r == R_FIELD)
+                r = field_done(p);
             if (r != BACT__NEED) {
                 *used = i;
                 return r;
