@@ -428,9 +428,10 @@ static int head_done(bact_http_parser *p)
         }
         return BACT__NEED;
     }
-    if ((p->flags2 & F2_TE) && (p->flags & BACT__F_HAS_CL))
-        return BACT_E_HTTP; /* smuggling-shaped: refuse */
-    if ((p->flags2 & F2_TE) && !(p->flags & BACT__F_CHUNKED))
+    /* with Transfer-Encoding: chunked, and no Content-Length (both:
+     * smuggling-shaped, refused) */
+    if ((p->flags2 & F2_TE) &&
+        (p->flags & (BACT__F_CHUNKED | BACT__F_HAS_CL)) != BACT__F_CHUNKED)
         return BACT_E_HTTP;
     if (p->minor == 0 && (!(p->flags & BACT__F_KEEP) || (p->flags2 & F2_TE)))
         p->flags |= BACT__F_CLOSE; /* RFC 9112 6.1: 1.0 with TE: close after */
