@@ -417,13 +417,13 @@ static int head_done(bact_http_parser *p)
     if (p->status < 200) {
         if (p->status == 101)
             return BACT_E_HTTP; /* no upgrade was asked for */
-        /* interim response: parse the next one, limits keep counting */
+        /* interim response: parse the next one, limits keep counting (the
+         * four counts and limits come first; the rest starts from zero,
+         * S_VER, as bact__resp_init() leaves it) */
         {
-            uint32_t hb = p->header_bytes, hc = p->header_count;
             uint8_t lean = (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
-            bact__resp_init(p, p->max_header_bytes, p->max_headers);
-            p->header_bytes = hb;
-            p->header_count = hc;
+            memset((char *)p + offsetof(bact_http_parser, remaining), 0,
+                   sizeof *p - offsetof(bact_http_parser, remaining));
             p->flags2 = lean;
         }
         return BACT__NEED;
