@@ -809,9 +809,8 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
 whole:
     p->header_count++;
     p->header_bytes += (uint32_t)(e + 2u);
-    p->hdr = (uint8_t)h;
-    p->scratch_len = 0;
-    p->pos = 0;
+    p->hdr = (uint8_t)h; /* (scratch_len and pos: whatever leaves S_LINE
+                            sets them before use) */
     if (h != H_OTHER) {
         int r = field_value(p, (const char *)s + a, b - a, 0);
         if (r < 0)
