@@ -326,6 +326,9 @@ static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
     return BACT_OK;
 }
 
+/* Decimal digits: 0 and the number; 1 and 0xFFFFFFFF at the first digit
+ * that overflows (what follows it unread); -1 at a byte that is not a
+ * digit before that, or when there is none. */
 static int parse_u32(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
@@ -337,8 +340,10 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
         if (s[i] < '0' || s[i] > '9')
             return -1;
         d = (uint32_t)(s[i] - '0');
-        if (v > 429496729u || (v == 429496729u && d > 5u))
-            return -2; /* overflow */
+        if (v > 429496729u || (v == 429496729u && d > 5u)) {
+            *out = 0xFFFFFFFFu;
+            return 1;
+        }
         v = v * 10u + d;
     }
     *out = v;
@@ -350,11 +355,11 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
 static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
 {
     uint32_t x;
-    int r;
 
     switch (p->hdr) {
     case H_CL:
-        if (n == 0 || parse_u32(v, n, &x) != 0)
+        if (parse_u32(v, n, &x) != 0) /* (-1 for an empty one, 1 too
+                                          large) */
             return BACT_E_HTTP;
         if ((p->flags & BACT__F_HAS_CL) && x != p->content_length)
             return BACT_E_HTTP;
@@ -368,9 +373,8 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
     case H_CE:
         return list_elem(p, v, n, over);
     case H_RA:
-        r = parse_u32(v, n, &x);
-        if (r == 0 || r == -2) {
-            p->retry_after = (r == 0) ? x : 0xFFFFFFFFu;
+        if (parse_u32(v, n, &x) >= 0) { /* too large: 0xFFFFFFFF */
+            p->retry_after = x;
             p->flags = (uint8_t)((p->flags | BACT__F_HAS_RA) & ~BACT__F_RA_DATE);
             break;
         }
