@@ -978,7 +978,7 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
      * fails its pattern (no other pattern can take the same text) */
     static const uint8_t top[7] = {0, 30, 11, 2105 - 1970, 23, 59, 60};
     while (*pat != '\0') {
-        uint8_t f[8];
+        uint8_t f[8] = {0}; /* a field no pattern reads: 0 */
         uint32_t days, y, m, len, k;
         size_t i = 0;
         for (; *pat != '\0'; pat++) {
@@ -1072,19 +1072,11 @@ int bact__http_date(const char *s, size_t n, uint32_t *out)
                      ":" P_SEC " " P_YEAR "\0", out);
 }
 
-/* Two digits at p as a number; 100 when they are not two digits. */
-static unsigned two_digits(const char *p)
-{
-    unsigned a = (unsigned)p[0] - '0', b = (unsigned)p[1] - '0';
-    return (a < 10u && b < 10u) ? a * 10u + b : 100u;
-}
-
 /* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
 int bact__iso_time(const char *s, size_t n, uint32_t *out)
 {
     uint32_t t, o;
     size_t i = 19; /* the date and time before any fraction: fixed size */
-    unsigned hh, mm;
     if (n < i || scan_date(s, i,
                               P_YEAR "-" P_MON "-" P_DAY "@" P_HOUR ":" P_MIN
                               ":" P_SEC "\0", &t) != 0)
@@ -1096,16 +1088,12 @@ int bact__iso_time(const char *s, size_t n, uint32_t *out)
         if (i == d0)
             return -1;
     }
-    if (n - i == 1u && (s[i] == 'Z' || s[i] == 'z')) {
-        *out = t;
-        return 0;
-    }
-    /* "+hh:mm" or "-hh:mm": local = UTC + offset */
-    if (n - i != 6u || (s[i] != '+' && s[i] != '-') || s[i + 3u] != ':' ||
-        (hh = two_digits(s + i + 1u)) > 23u ||
-        (mm = two_digits(s + i + 4u)) > 59u)
+    /* "Z", or "+hh:mm" or "-hh:mm" (local = UTC + offset): a pattern
+     * with no date fields comes to its seconds from midnight, 1970-01-01 */
+    if (scan_date(s + i, n - i,
+                  "Z\0z\0+" P_HOUR ":" P_MIN "\0-" P_HOUR ":" P_MIN "\0",
+                  &o) != 0)
         return -1;
-    o = hh * 3600u + mm * 60u;
     if (s[i] == '+') {
         if (t < o)
             return -1;
