@@ -42,15 +42,18 @@ size_t bact__strnlen(const char *s, size_t max)
 
 size_t bact__u32_to_dec(uint32_t v, char *out)
 {
-    char tmp[10];
     size_t n = 0, i;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0u && n < sizeof tmp);
-    for (i = 0; i < n; i++)
-        out[i] = tmp[n - 1u - i];
+    uint32_t t = v;
+    do { /* the length first (at most 10 rounds), then the digits from
+            the last one */
+        n++;
+        t /= 10u;
+    } while (t != 0u);
     out[n] = '\0';
+    for (i = n; i > 0; i--) {
+        out[i - 1u] = (char)('0' + v % 10u);
+        v /= 10u;
+    }
     return n;
 }
 
