@@ -101,8 +101,8 @@ void bact__put_pct(bact__buf *b, const char *s)
         unsigned char ch;
         for (run = i; (unsigned char)s[i] - (unsigned)'0' < 10u; i++)
             ; /* ids: digits, one comparison each */
-        for (; s[i] != '\0' && unreserved((unsigned char)s[i]); i++)
-            ;
+        for (; unreserved((unsigned char)s[i]); i++)
+            ; /* (not the NUL) */
         if (i > run)
             bact__put(b, s + run, i - run);
         ch = (unsigned char)s[i];
