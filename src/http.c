@@ -539,10 +539,9 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
         /* fall through */
     case S_NAME: /* the name's first bytes are kept to be matched at ':' */
         if (ch == ':') {
-            p->hdr = (uint8_t)(p->pos <= H_NAME_MAX
-                                   ? which_header(p, (const uint8_t *)p->scratch,
-                                                  p->pos)
-                                   : H_OTHER);
+            /* (a name too long to keep is too long for any word) */
+            p->hdr = (uint8_t)which_header(p, (const uint8_t *)p->scratch,
+                                           p->pos);
             p->scratch_len = 0;
             p->pos = 0;
             p->state = S_OWS;
@@ -557,10 +556,8 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
             p->state = S_VALUE;
             goto value;
         }
-        if (p->pos < H_NAME_MAX)
-            p->scratch[p->pos] = (char)ch;
-        if (p->pos <= H_NAME_MAX)
-            p->pos++;
+        if (p->pos <= H_NAME_MAX) /* then it stays H_NAME_MAX + 1 */
+            p->scratch[p->pos++] = (char)ch;
         return BACT__NEED;
     case S_OWS:
         if (ch == ' ' || ch == '\t')
