@@ -127,7 +127,7 @@ void bact__put_pct(bact__buf *b, const char *s)
  * LF last). */
 enum {
     S_VER, S_MINOR, S_SP, S_CODE, S_CODE_END, S_REASON,
-    S_LINE, S_NAME, S_OWS, S_VALUE, S_STATUS_LF, S_VALUE_LF, S_HEAD_LF,
+    S_LINE, S_NAME, S_VALUE, S_STATUS_LF, S_VALUE_LF, S_HEAD_LF,
     S_BODY_LEN, S_BODY_CLOSE, S_CHUNK_DATA,
     S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
 };
@@ -544,7 +544,7 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
                                            p->pos);
             p->scratch_len = 0;
             p->pos = 0;
-            p->state = S_OWS;
+            p->state = S_VALUE; /* which keeps no leading whitespace */
             return BACT__NEED;
         }
         if (!tchar((unsigned)ch)) {
@@ -559,11 +559,6 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
         if (p->pos <= H_NAME_MAX) /* then it stays H_NAME_MAX + 1 */
             p->scratch[p->pos++] = (char)ch;
         return BACT__NEED;
-    case S_OWS:
-        if (ch == ' ' || ch == '\t')
-            return BACT__NEED;
-        p->state = S_VALUE;
-        /* fall through */
     case S_VALUE:
     value:
         if (ch == '\r') {
