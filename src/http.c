@@ -126,7 +126,7 @@ void bact__put_pct(bact__buf *b, const char *s)
  * S_CHUNK_DATA), the chunk framing (the states that take only a CR or an
  * LF last). */
 enum {
-    S_VER, S_MINOR, S_SP, S_CODE, S_CODE_END, S_REASON,
+    S_VER, S_CODE, S_CODE_END, S_REASON,
     S_LINE, S_NAME, S_VALUE, S_STATUS_LF, S_VALUE_LF, S_HEAD_LF,
     S_BODY_LEN, S_BODY_CLOSE, S_CHUNK_DATA,
     S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
@@ -460,6 +460,9 @@ static int head_done(bact_http_parser *p)
     return BACT__HEAD;
 }
 
+/* The status line's start (the minor version may also be '1'). */
+static const char ver[] = "HTTP/1.0 ";
+
 /* head_byte(): a field value (or a list element of one) is complete, for
  * the caller to act on, so that field_value()'s chain does not stack on
  * head_byte()'s frame */
@@ -469,7 +472,6 @@ static int head_done(bact_http_parser *p)
  * loop: a header section mostly goes through line_fast(). */
 static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 {
-    static const char ver[] = "HTTP/1.";
 
     if (++p->header_bytes > p->max_header_bytes)
         return BACT_E_HEADER_SIZE;
@@ -478,22 +480,16 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 
     switch (p->state) {
     case S_VER:
-        if (ch != ver[p->pos])
+    { /* the minor version: '0' or '1' against the template's '0' */
+        unsigned x = (unsigned)ch ^ (unsigned char)ver[p->pos];
+        if (x > (unsigned)(p->pos == 7u))
             return BACT_E_HTTP;
-        if (++p->pos == sizeof ver - 1u)
-            p->state = S_MINOR;
-        return BACT__NEED;
-    case S_MINOR:
-        if (ch != '0' && ch != '1')
-            return BACT_E_HTTP;
-        p->minor = (uint8_t)(ch - '0');
-        p->state = S_SP;
-        return BACT__NEED;
-    case S_SP:
-        if (ch != ' ')
-            return BACT_E_HTTP;
-        p->state = S_CODE;
-        p->pos = 0;
+        p->minor = (uint8_t)(p->minor | x); /* (from 0) */
+    }
+        if (++p->pos == sizeof ver - 1u) {
+            p->state = S_CODE;
+            p->pos = 0;
+        }
         return BACT__NEED;
     case S_CODE:
         if (ch < '0' || ch > '9')
@@ -719,7 +715,6 @@ static size_t name_end(const uint8_t *s, size_t j, size_t n)
  * taken, 0 to let head_byte() judge it byte by byte. */
 static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
 {
-    static const char ver[] = "HTTP/1.";
     size_t e = 12;
     unsigned code, i;
 
