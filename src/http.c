@@ -447,9 +447,7 @@ static int head_done(bact_http_parser *p)
         p->flags = (uint8_t)((p->flags & ~BACT__F_HAS_CL) | BACT__F_NOBODY);
         p->state = S_DONE;
     } else if (p->flags & BACT__F_CHUNKED) {
-        p->state = S_CHUNK_SIZE;
-        p->remaining = 0;
-        p->line_len = 0;
+        p->state = S_CHUNK_SIZE; /* (remaining and line_len: still 0) */
     } else if (p->flags & BACT__F_HAS_CL) {
         p->remaining = p->content_length;
         p->state = p->remaining ? S_BODY_LEN : S_DONE;
