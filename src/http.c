@@ -580,23 +580,23 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 static int chunk_byte(bact_http_parser *p, int ch)
 {
     int h;
-    if (p->state >= S_CHUNK_CR &&
-        ch != (p->state == S_CHUNK_CR ? '\r' : '\n'))
-        return BACT_E_HTTP; /* the states that take only a CR or an LF */
-    switch (p->state) {
-    case S_CHUNK_SIZE:
+    if (p->state < S_CHUNK_CR) { /* the size line */
         if (++p->line_len > CHUNK_LINE_MAX)
             return BACT_E_HTTP;
+    } else if (ch != (p->state == S_CHUNK_CR ? '\r' : '\n')) {
+        return BACT_E_HTTP; /* the states that take only a CR or an LF */
+    }
+    switch (p->state) {
+    case S_CHUNK_SIZE:
         h = hexval(ch);
         if (h >= 0) {
             if (p->remaining > 0x00FFFFFFu)
                 return BACT_E_BODY_SIZE; /* 256 MiB or more cannot be real */
             p->remaining = (p->remaining << 4) | (uint32_t)h;
-            p->flags2 |= 0x02u; /* a digit was seen */
             return BACT__NEED;
         }
-        if (!(p->flags2 & 0x02u))
-            return BACT_E_HTTP;
+        if (p->line_len == 1u) /* (counted from 0 in this state) */
+            return BACT_E_HTTP; /* no digit */
         if (ch == ';' || ch == ' ' || ch == '\t') {
             p->state = S_CHUNK_EXT;
             return BACT__NEED;
@@ -607,15 +607,12 @@ static int chunk_byte(bact_http_parser *p, int ch)
         }
         return BACT_E_HTTP;
     case S_CHUNK_EXT:
-        if (++p->line_len > CHUNK_LINE_MAX)
-            return BACT_E_HTTP;
         if (ch == '\r')
             p->state = S_CHUNK_LF;
         else if (!vchar(ch))
             return BACT_E_HTTP;
         return BACT__NEED;
     case S_CHUNK_LF:
-        p->flags2 = (uint8_t)(p->flags2 & ~0x02u);
         p->line_len = 0;
         if (p->remaining) {
             p->state = S_CHUNK_DATA;
