@@ -1030,7 +1030,7 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
         for (k = 0;; k++) {
             len = 30u + ((0xAD5u >> k) & 1u);
             if (k == 1u)
-                len -= ((y & 3u) == 2u && y != 2100u - 1970u) ? 1u : 2u;
+                len = ((y & 3u) == 2u && y != 2100u - 1970u) ? 29u : 28u;
             if (k == m)
                 break;
             days += len;
