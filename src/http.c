@@ -336,21 +336,19 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
     size_t i;
+    int big = 0;
     if (n == 0)
         return -1;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) { /* every byte a digit, too large or not */
         uint32_t d;
         if (s[i] < '0' || s[i] > '9')
             return -1;
         d = (uint32_t)(s[i] - '0');
-        if (v > 429496729u || (v == 429496729u && d > 5u)) {
-            *out = 0xFFFFFFFFu;
-            return 1;
-        }
-        v = v * 10u + d;
+        big |= v > 429496729u || (v == 429496729u && d > 5u);
+        v = big ? 0xFFFFFFFFu : v * 10u + d;
     }
     *out = v;
-    return 0;
+    return big;
 }
 
 /* The value of a wanted header, without surrounding whitespace; over: it

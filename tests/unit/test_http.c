@@ -1306,6 +1306,9 @@ static void ra_garbage_and_absent(void)
     CHECK_INT(RA_OF("Retry-After: 1.5\r\n"), -1);
     CHECK_INT(RA_OF("Retry-After: 5s\r\n"), -1);
     CHECK_INT(RA_OF("Retry-After: 5 6\r\n"), -1);
+    /* too large and then not a number: garbage, not the longest wait */
+    CHECK_INT(RA_OF("Retry-After: 99999999999abc\r\n"), -1);
+    CHECK_INT(RA_OF("Retry-After: 4294967296 \t5\r\n"), -1);
     CHECK_INT(RA_OF("Retry-After:\r\n"), -1);
     CHECK_INT(RA_OF("Retry-After:    \r\n"), -1);
     CHECK_INT(RA_OF("Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
