@@ -125,8 +125,9 @@ int bact_parse_url(const char *url, bact_url *out)
 
 /* ---- address classification ---- */
 
-/* inet_aton-style IPv4: returns 0 and the address, -1 if not one. */
-static int ipv4_parse(const char *s, size_t n, uint32_t *out)
+/* inet_aton-style IPv4: returns 0 and the address, -1 if not one;
+ * decimal: only decimal parts (no leading zero), as in an IPv6 text. */
+static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
 {
     uint32_t v = 0, acc;
     size_t i = 0;
@@ -136,6 +137,8 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out)
         unsigned base = 10u, digits = 0;
         acc = 0;
         if (i < n && s[i] == '0') {
+            if (decimal && i + 1 < n && s[i + 1] != '.')
+                return -1;
             base = 8u;
             if (i + 1 < n && (s[i + 1] | 0x20) == 'x') {
                 base = 16u;
@@ -208,7 +211,7 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
         if (dots) { /* embedded IPv4 in the last 32 bits */
             uint32_t a;
             if (other || j != n || nw > 6u || dots != 3u ||
-                ipv4_parse(s + i, j - i, &a))
+                ipv4_parse(s + i, j - i, &a, 1))
                 return -1;
             out[nw++] = (uint16_t)(a >> 16);
             out[nw++] = (uint16_t)(a & 0xFFFFu);
@@ -292,7 +295,7 @@ int bact__host_is_local(const char *h, size_t n)
     /* a name made only of digits, dots and hex looks like an address:
      * it must parse as one, or it is refused */
     if (numeric && hasdigit)
-        return ipv4_parse(h, n, &v4) != 0 ? 2 : ipv4_is_local(v4);
+        return ipv4_parse(h, n, &v4, 0) != 0 ? 2 : ipv4_is_local(v4);
     return 0;
 }
 

@@ -230,6 +230,8 @@ static void parse_ipv6(void)
     PARSE_OK("http://[2001:DB8:0:0:8:800:200C:417A]:1",
              "2001:DB8:0:0:8:800:200C:417A", 1, 0, 1, 0);
     PARSE_OK("http://[::ffff:1.2.3.4]", "::ffff:1.2.3.4", 80, 0, 1, 1);
+    PARSE_OK("http://[::ffff:0.10.0.0]", "::ffff:0.10.0.0", 80, 0, 1, 1);
+    PARSE_BAD("http://[::ffff:010.0.0.1]");
     PARSE_BAD("http://[::1");
     PARSE_BAD("http://[]");
     PARSE_BAD("http://[]:80");
@@ -537,6 +539,12 @@ static void cb_ipv6_malformed(void)
     CB_BAD("http://[::ffff:1.2.3.4.5]/");
     CB_BAD("http://[::ffff:256.1.1.1]/");
     CB_BAD("http://[::ffff:0x7f.0.0.1]/");
+    /* the dotted part is plain decimal: a leading zero (octal to
+     * inet_aton, 010 = 8) is no address, not 8.0.0.1, which is public */
+    CB_BAD("http://[::ffff:010.0.0.1]/");
+    CB_BAD("http://[::ffff:10.00.0.1]/");
+    CB_BAD("http://[64:ff9b::08.8.8.8]/");
+    CB_BAD("http://[::ffff:1.2.3.04]/");
     CB_BAD("http://[::1%25eth0]/");
     CB_BAD("http://[fe80::1%eth0]/");
     CB_BAD("http://[g::1]/");
