@@ -75,11 +75,43 @@ static int id_ok(const char *id)
     return id != NULL && id[0] != '\0';
 }
 
-static int url_ok(const bact_client *c, const char *url)
+/* The checks of a run request, either kind: they start alike (an id,
+ * the params and their count; read through bact_run_req), and their two
+ * callback URLs sit one after the other at place cb. out is cleared when
+ * they pass. */
+typedef char run_reqs_alike[offsetof(bact_run_req, params) ==
+                                    offsetof(bact_template_run_req, params) &&
+                                offsetof(bact_run_req, n_params) ==
+                                    offsetof(bact_template_run_req,
+                                             n_params) &&
+                                offsetof(bact_run_req, status_callback_url) ==
+                                    offsetof(bact_run_req, callback_url) +
+                                        sizeof(const char *) &&
+                                offsetof(bact_template_run_req,
+                                         status_callback_url) ==
+                                    offsetof(bact_template_run_req,
+                                             callback_url) +
+                                        sizeof(const char *)
+                            ? 1
+                            : -1];
+
+BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
+                                 size_t cb, bact_task_created *out)
 {
-    unsigned fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS)
-                      ? BACT_URL_ALLOW_LOOPBACK : 0u;
-    return url == NULL || bact_check_callback_url(url, fl) == BACT_OK;
+    unsigned fl, k;
+    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
+        !bact__params_ok(rq->params, rq->n_params))
+        return 0;
+    fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS) ? BACT_URL_ALLOW_LOOPBACK
+                                                      : 0u;
+    for (k = 0; k < 2u; k++) {
+        const char *url = ((const char *const *)(const void *)((
+            const char *)rq + cb))[k];
+        if (url != NULL && bact_check_callback_url(url, fl) != BACT_OK)
+            return 0;
+    }
+    memset(out, 0, sizeof *out);
+    return 1;
 }
 
 /* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM))
@@ -519,11 +551,8 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
     int rc, round;
-    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
-        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
-        !url_ok(c, rq->status_callback_url))
+    if (!run_ok(c, rq, offsetof(bact_run_req, callback_url), out))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
     for (round = 0; round < 2; round++) {
         int r;
         uint8_t raw = c->raw;
@@ -595,11 +624,9 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out)
 {
     int rc;
-    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->template_id) ||
-        !bact__params_ok(rq->params, rq->n_params) || !url_ok(c, rq->callback_url) ||
-        !url_ok(c, rq->status_callback_url))
+    if (!run_ok(c, (const bact_run_req *)(const void *)rq,
+                offsetof(bact_template_run_req, callback_url), out))
         return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
     rc = run(c, &template_run_ep, NULL, rq, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
