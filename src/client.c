@@ -233,8 +233,9 @@ static BACT__INLINE char *cat(char *o, const char *s, size_t n)
 
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
- * so far on the way out (it may pass the buffer's end). */
-BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
+ * so far on the way out (it may pass the buffer's end). A body's size
+ * fits in 32 bits: valid_call() and send_request() saw to it. */
+BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
                                         size_t *len)
 {
     const bact__ep *ep = call->ep;
@@ -305,15 +306,12 @@ BACT__NOINLINE static int write_request(bact_client *c, const bact__call *call,
         BACT__PUTL(&b, "Content-Type: ");
         bact__puts(&b, type);
         BACT__PUTL(&b, "\r\nContent-Length: ");
-        if (body_len > 0xFFFFFFFFu)
-            return BACT_E_ARG;
         put_dec(&b, (uint32_t)body_len);
         BACT__PUTL(&b, "\r\n\r\n");
     }
     if (rq != NULL && rq->body != NULL)
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
-    return BACT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,12 +504,13 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     uint32_t t;
     int rc, body = (call->ep->flags & BACT__C_BODY) != 0;
 
-    /* the body is measured first: its size goes in the headers */
+    /* the body is measured first: its size goes in the headers (in 32
+     * bits) */
     if (body && (rc = bact__body(c, call, &len, 0)) != BACT_OK)
         return rc;
-    rc = write_request(c, call, &len);
-    if (rc != BACT_OK)
-        return rc;
+    if (len > 0xFFFFFFFFu)
+        return BACT_E_ARG;
+    write_request(c, call, &len);
     if (body)
         (void)bact__body(c, call, &len, 1);
     if (len > c->cap) {
@@ -664,7 +663,7 @@ BACT__NOINLINE static int valid_call(const bact__call *call)
     if (rq == NULL)
         return 1; /* one of the library's own endpoints */
     if (rq->method == NULL || rq->path == NULL || rq->path[0] != '/' ||
-        rq->method[0] == '\0')
+        rq->method[0] == '\0' || rq->body_len > 0xFFFFFFFFu)
         return 0;
     for (i = 0; rq->method[i] != '\0'; i++) {
         char ch = rq->method[i];
