@@ -234,7 +234,7 @@ static BACT__INLINE char *cat(char *o, const char *s, size_t n)
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). A body's size
- * fits in 32 bits: valid_call() and send_request() saw to it. */
+ * fits in 32 bits: begin_attempt() and send_request() saw to it. */
 BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
                                         size_t *len)
 {
@@ -654,12 +654,22 @@ int bact__params_ok(const bact_param *p, size_t n)
     return 1;
 }
 
-BACT__NOINLINE static int valid_call(const bact__call *call)
+/* An attempt begins: nothing of an earlier one's answer is left (the
+ * buffer holds the next request from now on). Then 1 when the call is
+ * one that may be sent. (Not inlined: what it zeroes would take registers,
+ * and frame, of bact__exec(), which is on every call's chain.) */
+BACT__NOINLINE static int begin_attempt(bact_client *c, const bact__call *call)
 {
     const bact__ep *ep = call->ep;
     const bact_http_req *rq = (ep->flags & BACT__C_RAW)
                                   ? ((const bact__raw *)call->arg.in)->rq : NULL;
     size_t i;
+    memset(&c->err, 0, sizeof c->err);
+    c->body_len = 0;
+    c->json = 0;
+    c->ntok_used = 0;
+    c->sent = 0;
+    c->got = 0;
     if (rq == NULL)
         return 1; /* one of the library's own endpoints */
     if (rq->method == NULL || rq->path == NULL || rq->path[0] != '/' ||
@@ -732,10 +742,6 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;
-    memset(&c->err, 0, sizeof c->err);
-    c->json = 0;
-    c->ntok_used = 0;
-    c->body_len = 0; /* the buffer holds the next request from now on */
     return 1;
 }
 
@@ -743,22 +749,16 @@ int bact__exec(bact_client *c, const bact__call *call)
 {
     int stale_retry = 0;
 
-    memset(&c->err, 0, sizeof c->err);
-    c->body_len = 0;
     c->needed = 0;
     c->retries_used = 0;
-    c->json = 0;
-    c->ntok_used = 0;
     c->resp.status = 0;
-    c->sent = 0;
     if (c->call_ms != 0) /* read only for a whole-call limit */
         c->call_start = now(c);
-    if (!valid_call(call))
-        return BACT_E_ARG;
     for (;;) {
         int rc;
-        c->sent = 0;
-        c->got = 0;
+        /* the same answer each time (the first counts) */
+        if (!begin_attempt(c, call))
+            return BACT_E_ARG;
         rc = send_request(c, call);
         if (c->sent) {
             if (rc == BACT_OK)
