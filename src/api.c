@@ -334,19 +334,17 @@ static int created(bact_client *c, bact_task_created *out)
 
 enum { REC_UNSURE, REC_ADOPTED, REC_RESEND };
 
-/* 1 when s starts with word, whose length goes to *len. s is a string of
- * the work buffer: its NUL ends the loop before max (the buffer's size)
- * at the latest. */
-static int starts_with(const char *s, const char *word, size_t max,
-                       size_t *len)
+/* s past word when s starts with it, else NULL. s is a string of the
+ * work buffer: its NUL ends the loop before max (the buffer's size) at
+ * the latest. */
+static const char *past(const char *s, const char *word, size_t max)
 {
     size_t k;
     for (k = 0; k < max && word[k] != '\0'; k++) {
         if (s[k] != word[k])
-            return 0;
+            return NULL;
     }
-    *len = k;
-    return word[k] == '\0';
+    return word[k] == '\0' ? s + k : NULL;
 }
 
 /* input_parameters as the API reports it ("k=v; k2=v2") against what was
@@ -354,31 +352,29 @@ static int starts_with(const char *s, const char *word, size_t max,
 static int same_input(const bact_client *c, const char *got,
                       const bact_param *p, size_t n)
 {
-    size_t i, g = 0;
+    size_t i;
     int first = 1;
     if (got == NULL)
         got = "";
     for (i = 0; i < n; i++) {
-        size_t nl, vl;
         if (p[i].value == NULL)
             continue;
         if (!first) {
-            if (got[g] != ';')
+            if (*got != ';')
                 return 0;
-            g++;
-            while (got[g] == ' ')
-                g++;
+            got++;
+            while (*got == ' ')
+                got++;
         }
         first = 0;
-        if (!starts_with(got + g, p[i].name, c->cap, &nl) ||
-            got[g + nl] != '=' ||
-            !starts_with(got + g + nl + 1, p[i].value, c->cap, &vl))
+        got = past(got, p[i].name, c->cap);
+        if (got == NULL || *got != '=' ||
+            (got = past(got + 1, p[i].value, c->cap)) == NULL)
             return 0;
-        g += nl + 1 + vl;
     }
-    while (got[g] == ' ')
-        g++;
-    return got[g] == '\0';
+    while (*got == ' ')
+        got++;
+    return *got == '\0';
 }
 
 /* What reconciliation reads of a list item: views, no copies. */
@@ -450,7 +446,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 {
     seen_task t;
     uint32_t at;
-    size_t n;
+    const char *w;
     if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
         bact__iso_time(t.created_at, bact__strnlen(t.created_at, c->cap),
                        &at) != 0 ||
@@ -459,8 +455,8 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     lim[0] = at;
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
-    if (starts_with(t.workflow_id, rq->workflow_id, c->cap, &n) &&
-        t.workflow_id[n] == '\0' && whole_str(c, t.workflow_id) &&
+    if ((w = past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
+        *w == '\0' && whole_str(c, t.workflow_id) &&
         whole_str(c, t.input) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
         /* the id last: when anything fails, none was taken */
