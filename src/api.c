@@ -582,15 +582,23 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write)
 {
     bact__jw w;
+    /* either kind of run request: alike up to n_params (run_ok()) */
+    const bact_run_req *r = (const bact_run_req *)call->arg.in;
+    const bact_template_run_req *t =
+        (const bact_template_run_req *)call->arg.in;
     const char *cb, *scb;
+    int run = call->ep == &run_ep;
     bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
     if (write)
         w.b.len = *len;
     bact__jw_obj(&w);
-    if (call->ep == &run_ep) {
-        const bact_run_req *r = (const bact_run_req *)call->arg.in;
-        bact__jw_kstr(&w, BACT__KEY(workflow_id), r->workflow_id);
-        put_params(&w, r->params, r->n_params);
+    bact__jw_kstr(&w, run ? BACT__KEY(workflow_id)
+                          : BACT__KEY(workflow_template_id),
+                  r->workflow_id);
+    if (!run)
+        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(t->proxy_region));
+    put_params(&w, r->params, r->n_params);
+    if (run) {
         if (r->save_browser_data) {
             bact__jw_key(&w, BACT__KEY(save_browser_data));
             bact__jw_bool(&w, 1);
@@ -599,13 +607,8 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
         cb = r->callback_url;
         scb = r->status_callback_url;
     } else {
-        const bact_template_run_req *r =
-            (const bact_template_run_req *)call->arg.in;
-        bact__jw_kstr(&w, BACT__KEY(workflow_template_id), r->template_id);
-        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(r->proxy_region));
-        put_params(&w, r->params, r->n_params);
-        cb = r->callback_url;
-        scb = r->status_callback_url;
+        cb = t->callback_url;
+        scb = t->status_callback_url;
     }
     bact__jw_kstr(&w, BACT__KEY(callback_url), cb);
     bact__jw_kstr(&w, BACT__KEY(status_change_callback_url), scb);
