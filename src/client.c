@@ -620,21 +620,29 @@ void bact__sleep(const bact_client *c, uint32_t ms)
 BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
                                        uint32_t ms, int rc)
 {
+    /* "retry n/retries in ms ms after ", then "HTTP status" or the
+     * error's text */
+    static const char text[] = "retry \0/\0 in \0 ms after \0HTTP ";
+    const char *s = text;
+    uint32_t v[3];
+    unsigned k;
     bact__buf b;
     if (!TRACING(c))
         return;
     b.cap = 96; /* bact_init() guarantees a buffer of 256 bytes or more */
     b.p = (char *)c->buf + c->cap - b.cap;
     b.len = 0;
-    bact__puts(&b, "retry ");
-    put_dec(&b, n);
-    put_ch(&b, '/');
-    put_dec(&b, c->retries);
-    bact__puts(&b, " in ");
-    put_dec(&b, ms);
-    bact__puts(&b, " ms after ");
+    v[0] = n;
+    v[1] = c->retries;
+    v[2] = ms;
+    for (k = 0; k < 3u; k++) {
+        bact__puts(&b, s);
+        s += bact__strnlen(s, sizeof text) + 1u;
+        put_dec(&b, v[k]);
+    }
+    bact__puts(&b, s); /* " ms after " */
     if (rc == BACT_E_API) {
-        bact__puts(&b, "HTTP ");
+        bact__puts(&b, s + sizeof " ms after ");
         put_dec(&b, (uint32_t)c->err.http_status);
     } else {
         bact__puts(&b, bact_strerror(rc));
