@@ -835,9 +835,11 @@ static int get_one(bact_client *c, const bact__ep *ep, const char *id,
 {
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
-    memset(out, 0, ep == &status_ep  ? sizeof(bact_task_state)
-                   : ep == &task_ep ? sizeof(bact_task)
-                                    : sizeof(bact_workflow));
+    /* what out is, by the size of ep's answer table: the status one
+     * entry, a task none (task_from() reads it), a workflow eight */
+    memset(out, 0, ep->nfields == 1u ? sizeof(bact_task_state)
+                   : ep->nfields == 0u ? sizeof(bact_task)
+                                       : sizeof(bact_workflow));
     return run(c, ep, &id, NULL, out);
 }
 
