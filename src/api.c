@@ -195,12 +195,17 @@ const uint16_t bact__qnames[] = {
 typedef char qnames_fit[sizeof bact__qnames / sizeof bact__qnames[0] ==
                                 QN_TASKS + 7u ? 1 : -1];
 
-/* The answer tables endpoints name, one after the other: an endpoint
- * holds where its table starts (and how long it is). */
+/* The answer tables endpoints name, and the array elements' ones, one
+ * after the other: an endpoint or an element reader holds where its table
+ * starts (and how long it is). */
 enum {
     STATE_FIELDS = 0, /* get-task-status: the status */
     PAGE_FIELDS = 1,  /* a page of a list */
-    WF_FIELDS = 6     /* workflows and templates (below) */
+    WF_FIELDS = 6,    /* workflows and templates (below) */
+    STEP_FIELDS = 18,
+    DOWNLOAD_FIELDS = 24,
+    INPUT_DEF_FIELDS = 32,
+    REGION_FIELDS = 34
 };
 const bact__field bact__ep_fields[] = {
     { BACT__QNAME(status), 0, BACT__J_STATE, 1 },
@@ -226,14 +231,35 @@ const bact__field bact__ep_fields[] = {
     F(id, ID, 0, bact_workflow, id),
     F(name, STR, 0, bact_workflow, name),
     F(recommendDesc, STR, 0, bact_workflow, recommend_desc),
-    F(detailUrl, STR, 0, bact_workflow, detail_url)
+    F(detailUrl, STR, 0, bact_workflow, detail_url),
+
+    F(id, STR, 1, bact_step, id),
+    F(step, I32, 1, bact_step, step),
+    F(status, STR, 1, bact_step, status),
+    F(evaluation_previous_goal, STR, 0, bact_step, evaluation_previous_goal),
+    F(step_goal, STR, 0, bact_step, step_goal),
+    F(screenshots_url, STR, 0, bact_step, screenshots_url),
+
+    F(guid, STR, 0, bact_download, guid),
+    F(fileName, STR, 0, bact_download, file_name),
+    F(fileSize, I64, 0, bact_download, file_size),
+    F(status, STR, 0, bact_download, status),
+    F(progress, I32, 0, bact_download, progress),
+    F(downloadUrl, STR, 0, bact_download, download_url),
+    F(errorMessage, STR, 0, bact_download, error_message),
+    F(expiresAt, I64, 0, bact_download, expires_at),
+
+    F(name, STR, 1, bact_input_def, name),
+    F(default_enabled, BOOL, 0, bact_input_def, default_enabled),
+
+    F(name, STR, 0, bact_region, name),
+    F(code, STR, 1, bact_region, code)
 };
 typedef char ep_fields_fit[sizeof bact__ep_fields /
                                    sizeof bact__ep_fields[0] ==
-                               WF_FIELDS + 12u ? 1 : -1];
-/* the runs as tables, for the readers that use them too */
+                               REGION_FIELDS + 2u ? 1 : -1];
+/* a run as a table, for a reader that uses it too */
 #define page_fields (bact__ep_fields + PAGE_FIELDS)
-#define wf_fields (bact__ep_fields + WF_FIELDS)
 
 /* An endpoint: method, path (PATH()), its query names' run, its answer
  * table's place (0 with no table) and length, BACT__C_*. */
@@ -903,60 +929,32 @@ static int elem(const bact_client *c, const bact_array *a, unsigned i)
     return bact__json_elem(c, a->tok, i);
 }
 
-/* Element i of an array read through a field table of n entries. */
+/* Element i of an array read through the field table of bact__ep_fields
+ * at place table & 0xFF, table >> 8 entries long (one argument: the
+ * readers pass it on the stack). */
 BACT__NOINLINE static int elem_fields(const bact_client *c,
                                       const bact_array *a, unsigned i,
-                                      void *out, const bact__field *table,
-                                      size_t n)
+                                      void *out, unsigned table)
 {
     int e = elem(c, a, i);
     if (out == NULL || e < 0)
         return BACT_E_ARG;
-    return bact__json_fields(c, e, table, n, out);
+    return bact__json_fields(c, e, bact__ep_fields + (table & 0xFFu),
+                             table >> 8, out);
 }
 
-#define ELEM_READER(fn, type, table, n)                                    \
+#define ELEM_READER(fn, type, place, n)                                    \
     int fn(const bact_client *c, const bact_array *a, unsigned i, type *out) \
     {                                                                      \
-        return elem_fields(c, a, i, out, table, n);                        \
+        return elem_fields(c, a, i, out, (place) | (n) << 8);              \
     }
 
-static const bact__field step_fields[] = {
-    F(id, STR, 1, bact_step, id),
-    F(step, I32, 1, bact_step, step),
-    F(status, STR, 1, bact_step, status),
-    F(evaluation_previous_goal, STR, 0, bact_step, evaluation_previous_goal),
-    F(step_goal, STR, 0, bact_step, step_goal),
-    F(screenshots_url, STR, 0, bact_step, screenshots_url)
-};
-
-static const bact__field download_fields[] = {
-    F(guid, STR, 0, bact_download, guid),
-    F(fileName, STR, 0, bact_download, file_name),
-    F(fileSize, I64, 0, bact_download, file_size),
-    F(status, STR, 0, bact_download, status),
-    F(progress, I32, 0, bact_download, progress),
-    F(downloadUrl, STR, 0, bact_download, download_url),
-    F(errorMessage, STR, 0, bact_download, error_message),
-    F(expiresAt, I64, 0, bact_download, expires_at)
-};
-
-static const bact__field input_def_fields[] = {
-    F(name, STR, 1, bact_input_def, name),
-    F(default_enabled, BOOL, 0, bact_input_def, default_enabled)
-};
-
-static const bact__field region_fields[] = {
-    F(name, STR, 0, bact_region, name),
-    F(code, STR, 1, bact_region, code)
-};
-
-ELEM_READER(bact_step_at, bact_step, step_fields, 6)
-ELEM_READER(bact_download_at, bact_download, download_fields, 8)
-ELEM_READER(bact_workflow_at, bact_workflow, wf_fields + 4, 8)
-ELEM_READER(bact_template_at, bact_workflow, wf_fields, 8)
-ELEM_READER(bact_input_def_at, bact_input_def, input_def_fields, 2)
-ELEM_READER(bact_region_at, bact_region, region_fields, 2)
+ELEM_READER(bact_step_at, bact_step, STEP_FIELDS, 6u)
+ELEM_READER(bact_download_at, bact_download, DOWNLOAD_FIELDS, 8u)
+ELEM_READER(bact_workflow_at, bact_workflow, WF_FIELDS + 4u, 8u)
+ELEM_READER(bact_template_at, bact_workflow, WF_FIELDS, 8u)
+ELEM_READER(bact_input_def_at, bact_input_def, INPUT_DEF_FIELDS, 2u)
+ELEM_READER(bact_region_at, bact_region, REGION_FIELDS, 2u)
 
 int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
                  bact_task *out)
