@@ -231,6 +231,10 @@ static BACT__INLINE char *cat(char *o, const char *s, size_t n)
     return o + n;
 }
 
+/* what follows a request's target (trace_status() takes "HTTP/1." from
+ * it too) */
+static const char h1[] = " HTTP/1.1\r\nHost: ";
+
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
  * so far on the way out (it may pass the buffer's end). A body's size
@@ -284,8 +288,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         bact__put_pct(&b, v);
     }
     { /* the headers every request has: one bounds check, then copies */
-        static const char h1[] = " HTTP/1.1\r\nHost: ",
-                          h2[] = "\r\nUser-Agent: ",
+        static const char h2[] = "\r\nUser-Agent: ",
                           h3[] = "\r\nAuthorization: Bearer ";
         size_t n = sizeof h1 + sizeof h2 + sizeof h3 + 4u - 3u +
                    c->host_hdr_len + c->agent_len + c->key_len;
@@ -353,7 +356,7 @@ BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
 BACT__NOINLINE static void trace_status(const bact_client *c)
 {
     char line[16]; /* a uint16_t status: five digits and a NUL fit */
-    memcpy(line, "HTTP/1.", 7);
+    memcpy(line, h1 + 1, 7); /* "HTTP/1." */
     line[7] = (char)('0' + c->resp.minor);
     line[8] = ' ';
     (void)bact__u32_to_dec(c->resp.status, line + 9);
