@@ -540,7 +540,6 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
      * body whatever its head says (only bact_request() sends one) */
     if (c->buf[0] == 'H' && bact__eq((const char *)c->buf, 5, "HEAD "))
         c->resp.flags2 |= BACT__F2_HEAD;
-    t = now(c);
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;
         if (c->tr.open == NULL)
@@ -553,8 +552,8 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         if (rc != BACT_OK)
             return rc < 0 ? rc : BACT_E_CONNECT;
         c->conn_open = 1;
-        t = now(c);
     }
+    t = now(c);
     c->sent = 1;
     c->t_sent = c->t_last = t;
     return send_all(c, len);
