@@ -571,10 +571,10 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     /* an error answer, or one whose body did not fit the buffer (a
      * gateway's busy page, say): by its status */
     if (rc == BACT_E_API || rc == BACT_E_BODY_SIZE) {
-        int s = c->resp.status;
-        if (s == 429 || s == 503)
+        unsigned s = c->resp.status, g = s - 502u; /* 502 503 504: 0 1 2 */
+        if (s == 429 || g == 1u)
             return 1;
-        return (call->ep->flags & BACT__C_IDEMPOTENT) && (s == 502 || s == 504);
+        return (call->ep->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
     switch (rc) {
     case BACT_E_DNS:
