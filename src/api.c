@@ -274,14 +274,7 @@ static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
                             const char *const *values, const void *in,
                             void *out)
 {
-    bact__call call;
-    call.ep = ep;
-    call.values = values;
-    if (in != NULL)
-        call.arg.in = in;
-    else
-        call.arg.out = out;
-    return bact__exec(c, &call);
+    return bact__exec(c, ep, values, in != NULL ? in : out);
 }
 
 /* ------------------------------------------------------------------ */

@@ -755,9 +755,16 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     return 1;
 }
 
-int bact__exec(bact_client *c, const bact__call *call)
+int bact__exec(bact_client *c, const bact__ep *ep,
+               const char *const *values, const void *arg)
 {
+    bact__call call_;
+    const bact__call *call = &call_;
     int stale_retry = 0;
+
+    call_.ep = ep;
+    call_.values = values;
+    call_.arg.in = arg;
 
     c->needed = 0;
     c->retries_used = 0;
@@ -801,7 +808,6 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status)
 {
     bact__ep ep;
-    bact__call call;
     bact__raw raw;
     int rc;
     if (status)
@@ -813,10 +819,7 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
     raw.rq = rq;
     raw.sink = sink;
     raw.user = user;
-    call.ep = &ep;
-    call.values = NULL;
-    call.arg.in = &raw;
-    rc = bact__exec(c, &call);
+    rc = bact__exec(c, &ep, NULL, &raw);
     if (status)
         *status = c->resp.status;
     return rc;

@@ -352,12 +352,14 @@ typedef struct bact__call {
 int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write);
 
-/* Run a call with retries. On BACT_OK the 2xx body is in
+/* Run a call of ep with retries: values and arg are its bact__call's
+ * (arg its arg.in, or its arg.out). On BACT_OK the 2xx body is in
  * c->buf[0..c->body_len) (or went to a bact__raw's sink); with BACT__C_JSON, parsed,
  * out of raw mode decoded and read into arg.out through ep->fields (a 2xx
  * error envelope is BACT_E_API). On a non-2xx answer the body is
  * buffered, c->err filled, and BACT_E_API returned. */
-int bact__exec(bact_client *c, const bact__call *call);
+int bact__exec(bact_client *c, const bact__ep *ep,
+               const char *const *values, const void *arg);
 
 /* 1 when p[0..n) is there and each name is non-empty (query parameters,
  * workflow input). */
