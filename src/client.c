@@ -855,11 +855,12 @@ const char *bact_strerror(int err)
         "API error\0"
         "wait deadline passed\0"
         "aborted by a callback\0"
-        "not supported\0";
+        "not supported\0"
+        "unknown error"; /* any other */
     const char *s = text;
     unsigned i, k = 0u - (unsigned)err; /* 0 for BACT_OK, 1 for -1, ... */
     if (k > 0u - (unsigned)BACT_E_UNSUPPORTED)
-        return "unknown error";
+        k = 1u - (unsigned)BACT_E_UNSUPPORTED;
     for (i = 0; i < k; i++)
         s += bact__strnlen(s, sizeof text) + 1u;
     return s;
