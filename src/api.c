@@ -70,10 +70,14 @@ int bact_status_is_terminal(bact_status s)
 /* Input checks                                                         */
 /* ------------------------------------------------------------------ */
 
-static int id_ok(const char *id)
+/* s, or NULL when it is empty */
+static const char *nonempty(const char *s)
 {
-    return id != NULL && id[0] != '\0';
+    return (s != NULL && s[0] != '\0') ? s : NULL;
 }
+
+/* (one function for both) */
+#define id_ok(id) (nonempty(id) != NULL)
 
 /* The checks of a run request, either kind: they start alike (an id,
  * the params and their count; read through bact_run_req), and their two
@@ -297,11 +301,6 @@ static void put_params(bact__jw *w, const bact_param *p, size_t n)
         bact__jw_end(w, '}');
     }
     bact__jw_end(w, ']');
-}
-
-static const char *nonempty(const char *s)
-{
-    return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
 /* ------------------------------------------------------------------ */
