@@ -850,8 +850,8 @@ EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, WF_FIELDS + 2, 8,
 
 /* A call by one id (task, workflow or template): out, cleared first, is
  * what ep's field table fills (get-task's is filled after). */
-static int get_one(bact_client *c, const bact__ep *ep, const char *id,
-                   void *out)
+static int get_one(bact_client *c, const char *id, void *out,
+                   const bact__ep *ep)
 {
     if (c == NULL || out == NULL || !id_ok(id))
         return BACT_E_ARG;
@@ -866,12 +866,12 @@ static int get_one(bact_client *c, const bact__ep *ep, const char *id,
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out)
 {
-    return get_one(c, &status_ep, task_id, out);
+    return get_one(c, task_id, out, &status_ep);
 }
 
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 {
-    int rc = get_one(c, &task_ep, task_id, out);
+    int rc = get_one(c, task_id, out, &task_ep);
     return (rc != BACT_OK || c->raw)
                ? rc
                : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
@@ -880,13 +880,13 @@ int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 int bact_get_workflow(bact_client *c, const char *workflow_id,
                       bact_workflow *out)
 {
-    return get_one(c, &workflow_ep, workflow_id, out);
+    return get_one(c, workflow_id, out, &workflow_ep);
 }
 
 int bact_get_template(bact_client *c, const char *template_id,
                       bact_workflow *out)
 {
-    return get_one(c, &template_ep, template_id, out);
+    return get_one(c, template_id, out, &template_ep);
 }
 
 EP(regions_ep, GET, PATH_AT(get_region_, "get-region-list"), 0, 0, 0, 0,
@@ -1006,7 +1006,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         if (max_wait_ms != BACT_WAIT_FOREVER &&
             max_wait_ms - el - 1u < call_ms - 1u)
             c->call_ms = max_wait_ms - el;
-        rc = get_one(c, &status_ep, task_id, &st);
+        rc = get_one(c, task_id, &st, &status_ep);
         c->call_ms = call_ms;
         el = c->pf.now_ms(c->pf.ctx) - t0;
         if (rc != BACT_OK) {
