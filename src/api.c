@@ -819,8 +819,9 @@ EP(workflows_ep, GET, PATH(list_workflows), QN_LIST, 3,
 EP(templates_ep, GET, PATH(list_templates), QN_LIST, 3, PAGE_FIELDS, 5,
    JSON | IDEM);
 
-static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
-                     int32_t pg, int32_t lim, bact_page *out)
+static int list_call(bact_client *c, int32_t pg, int32_t lim,
+                     bact_page *out, const char *keyword,
+                     const bact__ep *ep)
 {
     const char *v[3];
     char num[16];
@@ -833,13 +834,13 @@ static int list_call(bact_client *c, const bact__ep *ep, const char *keyword,
 int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
                         bact_page *out)
 {
-    return list_call(c, &workflows_ep, NULL, page, limit, out);
+    return list_call(c, page, limit, out, NULL, &workflows_ep);
 }
 
 int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
                         int32_t limit, bact_page *out)
 {
-    return list_call(c, &templates_ep, keyword, page, limit, out);
+    return list_call(c, page, limit, out, keyword, &templates_ep);
 }
 
 /* workflow_id: the first of reconcile()'s run */
