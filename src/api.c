@@ -79,28 +79,10 @@ static const char *nonempty(const char *s)
 /* (one function for both) */
 #define id_ok(id) (nonempty(id) != NULL)
 
-/* The checks of a run request, either kind: they start alike (an id,
- * the params and their count; read through bact_run_req), and their two
- * callback URLs sit one after the other at place cb. out is cleared when
- * they pass. */
-typedef char run_reqs_alike[offsetof(bact_run_req, params) ==
-                                    offsetof(bact_template_run_req, params) &&
-                                offsetof(bact_run_req, n_params) ==
-                                    offsetof(bact_template_run_req,
-                                             n_params) &&
-                                offsetof(bact_run_req, status_callback_url) ==
-                                    offsetof(bact_run_req, callback_url) +
-                                        sizeof(const char *) &&
-                                offsetof(bact_template_run_req,
-                                         status_callback_url) ==
-                                    offsetof(bact_template_run_req,
-                                             callback_url) +
-                                        sizeof(const char *)
-                            ? 1
-                            : -1];
-
+/* The checks of a run request (a template run's is copied into one, see
+ * bact_run_template()); out is cleared when they pass. */
 BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
-                                 size_t cb, bact_task_created *out)
+                                 bact_task_created *out)
 {
     unsigned fl, k;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
@@ -109,8 +91,7 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
     fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS) ? BACT_URL_ALLOW_LOOPBACK
                                                       : 0u;
     for (k = 0; k < 2u; k++) {
-        const char *url = ((const char *const *)(const void *)((
-            const char *)rq + cb))[k];
+        const char *url = k ? rq->status_callback_url : rq->callback_url;
         if (url != NULL && bact_check_callback_url(url, fl) != BACT_OK)
             return 0;
     }
@@ -565,7 +546,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out)
 {
     int rc, round;
-    if (!run_ok(c, rq, offsetof(bact_run_req, callback_url), out))
+    if (!run_ok(c, rq, out))
         return BACT_E_ARG;
     for (round = 0; round < 2; round++) {
         int r;
@@ -600,11 +581,8 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write)
 {
     bact__jw w;
-    /* either kind of run request: alike up to n_params (run_ok()) */
+    /* either kind of run request: a template run's copied into one */
     const bact_run_req *r = (const bact_run_req *)call->arg.in;
-    const bact_template_run_req *t =
-        (const bact_template_run_req *)call->arg.in;
-    const char *cb, *scb;
     int run = call->ep == &run_ep;
     bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
     if (write)
@@ -614,7 +592,7 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
                           : BACT__KEY(workflow_template_id),
                   r->workflow_id);
     if (!run)
-        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(t->proxy_region));
+        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(r->profile_id));
     put_params(&w, r->params, r->n_params);
     if (run) {
         if (r->save_browser_data) {
@@ -622,14 +600,10 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
             bact__jw_bool(&w, 1);
         }
         bact__jw_kstr(&w, BACT__KEY(profile_id), nonempty(r->profile_id));
-        cb = r->callback_url;
-        scb = r->status_callback_url;
-    } else {
-        cb = t->callback_url;
-        scb = t->status_callback_url;
     }
-    bact__jw_kstr(&w, BACT__KEY(callback_url), cb);
-    bact__jw_kstr(&w, BACT__KEY(status_change_callback_url), scb);
+    bact__jw_kstr(&w, BACT__KEY(callback_url), r->callback_url);
+    bact__jw_kstr(&w, BACT__KEY(status_change_callback_url),
+                  r->status_callback_url);
     bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
@@ -640,11 +614,22 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out)
 {
+    /* the checks and the body of a run request serve it: its fields go
+     * to their places in one, the proxy region where a profile id is */
+    bact_run_req r;
     int rc;
-    if (!run_ok(c, (const bact_run_req *)(const void *)rq,
-                offsetof(bact_template_run_req, callback_url), out))
+    if (rq == NULL)
         return BACT_E_ARG;
-    rc = run(c, &template_run_ep, NULL, rq, NULL);
+    r.workflow_id = rq->template_id;
+    r.params = rq->params;
+    r.n_params = rq->n_params;
+    r.save_browser_data = 0;
+    r.profile_id = rq->proxy_region;
+    r.callback_url = rq->callback_url;
+    r.status_callback_url = rq->status_callback_url;
+    if (!run_ok(c, &r, out))
+        return BACT_E_ARG;
+    rc = run(c, &template_run_ep, NULL, &r, NULL);
     return (rc != BACT_OK || c->raw) ? rc : created(c, out);
 }
 
