@@ -140,17 +140,21 @@ static int page_ok(int32_t *page, int32_t *limit)
     X(get_workflow, "get-workflow")                                         \
     X(get_template, "get-official-workflow-template")
 
-/* each member as long as its text: C leaves out the NUL that does not
- * fit */
+/* The pool is the texts run together (one literal: no array is filled
+ * without its NUL); a layout of members as long as the texts gives their
+ * places. */
 #define PATH_MEMBER(m, text) char m[sizeof text - 1u];
-#define PATH_TEXT(m, text) text,
-const struct bact__paths {
+#define PATH_TEXT(m, text) text
+struct bact__paths {
     PATHS(PATH_MEMBER)
-} bact__paths = { PATHS(PATH_TEXT) };
+};
+const char bact__paths[] = PATHS(PATH_TEXT);
 #undef PATH_MEMBER
 #undef PATH_TEXT
-/* an endpoint's path: its place is a byte */
-typedef char paths_fit[sizeof(struct bact__paths) <= 256u ? 1 : -1];
+/* the pool is the layout (and a NUL); an endpoint's place is a byte */
+typedef char paths_fit[sizeof bact__paths == sizeof(struct bact__paths) + 1u &&
+                               sizeof(struct bact__paths) <= 256u
+                           ? 1 : -1];
 
 /* a path of the pool: its place and its length; or the text at a place:
  * the start of a path, or one that runs on into the next */

@@ -297,7 +297,7 @@ typedef struct bact__ep {
 } bact__ep;
 
 /* the endpoints' paths, query names and answer tables (api.c) */
-extern const struct bact__paths bact__paths;
+extern const char bact__paths[];
 extern const uint16_t bact__qnames[];
 extern const bact__field bact__ep_fields[];
 
