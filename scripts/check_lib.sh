@@ -10,6 +10,16 @@ for o in "$@"; do
     und=$(nm -u "$o" | awk '{print $NF}' | grep -E "$bad_syms" || true)
     if [ -z "$und" ]; then echo "ok - lib.$name.no-heap-printf-assert-float"
     else echo "not ok - lib.$name.no-heap-printf-assert-float: $und"; fails=1; fi
+    # A char array its string literal fills without the NUL is valid C,
+    # but GCC 15 and Clang 21 warn of it under -Wextra; GCC 12 tells it
+    # under -Wc++-compat: none in the library's sources.
+    src=src/$name.c
+    if [ -f "$src" ]; then
+        long=$(gcc -std=c99 -Wc++-compat -fsyntax-only -Iinclude -Isrc "$src" 2>&1 |
+               grep -E 'initializer-string|error' || true)
+        if [ -z "$long" ]; then echo "ok - lib.$name.strings-keep-nul"
+        else echo "not ok - lib.$name.strings-keep-nul: $long"; fails=1; fi
+    fi
     data=$(size -A "$o" | awk '$1 ~ /^\.(data|bss)/ && $1 !~ /^\.data\.rel\.ro/ && $2 > 0 {print $1" "$2}')
     if [ -z "$data" ]; then echo "ok - lib.$name.no-data-bss"
     else echo "not ok - lib.$name.no-data-bss: $data"; fails=1; fi
