@@ -329,9 +329,8 @@ static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
     return BACT_OK;
 }
 
-/* Decimal digits: 0 and the number; 1 and 0xFFFFFFFF at the first digit
- * that overflows (what follows it unread); -1 at a byte that is not a
- * digit before that, or when there is none. */
+/* Decimal digits: 0 and the number; 1 and 0xFFFFFFFF when it does not
+ * fit 32 bits; -1 at a byte that is not a digit, or when there is none. */
 static int parse_u32(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
