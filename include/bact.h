@@ -514,9 +514,9 @@ int bact_get_template(bact_client *c, const char *template_id,
 int bact_get_regions(bact_client *c, bact_array *out);
 
 /* Element readers: i < a->count. They read the token array of the last
- * call; BACT_E_ARG for a bad index or a handle from an earlier answer
- * (a call in between, even a failed one), BACT_E_SHAPE for a wrong
- * element.
+ * call; BACT_E_ARG for a bad index or a handle whose answer a later call
+ * has replaced (or discarded, when it failed after it began), BACT_E_SHAPE
+ * for a wrong element.
  * Each goes on from the element read last when it can (a cursor in the
  * client, which they update: not from two threads at once on one client),
  * so reading an array in increasing order costs one step per element; a
