@@ -200,17 +200,13 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
     while (i < n && nw < 8u) {
         size_t j = i;
         uint32_t v = 0;
-        unsigned dots = 0, other = 0;
-        while (j < n && s[j] != ':') {
-            if (s[j] == '.')
-                dots++;
-            else if (!is_digit((unsigned char)s[j]))
-                other = 1;
-            j++;
-        }
-        if (dots) { /* embedded IPv4 in the last 32 bits */
+        unsigned dots = 0;
+        while (j < n && s[j] != ':')
+            dots += s[j++] == '.';
+        if (dots) { /* embedded IPv4 in the last 32 bits (ipv4_parse()
+                       with decimal takes only digits and dots) */
             uint32_t a;
-            if (other || j != n || nw > 6u || dots != 3u ||
+            if (j != n || nw > 6u || dots != 3u ||
                 ipv4_parse(s + i, j - i, &a, 1))
                 return -1;
             out[nw++] = (uint16_t)(a >> 16);
