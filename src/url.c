@@ -191,11 +191,11 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
     size_t i = 0;
 
     memset(out, 0, 16);
-    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+    if (n > 0 && s[0] == ':') { /* only as "::" */
+        if (n < 2u || s[1] != ':')
+            return -1;
         gap = 0;
         i = 2;
-    } else if (n > 0 && s[0] == ':') {
-        return -1;
     }
     while (i < n && nw < 8u) {
         size_t j = i;
@@ -225,16 +225,14 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
         out[nw++] = (uint16_t)v;
         if (i >= n)
             break;
-        i++; /* ':' */
-        if (i < n && s[i] == ':') {
+        if (++i >= n) /* past the ':' */
+            return -1; /* trailing single ':' */
+        if (s[i] == ':') {
             if (gap <= 8u)
                 return -1; /* two "::" */
             gap = nw;
-            i++;
-            if (i >= n)
+            if (++i >= n)
                 break;
-        } else if (i >= n) {
-            return -1; /* trailing single ':' */
         }
     }
     /* all the text read, and eight groups, or fewer and a "::" */
