@@ -240,9 +240,9 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
         return -1;
     /* the groups after the "::" move to the end, zeros in their place
      * (with a "::" there are at most seven: no group is its own target) */
-    for (k = 0; gap < nw && k < nw - gap; k++) {
-        out[7u - k] = out[nw - 1u - k];
-        out[nw - 1u - k] = 0;
+    for (k = nw; k > gap; k--) { /* (none without a "::": gap 9) */
+        out[k + 7u - nw] = out[k - 1u];
+        out[k - 1u] = 0;
     }
     return 0;
 }
