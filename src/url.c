@@ -214,7 +214,7 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
             i = n;
             break;
         }
-        if (j == i || j - i > 4u)
+        if (j - i - 1u > 3u) /* 1 to 4 hex digits (none: wraps) */
             return -1;
         for (; i < j; i++) {
             unsigned d = hexval((unsigned char)s[i]);
