@@ -190,25 +190,28 @@ enum {
 /* The member names the field tables look for (and the request bodies
  * write), as one pool of strings: BACT__KEY(name) is "name". A table
  * entry holds its key's place in the pool, not a pointer, and takes four
- * bytes rather than eight. */
+ * bytes rather than eight. The keys a request body writes (the writer
+ * takes a NUL-terminated key), and the hosts of those that end another,
+ * end with a NUL; the others are found by their length and have none. */
+#define BACT__KEYS_Z(X)                                                     \
+    X(workflow_id) X(profile_id) X(input_parameters) X(value)               \
+    X(workflow_template_id) X(proxyRegion) X(save_browser_data)             \
+    X(status_change_callback_url) X(workflow_name)
 #define BACT__KEYS(X)                                                       \
-    X(created_at_from) X(workflow_id) X(profile_id)                         \
-    X(finished_at) X(output) X(task_failure_info) X(live_url_info)          \
-    X(credit) X(input_parameters) X(steps) X(download_files)                \
+    X(created_at_from) X(finished_at) X(output) X(task_failure_info)        \
+    X(live_url_info) X(credit) X(steps) X(download_files)                   \
     X(files_expires_at) X(log_detail_url) X(profileId) X(total_pages)       \
     X(limit) X(items) X(total_count) X(string)                              \
     X(message) X(templateId) X(recommendDesc) X(detailUrl)                  \
     X(description) X(create_at) X(publish_at)                               \
     X(evaluation_previous_goal) X(step_goal) X(screenshots_url) X(guid)     \
     X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
-    X(expiresAt) X(default_enabled) X(value) X(workflow_template_id)       \
-    X(proxyRegion) X(save_browser_data)                                     \
-    X(status_change_callback_url) X(task_id) X(biz_code) X(workflow_name)   \
+    X(expiresAt) X(default_enabled) X(task_id) X(biz_code)                  \
     X(created_at_to) X(keyword) X(msg) X(traceId)
 /* Keys inside another one, at a place in it: the pool holds them there,
- * not twice. A key that ends its host is NUL-terminated (the writer's
- * keys are such); the field tables and query names hold a key's length,
- * so one may also start or sit inside its host. */
+ * not twice. One that ends a host of BACT__KEYS_Z is NUL-terminated (the
+ * writer's keys are such); the field tables and query names hold a key's
+ * length, so one may also start or sit inside its host. */
 #define BACT__KEY_PARTS(Y)                                                  \
     Y(id, guid, 2) Y(files, download_files, 9) Y(code, biz_code, 4)         \
     Y(name, workflow_name, 9)                                               \
@@ -217,18 +220,28 @@ enum {
     Y(created_at, created_at_from, 0) Y(live_url, live_url_info, 0)         \
     Y(step, steps, 0) Y(page, total_pages, 6)
 
+/* a char array its string literal fills without the NUL (no string) */
+#if defined(__GNUC__)
+#define BACT__NONSTRING __attribute__((nonstring))
+#else
+#define BACT__NONSTRING
+#endif
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
+#define BACT__KEY_BARE(k) char k[sizeof #k - 1u] BACT__NONSTRING;
 struct bact__keys {
-    BACT__KEYS(BACT__KEY_MEMBER)
+    BACT__KEYS_Z(BACT__KEY_MEMBER)
+    BACT__KEYS(BACT__KEY_BARE)
 };
 #undef BACT__KEY_MEMBER
+#undef BACT__KEY_BARE
 extern const struct bact__keys bact__keys; /* json_read.c */
 /* each key's place in the pool: BACT__K_name */
 #define BACT__KEY_PLACE(k) BACT__K_##k = offsetof(struct bact__keys, k),
 #define BACT__PART_PLACE(k, in, at)                                         \
     BACT__K_##k = offsetof(struct bact__keys, in) + (at),
 enum {
-    BACT__KEYS(BACT__KEY_PLACE) BACT__KEY_PARTS(BACT__PART_PLACE)
+    BACT__KEYS_Z(BACT__KEY_PLACE) BACT__KEYS(BACT__KEY_PLACE)
+    BACT__KEY_PARTS(BACT__PART_PLACE)
     BACT__K_END_
 };
 #undef BACT__KEY_PLACE

@@ -26,7 +26,8 @@
 #define JSON_MAX_DEPTH 64u
 
 #define KEY_TEXT(k) #k,
-const struct bact__keys bact__keys = { BACT__KEYS(KEY_TEXT) };
+const struct bact__keys bact__keys = { BACT__KEYS_Z(KEY_TEXT)
+                                       BACT__KEYS(KEY_TEXT) };
 #undef KEY_TEXT
 
 /* a field table's key offsets have 11 bits */

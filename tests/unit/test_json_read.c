@@ -910,17 +910,21 @@ static void envelope_not_detected(void)
     CHECK_INT(bact__json_envelope(&J), 0);
 }
 
-/* every key of the pool reads as its name: a member and a key that ends
- * its host NUL-terminated, one inside its host up to its length */
+/* every key of the pool reads as its name: a terminated member and a key
+ * that ends it NUL-terminated, a bare member and one inside its host up
+ * to its length */
 static void key_pool(void)
 {
 #define KEY_CHECK(k) CHECK_STR(BACT__KEY(k), #k);
+#define BARE_CHECK(k) CHECK(memcmp(BACT__KEY(k), #k, BACT__KEY_LEN(k)) == 0);
 #define PART_CHECK(k, in, at)                                              \
     CHECK(memcmp(BACT__KEY(k), #k, BACT__KEY_LEN(k)) == 0);                \
     CHECK(BACT__K_##k + BACT__KEY_LEN(k) <= BACT__K_##in + sizeof #in - 1u);
-    BACT__KEYS(KEY_CHECK)
+    BACT__KEYS_Z(KEY_CHECK)
+    BACT__KEYS(BARE_CHECK)
     BACT__KEY_PARTS(PART_CHECK)
 #undef KEY_CHECK
+#undef BARE_CHECK
 #undef PART_CHECK
     /* the keys the request bodies write end there */
     CHECK_STR(BACT__KEY(name), "name");
