@@ -246,12 +246,10 @@ static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
         } else {
             if (c == '"')
                 i = scan_string(s, n, i, esc);
-            else if (c == 't')
-                i = scan_word(s, n, i, "true", 4);
-            else if (c == 'f')
-                i = scan_word(s, n, i, "false", 5);
-            else if (c == 'n')
-                i = scan_word(s, n, i, "null", 4);
+            else if (c == 't' || c == 'f' || c == 'n')
+                i = scan_word(s, n, i,
+                              c == 't' ? "true" : c == 'f' ? "false" : "null",
+                              4u + (c == 'f'));
             else
                 i = scan_number(s, n, i);
             if (i == 0)
