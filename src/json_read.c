@@ -407,8 +407,9 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
     struct bact__cursor *cur = c->cur == &c->cursor ? c->cur : NULL;
     int i = arr + 1;
     unsigned k = 0;
-    if (arr < 0 || arr >= c->ntok_used || c->tok[arr].type != JSMN_ARRAY ||
-        idx >= (unsigned)c->tok[arr].size)
+    /* a negative index is a large unsigned one: one test for both ends */
+    if ((unsigned)arr >= (unsigned)c->ntok_used ||
+        c->tok[arr].type != JSMN_ARRAY || idx >= (unsigned)c->tok[arr].size)
         return -1;
     if (cur != NULL && cur->arr == arr && cur->idx <= idx) {
         i = cur->tok; /* on from the element read last */
@@ -618,7 +619,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
             memset(p, 0xFF, fk->ones);
         need |= (uint32_t)f[k].required << k;
     }
-    if (BACT__JSON_STAGE(c) != 2 || obj < 0 || obj >= c->ntok_used ||
+    if (BACT__JSON_STAGE(c) != 2 || (unsigned)obj >= (unsigned)c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
         return BACT_E_SHAPE;
     n = c->tok[obj].size;
