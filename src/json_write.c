@@ -63,7 +63,8 @@ void bact__jw_end(bact__jw *w, char close)
     bact__put(&w->b, &close, 1);
 }
 
-static void string(bact__jw *w, const char *s)
+/* s as a JSON string; a key (colon set) with its ':' */
+static void string(bact__jw *w, const char *s, size_t colon)
 {
     /* each byte with a short escape, then the letter after the '\\' */
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
@@ -110,27 +111,21 @@ static void string(bact__jw *w, const char *s)
         bact__put(&w->b, e, en);
     }
     bact__put(&w->b, s + i - run, run);
-    bact__put(&w->b, "\"", 1);
-}
-
-static BACT__INLINE void key(bact__jw *w, const char *k)
-{
-    sep(w);
-    string(w, k);
-    bact__put(&w->b, ":", 1);
-    /* the value that follows must not get a comma */
-    w->first |= 1u << w->depth;
+    bact__put(&w->b, "\":", 1u + colon);
 }
 
 void bact__jw_key(bact__jw *w, const char *k)
 {
-    key(w, k);
+    sep(w);
+    string(w, k, 1);
+    /* the value that follows must not get a comma */
+    w->first |= 1u << w->depth;
 }
 
 void bact__jw_str(bact__jw *w, const char *s)
 {
     sep(w);
-    string(w, s);
+    string(w, s, 0);
 }
 
 void bact__jw_bool(bact__jw *w, int v)
@@ -152,8 +147,9 @@ void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
 {
     if (s == NULL)
         return;
-    key(w, k);
-    /* a value right after its key: no comma (what sep() would decide) */
-    w->first &= ~(1u << w->depth);
-    string(w, s);
+    /* the value right after its key, no comma: sep() has already
+     * cleared the depth's bit, as the value's own sep() would */
+    sep(w);
+    string(w, k, 1);
+    string(w, s, 0);
 }
