@@ -31,10 +31,10 @@ static void sep(bact__jw *w)
         bact__put(&w->b, ",", 1);
 }
 
-static void open_(bact__jw *w, const char *ch)
+static void open_(bact__jw *w, char ch)
 {
     sep(w);
-    bact__put(&w->b, ch, 1);
+    bact__put(&w->b, &ch, 1);
     if (w->depth >= JW_MAX_DEPTH) {
         w->bad = 1;
         return;
@@ -45,12 +45,12 @@ static void open_(bact__jw *w, const char *ch)
 
 void bact__jw_obj(bact__jw *w)
 {
-    open_(w, "{");
+    open_(w, '{');
 }
 
 void bact__jw_arr(bact__jw *w)
 {
-    open_(w, "[");
+    open_(w, '[');
 }
 
 void bact__jw_end(bact__jw *w, char close)
