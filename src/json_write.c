@@ -25,10 +25,9 @@ void bact__jw_init(bact__jw *w, char *p, size_t cap)
 static void sep(bact__jw *w)
 {
     uint32_t bit = 1u << w->depth;
-    if (w->first & bit)
-        w->first &= ~bit;
-    else
+    if (!(w->first & bit))
         bact__put(&w->b, ",", 1);
+    w->first &= ~bit;
 }
 
 static void open_(bact__jw *w, char ch)
