@@ -197,7 +197,9 @@ static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
 
 static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
 {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+    /* '\t' '\n' '\r': bits 9, 10 and 13 */
+    while (i < n &&
+           (s[i] == ' ' || (s[i] < 14u && (0x2600u >> s[i]) & 1u)))
         i++;
     return i;
 }
