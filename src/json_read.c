@@ -484,20 +484,15 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
             return BACT_E_SHAPE;
         v = v * 10u + (uint64_t)(s[i] - '0');
     }
-    if (v > 9223372036854775807u + (uint64_t)neg)
+    /* the largest magnitude: 2^31 or 2^63, less one unless negative */
+    if (v > (narrow ? 0x7FFFFFFFu : 0x7FFFFFFFFFFFFFFFu) + (uint64_t)neg)
         return BACT_E_SHAPE;
-    {
-        int64_t x;
-        if (!neg)
-            x = (int64_t)v;
-        else if (v == 0u)
-            x = 0;
-        else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
-            x = -(int64_t)(v - 1u) - 1;
-        if (narrow && (x < INT32_MIN || x > INT32_MAX))
-            return BACT_E_SHAPE;
-        *out = x;
-    }
+    if (!neg)
+        *out = (int64_t)v;
+    else if (v == 0u)
+        *out = 0;
+    else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
+        *out = -(int64_t)(v - 1u) - 1;
     return BACT_OK;
 }
 
