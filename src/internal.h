@@ -199,26 +199,38 @@ enum {
     X(status_change_callback_url) X(workflow_name)
 #define BACT__KEYS(X)                                                       \
     X(created_at_from) X(finished_at) X(output) X(task_failure_info)        \
-    X(live_url_info) X(credit) X(steps) X(download_files)                   \
-    X(files_expires_at) X(log_detail_url) X(profileId) X(total_pages)       \
-    X(limit) X(items) X(total_count) X(string)                              \
-    X(message) X(templateId) X(recommendDesc) X(detailUrl)                  \
-    X(description) X(create_at) X(publish_at)                               \
-    X(evaluation_previous_goal) X(step_goal) X(screenshots_url) X(guid)     \
-    X(fileName) X(fileSize) X(progress) X(downloadUrl) X(errorMessage)      \
-    X(expiresAt) X(default_enabled) X(task_id) X(biz_code)                  \
-    X(created_at_to) X(keyword) X(msg) X(traceId)
+    X(live_url_info) X(credit) X(steps) X(download_files_expires_at)        \
+    X(log_detail_url) X(profileId) X(created_at_total_pages)                \
+    X(limitemsg) X(total_count) X(string) X(fileNamessage) X(templateId)    \
+    X(recommendDescreenshots_url) X(detailUrl) X(description) X(create_at)  \
+    X(publish_at) X(evaluation_previous_goal) X(step_goal) X(guid)          \
+    X(fileSize) X(progress) X(downloadUrl) X(errorMessage) X(expiresAt)     \
+    X(task_id) X(biz_codefault_enabled) X(keyword) X(traceId)
 /* Keys inside another one, at a place in it: the pool holds them there,
  * not twice. One that ends a host of BACT__KEYS_Z is NUL-terminated (the
  * writer's keys are such); the field tables and query names hold a key's
- * length, so one may also start or sit inside its host. */
+ * length, so one may also start or sit inside its host. A bare host named
+ * by keys run together (limitemsg: limit, items, msg) holds keys that
+ * each begin in the end of the one before. */
 #define BACT__KEY_PARTS(Y)                                                  \
-    Y(id, guid, 2) Y(files, download_files, 9) Y(code, biz_code, 4)         \
+    Y(id, guid, 2) Y(code, biz_codefault_enabled, 4)                        \
     Y(name, workflow_name, 9)                                               \
     Y(callback_url, status_change_callback_url, 14)                         \
     Y(status, status_change_callback_url, 0)                                \
     Y(created_at, created_at_from, 0) Y(live_url, live_url_info, 0)         \
-    Y(step, steps, 0) Y(page, total_pages, 6)
+    Y(step, steps, 0)                                                       \
+    Y(download_files, download_files_expires_at, 0)                         \
+    Y(files, download_files_expires_at, 9)                                  \
+    Y(files_expires_at, download_files_expires_at, 9)                       \
+    Y(created_at_to, created_at_total_pages, 0)                             \
+    Y(total_pages, created_at_total_pages, 11)                              \
+    Y(page, created_at_total_pages, 17)                                     \
+    Y(limit, limitemsg, 0) Y(items, limitemsg, 3) Y(msg, limitemsg, 6)     \
+    Y(fileName, fileNamessage, 0) Y(message, fileNamessage, 6)              \
+    Y(recommendDesc, recommendDescreenshots_url, 0)                         \
+    Y(screenshots_url, recommendDescreenshots_url, 11)                      \
+    Y(biz_code, biz_codefault_enabled, 0)                                   \
+    Y(default_enabled, biz_codefault_enabled, 6)
 
 /* a char array its string literal fills without the NUL (no string) */
 #if defined(__GNUC__)
