@@ -699,10 +699,12 @@ BACT__NOINLINE static int begin_attempt(bact_client *c, const bact__call *call)
             printable(rq->content_type, 1, BACT__STR_MAX - 1u) != 0);
 }
 
-BACT__NOINLINE static void take_error(bact_client *c)
+/* The error detail of an answer: its status, and its envelope when the
+ * body is JSON (parsed already when parsed is set). */
+BACT__NOINLINE static void take_error(bact_client *c, int parsed)
 {
     c->err.http_status = c->resp.status;
-    if (bact__json_parse(c) == BACT_OK) {
+    if (parsed || bact__json_parse(c) == BACT_OK) {
         bact__json_decode(c);
         (void)bact__json_envelope(c);
     }
@@ -722,10 +724,7 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
             bact__json_decode(c);
         /* an envelope has a code and a message: two members at least */
         if (c->tok[0].size > 1 && bact__json_envelope(c)) {
-            /* in raw mode too: its strings decoded */
-            bact__json_decode(c);
-            (void)bact__json_envelope(c);
-            c->err.http_status = c->resp.status;
+            take_error(c, 1); /* in raw mode too: its strings decoded */
             return BACT_E_API;
         }
     }
@@ -796,7 +795,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
             if (c->resp.status >= 200 && c->resp.status < 300)
                 return (call->ep->flags & BACT__C_JSON) ? json_answer(c, call)
                                                         : BACT_OK;
-            take_error(c);
+            take_error(c, 0);
             rc = BACT_E_API;
         }
         if (!retry_wait(c, call, rc))
