@@ -385,7 +385,7 @@ void bact__json_decode(bact_client *c)
             t->end = (int)e;
         }
     }
-    c->json = (uint8_t)(2u | ((unsigned)c->json & BACT__JSON_PLAIN));
+    c->json++; /* stage 1 to 2, BACT__JSON_PLAIN kept */
 }
 
 /* ------------------------------------------------------------------ */
