@@ -96,7 +96,8 @@ static size_t string_stop(const uint8_t *s)
 }
 
 /* A string starting at the quote s[i]; returns the index after the
- * closing quote, or 0. An escape in it sets *escaped. */
+ * closing quote, or 0. An escape in it sets *escaped to
+ * BACT__JSON_PLAIN (the flag the text then does not get). */
 static size_t scan_string(const uint8_t *s, size_t n, size_t i,
                           unsigned *escaped)
 {
@@ -123,7 +124,7 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i,
             return i + 1;
         if (c == '\\') {
             uint32_t u, lo;
-            *escaped = 1;
+            *escaped = BACT__JSON_PLAIN;
             if (i + 1 >= n)
                 return 0;
             c = s[i + 1];
@@ -309,7 +310,7 @@ int bact__json_parse(bact_client *c)
     if (r <= 0)
         return BACT_E_JSON; /* cannot happen after validate() */
     c->ntok_used = r;
-    c->json = esc ? 1u : 1u | BACT__JSON_PLAIN;
+    c->json = (uint8_t)((1u | BACT__JSON_PLAIN) ^ esc);
     return BACT_OK;
 }
 
