@@ -565,6 +565,12 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
 /* Retries                                                              */
 /* ------------------------------------------------------------------ */
 
+/* retryable() takes the transport errors by their order */
+typedef char bact__net_codes[BACT_E_CONNECT == BACT_E_DNS - 1 &&
+                             BACT_E_NET == BACT_E_DNS - 2 &&
+                             BACT_E_TIMEOUT == BACT_E_DNS - 3 &&
+                             BACT_E_CLOSED == BACT_E_DNS - 4 ? 1 : -1];
+
 static int retryable(const bact_client *c, const bact__call *call, int rc,
                      int sent)
 {
@@ -578,16 +584,12 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
             return 1;
         return (call->ep->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
-    switch (rc) {
-    case BACT_E_DNS:
-    case BACT_E_CONNECT:
-        return 1; /* nothing reached the server */
-    case BACT_E_NET:
-    case BACT_E_TIMEOUT:
-    case BACT_E_CLOSED:
-        return !sent || (call->ep->flags & BACT__C_IDEMPOTENT);
-    default:
-        return 0;
+    { /* DNS, CONNECT: nothing reached the server; NET, TIMEOUT, CLOSED
+         (the codes that follow them) */
+        unsigned k = (unsigned)(BACT_E_DNS - rc);
+        if (k < 2u)
+            return 1;
+        return k < 5u && (!sent || (call->ep->flags & BACT__C_IDEMPOTENT));
     }
 }
 
