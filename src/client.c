@@ -412,10 +412,9 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
 
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
-        if (c->got & GOT_STREAM) {
-            win = c->buf;
-            wlen = c->cap;
-        } else if (blen < c->cap) {
+        /* (a streamed body goes to the sink: blen stays 0, the window
+         * is the whole buffer) */
+        if (blen < c->cap) {
             win = c->buf + blen;
             wlen = c->cap - blen;
         } else {
