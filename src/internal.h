@@ -233,9 +233,12 @@ enum {
     Y(default_enabled, biz_codefault_enabled, 6)
 
 /* a char array its string literal fills without the NUL (no string) */
-#if defined(__GNUC__)
+#if defined(__has_attribute)
+#if __has_attribute(nonstring)
 #define BACT__NONSTRING __attribute__((nonstring))
-#else
+#endif
+#endif
+#ifndef BACT__NONSTRING
 #define BACT__NONSTRING
 #endif
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
