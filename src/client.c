@@ -247,7 +247,8 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     const char *type = "application/json";
     bact__buf b;
     size_t i, nq = ep->n_query, body_len = *len;
-    int has_body = (ep->flags & BACT__C_BODY) != 0, first = 1;
+    int has_body = (ep->flags & BACT__C_BODY) != 0;
+    char sep = '?'; /* then '&' */
 
     if (ep->flags & BACT__C_RAW) {
         rq = ((const bact__raw *)call->arg.in)->rq;
@@ -275,7 +276,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         const char *v = rq ? rq->query[i].value : call->values[i];
         if (v == NULL)
             continue;
-        put_ch(&b, first ? '?' : '&');
+        put_ch(&b, sep);
         if (rq != NULL) {
             bact__put_pct(&b, rq->query[i].name);
         } else { /* the library's own names, from the key pool: no
@@ -284,7 +285,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
             bact__put(&b, BACT__KEY_AT(BACT__QNAME_AT(q)), BACT__QNAME_LEN(q));
         }
         put_ch(&b, '=');
-        first = 0;
+        sep = '&';
         bact__put_pct(&b, v);
     }
     { /* the headers every request has: one bounds check, then copies */
