@@ -312,9 +312,9 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         BACT__PUTL(&b, "\r\nContent-Length: ");
         put_dec(&b, (uint32_t)body_len);
         BACT__PUTL(&b, "\r\n\r\n");
+        if (rq != NULL) /* a raw request's body follows */
+            bact__put(&b, (const char *)rq->body, rq->body_len);
     }
-    if (rq != NULL && rq->body != NULL)
-        bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
 }
 
