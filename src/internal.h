@@ -232,24 +232,18 @@ enum {
     Y(biz_code, biz_codefault_enabled, 0)                                   \
     Y(default_enabled, biz_codefault_enabled, 6)
 
-/* a char array its string literal fills without the NUL (no string) */
-#if defined(__has_attribute)
-#if __has_attribute(nonstring)
-#define BACT__NONSTRING __attribute__((nonstring))
-#endif
-#endif
-#ifndef BACT__NONSTRING
-#define BACT__NONSTRING
-#endif
+/* The pool (json_read.c) is the keys run together in one string literal,
+ * a NUL after each of BACT__KEYS_Z; this layout, never filled, gives
+ * their places. */
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
-#define BACT__KEY_BARE(k) char k[sizeof #k - 1u] BACT__NONSTRING;
+#define BACT__KEY_BARE(k) char k[sizeof #k - 1u];
 struct bact__keys {
     BACT__KEYS_Z(BACT__KEY_MEMBER)
     BACT__KEYS(BACT__KEY_BARE)
 };
 #undef BACT__KEY_MEMBER
 #undef BACT__KEY_BARE
-extern const struct bact__keys bact__keys; /* json_read.c */
+extern const char bact__keys[];
 /* each key's place in the pool: BACT__K_name */
 #define BACT__KEY_PLACE(k) BACT__K_##k = offsetof(struct bact__keys, k),
 #define BACT__PART_PLACE(k, in, at)                                         \
@@ -262,7 +256,7 @@ enum {
 #undef BACT__KEY_PLACE
 #undef BACT__PART_PLACE
 /* the key at place at of the pool (a field's key, a query name's) */
-#define BACT__KEY_AT(at) ((const char *)&bact__keys + (at))
+#define BACT__KEY_AT(at) (bact__keys + (at))
 /* a key by its name, and its length */
 #define BACT__KEY(k) BACT__KEY_AT(BACT__K_##k)
 #define BACT__KEY_LEN(k) (sizeof #k - 1u)

@@ -25,13 +25,17 @@
 
 #define JSON_MAX_DEPTH 64u
 
-#define KEY_TEXT(k) #k,
-const struct bact__keys bact__keys = { BACT__KEYS_Z(KEY_TEXT)
-                                       BACT__KEYS(KEY_TEXT) };
+#define KEY_TEXT_Z(k) #k "\0"
+#define KEY_TEXT(k) #k
+const char bact__keys[] = BACT__KEYS_Z(KEY_TEXT_Z) BACT__KEYS(KEY_TEXT);
+#undef KEY_TEXT_Z
 #undef KEY_TEXT
 
-/* a field table's key offsets have 11 bits */
-typedef char bact__keys_fit[sizeof(struct bact__keys) <= 2048u ? 1 : -1];
+/* the pool is its layout (and the literal's NUL); a field table's key
+ * offsets have 11 bits */
+typedef char bact__keys_fit[sizeof bact__keys == sizeof(struct bact__keys) + 1u &&
+                                    sizeof(struct bact__keys) <= 2048u
+                                ? 1 : -1];
 
 /* ------------------------------------------------------------------ */
 /* Validation                                                           */
