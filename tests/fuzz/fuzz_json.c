@@ -419,9 +419,10 @@ static int read_elem(const bact_client *c, const bact_array *a, unsigned i,
                                 : bact_template_at(c, a, i, &w);
         if (rc == BACT_OK && depth < DEPTH_MAX)
             chk_workflow(c, &w, depth);
+        /* required: present (templateId may be "", as any id may) */
         if (rc == BACT_OK && kind == K_TEMPLATE)
-            FZ_CHECK(w.id[0] != '\0' && w.name != NULL &&
-                     w.recommend_desc != NULL && w.detail_url != NULL);
+            FZ_CHECK(w.name != NULL && w.recommend_desc != NULL &&
+                     w.detail_url != NULL);
         break;
     }
     case K_INPUT: {
@@ -508,31 +509,27 @@ static int tok_is(const bact_client *c, int i, const char *str, size_t n)
 static int adopted_item_listed(const bact_client *c, const char *id,
                                const char *wf)
 {
-    int i, j;
-    for (i = 0; i + 1 < c->ntok_used; i++) {
-        int k, n;
-        if (!tok_is(c, i, "id", 2) || !tok_is(c, i + 1, id, strlen(id)))
+    int j;
+    /* an object whose id, workflow_id and input_parameters say so; a
+     * member named twice counts as the library reads it: the first one */
+    for (j = 0; j < c->ntok_used; j++) {
+        int k, n, id_ok = -1, wf_ok = -1, input_ok = -1;
+        if (c->tok[j].type != JSMN_OBJECT)
             continue;
-        for (j = i - 1; j >= 0; j--) { /* the object holding the key */
-            if (c->tok[j].type == JSMN_OBJECT && bact__json_skip(c, j) > i)
-                break;
-        }
-        if (j < 0)
-            continue;
-        int wf_ok = 0, input_ok = 1;
         for (k = j + 1, n = c->tok[j].size; n > 0 && k + 1 < c->ntok_used;
              n--, k = bact__json_skip(c, k + 1)) {
             const jsmntok_t *v = &c->tok[k + 1];
-            if (tok_is(c, k, "workflow_id", 11) &&
-                tok_is(c, k + 1, wf, strlen(wf)))
-                wf_ok = 1;
+            if (id_ok < 0 && tok_is(c, k, "id", 2))
+                id_ok = tok_is(c, k + 1, id, strlen(id));
+            if (wf_ok < 0 && tok_is(c, k, "workflow_id", 11))
+                wf_ok = tok_is(c, k + 1, wf, strlen(wf));
             /* compared as a C string: a NUL would end it early */
-            if (tok_is(c, k, "input_parameters", 16) &&
-                v->type == JSMN_STRING &&
-                memchr(c->buf + v->start, 0, (size_t)(v->end - v->start)))
-                input_ok = 0;
+            if (input_ok < 0 && tok_is(c, k, "input_parameters", 16))
+                input_ok = !(v->type == JSMN_STRING &&
+                             memchr(c->buf + v->start, 0,
+                                    (size_t)(v->end - v->start)));
         }
-        if (wf_ok && input_ok)
+        if (id_ok == 1 && wf_ok == 1 && input_ok != 0)
             return 1;
     }
     return 0;
