@@ -10,8 +10,8 @@
  * body (the header section is parsed as it streams by and never stored).
  * Results hold ids copied into fixed fields (BACT_ID_SIZE) and other strings
  * as NUL-terminated pointers into the work buffer; those pointers stay valid
- * until the next call on the same client. Of a member an answer's object
- * names twice, the first counts.
+ * until the next call on the same client. Of a member named twice in an
+ * object read into a result, the first counts.
  *
  *     bact_client c;  uint8_t buf[1024];  jsmntok_t tok[32];
  *     bact_config cfg = {0};
