@@ -416,13 +416,17 @@ static int whole_str(const bact_client *c, const char *p)
     return n >= 0 && (size_t)n == bact__strnlen(p, c->cap);
 }
 
-/* a view into a fixed id field, refused when it does not fit */
-static int take_id(char *dst, const char *src)
+/* a view into a fixed id field, refused when it does not fit or holds
+ * a NUL (its decoded length is not the one up to its NUL) */
+static int take_id(const bact_client *c, char *dst, const char *src)
 {
-    size_t n = src ? bact__strnlen(src, BACT_ID_SIZE - 1u) : 0u;
-    if (n > BACT_ID_SIZE - 1u)
-        return 0;
-    memcpy(dst, src ? src : "", n);
+    size_t n = 0;
+    if (src != NULL) {
+        n = bact__strnlen(src, BACT_ID_SIZE - 1u);
+        if (n > BACT_ID_SIZE - 1u || str_len(c, src) != (int)n)
+            return 0;
+        memcpy(dst, src, n);
+    }
     dst[n] = '\0';
     return 1;
 }
@@ -463,9 +467,8 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
         whole_str(c, t.input) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
         /* the id last: when anything fails, none was taken */
-        if (t.id[0] == '\0' || !whole_str(c, t.id) ||
-            !whole_str(c, t.profile_id) ||
-            !take_id(out->profile_id, t.profile_id) || !take_id(out->id, t.id)) {
+        if (t.id[0] == '\0' || !take_id(c, out->profile_id, t.profile_id) ||
+            !take_id(c, out->id, t.id)) {
             out->profile_id[0] = '\0';
             return REC_UNSURE; /* ours, but no usable id */
         }
