@@ -463,7 +463,8 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
     if ((w = past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
-        *w == '\0' && whole_str(c, t.workflow_id) &&
+        *w == '\0' && /* the whole string matched: it holds no NUL */
+        str_len(c, t.workflow_id) == (int)(w - t.workflow_id) &&
         whole_str(c, t.input) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
         /* the id last: when anything fails, none was taken */
