@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "bact.h"
@@ -470,14 +471,36 @@ static int set_json_id(const char **dst, const char *opt, const char *v)
     return set_id(dst, opt, v);
 }
 
+/* Why the library refused a callback URL, said from the URL itself (the
+ * library answers only yes or no). Never echoes the URL: it may carry a
+ * user:pass. */
+static const char *callback_refusal(const char *v)
+{
+    size_t n = strlen(v), i;
+
+    if (n > 2048u)
+        return "longer than 2048 bytes, the API's limit";
+    if (strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0)
+        return "not an http:// or https:// URL";
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
+            return "it holds a space, a control character or a backslash";
+    }
+    if (bact_check_callback_url(v, BACT_URL_ALLOW_LOOPBACK) == BACT_OK)
+        return "its host is this machine (localhost or a loopback address), "
+               "which the API cannot reach";
+    return "its host is missing or malformed, or is a private, link-local or "
+           "unspecified address, which the API cannot reach";
+}
+
 static int set_callback(const char **dst, const char *opt, const char *v)
 {
     if (!cli_is_utf8(v))
         return not_utf8(opt, "URL");
     /* The tool never allows loopback callbacks (that flag is for tests). */
     if (bact_check_callback_url(v, 0) != BACT_OK)
-        return usage_error("%s: refused: a callback must be an http(s) URL "
-                           "of at most 2048 bytes naming a public host", opt);
+        return usage_error("%s: refused: %s", opt, callback_refusal(v));
     *dst = v;
     return EX_OK;
 }

@@ -1499,29 +1499,46 @@ bad_base("127.0.0.1:1", "no_scheme")
 bad_base("ftp://127.0.0.1:1", "ftp")
 bad_base("http://127.0.0.1:1/v2", "with_path")
 
+# Each refusal says why (and never echoes the URL, which may hold a
+# user:pass).
+LOOP, PRIV = "this machine", "private, link-local or unspecified"
 CALLBACKS_REFUSED = [
-    ("loopback", "http://127.0.0.1/x"),
-    ("loopback_other", "http://127.1.2.3:8080/x"),
-    ("localhost", "http://localhost/x"),
-    ("localhost_case", "https://Foo.LocalHost./x"),
-    ("private_10", "http://10.0.0.1/"),
-    ("private_172", "http://172.16.5.4/"),
-    ("private_192", "https://192.168.1.1/hook"),
-    ("link_local", "http://169.254.169.254/latest"),
-    ("zero", "http://0.0.0.0/"),
-    ("userinfo_loopback", "http://user:pass@127.0.0.1/x"),
-    ("ipv6_loopback", "http://[::1]/x"),
-    ("ipv6_unspecified", "http://[::]/x"),
-    ("ipv6_ula", "http://[fd12:3456::1]/x"),
-    ("ipv6_link_local", "http://[fe80::1]/x"),
-    ("ftp", "ftp://x"),
-    ("no_scheme", "example.com/hook"),
-    ("too_long_2049", "https://example.com/" + "a" * (2049 - 20)),
+    ("loopback", "http://127.0.0.1/x", LOOP),
+    ("loopback_other", "http://127.1.2.3:8080/x", LOOP),
+    ("localhost", "http://localhost/x", LOOP),
+    ("localhost_case", "https://Foo.LocalHost./x", LOOP),
+    ("private_10", "http://10.0.0.1/", PRIV),
+    ("private_172", "http://172.16.5.4/", PRIV),
+    ("private_192", "https://192.168.1.1/hook", PRIV),
+    ("link_local", "http://169.254.169.254/latest", PRIV),
+    ("zero", "http://0.0.0.0/", PRIV),
+    ("userinfo_loopback", "http://user:pass@127.0.0.1/x", LOOP),
+    ("ipv6_loopback", "http://[::1]/x", LOOP),
+    ("ipv6_unspecified", "http://[::]/x", PRIV),
+    ("ipv6_ula", "http://[fd12:3456::1]/x", PRIV),
+    ("ipv6_link_local", "http://[fe80::1]/x", PRIV),
+    ("no_host", "https:///x", "malformed"),
+    ("space", "https://example.com/a b", "a space"),
+    ("ftp", "ftp://x", "not an http:// or https:// URL"),
+    ("no_scheme", "example.com/hook", "not an http:// or https:// URL"),
+    ("too_long_2049", "https://example.com/" + "a" * (2049 - 20),
+     "longer than 2048 bytes"),
 ]
 
-for _name, _url in CALLBACKS_REFUSED:
+for _name, _url, _why in CALLBACKS_REFUSED:
     usage_check("callback_" + _name, "run", WF_FINISH, "--callback-url", _url,
-                needles=("--callback-url",))
+                needles=("--callback-url", _why))
+
+
+@check("usage.callback_refusal_hides_userinfo")
+def _():
+    r = bact("run", WF_FINISH, "--callback-url", "http://alice:s3cret@10.1.2.3/x")
+    error(r, 2, "--callback-url", PRIV)
+    need(b"s3cret" not in r.err and b"alice" not in r.err,
+         "the URL's user:pass was echoed: " + short(r.err))
+    no_requests()
+
+
 usage_check("status_callback_loopback", "run-template", TPL_MAPS,
             "--status-callback-url", "http://127.0.0.1/x",
             needles=("--status-callback-url",))
