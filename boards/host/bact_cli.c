@@ -1014,7 +1014,7 @@ static int input_row(const bact_client *c, const bact_array *a, unsigned i,
     if (rc == BACT_OK) {
         const char *col[2];
         col[0] = d.name;
-        col[1] = d.default_enabled ? "(default)" : "(required)";
+        col[1] = d.default_enabled ? "(optional, has a default)" : "(required)";
         put_row(out, "input: ", col, 2, ' ');
     }
     return rc;

@@ -940,8 +940,9 @@ def _():
     lines = txt.splitlines()
     need(any("query" in ln and "required" in ln for ln in lines),
          "no line for input 'query' (required)")
-    need(any("max_results" in ln and "default" in ln for ln in lines),
-         "no line for input 'max_results' (default)")
+    need(any("max_results" in ln and "optional, has a default" in ln
+             for ln in lines),
+         "no line for input 'max_results' (optional, has a default)")
     eq(dict(urllib.parse.parse_qsl(M.api_requests()[0]["query"])),
        {"workflow_id": WF_FINISH}, "query")
 
