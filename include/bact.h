@@ -458,6 +458,11 @@ typedef struct bact_task_query {
     int32_t page, limit;
 } bact_task_query;
 
+/* The endpoints. Each returns BACT_OK or a BACT_E_* code, and out is
+ * meant to be read after BACT_OK only: after an error it may hold some of
+ * the answer's fields and not others (a failed run call still sets id to
+ * ""). String fields and arrays point into the client's buffer and are
+ * valid until the next call on the same client. */
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out);
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
