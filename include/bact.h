@@ -561,7 +561,8 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * (BACT_E_DEADLINE; it ends a sleep early, and a poll's retries and their
  * waits too), or a call fails (its error; a busy answer whose Retry-After
  * lies past the deadline ends the wait at once with it).
- * BACT_WAIT_FOREVER: no limit. Sleeps through the platform's sleep_ms.
+ * BACT_WAIT_FOREVER: no limit. Sleeps through the platform's sleep_ms;
+ * interval_ms 0 polls back to back (servers rate-limit that: mind it).
  */
 int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
               uint32_t max_wait_ms, bact_status_cb cb, void *user,

@@ -429,6 +429,7 @@ static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
 static int add_param(cmd_args *a, char *spec)
 {
     char *eq = strchr(spec, '=');
+    size_t i;
 
     if (eq == NULL || eq == spec)
         return usage_error("-p: expected NAME=VALUE with a non-empty NAME, "
@@ -441,6 +442,11 @@ static int add_param(cmd_args *a, char *spec)
         return usage_error("-p %s: the %s is not UTF-8 (JSON text must be)",
                            cli_is_utf8(spec) ? spec : "NAME",
                            cli_is_utf8(spec) ? "value" : "name");
+    for (i = 0; i < a->n_params; i++) {
+        if (strcmp(a->params[i].name, spec) == 0)
+            return usage_error("-p %s: given twice (an input takes one "
+                               "value)", spec);
+    }
     a->params[a->n_params].name = spec;
     a->params[a->n_params].value = eq + 1;
     a->n_params++;
@@ -556,8 +562,12 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_WAIT:
         a->wait = 1;
         return EX_OK;
-    case O_INTERVAL:
-        return set_seconds(&a->interval_ms, name, v);
+    case O_INTERVAL: /* 0 would poll back to back, hammering the API */
+        if (cli_parse_seconds(v, &a->interval_ms) != 0 ||
+            a->interval_ms == 0)
+            return usage_error("%s: expected seconds of at least 0.001, "
+                               "such as 5 or 0.2, got '%s'", name, v);
+        return EX_OK;
     case O_MAX_WAIT:
         return set_seconds(&a->max_wait_ms, name, v);
     case O_REGION:

@@ -1419,6 +1419,10 @@ usage_check("page_not_number", "tasks", "--page", "2x")
 usage_check("status_bogus", "tasks", "--status", "bogus", needles=("--status",))
 usage_check("interval_bad", "wait", "1", "--interval", "abc", needles=("--interval",))
 usage_check("interval_negative", "wait", "1", "--interval", "-1")
+usage_check("interval_zero", "wait", "1", "--interval", "0",
+            needles=("--interval", "at least 0.001"))
+usage_check("interval_below_1ms", "run", WF_FINISH, "--wait", "--interval",
+            "0.0004", needles=("--interval", "at least 0.001"))
 usage_check("interval_empty", "wait", "1", "--interval", "")
 usage_check("interval_exponent", "run", WF_FINISH, "--wait", "--interval", "1e3")
 usage_check("interval_without_wait", "run", WF_FINISH, "--interval", "1")
@@ -1428,6 +1432,9 @@ usage_check("biz_code_bad", "stop", "1", "--biz-code", "x")
 usage_check("biz_code_overflow", "stop", "1", "--biz-code", "2147483648")
 usage_check("param_no_equals", "run", WF_FINISH, "-p", "novalue")
 usage_check("param_empty_name", "run", WF_FINISH, "-p", "=v")
+usage_check("param_twice", "run-template", TPL_MAPS, "-p", "city=Köln",
+            "-p", "keyword=cafe", "-p", "city=Bonn",
+            needles=("-p city", "given twice"))
 # argv bytes that are not UTF-8 (\udcXX: the byte XX, by surrogateescape)
 usage_check("param_value_not_utf8", "run", WF_FINISH, "-p", "a=x\udcff",
             needles=("not UTF-8",))

@@ -671,7 +671,7 @@ void fz_posix_platform(bact_platform *p)
 /* What parse_command() promised. */
 static void check_args(const command *cmd, const cmd_args *a)
 {
-    size_t i;
+    size_t i, k;
 
     if (a->help)
         return;
@@ -685,6 +685,8 @@ static void check_args(const command *cmd, const cmd_args *a)
         FZ_CHECK(a->params[i].name[0] != '\0');
         FZ_CHECK(strchr(a->params[i].name, '=') == NULL);
         FZ_CHECK(a->params[i].value != NULL);
+        for (k = 0; k < i; k++) /* each name once */
+            FZ_CHECK(strcmp(a->params[k].name, a->params[i].name) != 0);
     }
     if (a->callback_url != NULL)
         FZ_CHECK(bact_check_callback_url(a->callback_url, 0) == BACT_OK);
@@ -701,7 +703,8 @@ static void check_args(const command *cmd, const cmd_args *a)
     if (a->seen & BIT(O_STATUS))
         FZ_CHECK(a->status != BACT_STATUS_OTHER);
     if (a->seen & BIT(O_INTERVAL))
-        FZ_CHECK(a->interval_ms != BACT_WAIT_FOREVER);
+        FZ_CHECK(a->interval_ms != BACT_WAIT_FOREVER &&
+                 a->interval_ms != 0);
     if (a->seen & BIT(O_MAX_WAIT))
         FZ_CHECK(a->max_wait_ms != BACT_WAIT_FOREVER);
 }
