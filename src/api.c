@@ -54,7 +54,7 @@ bact_status bact_status_parse(const char *word, size_t len)
     if (word == NULL || len == 0)
         return BACT_STATUS_OTHER;
     for (i = 1; i <= BACT_STATUS_UNKNOWN; i++) {
-        if (STATUS_WORD(i)[0] == word[0] && bact__eq(word, len, STATUS_WORD(i)))
+        if (STATUS_WORD(i)[0] == word[0] && bact__past(word, STATUS_WORD(i), len) == word + len)
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
@@ -337,19 +337,6 @@ static int created(bact_client *c, bact_task_created *out)
 
 enum { REC_UNSURE, REC_ADOPTED, REC_RESEND };
 
-/* s past word when s starts with it, else NULL. s is a string of the
- * work buffer: its NUL ends the loop before max (the buffer's size) at
- * the latest. */
-static const char *past(const char *s, const char *word, size_t max)
-{
-    size_t k;
-    for (k = 0; k < max && word[k] != '\0'; k++) {
-        if (s[k] != word[k])
-            return NULL;
-    }
-    return word[k] == '\0' ? s + k : NULL;
-}
-
 /* input_parameters as the API reports it ("k=v; k2=v2") against what was
  * sent, in order */
 static int same_input(const bact_client *c, const char *got,
@@ -370,9 +357,9 @@ static int same_input(const bact_client *c, const char *got,
                 got++;
         }
         first = 0;
-        got = past(got, p[i].name, c->cap);
+        got = bact__past(got, p[i].name, c->cap);
         if (got == NULL || *got != '=' ||
-            (got = past(got + 1, p[i].value, c->cap)) == NULL)
+            (got = bact__past(got + 1, p[i].value, c->cap)) == NULL)
             return 0;
     }
     while (*got == ' ')
@@ -462,7 +449,7 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     lim[0] = at;
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
-    if ((w = past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
+    if ((w = bact__past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
         *w == '\0' && /* the whole string matched: it holds no NUL */
         str_len(c, t.workflow_id) == (int)(w - t.workflow_id) &&
         whole_str(c, t.input) &&
@@ -992,6 +979,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     t0 = c->pf.now_ms(c->pf.ctx);
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
+        const char *p;
         uint32_t nap;
         int changed;
         /* a poll, its retries and their waits included, ends by the
@@ -1011,8 +999,9 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         /* *out holds the status seen before: the status callback runs on
          * the first one and on each change */
         changed = polls == 0 ||
-                  !bact__eq(st.text, bact__strnlen(st.text, BACT_STATUS_SIZE),
-                            out->text);
+                  (p = bact__past(st.text, out->text, BACT_STATUS_SIZE)) ==
+                      NULL ||
+                  *p != '\0';
         *out = st;
         rc = BACT_E_ABORTED;
         if (changed && cb != NULL && cb(user, &st) != 0)

@@ -73,9 +73,11 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
  * lower-case letters only: a byte of a is lowered with | 0x20, which maps
  * no byte but an upper-case letter onto a lower-case one. */
 int bact__ieq(const char *a, size_t n, const char *word);
-/* 1 when a[0..n) equals the NUL-terminated word, case included
+/* s past the NUL-terminated word when s starts with it, case included,
+ * else NULL (a word longer than max never matches; a NUL in s ends the
+ * compare): a[0..n) equals word when bact__past(a, word, n) == a + n
  * (json_read.c) */
-int bact__eq(const char *a, size_t n, const char *word);
+const char *bact__past(const char *s, const char *word, size_t max);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
 /* a string literal, its length known at compile time */

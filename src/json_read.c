@@ -195,7 +195,7 @@ static size_t scan_number(const uint8_t *s, size_t n, size_t i)
 static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
                         size_t k)
 {
-    if (i + k > n || !bact__eq((const char *)s + i, k, w))
+    if (i + k > n || !bact__past((const char *)s + i, w, k))
         return 0;
     return i + k;
 }
@@ -435,14 +435,14 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
 /* The core's own comparisons and searches: the C library's string
  * functions are not linked (newlib's strcmp alone is 732 B on a
  * Cortex-M4), and every loop here is bounded by its length. */
-int bact__eq(const char *a, size_t n, const char *word)
+const char *bact__past(const char *s, const char *word, size_t max)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (word[i] == '\0' || a[i] != word[i])
-            return 0;
+    size_t k;
+    for (k = 0; k < max && word[k] != '\0'; k++) {
+        if (s[k] != word[k])
+            return NULL;
     }
-    return word[n] == '\0';
+    return word[k] == '\0' ? s + k : NULL;
 }
 
 /* 1 when token t is the string key q of the pool (BACT__QNAME(): a key
