@@ -445,14 +445,15 @@ const char *bact__past(const char *s, const char *word, size_t max)
     return word[k] == '\0' ? s + k : NULL;
 }
 
-/* 1 when token t is the string key q of the pool (BACT__QNAME(): a key
- * need not end where the pool's string does) */
+/* 1 when token t, a member's name (a string: the text was validated), is
+ * the key q of the pool (BACT__QNAME(): a key need not end where the
+ * pool's string does) */
 static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
 {
     const uint8_t *a = c->buf + t->start;
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
     size_t i, len = BACT__QNAME_LEN(q);
-    if (t->type != JSMN_STRING || (size_t)(t->end - t->start) != len)
+    if ((size_t)(t->end - t->start) != len)
         return 0;
     for (i = 0; i < len; i++) {
         if (a[i] != (uint8_t)key[i])
