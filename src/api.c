@@ -895,10 +895,12 @@ int bact_get_regions(bact_client *c, bact_array *out)
 /* Element readers                                                      */
 /* ------------------------------------------------------------------ */
 
-static int elem(const bact_client *c, const bact_array *a, unsigned i)
+/* the token of element i, or -1 (also when out is NULL) */
+static int elem(const bact_client *c, const bact_array *a, unsigned i,
+                const void *out)
 {
     /* the token's bounds and type: bact__json_elem() */
-    if (c == NULL || a == NULL || i >= a->count ||
+    if (c == NULL || a == NULL || out == NULL || i >= a->count ||
         a->answer != c->answers || BACT__JSON_STAGE(c) != 2)
         return -1;
     return bact__json_elem(c, a->tok, i);
@@ -911,8 +913,8 @@ BACT__NOINLINE static int elem_fields(const bact_client *c,
                                       const bact_array *a, unsigned i,
                                       void *out, unsigned table)
 {
-    int e = elem(c, a, i);
-    if (out == NULL || e < 0)
+    int e = elem(c, a, i, out);
+    if (e < 0)
         return BACT_E_ARG;
     return bact__json_fields(c, e, bact__ep_fields + (table & 0xFFu),
                              table >> 8, out);
@@ -934,8 +936,8 @@ ELEM_READER(bact_region_at, bact_region, REGION_FIELDS, 2u)
 int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
                  bact_task *out)
 {
-    int e = elem(c, a, i);
-    if (out == NULL || e < 0)
+    int e = elem(c, a, i, out);
+    if (e < 0)
         return BACT_E_ARG;
     return task_from(c, e, TASK_LIST_FIELDS, out);
 }
@@ -943,8 +945,8 @@ int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
 int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
                    const char **out)
 {
-    int e = elem(c, a, i);
-    if (out == NULL || e < 0)
+    int e = elem(c, a, i, out);
+    if (e < 0)
         return BACT_E_ARG;
     *out = NULL;
     if (c->tok[e].type == JSMN_PRIMITIVE && c->buf[c->tok[e].start] == 'n')
