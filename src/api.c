@@ -579,9 +579,9 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
     /* either kind of run request: a template run's copied into one */
     const bact_run_req *r = (const bact_run_req *)call->arg.in;
     int run = call->ep == &run_ep;
-    bact__jw_init(&w, write ? (char *)c->buf : NULL, write ? c->cap : 0u);
-    if (write)
-        w.b.len = *len;
+    /* measured in no room at all: nothing is written */
+    bact__jw_init(&w, (char *)c->buf, write ? c->cap : 0u);
+    w.b.len = *len;
     bact__jw_obj(&w);
     bact__jw_kstr(&w, run ? BACT__KEY(workflow_id)
                           : BACT__KEY(workflow_template_id),

@@ -366,8 +366,9 @@ typedef struct bact__call {
     } arg;
 } bact__call;
 
-/* The JSON body of a call (BACT__C_BODY; api.c). Measured (*len gets its
- * size; BACT_E_ARG when the writer misused the nesting), or with write
+/* The JSON body of a call (BACT__C_BODY; api.c). Measured (*len, 0 on the
+ * way in, gets its size; BACT_E_ARG when the writer misused the nesting
+ * or a string is not UTF-8), or with write
  * set, written into the work buffer from *len on, *len moving past it
  * (past the buffer's end too: the size that was needed). Called directly,
  * not through a pointer, so that the stack analysis sees it; apart from
