@@ -525,14 +525,23 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
 EP(run_ep, POST, PATH_AT(run_task_by_template, "run-task"), 0, 0,
    0, 0, JSON | BACT__C_BODY);
 
+EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
+   0, 0, JSON | BACT__C_BODY);
+
+/* run_once()'s outcome for run-task-by-template (a template run's request
+ * copied into a run request): never reconciled, it reports
+ * BACT_RUN_CREATED */
+#define RUN_TEMPLATE (-1)
+
 /* One run request; out of raw mode, the answer fills out. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
                                    bact_task_created *out, int outcome)
 {
-    int rc = run(c, &run_ep, NULL, rq, NULL);
+    int rc = run(c, outcome == RUN_TEMPLATE ? &template_run_ep : &run_ep,
+                 NULL, rq, NULL);
     if (rc == BACT_OK && !c->raw) {
         rc = created(c, out);
-        out->outcome = outcome;
+        out->outcome = outcome == RUN_TEMPLATE ? BACT_RUN_CREATED : outcome;
     }
     return rc;
 }
@@ -567,9 +576,6 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     }
     return rc;
 }
-
-EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
-   0, 0, JSON | BACT__C_BODY);
 
 /* the two request bodies (internal.h) */
 int bact__body(bact_client *c, const bact__call *call, size_t *len,
@@ -612,7 +618,6 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
     /* the checks and the body of a run request serve it: its fields go
      * to their places in one, the proxy region where a profile id is */
     bact_run_req r;
-    int rc;
     if (rq == NULL)
         return BACT_E_ARG;
     r.workflow_id = rq->template_id;
@@ -624,8 +629,7 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
     r.status_callback_url = rq->status_callback_url;
     if (!run_ok(c, &r, out))
         return BACT_E_ARG;
-    rc = run(c, &template_run_ep, NULL, &r, NULL);
-    return (rc != BACT_OK || c->raw) ? rc : created(c, out);
+    return run_once(c, &r, out, RUN_TEMPLATE);
 }
 
 EP(status_ep, GET, PATH(get_task_status), QN_TASK, 1,
