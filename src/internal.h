@@ -160,7 +160,9 @@ void bact__put_pct(bact__buf *b, const char *s);
 
 typedef struct bact__jw {
     bact__buf b;
-    uint32_t first;  /* bit d set: nothing written yet at depth d */
+    uint8_t first;   /* nothing written yet in the innermost container
+                        (or since its last key); the ones around it
+                        always have an item: the open one */
     uint8_t depth;
     uint8_t bad;     /* nesting misuse */
 } bact__jw;

@@ -4,8 +4,9 @@
  * Strings must be UTF-8 (anything else sets w->bad: the caller's
  * BACT_E_ARG). Output goes through bact__put(), which stops copying at the capacity but
  * keeps counting, so after an overflow w->b.len is the size that was
- * needed. Commas are placed from a one-bit-per-depth "first item" mask, so
- * callers cannot produce ",}" or "{,".
+ * needed. Commas are placed from a "first item" flag, so callers cannot
+ * produce ",}" or "{,". One flag is enough: every container around the
+ * innermost one has an item already, the open one.
  */
 #include "internal.h"
 
@@ -16,7 +17,7 @@ void bact__jw_init(bact__jw *w, char *p, size_t cap)
     w->b.p = p;
     w->b.cap = cap;
     w->b.len = 0;
-    w->first = 1u;
+    w->first = 1;
     w->depth = 0;
     w->bad = 0;
 }
@@ -24,13 +25,13 @@ void bact__jw_init(bact__jw *w, char *p, size_t cap)
 /* Called before every value and every key. */
 static void sep(bact__jw *w)
 {
-    uint32_t bit = 1u << w->depth;
-    if (!(w->first & bit))
+    if (!w->first)
         bact__put(&w->b, ",", 1);
-    w->first &= ~bit;
+    w->first = 0;
 }
 
-static void open_(bact__jw *w, char ch)
+/* (not inlined: one copy for both openers) */
+BACT__NOINLINE static void open_(bact__jw *w, char ch)
 {
     sep(w);
     bact__put(&w->b, &ch, 1);
@@ -39,7 +40,7 @@ static void open_(bact__jw *w, char ch)
         return;
     }
     w->depth++;
-    w->first |= 1u << w->depth;
+    w->first = 1;
 }
 
 void bact__jw_obj(bact__jw *w)
@@ -59,6 +60,7 @@ void bact__jw_end(bact__jw *w, char close)
         return;
     }
     w->depth--;
+    w->first = 0; /* the container was an item of the one around it */
     bact__put(&w->b, &close, 1);
 }
 
@@ -118,7 +120,7 @@ void bact__jw_key(bact__jw *w, const char *k)
     sep(w);
     string(w, k, 1);
     /* the value that follows must not get a comma */
-    w->first |= 1u << w->depth;
+    w->first = 1;
 }
 
 void bact__jw_str(bact__jw *w, const char *s)
@@ -147,7 +149,7 @@ void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
     if (s == NULL)
         return;
     /* the value right after its key, no comma: sep() has already
-     * cleared the depth's bit, as the value's own sep() would */
+     * cleared first, as the value's own sep() would */
     sep(w);
     string(w, k, 1);
     string(w, s, 0);
