@@ -69,7 +69,7 @@ static void string(bact__jw *w, const char *s, size_t colon)
 {
     /* each byte with a short escape, then the letter after the '\\' */
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
-    size_t i, k, run = 0;
+    size_t i, k, from = 0; /* the plain bytes not yet written */
 
     bact__put(&w->b, "\"", 1);
     for (i = 0; s[i] != '\0'; i++) {
@@ -84,16 +84,13 @@ static void string(bact__jw *w, const char *s, size_t colon)
                 w->bad = 1;
                 l = 1;
             }
-            run += l;
             i += l - 1u;
             continue;
         }
-        if (ch >= 0x20u && ch != '"' && ch != '\\' && ch != 0x7Fu) {
-            run++;
+        if (ch >= 0x20u && ch != '"' && ch != '\\' && ch != 0x7Fu)
             continue;
-        }
-        bact__put(&w->b, s + i - run, run); /* the plain bytes before */
-        run = 0;
+        bact__put(&w->b, s + from, i - from); /* the plain bytes before */
+        from = i + 1u;
         e[0] = '\\';
         for (k = 0; k < sizeof esc - 1u && esc[k] != (char)ch; k += 2u)
             ;
@@ -111,7 +108,7 @@ static void string(bact__jw *w, const char *s, size_t colon)
         }
         bact__put(&w->b, e, en);
     }
-    bact__put(&w->b, s + i - run, run);
+    bact__put(&w->b, s + from, i - from);
     bact__put(&w->b, "\":", 1u + colon);
 }
 
