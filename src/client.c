@@ -60,10 +60,10 @@ static uint32_t left_at(const bact_client *c, uint32_t t)
  * trace code is left out) */
 #define TRACING(c) (BACT_CONFIG_TRACE && (c)->trace != NULL)
 
+/* (its callers test TRACING() first) */
 static void trace(const bact_client *c, int ev, const char *s, size_t n)
 {
-    if (TRACING(c))
-        c->trace(c->trace_user, ev, s, n);
+    c->trace(c->trace_user, ev, s, n);
 }
 
 static void close_conn(bact_client *c)
@@ -548,7 +548,8 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
             return BACT_E_CLOSED; /* the application's stream is gone */
         if (cl == 0)
             return BACT_E_TIMEOUT;
-        trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
+        if (TRACING(c))
+            trace(c, BACT_TRACE_CONNECT, c->host, c->host_len);
         rc = c->tr.open(c->tr.io, c->host, c->host_len, c->port,
                         ct < cl ? ct : cl);
         if (rc != BACT_OK)
