@@ -427,7 +427,7 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
     if (cur != NULL) {
         cur->arr = arr;
         cur->tok = i;
-        cur->idx = k;
+        cur->idx = idx; /* k, after the loop */
     }
     return i < c->ntok_used ? i : -1;
 }
