@@ -356,21 +356,19 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
             continue;
         }
         cp = s[r + 1]; /* \" \\ / stand for themselves */
+        r += 2;
         if (cp == 'u') {
-            (void)hex4(s, b, r + 2, &cp);
+            (void)hex4(s, b, r, &cp);
             if (cp >= 0xD800u && cp <= 0xDBFFu) {
-                (void)hex4(s, b, r + 8, &lo);
+                (void)hex4(s, b, r + 6, &lo);
                 cp = 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u);
                 r += 6;
             }
-            r += 6;
-            w += put_utf8(s + w, cp);
-            continue;
-        }
-        if (cp >= 'b') /* the text is valid: one of b f n r t */
+            r += 4;
+        } else if (cp >= 'b') { /* the text is valid: one of b f n r t */
             cp = 8u + ((ESC_BYTES >> ((cp - 'b') / 2u * 3u)) & 7u);
-        s[w++] = (uint8_t)cp;
-        r += 2;
+        }
+        w += put_utf8(s + w, cp); /* (one byte below 0x80) */
     }
     return w;
 }
