@@ -809,15 +809,15 @@ int bact__exec(bact_client *c, const bact__ep *ep,
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status)
 {
-    bact__ep ep;
+    bact__ep ep = { 0, 0, 0, 0, 0, 0, BACT__C_RAW };
     bact__raw raw;
     int rc;
     if (status)
         *status = 0;
     if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
         return BACT_E_ARG;
-    memset(&ep, 0, sizeof ep);
-    ep.flags = (uint8_t)(BACT__C_RAW | (rq->idempotent ? BACT__C_IDEMPOTENT : 0u));
+    if (rq->idempotent)
+        ep.flags |= BACT__C_IDEMPOTENT;
     raw.rq = rq;
     raw.sink = sink;
     raw.user = user;
