@@ -809,7 +809,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status)
 {
-    bact__ep ep = { 0, 0, 0, 0, 0, 0, BACT__C_RAW };
+    bact__ep ep = { 0, 0, 0, 0, 0, 0, BACT__C_RAW }; /* flags last */
     bact__raw raw;
     int rc;
     if (status)
