@@ -250,17 +250,16 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
 static int ipv6_is_local(const uint16_t g[8])
 {
     uint32_t mid = (uint32_t)g[2] | g[3] | g[4]; /* groups 2..4 OR-ed */
-    uint32_t head = g[0] | g[1] | mid;          /* and 0..4 */
-    if ((head | g[5] | g[6]) == 0u && g[7] <= 1u)
-        return g[7] == 1u ? 1 : 2; /* ::1, :: */
+    uint32_t v4 = ((uint32_t)g[6] << 16) | g[7];
     if ((g[0] & 0xFE00u) == 0xFC00u || (g[0] & 0xFFC0u) == 0xFE80u)
         return 2; /* fc00::/7, fe80::/10 */
     /* an IPv4 address inside: mapped (::ffff:a.b.c.d), compatible
-     * (::a.b.c.d, deprecated) or behind NAT64's well-known prefix
+     * (::a.b.c.d, deprecated; ::1 is the loopback, and :: and the rest
+     * of ::/104 are what 0/8 is) or behind NAT64's well-known prefix
      * (64:ff9b::a.b.c.d; RFC 6052 forbids it for non-global ones) */
-    if ((head == 0u && (g[5] == 0xFFFFu || g[5] == 0u)) ||
+    if (((g[0] | g[1] | mid) == 0u && (g[5] == 0xFFFFu || g[5] == 0u)) ||
         (g[0] == 0x64u && g[1] == 0xFF9Bu && (mid | g[5]) == 0u))
-        return ipv4_is_local(((uint32_t)g[6] << 16) | g[7]);
+        return (v4 | g[5] | g[0]) == 1u ? 1 : ipv4_is_local(v4);
     return 0;
 }
 
