@@ -268,7 +268,7 @@ int bact__host_is_local(const char *h, size_t n)
     uint32_t v4;
     uint16_t v6[8];
     size_t k;
-    int numeric = 1, hasdigit = 0;
+    unsigned d, seen = 0; /* 1: a digit, 2: a byte no address holds */
 
     if (n > 0 && h[n - 1] == '.')
         n--; /* "localhost." is localhost */
@@ -281,13 +281,15 @@ int bact__host_is_local(const char *h, size_t n)
         int ch = (unsigned char)h[k];
         if (ch == ':')
             return ipv6_parse(h, n, v6) != 0 ? 2 : ipv6_is_local(v6);
-        hasdigit |= is_digit(ch);
-        if (!(ch == '.' || (ch | 0x20) == 'x' || hexval(ch) < 16u))
-            numeric = 0;
+        d = hexval(ch);
+        if (d < 10u)
+            seen |= 1u;
+        else if (d > 15u && ch != '.' && (ch | 0x20) != 'x')
+            seen |= 2u;
     }
     /* a name made only of digits, dots and hex looks like an address:
      * it must parse as one, or it is refused */
-    if (numeric && hasdigit)
+    if (seen == 1u)
         return ipv4_parse(h, n, &v4, 0) != 0 ? 2 : ipv4_is_local(v4);
     return 0;
 }
