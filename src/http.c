@@ -355,6 +355,7 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
 static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
 {
     uint32_t x;
+    uint8_t f;
 
     switch (p->hdr) {
     case H_CL:
@@ -373,11 +374,9 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
     case H_CE:
         return list_elem(p, v, n, over);
     case H_RA:
-        if (parse_u32(v, n, &x) >= 0) { /* too large: 0xFFFFFFFF */
-            p->retry_after = x;
-            p->flags = (uint8_t)((p->flags | BACT__F_HAS_RA) & ~BACT__F_RA_DATE);
-            break;
-        }
+        f = BACT__F_HAS_RA;
+        if (parse_u32(v, n, &x) >= 0) /* too large: 0xFFFFFFFF */
+            goto retry_after;
         /* else an HTTP-date, parsed in one place for both headers (an
          * empty value matches no pattern) */
         /* fall through */
@@ -387,10 +386,12 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
         if (p->hdr == H_DATE) {
             p->date = x;
             p->flags |= BACT__F_HAS_DATE;
-        } else {
-            p->retry_after = x;
-            p->flags |= BACT__F_HAS_RA | BACT__F_RA_DATE;
+            break;
         }
+        f = BACT__F_HAS_RA | BACT__F_RA_DATE;
+    retry_after:
+        p->retry_after = x;
+        p->flags = (uint8_t)((p->flags & ~BACT__F_RA_DATE) | f);
         break;
     default:
         break;
