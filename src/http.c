@@ -95,7 +95,6 @@ static int unreserved(unsigned ch)
 
 void bact__put_pct(bact__buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     size_t i = 0, run;
     while (s[i] != '\0') {
         unsigned char ch;
@@ -108,9 +107,12 @@ void bact__put_pct(bact__buf *b, const char *s)
         ch = (unsigned char)s[i];
         if (ch != '\0') {
             char e[3];
+            unsigned d = ch >> 4, k;
             e[0] = '%';
-            e[1] = hex[ch >> 4];
-            e[2] = hex[ch & 15u];
+            for (k = 1; k < 3u; k++) { /* upper-case hex digits */
+                e[k] = (char)(d + (d < 10u ? '0' : 'A' - 10u));
+                d = ch & 15u;
+            }
             bact__put(b, e, 3);
             i++;
         }
