@@ -83,14 +83,16 @@ void bact__puts(bact__buf *b, const char *s)
     bact__put(b, s, bact__strnlen(s, BACT__STR_MAX));
 }
 
-/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte value */
-static const uint32_t unreserved_bits[8] = {
-    0x00000000u, 0x03FF6000u, 0x87FFFFFEu, 0x47FFFFFEu, 0, 0, 0, 0
+/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte from ' ' to
+ * 0x7F (none outside: no table words for them) */
+static const uint32_t unreserved_bits[3] = {
+    0x03FF6000u, 0x87FFFFFEu, 0x47FFFFFEu
 };
 
 static int unreserved(unsigned ch)
 {
-    return (int)((unreserved_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
+    ch -= 0x20u; /* (wraps below ' ') */
+    return ch < 96u && ((unreserved_bits[ch >> 5] >> (ch & 31u)) & 1u);
 }
 
 void bact__put_pct(bact__buf *b, const char *s)
@@ -182,14 +184,15 @@ static uint32_t wanted(const bact_http_parser *p)
     return H_ALL;
 }
 
-/* RFC 9110 tchar, one bit per byte value (none at 128 and above) */
-static const uint32_t tchar_bits[8] = {
-    0x00000000u, 0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu, 0, 0, 0, 0
+/* RFC 9110 tchar, one bit per byte from ' ' to 0x7F (none outside) */
+static const uint32_t tchar_bits[3] = {
+    0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu
 };
 
 static int tchar(unsigned ch)
 {
-    return (int)((tchar_bits[(ch >> 5) & 7u] >> (ch & 31u)) & 1u);
+    ch -= 0x20u; /* (wraps below ' ') */
+    return ch < 96u && ((tchar_bits[ch >> 5] >> (ch & 31u)) & 1u);
 }
 
 /* field-value bytes: HTAB, SP, VCHAR, obs-text */
@@ -769,7 +772,7 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
     *rc = BACT__NEED;
     while (j < n) { /* letters and '-' in name_end(), other tchar here */
         j = name_end(s, j, n);
-        if (j == n || !tchar(s[j]))
+        if (j == n || s[j] == ':' || !tchar(s[j])) /* (':' is the usual end) */
             break;
         j++;
     }
