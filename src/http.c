@@ -758,7 +758,7 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
 }
 
 /* A header line that starts at s. When it is complete in s[0..n) and its
- * value is plain (for a wanted header: short, no HTAB inside, no list), the
+ * value is plain (for a wanted header: short, no HTAB, no list), the
  * whole line is taken and a wanted value acted on at once; *rc is then what
  * head_byte() would have said at its LF. Otherwise nothing is taken (0),
  * and head_byte() judges the line byte by byte and reports exactly. */
@@ -785,9 +785,9 @@ static size_t line_fast(bact_http_parser *p, const uint8_t *s, size_t n,
     if (e + 1u < n && s[e] == '\r' && s[e + 1u] == '\n' && e + 2u <= room) {
         if (h == H_OTHER)
             goto whole;
-        while (a < b && (s[a] == ' ' || s[a] == '\t'))
+        while (a < b && s[a] == ' ')
             a++;
-        while (b > a && (s[b - 1u] == ' ' || s[b - 1u] == '\t'))
+        while (b > a && s[b - 1u] == ' ')
             b--;
         if (b - a <= sizeof p->scratch) {
             for (k = a; k < b && s[k] != '\t' &&
