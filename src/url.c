@@ -173,8 +173,9 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
     return 0;
 }
 
-/* 0 public, 1 loopback, 2 private, link-local or unspecified */
-static int ipv4_is_local(uint32_t a)
+/* 0 public, 1 loopback, 2 private, link-local or unspecified (inline:
+ * its callers, both in bact__host_is_local(), then share one copy) */
+static BACT__INLINE int ipv4_is_local(uint32_t a)
 {
     uint32_t b0 = a >> 24, b1 = (a >> 16) & 0xFFu;
     if (b0 == 127u)
