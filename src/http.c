@@ -141,21 +141,24 @@ enum {
  * the list elements it knows. Within each group the lengths differ, even
  * in their last three bits, which number a word: header h (bit h of
  * wanted()) is named words[word_at[h]..][0..its length), list element e
- * is words[word_at[8 + e]..]. One string and a byte per word, no pointer
- * per word.
+ * is words[word_at[E_AT + e]..]. One string and a byte per word, no
+ * pointer per word.
  */
 enum {
     H_CE = 16 & 7, H_TE = 17 & 7, H_CONN = 10 & 7, H_RA = 11 & 7,
     H_DATE = 4 & 7, H_CL = 14 & 7, H_OTHER = 0xFF
 };
 enum { E_IDENTITY = 8 & 7, E_KEEP = 10 & 7, E_CLOSE = 5 & 7, E_CHUNKED = 7 };
+/* where the elements' places start in word_at[]: 0, 2, 5 and 7 from
+ * there miss the headers' 0 to 4 and 6 */
+enum { E_AT = 5 };
 static const char words[] =
     "content-encoding" "transfer-encoding" "connection" "retry-after" "date"
     "content-length" "identity" "keep-alive" "close" "chunked";
-static const uint8_t word_at[16] = {
+static const uint8_t word_at[E_AT + 8] = {
     [H_CE] = 0, [H_TE] = 16, [H_CONN] = 33, [H_RA] = 43, [H_DATE] = 54,
-    [H_CL] = 58, [8 + E_IDENTITY] = 72, [8 + E_KEEP] = 80,
-    [8 + E_CLOSE] = 90, [8 + E_CHUNKED] = 95
+    [H_CL] = 58, [E_AT + E_IDENTITY] = 72, [E_AT + E_KEEP] = 80,
+    [E_AT + E_CLOSE] = 90, [E_AT + E_CHUNKED] = 95
 };
 /* the lengths of the words, one bit each */
 #define H_ALL ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 11) | (1u << 4) | \
@@ -292,7 +295,7 @@ static int name_is(const uint8_t *s, size_t n, const char *name)
 }
 
 /* The word s[0..n) is (in any case): with list 0 a header name the client
- * wants in this response, with list 8 a list element it knows. Its number,
+ * wants in this response, with list E_AT a list element it knows. Its number,
  * or H_OTHER. */
 static unsigned find_word(const bact_http_parser *p, const uint8_t *s,
                           size_t n, unsigned list)
@@ -316,7 +319,7 @@ static unsigned which_header(const bact_http_parser *p, const uint8_t *s,
  * 0, so it matches no word). */
 static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
 {
-    unsigned e = find_word(p, (const uint8_t *)t, n, 8);
+    unsigned e = find_word(p, (const uint8_t *)t, n, E_AT);
     if (p->hdr == H_CONN) {
         if (e == E_CLOSE)
             p->flags |= BACT__F_CLOSE;
