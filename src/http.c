@@ -152,13 +152,13 @@ enum { E_IDENTITY = 8 & 7, E_KEEP = 10 & 7, E_CLOSE = 5 & 7, E_CHUNKED = 7 };
 /* where the elements' places start in word_at[]: 0, 2, 5 and 7 from
  * there miss the headers' 0 to 4 and 6 */
 enum { E_AT = 5 };
-static const char words[] =
-    "content-encoding" "transfer-encoding" "connection" "retry-after" "date"
-    "content-length" "identity" "keep-alive" "close" "chunked";
+static const char words[] = /* (chunked and date share a 'd') */
+    "content-encoding" "transfer-encoding" "connection" "retry-after"
+    "content-length" "identity" "keep-alive" "close" "chunkedate";
 static const uint8_t word_at[E_AT + 8] = {
-    [H_CE] = 0, [H_TE] = 16, [H_CONN] = 33, [H_RA] = 43, [H_DATE] = 54,
-    [H_CL] = 58, [E_AT + E_IDENTITY] = 72, [E_AT + E_KEEP] = 80,
-    [E_AT + E_CLOSE] = 90, [E_AT + E_CHUNKED] = 95
+    [H_CE] = 0, [H_TE] = 16, [H_CONN] = 33, [H_RA] = 43, [H_CL] = 54,
+    [E_AT + E_IDENTITY] = 68, [E_AT + E_KEEP] = 76, [E_AT + E_CLOSE] = 86,
+    [E_AT + E_CHUNKED] = 91, [H_DATE] = 97
 };
 /* the lengths of the words, one bit each */
 #define H_ALL ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 11) | (1u << 4) | \
