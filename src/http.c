@@ -21,17 +21,6 @@
 /* Small helpers shared by the core                                     */
 /* ------------------------------------------------------------------ */
 
-int bact__ieq(const char *a, size_t n, const char *word)
-{
-    size_t i;
-    for (i = 0; i < n; i++) { /* | 0x20: see internal.h */
-        if (word[i] == '\0' ||
-            ((unsigned char)a[i] | 0x20u) != (unsigned char)word[i])
-            return 0;
-    }
-    return word[n] == '\0';
-}
-
 size_t bact__strnlen(const char *s, size_t max)
 {
     size_t n = 0;

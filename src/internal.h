@@ -69,10 +69,6 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
 
 /* ---- small helpers (what the core links from libc: memcpy, memset) ---- */
 
-/* 1 when a[0..n) equals the NUL-terminated word in any case. word holds
- * lower-case letters only: a byte of a is lowered with | 0x20, which maps
- * no byte but an upper-case letter onto a lower-case one. */
-int bact__ieq(const char *a, size_t n, const char *word);
 /* s past the NUL-terminated word when s starts with it, case included,
  * else NULL (a word longer than max never matches; a NUL in s ends the
  * compare): a[0..n) equals word when bact__past(a, word, n) == a + n

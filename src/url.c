@@ -30,6 +30,18 @@ static unsigned hexval(int ch)
     return u < 6u ? u + 10u : 16u;
 }
 
+/* 1 when a[0..n) is word (n lower-case letters) in any case: | 0x20 maps
+ * no byte but an upper-case letter onto a lower-case one */
+static int ieq(const char *a, size_t n, const char *word)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (((unsigned char)a[i] | 0x20u) != (unsigned char)word[i])
+            return 0;
+    }
+    return 1;
+}
+
 /* Letters, digits, '-', '.', '_' : what a DNS name may hold here. */
 static int host_char(int ch)
 {
@@ -44,7 +56,7 @@ static size_t scheme(const char *s, size_t *n, uint8_t *tls)
 {
     size_t k = 4;
     if (s == NULL || (*n = bact__strnlen(s, URL_MAX)) > URL_MAX ||
-        !bact__ieq(s, 4, "http"))
+        !ieq(s, 4, "http"))
         return 0;
     *tls = (uint8_t)((s[4] | 0x20) == 's');
     k += *tls;
@@ -275,7 +287,7 @@ int bact__host_is_local(const char *h, size_t n)
         n--; /* "localhost." is localhost */
     if (n == 0)
         return 2;
-    if (n >= 9u && bact__ieq(h + n - 9u, 9u, "localhost") &&
+    if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
         (n == 9u || (n > 10u && h[n - 10u] == '.')))
         return 1; /* localhost, *.localhost */
     for (k = 0; k < n; k++) {

@@ -1688,36 +1688,6 @@ static void i32_to_dec_values(void)
     CHECK_STR(out, "2147483647");
 }
 
-static void ieq_words(void)
-{
-    CHECK_INT(bact__ieq("close", 5, "close"), 1);
-    CHECK_INT(bact__ieq("CLOSE", 5, "close"), 1);
-    CHECK_INT(bact__ieq("LocalHost", 9, "localhost"), 1);
-    CHECK_INT(bact__ieq("closeX", 5, "close"), 1); /* only n bytes */
-    CHECK_INT(bact__ieq("clos", 4, "close"), 0);
-    CHECK_INT(bact__ieq("closed", 6, "close"), 0);
-    CHECK_INT(bact__ieq("clone", 5, "close"), 0);
-    CHECK_INT(bact__ieq("", 0, ""), 1);
-    CHECK_INT(bact__ieq("x", 0, ""), 1);
-    { /* a lower-case letter is matched by itself and its upper case only */
-        unsigned b, l;
-        for (l = 'a'; l <= 'z'; l++) {
-            char w[2] = {0, 0};
-            w[0] = (char)l;
-            for (b = 0; b < 256u; b++) {
-                char ch = (char)b;
-                CHECK_INT(bact__ieq(&ch, 1, w), b == l || b == l - 32u);
-            }
-        }
-    }
-    CHECK_INT(bact__ieq("", 0, "a"), 0);
-    CHECK_INT(bact__ieq("a", 1, ""), 0);
-    /* only ASCII letters fold: '\xc9' is not '\xe9' */
-    CHECK_INT(bact__ieq("\xc9", 1, "e"), 0);
-    /* a stored word with a NUL inside the compared span */
-    CHECK_INT(bact__ieq("ab\0d", 4, "ab"), 0);
-}
-
 static void strnlen_bounds(void)
 {
     CHECK_INT(bact__strnlen("", 5), 0);
@@ -1909,7 +1879,6 @@ static const t_case cases[] = {
     T_CASE(put_pct_positions),
     T_CASE(u32_to_dec_values),
     T_CASE(i32_to_dec_values),
-    T_CASE(ieq_words),
     T_CASE(strnlen_bounds),
     T_CASE(regress_rfc850_wednesday_date_ignored),
     T_CASE(regress_connection_close_after_long_ows),

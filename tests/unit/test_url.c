@@ -169,6 +169,21 @@ static void parse_scheme_case(void)
     PARSE_OK("HTTPS://X:8443", "X", 8443, 1, 0, 0);
 }
 
+static void parse_scheme_fold(void)
+{
+    /* a letter of "http" is matched by itself and its upper case only:
+     * | 0x20 folds no other byte onto a lower-case letter */
+    unsigned k, b;
+    for (k = 0; k < 4u; k++) {
+        for (b = 1; b < 256u; b++) {
+            char url[] = "http://h";
+            unsigned l = (unsigned char)url[k];
+            url[k] = (char)b;
+            CHECK_INT(parse(url)->rc == BACT_OK, b == l || b == l - 32u);
+        }
+    }
+}
+
 static void parse_bad_scheme(void)
 {
     PARSE_BAD("");
@@ -356,6 +371,21 @@ static void host_classes(void)
     CHECK_INT(bact__host_is_local("127.0.0.1", 3), 2); /* "127": 0.0.0.127 */
     CHECK_INT(bact__host_is_local("localhostXYZ", 9), 1);
     CHECK_INT(bact__host_is_local("10.0.0.1.example.com", 8), 2);
+}
+
+static void host_localhost_fold(void)
+{
+    /* the same for each letter of "localhost" (one byte off is no
+     * address either) */
+    unsigned k, b;
+    for (k = 0; k < 9u; k++) {
+        for (b = 0; b < 256u; b++) {
+            char h[] = "localhost";
+            unsigned l = (unsigned char)h[k];
+            h[k] = (char)b;
+            CHECK_INT(bact__host_is_local(h, 9) == 1, b == l || b == l - 32u);
+        }
+    }
 }
 
 static void host_hexish_names(void)
@@ -666,6 +696,7 @@ static void regress_ipv6_nine_groups_with_trailing_gap(void)
 static const t_case cases[] = {
     T_CASE(parse_http_https),
     T_CASE(parse_scheme_case),
+    T_CASE(parse_scheme_fold),
     T_CASE(parse_bad_scheme),
     T_CASE(parse_ports),
     T_CASE(parse_bad_ports),
@@ -676,6 +707,7 @@ static const t_case cases[] = {
     T_CASE(parse_null),
     T_CASE(parse_lengths),
     T_CASE(host_classes),
+    T_CASE(host_localhost_fold),
     T_CASE(host_hexish_names),
     T_CASE(cb_public_ok),
     T_CASE(cb_localhost_names),
