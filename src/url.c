@@ -42,11 +42,11 @@ static int ieq(const char *a, size_t n, const char *word)
     return 1;
 }
 
-/* Letters, digits, '-', '.', '_' : what a DNS name may hold here. */
+/* Letters, digits, '-', '_' : what a DNS name's labels may hold here. */
 static int host_char(int ch)
 {
     return ((unsigned)ch | 0x20u) - 'a' < 26u || is_digit(ch) || ch == '-' ||
-           ch == '.' || ch == '_';
+           ch == '_';
 }
 
 /* A URL of at most URL_MAX bytes (*n gets its length) that starts with
@@ -85,18 +85,20 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
         u->host_len = r - 1;
         r++;
     } else {
-        int prev = '.'; /* a leading '.' ends an empty label too */
+        /* the callback check: 1 where a '.' would end an empty label (at
+         * the start too) */
+        int dot = callback;
         while (r < n && s[r] != ':') {
             int ch = (unsigned char)s[r];
-            if (!host_char(ch) || (callback && ch == '.' && prev == '.'))
+            if (ch == '.' ? dot : !host_char(ch))
                 return -1; /* junk or an empty label */
-            prev = ch;
+            dot = ch == '.' && callback;
             r++;
         }
+        if (r == 0)
+            return -1; /* (an empty IPv6 literal does not parse) */
         u->host_len = r;
     }
-    if (u->host_len == 0)
-        return -1;
     if (r == n)
         return 0;
     d = n - r - 1; /* the digits after ':' */
