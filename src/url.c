@@ -332,8 +332,9 @@ int bact_check_callback_url(const char *url, unsigned flags)
     }
     if (host_port(url + at, e - at, 1, &u) < 0)
         return BACT_E_ARG;
-    k = (size_t)bact__host_is_local(u.host, u.host_len);
-    if (k == 2u || (k == 1u && !(flags & BACT_URL_ALLOW_LOOPBACK)))
+    /* private (2) is refused, loopback (1) unless allowed */
+    if ((unsigned)bact__host_is_local(u.host, u.host_len) >
+        (flags & BACT_URL_ALLOW_LOOPBACK ? 1u : 0u))
         return BACT_E_ARG;
     return BACT_OK;
 }
