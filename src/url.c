@@ -115,7 +115,7 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 int bact_parse_url(const char *url, bact_url *out)
 {
     size_t n, k;
-    int32_t port;
+    int32_t port, def;
     bact_url u;
 
     memset(&u, 0, sizeof u);
@@ -129,10 +129,11 @@ int bact_parse_url(const char *url, bact_url *out)
     port = host_port(url + k, n - k, 0, &u);
     if (port < 0 || u.host_len > 253u)
         return BACT_E_ARG;
-    u.port = u.tls ? 443u : 80u;
-    u.default_port = (uint8_t)(port == 0 || port == u.port);
-    if (port != 0)
-        u.port = (uint16_t)port;
+    def = u.tls ? 443 : 80;
+    if (port == 0) /* none given */
+        port = def;
+    u.default_port = (uint8_t)(port == def);
+    u.port = (uint16_t)port;
     *out = u;
     return BACT_OK;
 }
