@@ -291,7 +291,7 @@ int bact__host_is_local(const char *h, size_t n)
     if (n == 0)
         return 2;
     if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
-        (n == 9u || (n > 10u && h[n - 10u] == '.')))
+        (n == 9u || h[n - 10u] == '.'))
         return 1; /* localhost, *.localhost */
     for (k = 0; k < n; k++) {
         int ch = (unsigned char)h[k];

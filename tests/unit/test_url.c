@@ -432,6 +432,8 @@ static void cb_localhost_names(void)
     CB_LOOP("http://a.b.FOO.LOCALHOST/x");
     CB_LOOP("http://localhost./");
     CB_LOOP("http://foo.localhost.:1/");
+    /* an empty first label is refused before any name is classed */
+    CB_BAD("http://.localhost/");
     /* names that merely contain "localhost" are names */
     CB_OK("http://localhost.example.com/");
     CB_OK("http://notlocalhost/");
