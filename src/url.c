@@ -141,7 +141,7 @@ int bact_parse_url(const char *url, bact_url *out)
 /* ---- address classification ---- */
 
 /* inet_aton-style IPv4: returns 0 and the address, -1 if not one;
- * decimal: only decimal parts (no leading zero), as in an IPv6 text. */
+ * decimal: four decimal parts (no leading zero), as in an IPv6 text. */
 static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
 {
     uint32_t v = 0, acc;
@@ -181,8 +181,9 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
             return -1;
         v = (v << 8) | acc;
     }
-    /* the last part fills the bytes the others left */
-    if (acc > (0xFFFFFFFFu >> (8u * (np - 1u))))
+    /* the last part fills the bytes the others left; decimal: there are
+     * four */
+    if (acc > (0xFFFFFFFFu >> (8u * (np - 1u))) || (decimal && np != 4u))
         return -1;
     *out = ((v << (8u * (4u - np))) << 8) | acc;
     return 0;
@@ -216,14 +217,15 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
     while (i < n && nw < 8u) {
         size_t j = i;
         uint32_t v = 0;
-        unsigned dots = 0;
-        while (j < n && s[j] != ':')
-            dots += s[j++] == '.';
-        if (dots) { /* embedded IPv4 in the last 32 bits (ipv4_parse()
-                       with decimal takes only digits and dots) */
+        unsigned d;
+        while (j < n && (d = hexval((unsigned char)s[j])) < 16u) {
+            v = v * 16u + d; /* (more than 4 digits are refused below) */
+            j++;
+        }
+        if (j < n && s[j] == '.') { /* embedded IPv4 in the last 32 bits:
+                                       the rest, four decimal parts */
             uint32_t a;
-            if (j != n || nw > 6u || dots != 3u ||
-                ipv4_parse(s + i, j - i, &a, 1))
+            if (nw > 6u || ipv4_parse(s + i, n - i, &a, 1))
                 return -1;
             out[nw++] = (uint16_t)(a >> 16);
             out[nw++] = (uint16_t)(a & 0xFFFFu);
@@ -232,17 +234,12 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
         }
         if (j - i - 1u > 3u) /* 1 to 4 hex digits (none: wraps) */
             return -1;
-        for (; i < j; i++) {
-            unsigned d = hexval((unsigned char)s[i]);
-            if (d > 15u)
-                return -1;
-            v = v * 16u + d;
-        }
         out[nw++] = (uint16_t)v;
+        i = j;
         if (i >= n)
             break;
-        if (++i >= n) /* past the ':' */
-            return -1; /* trailing single ':' */
+        if (s[i] != ':' || ++i >= n) /* past the ':' */
+            return -1; /* junk, or a trailing single ':' */
         if (s[i] == ':') {
             if (gap <= 8u)
                 return -1; /* two "::" */
