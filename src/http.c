@@ -119,8 +119,8 @@ void bact__put_pct(bact__buf *b, const char *s)
  * S_CHUNK_DATA), the chunk framing (the states that take only a CR or an
  * LF last). */
 enum {
-    S_VER, S_CODE, S_CODE_END, S_REASON,
-    S_LINE, S_NAME, S_VALUE, S_STATUS_LF, S_VALUE_LF, S_HEAD_LF,
+    S_VER, S_CODE, S_CODE_END,
+    S_LINE, S_NAME, S_VALUE, S_VALUE_LF, S_HEAD_LF,
     S_BODY_LEN, S_BODY_CLOSE, S_CHUNK_DATA,
     S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
 };
@@ -469,7 +469,7 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 
     if (++p->header_bytes > p->max_header_bytes)
         return BACT_E_HEADER_SIZE;
-    if (p->state >= S_STATUS_LF && ch != '\n')
+    if (p->state >= S_VALUE_LF && ch != '\n')
         return BACT_E_HTTP; /* the states that take only an LF */
 
     switch (p->state) {
@@ -495,22 +495,15 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
             p->state = S_CODE_END;
         }
         return BACT__NEED;
-    case S_CODE_END:
+    case S_CODE_END: /* the reason phrase is read as a value of no header
+                        wanted (the same bytes, and nothing to act on) */
+        p->hdr = H_OTHER;
         if (ch == ' ')
-            p->state = S_REASON;
+            p->state = S_VALUE;
         else if (ch == '\r')
-            p->state = S_STATUS_LF;
+            p->state = S_VALUE_LF;
         else
             return BACT_E_HTTP;
-        return BACT__NEED;
-    case S_REASON:
-        if (ch == '\r')
-            p->state = S_STATUS_LF;
-        else if (!vchar(ch))
-            return BACT_E_HTTP;
-        return BACT__NEED;
-    case S_STATUS_LF:
-        p->state = S_LINE;
         return BACT__NEED;
     case S_VALUE_LF: /* the value is complete */
         p->state = S_LINE;
