@@ -115,14 +115,14 @@ void bact__put_pct(bact__buf *b, const char *s)
 /* ------------------------------------------------------------------ */
 
 /* In ranges, so that one comparison tells each: the head (to S_HEAD_LF,
- * the states that take only an LF last), the body (S_BODY_LEN to
+ * the states that take only an LF last), the body (S_BODY_CLOSE to
  * S_CHUNK_DATA), the chunk framing (the states that take only a CR or an
- * LF last). */
+ * LF last). Within a range, the order that compiles smallest. */
 enum {
     S_VER, S_CODE, S_CODE_END,
     S_LINE, S_NAME, S_VALUE, S_VALUE_LF, S_HEAD_LF,
-    S_BODY_LEN, S_BODY_CLOSE, S_CHUNK_DATA,
-    S_CHUNK_SIZE, S_CHUNK_EXT, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
+    S_BODY_CLOSE, S_BODY_LEN, S_CHUNK_DATA,
+    S_CHUNK_EXT, S_CHUNK_SIZE, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
 };
 
 /*
