@@ -348,6 +348,34 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
     return big;
 }
 
+/* The fields a date pattern fills, each a byte of f[] (f[0] is not one:
+ * a field's number is never the NUL that ends a pattern). Day and month
+ * are kept from 0, the year as years since 1970. */
+enum { F_DAY = 1, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC };
+
+/* A pattern byte below ' ' reads a field of digits: its number in the low
+ * three bits, 8 for "an optional space, then one or two digits", 16 for
+ * four digits; two digits otherwise (a year in two: 70..99 are 19xx, the
+ * others 20xx). */
+#define P_DAY   "\1"  /* day, two digits */
+#define P_DAY1  "\11" /* day, one or two digits after an optional space */
+#define P_MON   "\2"  /* month, two digits */
+#define P_YEAR  "\23" /* year, four digits */
+#define P_YEAR2 "\3"  /* year, two digits */
+#define P_HOUR  "\4"
+#define P_MIN   "\5"
+#define P_SEC   "\6"
+
+/* The HTTP-date forms: IMF-fixdate, RFC 850, asctime (RFC 9110 5.6.7) */
+#define HTTP_DATES                                                          \
+    "a, " P_DAY " N " P_YEAR " " P_HOUR ":" P_MIN ":" P_SEC " GMT\0a, "     \
+    P_DAY "-N-" P_YEAR2 " " P_HOUR ":" P_MIN ":" P_SEC " GMT\0a N " P_DAY1  \
+    " " P_HOUR ":" P_MIN ":" P_SEC " " P_YEAR "\0"
+
+/* (below) field_value() calls it itself, not through bact__http_date():
+ * one frame less on the deepest path, and no wrapper in the client */
+static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out);
+
 /* The value of a wanted header, without surrounding whitespace; over: it
  * was too long to keep (n is then 0). */
 static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
@@ -371,25 +399,21 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
     case H_CONN:
     case H_CE:
         return list_elem(p, v, n, over);
-    case H_RA:
+    case H_RA: /* seconds (too large: 0xFFFFFFFF) or an HTTP-date */
         f = BACT__F_HAS_RA;
-        if (parse_u32(v, n, &x) >= 0) /* too large: 0xFFFFFFFF */
-            goto retry_after;
-        /* else an HTTP-date, parsed in one place for both headers (an
-         * empty value matches no pattern) */
-        /* fall through */
-    case H_DATE:
-        if (bact__http_date(v, n, &x) != 0)
-            break;
-        if (p->hdr == H_DATE) {
-            p->date = x;
-            p->flags |= BACT__F_HAS_DATE;
-            break;
+        if (parse_u32(v, n, &x) < 0) {
+            if (scan_date(v, n, HTTP_DATES, &x) != 0)
+                break;
+            f = BACT__F_HAS_RA | BACT__F_RA_DATE;
         }
-        f = BACT__F_HAS_RA | BACT__F_RA_DATE;
-    retry_after:
         p->retry_after = x;
         p->flags = (uint8_t)((p->flags & ~BACT__F_RA_DATE) | f);
+        break;
+    case H_DATE: /* (an empty value matches no pattern) */
+        if (scan_date(v, n, HTTP_DATES, &x) == 0) {
+            p->date = x;
+            p->flags |= BACT__F_HAS_DATE;
+        }
         break;
     default:
         break;
@@ -909,24 +933,6 @@ int32_t bact__resp_retry_after(const bact_http_parser *p)
 /* HTTP-date                                                            */
 /* ------------------------------------------------------------------ */
 
-/* The fields a date pattern fills, each a byte of f[] (f[0] is not one:
- * a field's number is never the NUL that ends a pattern). Day and month
- * are kept from 0, the year as years since 1970. */
-enum { F_DAY = 1, F_MON, F_YEAR, F_HOUR, F_MIN, F_SEC };
-
-/* A pattern byte below ' ' reads a field of digits: its number in the low
- * three bits, 8 for "an optional space, then one or two digits", 16 for
- * four digits; two digits otherwise (a year in two: 70..99 are 19xx, the
- * others 20xx). */
-#define P_DAY   "\1"  /* day, two digits */
-#define P_DAY1  "\11" /* day, one or two digits after an optional space */
-#define P_MON   "\2"  /* month, two digits */
-#define P_YEAR  "\23" /* year, four digits */
-#define P_YEAR2 "\3"  /* year, two digits */
-#define P_HOUR  "\4"
-#define P_MIN   "\5"
-#define P_SEC   "\6"
-
 /*
  * Match s[0..n) against each pattern of pats in turn (every one ends with a
  * NUL, the list with an empty one) and turn the first one that takes all
@@ -1038,12 +1044,7 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
 
 int bact__http_date(const char *s, size_t n, uint32_t *out)
 {
-    /* IMF-fixdate, RFC 850, asctime (RFC 9110 5.6.7) */
-    return scan_date(s, n,
-                     "a, " P_DAY " N " P_YEAR " " P_HOUR ":" P_MIN ":" P_SEC
-                     " GMT\0a, " P_DAY "-N-" P_YEAR2 " " P_HOUR ":" P_MIN
-                     ":" P_SEC " GMT\0a N " P_DAY1 " " P_HOUR ":" P_MIN
-                     ":" P_SEC " " P_YEAR "\0", out);
+    return scan_date(s, n, HTTP_DATES, out);
 }
 
 /* RFC 3339 "2025-10-08T10:17:54Z", with optional fraction and offset */
