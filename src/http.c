@@ -62,9 +62,10 @@ size_t bact__i32_to_dec(int32_t v, char *out)
 
 void bact__put(bact__buf *b, const char *s, size_t n)
 {
-    if (b->len <= b->cap && n <= b->cap - b->len && b->p != NULL)
-        memcpy(b->p + b->len, s, n);
-    b->len += n; /* keeps counting past cap: the size that was needed */
+    size_t at = b->len;
+    b->len = at + n; /* keeps counting past cap: the size that was needed */
+    if (at <= b->cap && n <= b->cap - at && b->p != NULL)
+        memcpy(b->p + at, s, n); /* (last: a tail call, no frame to keep) */
 }
 
 void bact__puts(bact__buf *b, const char *s)
