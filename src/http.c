@@ -70,7 +70,10 @@ void bact__put(bact__buf *b, const char *s, size_t n)
 
 void bact__puts(bact__buf *b, const char *s)
 {
-    bact__put(b, s, bact__strnlen(s, BACT__STR_MAX));
+    size_t n = 0; /* bact__strnlen() inline: bact__put() is a tail call */
+    while (n <= BACT__STR_MAX && s[n] != '\0')
+        n++;
+    bact__put(b, s, n);
 }
 
 /* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte from ' ' to
