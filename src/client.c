@@ -594,15 +594,18 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     }
 }
 
+typedef char delay_cap[BACT_MAX_BACKOFF_MS % 1000u == 0 ? 1 : -1];
+
 static uint32_t delay_ms(const bact_client *c, unsigned attempt_no)
 {
     /* the attempt's answer head, if it came; a 2xx one is never retried */
     int32_t ra = bact__resp_retry_after(&c->resp);
     uint32_t d;
-    if (ra >= 0) /* the server said when */
-        return (uint32_t)ra >= BACT_MAX_BACKOFF_MS / 1000u
-                   ? BACT_MAX_BACKOFF_MS
-                   : (uint32_t)ra * 1000u;
+    if (ra >= 0) /* the server said when, in seconds (the cap is whole
+                    ones: see delay_cap) */
+        return ((uint32_t)ra < BACT_MAX_BACKOFF_MS / 1000u
+                    ? (uint32_t)ra
+                    : BACT_MAX_BACKOFF_MS / 1000u) * 1000u;
     d = c->backoff_ms;
     while (attempt_no-- > 0u && d < BACT_MAX_BACKOFF_MS)
         d *= 2u;
