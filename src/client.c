@@ -21,20 +21,25 @@ static uint32_t now(const bact_client *c)
     return c->pf.now_ms(c->pf.ctx);
 }
 
+/* what is left of a limit of lim ms after used ms; 0: over */
+static uint32_t rest(uint32_t lim, uint32_t used)
+{
+    return used >= lim ? 0 : lim - used;
+}
+
 /* What is left of the whole call at clock reading t (UINT32_MAX: no
  * limit); 0: over. */
 static uint32_t call_left_at(const bact_client *c, uint32_t t)
 {
-    uint32_t used;
-    if (c->call_ms == 0)
-        return 0xFFFFFFFFu;
-    used = t - c->call_start;
-    return used >= c->call_ms ? 0 : c->call_ms - used;
+    uint32_t ms = c->call_ms;
+    return ms == 0 ? 0xFFFFFFFFu : rest(ms, t - c->call_start);
 }
 
+/* ... now (no limit: no clock reading) */
 static uint32_t call_left(const bact_client *c)
 {
-    return c->call_ms == 0 ? 0xFFFFFFFFu : call_left_at(c, now(c));
+    uint32_t ms = c->call_ms;
+    return ms == 0 ? 0xFFFFFFFFu : rest(ms, now(c) - c->call_start);
 }
 
 /* What is left at clock reading t before the nearest deadline: inactivity
