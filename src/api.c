@@ -857,10 +857,10 @@ int bact_get_task_status(bact_client *c, const char *task_id,
 
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 {
+    /* out is still clear and the answer decoded: bact_decode_task()
+     * reads it as it would a raw one */
     int rc = get_one(c, task_id, out, &task_ep);
-    return (rc != BACT_OK || c->raw)
-               ? rc
-               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
+    return (rc != BACT_OK || c->raw) ? rc : bact_decode_task(c, out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
