@@ -668,10 +668,8 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
 int bact__params_ok(const bact_param *p, size_t n)
 {
     size_t i;
-    if (n > 0 && p == NULL)
-        return 0;
     for (i = 0; i < n; i++) {
-        if (p[i].name == NULL || p[i].name[0] == '\0')
+        if (p == NULL || p[i].name == NULL || p[i].name[0] == '\0')
             return 0;
     }
     return 1;
