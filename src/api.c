@@ -900,14 +900,16 @@ int bact_get_regions(bact_client *c, bact_array *out)
 /* Element readers                                                      */
 /* ------------------------------------------------------------------ */
 
-/* the token of element i, or -1 (also when out is NULL) */
+/* the token of element i, or BACT_E_ARG, which is bact__json_elem()'s -1
+ * (also when out is NULL) */
+typedef char elem_no_token[BACT_E_ARG == -1 ? 1 : -1];
 static int elem(const bact_client *c, const bact_array *a, unsigned i,
                 const void *out)
 {
     /* the token's bounds and type: bact__json_elem() */
     if (c == NULL || a == NULL || out == NULL || i >= a->count ||
         a->answer != c->answers || BACT__JSON_STAGE(c) != 2)
-        return -1;
+        return BACT_E_ARG;
     return bact__json_elem(c, a->tok, i);
 }
 
@@ -920,7 +922,7 @@ BACT__NOINLINE static int elem_fields(const bact_client *c,
 {
     int e = elem(c, a, i, out);
     if (e < 0)
-        return BACT_E_ARG;
+        return e;
     return bact__json_fields(c, e, bact__ep_fields + (table & 0xFFu),
                              table >> 8, out);
 }
@@ -943,7 +945,7 @@ int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
 {
     int e = elem(c, a, i, out);
     if (e < 0)
-        return BACT_E_ARG;
+        return e;
     return task_from(c, e, TASK_LIST_FIELDS, out);
 }
 
@@ -952,7 +954,7 @@ int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
 {
     int e = elem(c, a, i, out);
     if (e < 0)
-        return BACT_E_ARG;
+        return e;
     *out = NULL;
     if (c->tok[e].type == JSMN_PRIMITIVE && c->buf[c->tok[e].start] == 'n')
         return BACT_OK; /* null */
