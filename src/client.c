@@ -351,10 +351,12 @@ static int send_all(bact_client *c, size_t len)
     return BACT_OK;
 }
 
+/* the request line: up to its CR, the first one (a method, a path and a
+ * query hold none: begin_attempt() and the percent-encoding see to it) */
 BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
 {
     size_t n;
-    for (n = 0; n + 1 < len && !(c->buf[n] == '\r' && c->buf[n + 1] == '\n'); n++)
+    for (n = 0; n < len && c->buf[n] != '\r'; n++)
         ;
     trace(c, BACT_TRACE_REQUEST, (const char *)c->buf, n);
 }
