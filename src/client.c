@@ -721,13 +721,16 @@ BACT__NOINLINE static void take_error(bact_client *c, int parsed)
     }
 }
 
-/* A 2xx answer to a JSON call: parse it and, out of raw mode, decode it
- * and read it into arg.out. An error envelope (a non-zero code with a
+/* A 2xx answer: BACT_OK, or to a JSON call, parse it and, out of raw
+ * mode, decode it and read it into arg.out. An error envelope (a non-zero code with a
  * message) is BACT_E_API; in raw mode the body stays as received unless it
  * is one. With BACT__C_ANY a body that is not JSON is no error. */
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
-    int rc = bact__json_parse(c);
+    int rc;
+    if (!(call->ep->flags & BACT__C_JSON))
+        return BACT_OK; /* any 2xx answer will do */
+    rc = bact__json_parse(c);
     if (rc != BACT_OK && !c->raw && !(call->ep->flags & BACT__C_ANY))
         return rc;
     if (rc == BACT_OK) {
@@ -804,8 +807,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
         }
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
-                return (call->ep->flags & BACT__C_JSON) ? json_answer(c, call)
-                                                        : BACT_OK;
+                return json_answer(c, call);
             take_error(c, 0);
             rc = BACT_E_API;
         }
