@@ -83,13 +83,15 @@ static void close_conn(bact_client *c)
 /* ------------------------------------------------------------------ */
 
 /* The length of s plus one (1: empty), 0 when s holds a byte outside
- * 0x21..0x7E (0x20..0x7E with allow_space) or is longer than max. */
-static size_t printable(const char *s, int allow_space, size_t max)
+ * lo..0x7E or is longer than max. lo: NO_SPACE or SPACE_OK. */
+#define NO_SPACE 0x21u
+#define SPACE_OK 0x20u
+static size_t printable(const char *s, unsigned lo, size_t max)
 {
     size_t i;
     for (i = 0; s[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch > 0x7Eu || ch < (allow_space ? 0x20u : 0x21u))
+        if (ch > 0x7Eu || ch < lo)
             return 0;
         if (i >= max)
             return 0;
@@ -108,7 +110,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
     memset(c, 0, sizeof *c);
     /* lengths plus one: at most BACT__STR_MAX */
     if (cfg->api_key == NULL ||
-        (key_len = printable(cfg->api_key, 0, BACT__STR_MAX - 1u)) <= 1u ||
+        (key_len = printable(cfg->api_key, NO_SPACE,
+                             BACT__STR_MAX - 1u)) <= 1u ||
         cfg->buf == NULL ||
         cfg->buf_len < 256u || cfg->tokens == NULL || cfg->n_tokens < 4u ||
         cfg->n_tokens > 0x7FFFFFFFu || cfg->transport == NULL ||
@@ -117,7 +120,8 @@ int bact_init(bact_client *c, const bact_config *cfg)
         cfg->platform->sleep_ms == NULL)
         return BACT_E_ARG;
     if (cfg->user_agent != NULL &&
-        (agent_len = printable(cfg->user_agent, 1, BACT__STR_MAX - 1u)) <= 1u)
+        (agent_len = printable(cfg->user_agent, SPACE_OK,
+                               BACT__STR_MAX - 1u)) <= 1u)
         return BACT_E_ARG;
     if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
         return BACT_E_ARG;
@@ -703,11 +707,11 @@ BACT__NOINLINE static int begin_attempt(bact_client *c, const bact__call *call)
         if (!((ch >= 'A' && ch <= 'Z') || ch == '-') || i > 16u)
             return 0;
     }
-    if (!printable(rq->path, 0, 2049u)) /* 0x21..0x7E, 2049 at most */
+    if (!printable(rq->path, NO_SPACE, 2049u)) /* 0x21..0x7E, 2049 at most */
         return 0;
     return bact__params_ok(rq->query, rq->n_query) &&
            (rq->content_type == NULL ||
-            printable(rq->content_type, 1, BACT__STR_MAX - 1u) != 0);
+            printable(rq->content_type, SPACE_OK, BACT__STR_MAX - 1u) != 0);
 }
 
 /* The error detail of an answer: its status, and its envelope when the
