@@ -726,9 +726,10 @@ BACT__NOINLINE static void take_error(bact_client *c, int parsed)
 }
 
 /* A 2xx answer: BACT_OK, or to a JSON call, parse it and, out of raw
- * mode, decode it and read it into arg.out. An error envelope (a non-zero code with a
- * message) is BACT_E_API; in raw mode the body stays as received unless it
- * is one. With BACT__C_ANY a body that is not JSON is no error. */
+ * mode, decode it and read it into arg.out. An error envelope (a non-zero
+ * code with a message) is BACT_E_API; in raw mode the body stays as
+ * received unless it is one. With BACT__C_ANY a body that is not JSON is
+ * no error. */
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
     int rc;
