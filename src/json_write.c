@@ -64,13 +64,15 @@ void bact__jw_end(bact__jw *w, char close)
     bact__put(&w->b, &close, 1);
 }
 
-/* s as a JSON string; a key (colon set) with its ':' */
+/* s as a JSON string (its separator first); a key (colon set) with its
+ * ':', and then the value that follows gets no comma */
 static void string(bact__jw *w, const char *s, size_t colon)
 {
     /* each byte with a short escape, then the letter after the '\\' */
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
     size_t i, k, from = 0; /* the plain bytes not yet written */
 
+    sep(w);
     bact__put(&w->b, "\"", 1);
     for (i = 0; s[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -110,19 +112,16 @@ static void string(bact__jw *w, const char *s, size_t colon)
     }
     bact__put(&w->b, s + from, i - from);
     bact__put(&w->b, "\":", 1u + colon);
+    w->first = (uint8_t)colon;
 }
 
 void bact__jw_key(bact__jw *w, const char *k)
 {
-    sep(w);
     string(w, k, 1);
-    /* the value that follows must not get a comma */
-    w->first = 1;
 }
 
 void bact__jw_str(bact__jw *w, const char *s)
 {
-    sep(w);
     string(w, s, 0);
 }
 
@@ -145,9 +144,6 @@ void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
 {
     if (s == NULL)
         return;
-    /* the value right after its key, no comma: sep() has already
-     * cleared first, as the value's own sep() would */
-    sep(w);
     string(w, k, 1);
     string(w, s, 0);
 }
