@@ -111,8 +111,8 @@ static void string(bact__jw *w, const char *s, size_t colon)
         bact__put(&w->b, e, en);
     }
     bact__put(&w->b, s + from, i - from);
-    bact__put(&w->b, "\":", 1u + colon);
     w->first = (uint8_t)colon;
+    bact__put(&w->b, "\":", 1u + colon);
 }
 
 void bact__jw_key(bact__jw *w, const char *k)
