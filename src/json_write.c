@@ -93,15 +93,12 @@ static void string(bact__jw *w, const char *s, size_t colon)
             continue;
         bact__put(&w->b, s + from, i - from); /* the plain bytes before */
         from = i + 1u;
-        e[0] = '\\';
+        memcpy(e, "\\u00", 4); /* a short escape keeps only the '\\' */
         for (k = 0; k < sizeof esc - 1u && esc[k] != (char)ch; k += 2u)
             ;
         if (k < sizeof esc - 1u) { /* a short escape */
             e[1] = esc[k + 1u];
         } else {
-            e[1] = 'u';
-            e[2] = '0';
-            e[3] = '0';
             /* a control byte or DEL: the high digit is 0, 1 or 7 */
             e[4] = (char)('0' + (ch >> 4));
             e[5] = (char)((ch & 15u) < 10u ? '0' + (ch & 15u)
