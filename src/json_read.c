@@ -192,12 +192,11 @@ static size_t scan_number(const uint8_t *s, size_t n, size_t i)
     return i;
 }
 
-static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w,
-                        size_t k)
+static size_t scan_word(const uint8_t *s, size_t n, size_t i, const char *w)
 {
-    if (i + k > n || !bact__past((const char *)s + i, w, k))
-        return 0;
-    return i + k;
+    /* (a word longer than the n - i bytes left never matches) */
+    const char *e = bact__past((const char *)s + i, w, n - i);
+    return e ? (size_t)(e - (const char *)s) : 0;
 }
 
 static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
@@ -255,8 +254,7 @@ static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
                 i = scan_string(s, n, i, esc);
             else if (c == 't' || c == 'f' || c == 'n')
                 i = scan_word(s, n, i,
-                              c == 't' ? "true" : c == 'f' ? "false" : "null",
-                              4u + (c == 'f'));
+                              c == 't' ? "true" : c == 'f' ? "false" : "null");
             else
                 i = scan_number(s, n, i);
             if (i == 0)
