@@ -116,9 +116,8 @@ int bact_parse_url(const char *url, bact_url *out)
 {
     size_t n, k;
     int32_t port, def;
-    bact_url u;
+    bact_url u; /* (each member set before it is copied out) */
 
-    memset(&u, 0, sizeof u);
     k = scheme(url, &n, &u.tls);
     if (k == 0 || out == NULL)
         return BACT_E_ARG;
