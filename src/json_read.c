@@ -480,11 +480,10 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
         i = 1;
     }
     for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return BACT_E_SHAPE; /* true, null, 1.5, 1e3 */
-        if (v > 922337203685477580u)
-            return BACT_E_SHAPE;
-        v = v * 10u + (uint64_t)(s[i] - '0');
+        unsigned d = (unsigned)s[i] - '0';
+        if (d > 9u || v > 922337203685477580u)
+            return BACT_E_SHAPE; /* true, null, 1.5, 1e3; too large */
+        v = v * 10u + d;
     }
     /* the largest magnitude: 2^31 or 2^63, less one unless negative */
     if (v > (narrow ? 0x7FFFFFFFu : 0x7FFFFFFFFFFFFFFFu) + (uint64_t)neg)
