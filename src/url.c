@@ -105,9 +105,10 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
     if (s[r] != ':' || d == 0 || d > (callback ? 5u : 6u))
         return -1;
     for (r++; r < n; r++) {
-        if (!is_digit((unsigned char)s[r]))
+        uint32_t v = (uint32_t)(unsigned char)s[r] - '0';
+        if (v > 9u)
             return -1;
-        port = port * 10u + (uint32_t)(s[r] - '0');
+        port = port * 10u + v;
     }
     return (port == 0 || port > 65535u) ? -1 : (int32_t)port;
 }
