@@ -752,9 +752,10 @@ static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
     if ((s[7] != '0' && s[7] != '1') || s[8] != ' ')
         return 0;
     for (i = 9, code = 0; i < 12u; i++) {
-        if (s[i] < '0' || s[i] > '9')
+        unsigned d = (unsigned)s[i] - '0';
+        if (d > 9u)
             return 0;
-        code = code * 10u + (unsigned)(s[i] - '0');
+        code = code * 10u + d;
     }
     if (code < 100u)
         return 0;
