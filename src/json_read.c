@@ -443,19 +443,37 @@ const char *bact__past(const char *s, const char *word, size_t max)
 
 /* 1 when token t, a member's name (a string: the text was validated), is
  * the key q of the pool (BACT__QNAME(): a key need not end where the
- * pool's string does) */
+ * pool's string does). A text parsed but not decoded that holds escapes
+ * (json is then 1: raw mode's envelope check) has a \u escape count as
+ * what it stands for, so "\u006dsg" is msg there as it is once decoded;
+ * keys are C identifiers, so a short escape stands for no byte of one. */
 static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
 {
-    const uint8_t *a = c->buf + t->start;
+    const uint8_t *a = c->buf;
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
-    size_t i, len = BACT__QNAME_LEN(q);
-    if ((size_t)(t->end - t->start) != len)
-        return 0;
-    for (i = 0; i < len; i++) {
-        if (a[i] != (uint8_t)key[i])
+    size_t i, r = (size_t)t->start, end = (size_t)t->end,
+              len = BACT__QNAME_LEN(q);
+    if (c->json != 1u) { /* the bytes are the name */
+        if (end - r != len)
+            return 0;
+        for (i = 0; i < len; i++) {
+            if (a[r + i] != (uint8_t)key[i])
+                return 0;
+        }
+        return 1;
+    }
+    for (i = 0; i < len && r < end; i++) {
+        uint32_t ch = a[r++];
+        if (ch == '\\') {
+            if (a[r] != 'u')
+                return 0;
+            (void)hex4(a, end, r + 1u, &ch);
+            r += 5;
+        }
+        if (ch != (uint8_t)key[i])
             return 0;
     }
-    return 1;
+    return i == len && r == end;
 }
 
 static int is_null(const bact_client *c, const jsmntok_t *t)

@@ -713,6 +713,12 @@ static int run(const uint8_t *body, size_t n, int which, unsigned setup,
             const uint8_t *b = bact_body(c, &len);
             FZ_CHECK(len == n && (n == 0 || memcmp(b, body, n) == 0));
         }
+        /* an error envelope is one in raw mode exactly when it is one
+         * decoded (member names with escapes too) */
+        if (top && which != C_DECODE_TASK)
+            FZ_CHECK((rc == BACT_E_API) ==
+                     (run(body, n, which, setup & ~0x10u, ntok, 0) ==
+                      BACT_E_API));
     } else {
         FZ_CHECK(rc == BACT_OK || rc == BACT_E_JSON || rc == BACT_E_SHAPE ||
                  rc == BACT_E_TOKENS || rc == BACT_E_API);

@@ -189,6 +189,8 @@ def json_seeds():
     seed("stop_envelope", "stop", env)
     seed("envelope_200", "get_task", env)
     seed("envelope_400", "status", env, 0x0C | 0x20)
+    seed("envelope_escaped_keys_raw", "status",
+         '{"c\\u006fde":10112,"\\u006dsg":"Task not found"}', 0x0C | 0x10)
     item = {"id": "16429034742537847", "status": "created",
             "created_at": "2025-10-08T10:16:35Z",
             "workflow_id": "16217357109956214",

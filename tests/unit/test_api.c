@@ -1799,6 +1799,44 @@ static void raw_mode_body_untouched(void)
     CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
     CHECK_INT(bact_last_error(c)->code, 10112);
     CHECK_STR(bact_last_error(c)->msg, "Task is not exist.");
+    /* ... with its member names read as they are once decoded, escapes
+     * and all: the same answer whether the body is decoded or not */
+    {
+        static const char *const env[] = {
+            "{\"code\":7,\"\\u006dsg\":\"m\"}",
+            "{\"c\\u006F\\u0064e\":7,\"msg\":\"m\"}",
+        };
+        static const char *const not_env[] = {
+            "{\"code\":7,\"\\u006dsgx\":\"m\",\"st\\u0061tus\":\"x\"}",
+            "{\"code\":7,\"m\\u00e9g\":\"m\",\"\\nmsg\":\"m\"}",
+            "{\"cod\\/e\":7,\"msg\":\"m\",\"\\u006d\":1}",
+        };
+        int raw;
+        size_t k;
+        for (raw = 0; raw < 2; raw++) {
+            for (k = 0; k < 2u; k++) {
+                c = begin();
+                bact_set_raw(c, raw);
+                ok(env[k]);
+                CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_API);
+                CHECK_INT(bact_last_error(c)->code, 7);
+                CHECK_STR(bact_last_error(c)->msg, "m");
+            }
+            for (k = 0; k < 3u; k++) {
+                c = begin();
+                bact_set_raw(c, raw);
+                ok(not_env[k]);
+                /* raw: as received; decoded: a status only in the
+                 * first */
+                CHECK_INT(bact_get_task_status(c, "1", &st),
+                          raw || k == 0 ? BACT_OK : BACT_E_SHAPE);
+                b = bact_body(c, &n);
+                if (raw)
+                    CHECK(n == strlen(not_env[k]) &&
+                          memcmp(b, not_env[k], n) == 0);
+            }
+        }
+    }
     c = begin();
     bact_set_raw(c, 1);
     t_io_data(&IO, answer("404 Not Found", "{}"));
