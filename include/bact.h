@@ -271,7 +271,9 @@ const bact_api_error *bact_last_error(const bact_client *c);
  *  next call. In raw mode this is the body exactly as received. */
 const uint8_t *bact_body(const bact_client *c, size_t *len);
 
-/** Retries made by the last call. */
+/** Retries made for the last request sent. A call that sends several
+ *  (bact_wait's polls, bact_run_task's reconciliation) reports its last
+ *  one; after BACT_E_ARG it may still be the previous call's figure. */
 unsigned bact_retries_used(const bact_client *c);
 
 /* ------------------------------------------------------------------ */
