@@ -393,27 +393,25 @@ static int str_len(const bact_client *c, const char *p)
     return -1;
 }
 
-/* 1 when a decoded string view holds no NUL (a \u0000 would make it
- * compare and copy short) */
-static int whole_str(const bact_client *c, const char *p)
+/* The decoded length of a string view that holds no NUL (a \u0000 would
+ * make it compare and copy short), else -1: its first NUL is the one
+ * that ends it. */
+static int whole_len(const bact_client *c, const char *p)
 {
-    int n;
-    if (p == NULL)
-        return 1;
-    n = str_len(c, p);
-    return n >= 0 && (size_t)n == bact__strnlen(p, c->cap);
+    int n = str_len(c, p);
+    return n >= 0 && bact__strnlen(p, (size_t)n) == (size_t)n ? n : -1;
 }
 
 /* a view into a fixed id field, refused when it does not fit or holds
- * a NUL (its decoded length is not the one up to its NUL) */
+ * a NUL */
 static int take_id(const bact_client *c, char *dst, const char *src)
 {
-    size_t n = 0;
+    int n = 0;
     if (src != NULL) {
-        n = bact__strnlen(src, BACT_ID_SIZE - 1u);
-        if (n > BACT_ID_SIZE - 1u || str_len(c, src) != (int)n)
+        n = whole_len(c, src);
+        if (n < 0 || n > (int)BACT_ID_SIZE - 1)
             return 0;
-        memcpy(dst, src, n);
+        memcpy(dst, src, (size_t)n);
     }
     dst[n] = '\0';
     return 1;
@@ -451,9 +449,9 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
     if ((w = bact__past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
-        *w == '\0' && /* the whole string matched: it holds no NUL */
-        str_len(c, t.workflow_id) == (int)(w - t.workflow_id) &&
-        whole_str(c, t.input) &&
+        *w == '\0' && /* equal up to its first NUL, which ends it */
+        whole_len(c, t.workflow_id) >= 0 &&
+        (t.input == NULL || whole_len(c, t.input) >= 0) &&
         same_input(c, t.input, rq->params, rq->n_params)) {
         /* the id last: when anything fails, none was taken */
         if (t.id[0] == '\0' || !take_id(c, out->profile_id, t.profile_id) ||
