@@ -191,11 +191,11 @@ typedef char qnames_fit[sizeof bact__qnames / sizeof bact__qnames[0] ==
 enum {
     STATE_FIELDS = 0, /* get-task-status: the status */
     PAGE_FIELDS = 1,  /* a page of a list */
-    WF_FIELDS = 6,    /* workflows and templates (below) */
-    STEP_FIELDS = 18,
-    DOWNLOAD_FIELDS = 24,
-    INPUT_DEF_FIELDS = 32,
-    REGION_FIELDS = 34
+    INPUT_DEF_FIELDS = 6,
+    REGION_FIELDS = 8,
+    WF_FIELDS = 10,   /* workflows and templates (below) */
+    STEP_FIELDS = 22,
+    DOWNLOAD_FIELDS = 28
 };
 const bact__field bact__ep_fields[] = {
     { BACT__QNAME(status), 0, BACT__J_STATE, 1 },
@@ -205,6 +205,12 @@ const bact__field bact__ep_fields[] = {
     F(items, ARRAY, 0, bact_page, items),
     F(total_pages, I32, 0, bact_page, total_pages),
     F(total_count, I32, 0, bact_page, total_count),
+
+    F(name, STR, 1, bact_input_def, name),
+    F(default_enabled, BOOL, 0, bact_input_def, default_enabled),
+
+    F(name, STR, 0, bact_region, name),
+    F(code, STR, 1, bact_region, code),
 
     /* Three answers in one run of twelve, each a run of eight entries: a
      * template list item [0, 8), get-official-workflow-template [2, 10)
@@ -237,17 +243,11 @@ const bact__field bact__ep_fields[] = {
     F(progress, I32, 0, bact_download, progress),
     F(downloadUrl, STR, 0, bact_download, download_url),
     F(errorMessage, STR, 0, bact_download, error_message),
-    F(expiresAt, I64, 0, bact_download, expires_at),
-
-    F(name, STR, 1, bact_input_def, name),
-    F(default_enabled, BOOL, 0, bact_input_def, default_enabled),
-
-    F(name, STR, 0, bact_region, name),
-    F(code, STR, 1, bact_region, code)
+    F(expiresAt, I64, 0, bact_download, expires_at)
 };
 typedef char ep_fields_fit[sizeof bact__ep_fields /
                                    sizeof bact__ep_fields[0] ==
-                               REGION_FIELDS + 2u ? 1 : -1];
+                               DOWNLOAD_FIELDS + 8u ? 1 : -1];
 /* a run as a table, for a reader that uses it too */
 #define page_fields (bact__ep_fields + PAGE_FIELDS)
 
@@ -912,8 +912,9 @@ static int elem(const bact_client *c, const bact_array *a, unsigned i,
 }
 
 /* Element i of an array read through the field table of bact__ep_fields
- * at place table & 0xFF, table >> 8 entries long (one argument: the
- * readers pass it on the stack). */
+ * at place table & 31, (table >> 5) + 2 entries long (one argument: the
+ * readers pass it on the stack; a byte, which one short instruction
+ * loads). */
 BACT__NOINLINE static int elem_fields(const bact_client *c,
                                       const bact_array *a, unsigned i,
                                       void *out, unsigned table)
@@ -921,14 +922,17 @@ BACT__NOINLINE static int elem_fields(const bact_client *c,
     int e = elem(c, a, i, out);
     if (e < 0)
         return e;
-    return bact__json_fields(c, e, bact__ep_fields + (table & 0xFFu),
-                             table >> 8, out);
+    return bact__json_fields(c, e, bact__ep_fields + (table & 31u),
+                             (table >> 5) + 2u, out);
 }
 
 #define ELEM_READER(fn, type, place, n)                                    \
     int fn(const bact_client *c, const bact_array *a, unsigned i, type *out) \
     {                                                                      \
-        return elem_fields(c, a, i, out, (place) | (n) << 8);              \
+        return elem_fields(c, a, i, out,                                   \
+                           (place) | ((n) - 2u) << 5 |                     \
+                               0u * sizeof(char[(place) < 32u &&           \
+                                                (n) - 2u < 8u ? 1 : -1])); \
     }
 
 ELEM_READER(bact_step_at, bact_step, STEP_FIELDS, 6u)
