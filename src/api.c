@@ -100,12 +100,14 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
     return 1;
 }
 
-/* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM))
- * that exists, between 1970 and 2105: read as answers are read, but with
- * a 'T' (answers may also separate with a space). */
-static int datetime_ok(const char *s)
+/* *v is s, NULL when empty (left out); 1 when that is NULL or an RFC
+ * 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) that
+ * exists, between 1970 and 2105: read as answers are read, but with a
+ * 'T' (answers may also separate with a space). */
+static int datetime_ok(const char *s, const char **v)
 {
     uint32_t t;
+    s = *v = nonempty(s);
     return s == NULL ||
            (bact__iso_time(s, bact__strnlen(s, 64), &t) == 0 && s[10] != ' ');
 }
@@ -746,9 +748,8 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     if (c == NULL || q == NULL ||
         (unsigned)q->status > (unsigned)BACT_STATUS_UNKNOWN)
         return BACT_E_ARG;
-    v[3] = nonempty(q->created_from);
-    v[4] = nonempty(q->created_to);
-    if (!datetime_ok(v[3]) || !datetime_ok(v[4]) ||
+    if (!datetime_ok(q->created_from, v + 3) ||
+        !datetime_ok(q->created_to, v + 4) ||
         !page_args(out, q->page, q->limit, num, v + 5))
         return BACT_E_ARG;
     v[0] = q->status ? bact_status_name(q->status) : NULL;
