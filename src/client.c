@@ -641,12 +641,13 @@ void bact__sleep(const bact_client *c, uint32_t ms)
 BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
                                        uint32_t ms, int rc)
 {
-    /* "retry n/retries in ms ms after ", then "HTTP status" or the
-     * error's text */
-    static const char text[] = "retry \0/\0 in \0 ms after \0HTTP ";
-    const char *s = text;
-    uint32_t v[3];
-    unsigned k;
+    /* "retry n/retries in ms ms after HTTP status", a number at each '#';
+     * the error's text from the 'H' on when the answer did not fail by its
+     * status */
+    static const char text[] = "retry #/# in # ms after HTTP #";
+    const char *s;
+    uint32_t v[4];
+    unsigned k = 0;
     bact__buf b;
     if (!TRACING(c))
         return;
@@ -656,17 +657,16 @@ BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
     v[0] = n;
     v[1] = c->retries;
     v[2] = ms;
-    for (k = 0; k < 3u; k++) {
-        bact__puts(&b, s);
-        s += bact__strnlen(s, sizeof text) + 1u;
-        put_dec(&b, v[k]);
-    }
-    bact__puts(&b, s); /* " ms after " */
-    if (rc == BACT_E_API) {
-        bact__puts(&b, s + sizeof " ms after ");
-        put_dec(&b, (uint32_t)c->err.http_status);
-    } else {
-        bact__puts(&b, bact_strerror(rc));
+    v[3] = (uint32_t)c->err.http_status;
+    for (s = text; *s != '\0'; s++) {
+        if (*s == 'H' && rc != BACT_E_API) {
+            bact__puts(&b, bact_strerror(rc));
+            break;
+        }
+        if (*s == '#')
+            put_dec(&b, v[k++]);
+        else
+            put_ch(&b, *s);
     }
     trace(c, BACT_TRACE_RETRY, b.p, b.len < b.cap ? b.len : b.cap);
 }
