@@ -531,8 +531,11 @@ EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
 
 /* run_once()'s outcome for run-task-by-template (a template run's request
  * copied into a run request): never reconciled, it reports
- * BACT_RUN_CREATED */
-#define RUN_TEMPLATE (-1)
+ * BACT_RUN_CREATED. A small number that is no BACT_RUN_*. */
+#define RUN_TEMPLATE 3
+typedef char run_template_apart[RUN_TEMPLATE != BACT_RUN_CREATED &&
+                                RUN_TEMPLATE != BACT_RUN_ADOPTED &&
+                                RUN_TEMPLATE != BACT_RUN_RESENT ? 1 : -1];
 
 /* One run request; out of raw mode, the answer fills out. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
