@@ -112,16 +112,6 @@ static int datetime_ok(const char *s, const char **v)
            (bact__iso_time(s, bact__strnlen(s, 64), &t) == 0 && s[10] != ' ');
 }
 
-/* page/limit: 0 takes the default; returns 0 when out of range */
-static int page_ok(int32_t *page, int32_t *limit)
-{
-    if (*page == 0)
-        *page = 1;
-    if (*limit == 0)
-        *limit = DEFAULT_LIMIT;
-    return *page >= 1 && *limit >= 1 && *limit <= 500;
-}
-
 /* ------------------------------------------------------------------ */
 /* Calls                                                                */
 /* ------------------------------------------------------------------ */
@@ -730,8 +720,12 @@ int bact_decode_task(bact_client *c, bact_task *out)
 BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
                                     char *num, const char **v)
 {
-    if (out == NULL || !page_ok(&pg, &lim))
-        return 0;
+    if (out == NULL || pg < 0 || (uint32_t)lim > 500u)
+        return 0; /* out of range */
+    if (pg == 0)
+        pg = 1;
+    if (lim == 0)
+        lim = DEFAULT_LIMIT;
     memset(out, 0, sizeof *out);
     (void)bact__i32_to_dec(pg, num);
     (void)bact__i32_to_dec(lim, num + 12);
