@@ -432,7 +432,8 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     seen_task t;
     uint32_t at;
     const char *w;
-    if (e < 0 || bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
+    /* (no element, e -1, is no object to bact__json_fields()) */
+    if (bact__json_fields(c, e, seen_fields, 5, &t) != BACT_OK ||
         bact__iso_time(t.created_at, bact__strnlen(t.created_at, c->cap),
                        &at) != 0 ||
         at > lim[0])
