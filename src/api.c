@@ -971,11 +971,20 @@ int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
 
 #define WAIT_MAX_POLLS 10000000ul
 
+/* What is left of max_wait_ms after el ms (0: over; UINT32_MAX with
+ * BACT_WAIT_FOREVER, which never ends). */
+BACT__NOINLINE static uint32_t wait_left(uint32_t max_wait_ms, uint32_t el)
+{
+    if (max_wait_ms == BACT_WAIT_FOREVER)
+        return 0xFFFFFFFFu;
+    return el >= max_wait_ms ? 0u : max_wait_ms - el;
+}
+
 int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
               uint32_t max_wait_ms, bact_status_cb cb, void *user,
               bact_task_state *out)
 {
-    uint32_t t0, el = 0, call_ms;
+    uint32_t t0, left = max_wait_ms, call_ms;
     unsigned long polls;
     uint8_t raw;
     int rc = BACT_E_DEADLINE;
@@ -990,19 +999,17 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         const char *p;
-        uint32_t nap;
         int changed;
         /* a poll, its retries and their waits included, ends by the
          * deadline too: what is left of it, when that is less than the
          * whole-call limit (0: none) */
-        if (max_wait_ms != BACT_WAIT_FOREVER &&
-            max_wait_ms - el - 1u < call_ms - 1u)
-            c->call_ms = max_wait_ms - el;
+        if (max_wait_ms != BACT_WAIT_FOREVER && left - 1u < call_ms - 1u)
+            c->call_ms = left;
         rc = get_one(c, task_id, &st, &status_ep);
         c->call_ms = call_ms;
-        el = c->pf.now_ms(c->pf.ctx) - t0;
+        left = wait_left(max_wait_ms, c->pf.now_ms(c->pf.ctx) - t0);
         if (rc != BACT_OK) {
-            if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+            if (left == 0)
                 rc = BACT_E_DEADLINE; /* cut short by the deadline */
             break;
         }
@@ -1020,14 +1027,12 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         if (bact_status_is_terminal(st.status))
             break;
         rc = BACT_E_DEADLINE;
-        if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+        if (left == 0)
             break;
-        nap = interval_ms;
-        if (max_wait_ms != BACT_WAIT_FOREVER && max_wait_ms - el < nap)
-            nap = max_wait_ms - el; /* the deadline cuts the interval */
-        bact__sleep(c, nap);
-        el = c->pf.now_ms(c->pf.ctx) - t0;
-        if (max_wait_ms != BACT_WAIT_FOREVER && el >= max_wait_ms)
+        /* the deadline cuts the interval */
+        bact__sleep(c, interval_ms < left ? interval_ms : left);
+        left = wait_left(max_wait_ms, c->pf.now_ms(c->pf.ctx) - t0);
+        if (left == 0)
             break;
     }
     c->raw = raw;
