@@ -953,15 +953,18 @@ int bact_task_at(const bact_client *c, const bact_array *a, unsigned i,
 int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
                    const char **out)
 {
+    const jsmntok_t *t;
+    const char *p;
     int e = elem(c, a, i, out);
     if (e < 0)
         return e;
+    t = &c->tok[e];
+    p = (const char *)c->buf + t->start;
     *out = NULL;
-    if (c->tok[e].type == JSMN_PRIMITIVE && c->buf[c->tok[e].start] == 'n')
-        return BACT_OK; /* null */
-    if (c->tok[e].type != JSMN_STRING)
+    if (t->type == JSMN_STRING)
+        *out = p;
+    else if (t->type != JSMN_PRIMITIVE || *p != 'n') /* null: NULL */
         return BACT_E_SHAPE;
-    *out = (const char *)c->buf + c->tok[e].start;
     return BACT_OK;
 }
 
