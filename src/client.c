@@ -16,7 +16,7 @@
 
 #include "internal.h"
 
-static uint32_t now(const bact_client *c)
+static BACT__INLINE uint32_t now(const bact_client *c)
 {
     return c->pf.now_ms(c->pf.ctx);
 }
