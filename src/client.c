@@ -357,7 +357,7 @@ static int send_all(bact_client *c, size_t len)
 
 /* the request line: up to its CR, the first one (a method, a path and a
  * query hold none: begin_attempt() and the percent-encoding see to it) */
-BACT__NOINLINE static void trace_request(const bact_client *c, size_t len)
+static void trace_request(const bact_client *c, size_t len)
 {
     size_t n;
     for (n = 0; n < len && c->buf[n] != '\r'; n++)
