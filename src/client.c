@@ -219,7 +219,7 @@ unsigned bact_retries_used(const bact_client *c)
 /* Writing the request                                                  */
 /* ------------------------------------------------------------------ */
 
-BACT__NOINLINE static void put_dec(bact__buf *b, uint32_t v)
+static void put_dec(bact__buf *b, uint32_t v)
 {
     char num[12];
     bact__put(b, num, bact__u32_to_dec(v, num));
