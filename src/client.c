@@ -716,7 +716,7 @@ BACT__NOINLINE static int begin_attempt(bact_client *c, const bact__call *call)
 
 /* The error detail of an answer: its status, and its envelope when the
  * body is JSON (parsed already when parsed is set). */
-BACT__NOINLINE static void take_error(bact_client *c, int parsed)
+static void take_error(bact_client *c, int parsed)
 {
     c->err.http_status = c->resp.status;
     if (parsed || bact__json_parse(c) == BACT_OK) {
