@@ -638,8 +638,8 @@ void bact__sleep(const bact_client *c, uint32_t ms)
 /* The line is written at the end of the work buffer: the failed answer in
  * it is not needed any more once a retry is decided, and the stack of a
  * small device is dearer than its buffer. */
-BACT__NOINLINE static void trace_retry(const bact_client *c, unsigned n,
-                                       uint32_t ms, int rc)
+static void trace_retry(const bact_client *c, unsigned n, uint32_t ms,
+                        int rc)
 {
     /* "retry n/retries in ms ms after HTTP status", a number at each '#';
      * the error's text from the 'H' on when the answer did not fail by its
