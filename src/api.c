@@ -667,9 +667,10 @@ static const bact__field nested_fields[] = {
 
 /* The nested objects are read through their own tables; one that is
  * absent (token -1) still has its members set to "absent" by
- * bact__json_fields(), whose BACT_E_SHAPE is then no error. */
-static int task_from(const bact_client *c, int obj, size_t nfields,
-                     bact_task *out)
+ * bact__json_fields(), whose BACT_E_SHAPE is then no error. (Not
+ * inlined: its two callers share it.) */
+BACT__NOINLINE static int task_from(const bact_client *c, int obj,
+                                    size_t nfields, bact_task *out)
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
     const char *lu;
