@@ -104,6 +104,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
     bact_url u;
     /* BACT_USER_AGENT is a string literal (pasting "" checks it) */
     size_t key_len, agent_len = sizeof("" BACT_USER_AGENT);
+    const char *agent = BACT_USER_AGENT;
 
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
@@ -119,10 +120,11 @@ int bact_init(bact_client *c, const bact_config *cfg)
         cfg->transport->recv == NULL || cfg->platform->now_ms == NULL ||
         cfg->platform->sleep_ms == NULL)
         return BACT_E_ARG;
-    if (cfg->user_agent != NULL &&
-        (agent_len = printable(cfg->user_agent, SPACE_OK,
-                               BACT__STR_MAX - 1u)) <= 1u)
-        return BACT_E_ARG;
+    if (cfg->user_agent != NULL) {
+        agent = cfg->user_agent;
+        if ((agent_len = printable(agent, SPACE_OK, BACT__STR_MAX - 1u)) <= 1u)
+            return BACT_E_ARG;
+    }
     if (bact_parse_url(cfg->base_url, &u) != BACT_OK)
         return BACT_E_ARG;
     if (cfg->trace != NULL && !BACT_CONFIG_TRACE)
@@ -145,7 +147,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
         c->host_hdr_len = (uint16_t)(k - (a[k - 1u] == '/'));
     }
     c->api_key = cfg->api_key;
-    c->user_agent = cfg->user_agent ? cfg->user_agent : BACT_USER_AGENT;
+    c->user_agent = agent;
     c->key_len = (uint16_t)(key_len - 1u);
     c->agent_len = (uint16_t)(agent_len - 1u);
     c->buf = cfg->buf;
