@@ -263,6 +263,14 @@ static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
 /* Request bodies                                                       */
 /* ------------------------------------------------------------------ */
 
+/* A key, by its place in the key pool (BACT__K_name: a small number, one
+ * short instruction to load where an address takes a literal word), and
+ * a string value; nothing when s is NULL. */
+BACT__NOINLINE static void kstr(bact__jw *w, unsigned at, const char *s)
+{
+    bact__jw_kstr(w, BACT__KEY_AT(at), s);
+}
+
 static void put_params(bact__jw *w, const bact_param *p, size_t n)
 {
     size_t i;
@@ -274,8 +282,8 @@ static void put_params(bact__jw *w, const bact_param *p, size_t n)
         if (p[i].value == NULL)
             continue;
         bact__jw_obj(w);
-        bact__jw_kstr(w, BACT__KEY(name), p[i].name);
-        bact__jw_kstr(w, BACT__KEY(value), p[i].value);
+        kstr(w, BACT__K_name, p[i].name);
+        kstr(w, BACT__K_value, p[i].value);
         bact__jw_end(w, '}');
     }
     bact__jw_end(w, ']');
@@ -584,22 +592,20 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
     bact__jw_init(&w, (char *)c->buf, write ? c->cap : 0u);
     w.b.len = *len;
     bact__jw_obj(&w);
-    bact__jw_kstr(&w, run ? BACT__KEY(workflow_id)
-                          : BACT__KEY(workflow_template_id),
-                  r->workflow_id);
+    kstr(&w, run ? BACT__K_workflow_id : BACT__K_workflow_template_id,
+         r->workflow_id);
     if (!run)
-        bact__jw_kstr(&w, BACT__KEY(proxyRegion), nonempty(r->profile_id));
+        kstr(&w, BACT__K_proxyRegion, nonempty(r->profile_id));
     put_params(&w, r->params, r->n_params);
     if (run) {
         if (r->save_browser_data) {
             bact__jw_key(&w, BACT__KEY(save_browser_data));
             bact__jw_bool(&w, 1);
         }
-        bact__jw_kstr(&w, BACT__KEY(profile_id), nonempty(r->profile_id));
+        kstr(&w, BACT__K_profile_id, nonempty(r->profile_id));
     }
-    bact__jw_kstr(&w, BACT__KEY(callback_url), r->callback_url);
-    bact__jw_kstr(&w, BACT__KEY(status_change_callback_url),
-                  r->status_callback_url);
+    kstr(&w, BACT__K_callback_url, r->callback_url);
+    kstr(&w, BACT__K_status_change_callback_url, r->status_callback_url);
     bact__jw_end(&w, '}');
     if (w.bad && !write)
         return BACT_E_ARG;
