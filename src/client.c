@@ -169,8 +169,9 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->flags = cfg->flags;
     c->trace = cfg->trace;
     c->trace_user = cfg->trace_user;
-    c->resp.max_header_bytes = cfg->max_header_bytes ? cfg->max_header_bytes
-                                                     : BACT_DEFAULT_MAX_HEADER_BYTES;
+    c->resp.max_header_bytes = cfg->max_header_bytes
+                                   ? cfg->max_header_bytes
+                                   : BACT_DEFAULT_MAX_HEADER_BYTES;
     c->resp.max_headers = cfg->max_headers ? cfg->max_headers
                                            : BACT_DEFAULT_MAX_HEADERS;
     /* a transport the application connected itself is open from now on */
@@ -687,11 +688,13 @@ int bact__params_ok(const bact_param *p, size_t n)
  * buffer holds the next request from now on). Then 1 when the call is
  * one that may be sent. (Not inlined: what it zeroes would take registers,
  * and frame, of bact__exec(), which is on every call's chain.) */
-BACT__NOINLINE static int begin_attempt(bact_client *c, const bact__call *call)
+BACT__NOINLINE static int begin_attempt(bact_client *c,
+                                        const bact__call *call)
 {
     const bact__ep *ep = call->ep;
-    const bact_http_req *rq = (ep->flags & BACT__C_RAW)
-                                  ? ((const bact__raw *)call->arg.in)->rq : NULL;
+    const bact_http_req *rq =
+        (ep->flags & BACT__C_RAW) ? ((const bact__raw *)call->arg.in)->rq
+                                  : NULL;
     size_t i;
     memset(&c->err, 0, sizeof c->err);
     c->body_len = 0;
