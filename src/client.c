@@ -444,8 +444,10 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             continue;
         }
         if (r == BACT_E_CLOSED) {
-            if (bact__resp_eof(&c->resp) != BACT__DONE)
-                return BACT_E_CLOSED;
+            r = bact__resp_eof(&c->resp);
+            if (r != BACT__DONE)
+                return r; /* its BACT_E_CLOSED (a constant returned here
+                             kept r across the call: a stack slot) */
             c->body_len = blen;
             return BACT_OK; /* close-delimited body */
         }

@@ -117,7 +117,8 @@ void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
  */
 int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     size_t *used, const uint8_t **body, size_t *body_len);
-/* The peer closed: BACT__DONE for a close-delimited body, else an error. */
+/* The peer closed: BACT__DONE for a close-delimited body, else
+ * BACT_E_CLOSED. */
 int bact__resp_eof(const bact_http_parser *p);
 /* 1 when the response is complete. */
 int bact__resp_done(const bact_http_parser *p);
