@@ -757,7 +757,7 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
         !datetime_ok(q->created_to, v + 4) ||
         !page_args(out, q->page, q->limit, num, v + 5))
         return BACT_E_ARG;
-    v[0] = q->status ? bact_status_name(q->status) : NULL;
+    v[0] = nonempty(bact_status_name(q->status)); /* OTHER's is "" */
     v[1] = nonempty(q->workflow_id);
     v[2] = nonempty(q->workflow_name);
     return run(c, &list_tasks_ep, v, NULL, out);
