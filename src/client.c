@@ -880,11 +880,11 @@ const char *bact_strerror(int err)
         "not supported\0"
         "unknown error"; /* any other */
     const char *s = text;
-    unsigned i, k = 0u - (unsigned)err; /* 0 for BACT_OK, 1 for -1, ... */
+    unsigned k = 0u - (unsigned)err; /* 0 for BACT_OK, 1 for -1, ... */
     if (k > 0u - (unsigned)BACT_E_UNSUPPORTED)
         k = 1u - (unsigned)BACT_E_UNSUPPORTED;
-    for (i = 0; i < k; i++)
-        s += bact__strnlen(s, sizeof text) + 1u;
+    while (k > 0u) /* past k NULs: the text's own (k is 20 at most) */
+        k -= *s++ == '\0';
     return s;
 #else
     (void)err;
