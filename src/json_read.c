@@ -41,24 +41,26 @@ typedef char bact__keys_fit[sizeof bact__keys == sizeof(struct bact__keys) + 1u 
 /* Validation                                                           */
 /* ------------------------------------------------------------------ */
 
-static int hex4(const uint8_t *s, size_t n, size_t i, uint32_t *out)
+/* The four hex digits at s[i] of s[0..n) as a number; HEX_BAD, above any
+ * such, when there are not four */
+#define HEX_BAD 0xFFFFFFFFu
+static uint32_t hex4(const uint8_t *s, size_t n, size_t i)
 {
     uint32_t v = 0;
     size_t k;
     if (i + 4 > n)
-        return -1;
+        return HEX_BAD;
     for (k = i; k < i + 4; k++) {
         unsigned d = (unsigned)s[k] - '0';
         if (d >= 10u) {
             d = ((unsigned)s[k] | 0x20u) - 'a';
             if (d >= 6u)
-                return -1;
+                return HEX_BAD;
             d += 10u;
         }
         v = v * 16u + d;
     }
-    *out = v;
-    return 0;
+    return v;
 }
 
 /* Length of a valid UTF-8 sequence at s[i] (0x80 or above: the callers
@@ -127,7 +129,7 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i,
         if (c == '"')
             return i + 1;
         if (c == '\\') {
-            uint32_t u, lo;
+            uint32_t u;
             *escaped = BACT__JSON_PLAIN;
             if (i + 1 >= n)
                 return 0;
@@ -140,12 +142,15 @@ static size_t scan_string(const uint8_t *s, size_t n, size_t i,
                     return 0;
                 continue;
             }
-            if (hex4(s, n, i, &u) || u - 0xDC00u < 0x400u)
+            u = hex4(s, n, i);
+            if (u > 0xFFFFu || u - 0xDC00u < 0x400u)
                 return 0; /* bad hex, or a lone low surrogate */
             i += 4;
-            if (u - 0xD800u < 0x400u) { /* a high one wants its low one */
-                if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u' ||
-                    hex4(s, n, i + 2, &lo) || lo - 0xDC00u >= 0x400u)
+            if (u - 0xD800u < 0x400u) { /* a high one wants its low one
+                                           (four hex digits from i + 2:
+                                           s[i + 1] is there) */
+                if (hex4(s, n, i + 2) - 0xDC00u >= 0x400u ||
+                    s[i] != '\\' || s[i + 1] != 'u')
                     return 0;
                 i += 6;
             }
@@ -348,7 +353,7 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
 {
     size_t r = a, w = a;
     while (r < b) {
-        uint32_t cp, lo = 0xDC00u; /* set by hex4(): the text is valid */
+        uint32_t cp; /* (the text is valid: hex4() finds its digits) */
         if (s[r] != '\\') {
             s[w++] = s[r++];
             continue;
@@ -356,10 +361,10 @@ static size_t unescape(uint8_t *s, size_t a, size_t b)
         cp = s[r + 1]; /* \" \\ / stand for themselves */
         r += 2;
         if (cp == 'u') {
-            (void)hex4(s, b, r, &cp);
+            cp = hex4(s, b, r);
             if (cp >= 0xD800u && cp <= 0xDBFFu) {
-                (void)hex4(s, b, r + 6, &lo);
-                cp = 0x10000u + ((cp - 0xD800u) << 10) + (lo - 0xDC00u);
+                cp = 0x10000u + ((cp - 0xD800u) << 10) +
+                     (hex4(s, b, r + 6) - 0xDC00u);
                 r += 6;
             }
             r += 4;
@@ -467,7 +472,7 @@ static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
         if (ch == '\\') {
             if (a[r] != 'u')
                 return 0;
-            (void)hex4(a, end, r + 1u, &ch);
+            ch = hex4(a, end, r + 1u);
             r += 5;
         }
         if (ch != (uint8_t)key[i])
