@@ -198,16 +198,6 @@ static BACT__INLINE int vchar(int ch)
     return ch == '\t' || (ch >= 0x20 && ch != 0x7F);
 }
 
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    ch |= 0x20; /* only 'A'..'F' land on 'a'..'f' */
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    return -1;
-}
-
 void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
                      uint32_t max_headers)
 {
@@ -596,7 +586,7 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
 /* One byte of chunk framing (size line, CRLF after data, trailers). */
 static int chunk_byte(bact_http_parser *p, int ch)
 {
-    int h;
+    unsigned h;
     if (p->state < S_CHUNK_CR) { /* the size line */
         if (++p->line_len > CHUNK_LINE_MAX)
             return BACT_E_HTTP;
@@ -605,11 +595,11 @@ static int chunk_byte(bact_http_parser *p, int ch)
     }
     switch (p->state) {
     case S_CHUNK_SIZE:
-        h = hexval(ch);
-        if (h >= 0) {
+        h = bact__hexval(ch);
+        if (h < 16u) {
             if (p->remaining > 0x00FFFFFFu)
                 return BACT_E_BODY_SIZE; /* 256 MiB or more cannot be real */
-            p->remaining = (p->remaining << 4) | (uint32_t)h;
+            p->remaining = (p->remaining << 4) | h;
             return BACT__NEED;
         }
         if (p->line_len == 1u) /* (counted from 0 in this state) */

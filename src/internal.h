@@ -76,6 +76,8 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
 const char *bact__past(const char *s, const char *word, size_t max);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
+/* the value of a hex digit, 16 when ch is not one (url.c) */
+unsigned bact__hexval(int ch);
 /* a string literal, its length known at compile time */
 #define BACT__PUTL(b, lit) bact__put((b), (lit), sizeof(lit) - 1u)
 /* Decimal digits of v into out (11 bytes for u32, 12 for i32), NUL

@@ -20,8 +20,9 @@ static int is_digit(int ch)
     return (unsigned)ch - '0' < 10u;
 }
 
-/* The value of a hex digit, or 16 when ch is not one. */
-static unsigned hexval(int ch)
+/* The value of a hex digit, or 16 when ch is not one (the core's:
+ * http.c and json_read.c call it too). */
+unsigned bact__hexval(int ch)
 {
     unsigned u = (unsigned)ch - '0';
     if (u < 10u)
@@ -161,7 +162,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
             }
         }
         while (i < n && s[i] != '.') {
-            unsigned d = hexval((unsigned char)s[i]);
+            unsigned d = bact__hexval((unsigned char)s[i]);
             if (d >= base)
                 return -1;
             /* acc * base + d must fit 32 bits */
@@ -218,7 +219,7 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
         size_t j = i;
         uint32_t v = 0;
         unsigned d;
-        while (j < n && (d = hexval((unsigned char)s[j])) < 16u) {
+        while (j < n && (d = bact__hexval((unsigned char)s[j])) < 16u) {
             v = v * 16u + d; /* (more than 4 digits are refused below) */
             j++;
         }
@@ -294,7 +295,7 @@ int bact__host_is_local(const char *h, size_t n)
         int ch = (unsigned char)h[k];
         if (ch == ':')
             return ipv6_parse(h, n, v6) != 0 ? 2 : ipv6_is_local(v6);
-        d = hexval(ch);
+        d = bact__hexval(ch);
         if (d < 10u)
             seen |= 1u;
         else if (d > 15u && ch != '.' && (ch | 0x20) != 'x')
