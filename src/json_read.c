@@ -209,8 +209,10 @@ static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
     return i;
 }
 
-/* ws, a key, ws and ':' at s[i]: the index after the ':', or 0. */
-static size_t member_key(const uint8_t *s, size_t n, size_t i, unsigned *esc)
+/* ws, a key, ws and ':' at s[i]: the index after the ':', or 0 (inline:
+ * validate()'s two calls then share one copy of it, no frame) */
+static BACT__INLINE size_t member_key(const uint8_t *s, size_t n, size_t i,
+                                      unsigned *esc)
 {
     i = skip_ws(s, n, i);
     if (i >= n || s[i] != '"' || (i = scan_string(s, n, i, esc)) == 0)
