@@ -526,16 +526,17 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap, int cut)
 {
     const uint8_t *s = c->buf + t->start;
-    size_t n = (size_t)(t->end - t->start), i;
+    size_t n = (size_t)(t->end - t->start);
     if (n >= cap) {
         if (!cut)
             return BACT_E_SHAPE;
         n = cap - 1u;
     }
-    for (i = 0; !(c->json & BACT__JSON_PLAIN) && i < n; i++) {
-        if (s[i] == 0)
-            return BACT_E_SHAPE; /* never cut short, not even by a \u0000 */
-    }
+    /* never cut short, not even by a \u0000 (bact__strnlen() reads s[n]
+     * too: at most the decoded string's own NUL) */
+    if (!(c->json & BACT__JSON_PLAIN) &&
+        bact__strnlen((const char *)s, n) < n)
+        return BACT_E_SHAPE;
     memcpy(dst, s, n);
     dst[n] = '\0';
     return (int)n;
