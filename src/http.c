@@ -332,14 +332,14 @@ static int parse_u32(const char *s, size_t n, uint32_t *out)
     if (n == 0)
         return -1;
     for (i = 0; i < n; i++) { /* every byte a digit, too large or not */
-        uint32_t d;
-        if (s[i] < '0' || s[i] > '9')
+        uint32_t d = (uint32_t)(unsigned char)s[i] - '0';
+        if (d > 9u)
             return -1;
-        d = (uint32_t)(s[i] - '0');
-        big |= v > 429496729u || (v == 429496729u && d > 5u);
-        v = big ? 0xFFFFFFFFu : v * 10u + d;
+        /* (v * 10 + d past the largest wraps below d) */
+        if (v > 429496729u || (v = v * 10u + d) < d)
+            big = 1;
     }
-    *out = v;
+    *out = big ? 0xFFFFFFFFu : v;
     return big;
 }
 
