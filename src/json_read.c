@@ -510,12 +510,11 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
     /* the largest magnitude: 2^31 or 2^63, less one unless negative */
     if (v > (narrow ? 0x7FFFFFFFu : 0x7FFFFFFFFFFFFFFFu) + (uint64_t)neg)
         return BACT_E_SHAPE;
-    if (!neg)
-        *out = (int64_t)v;
-    else if (v == 0u)
-        *out = 0;
-    else /* -(v - 1) - 1 reaches INT64_MIN without overflow */
+    if (neg && v != 0u) /* -(v - 1) - 1 reaches INT64_MIN without
+                           overflow; "-0" is 0 */
         *out = -(int64_t)(v - 1u) - 1;
+    else
+        *out = (int64_t)v;
     return BACT_OK;
 }
 
