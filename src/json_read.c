@@ -675,18 +675,18 @@ int bact__json_envelope(bact_client *c)
     c->err.msg = NULL;
     c->err.trace_id = NULL;
     while (n-- > 0 && i + 1 < c->ntok_used) {
-        const jsmntok_t *v = &c->tok[i + 1];
+        const jsmntok_t *k = &c->tok[i], *v = k + 1;
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
-        if (key_is(c, &c->tok[i], BACT__QNAME(code))) {
+        if (key_is(c, k, BACT__QNAME(code))) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
                 c->err.code = (int32_t)x;
                 c->err.has_code = 1;
             }
         } else if (v->type == JSMN_STRING) {
-            if (key_is(c, &c->tok[i], BACT__QNAME(msg)))
+            if (key_is(c, k, BACT__QNAME(msg)))
                 c->err.msg = p;
-            else if (key_is(c, &c->tok[i], BACT__QNAME(traceId)))
+            else if (key_is(c, k, BACT__QNAME(traceId)))
                 c->err.trace_id = p;
         }
         i = bact__json_skip(c, i + 1);
