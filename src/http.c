@@ -834,10 +834,8 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
             if (p->state == S_LINE && in[i] != '\r') {
                 k = line_fast(p, in + i, n - i, &r);
                 i += k;
-                if (r != BACT__NEED) {
-                    *used = i;
-                    return r;
-                }
+                if (r != BACT__NEED)
+                    goto out;
                 if (k > 0)
                     continue;
             } else if (p->state == S_VER && p->pos == 0) {
@@ -852,39 +850,36 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
             i++;
             if (r == R_FIELD)
                 r = field_done(p);
-            if (r != BACT__NEED) {
-                *used = i;
-                return r;
-            }
+            if (r != BACT__NEED)
+                goto out;
             continue;
         }
-        if (p->state == S_DONE) {
-            *used = i;
-            return BACT__DONE;
-        }
+        if (p->state == S_DONE)
+            break;
         if (p->state <= S_CHUNK_DATA) { /* a body state */
             size_t take = n - i;
             if (p->state != S_BODY_CLOSE && take > p->remaining)
                 take = p->remaining;
             *body = in + i;
             *body_len = take;
-            *used = i + take;
+            i += take;
             if (p->state != S_BODY_CLOSE) {
                 p->remaining -= (uint32_t)take;
                 if (p->remaining == 0)
                     p->state = (p->state == S_BODY_LEN) ? S_DONE : S_CHUNK_CR;
             }
-            return BACT__BODY;
+            r = BACT__BODY;
+            goto out;
         }
         r = chunk_byte(p, in[i]);
         i++;
-        if (r != BACT__NEED) {
-            *used = i;
-            return r;
-        }
+        if (r != BACT__NEED)
+            goto out;
     }
+    r = p->state == S_DONE ? BACT__DONE : BACT__NEED;
+out:
     *used = i;
-    return p->state == S_DONE ? BACT__DONE : BACT__NEED;
+    return r;
 }
 
 int bact__resp_eof(const bact_http_parser *p)
