@@ -377,16 +377,19 @@ static BACT__NOINLINE size_t unescape(uint8_t *s, size_t a, size_t b)
 
 void bact__json_decode(bact_client *c)
 {
-    int i, plain = (c->json & BACT__JSON_PLAIN) != 0;
+    /* (read once: a byte written to the buffer may, as the compiler
+     * sees it, change the client) */
+    uint8_t *buf = c->buf;
+    jsmntok_t *t = c->tok, *end;
+    int plain = (c->json & BACT__JSON_PLAIN) != 0;
     if (BACT__JSON_STAGE(c) != 1)
         return; /* not parsed, or already decoded */
-    for (i = 0; i < c->ntok_used; i++) {
-        jsmntok_t *t = &c->tok[i];
+    for (end = t + c->ntok_used; t < end; t++) {
         if (t->type == JSMN_STRING) {
             size_t e = plain ? (size_t)t->end
-                             : unescape(c->buf, (size_t)t->start,
+                             : unescape(buf, (size_t)t->start,
                                         (size_t)t->end);
-            c->buf[e] = 0; /* at most at the closing quote */
+            buf[e] = 0; /* at most at the closing quote */
             t->end = (int)e;
         }
     }
