@@ -322,9 +322,8 @@ static int list_elem(bact_http_parser *p, const char *t, size_t n, int over)
     return BACT_OK;
 }
 
-/* Decimal digits: 0 and the number; 1 and 0xFFFFFFFF when it does not
- * fit 32 bits; -1 at a byte that is not a digit, or when there is none. */
-static int parse_u32(const char *s, size_t n, uint32_t *out)
+/* (internal.h; a port's digits in url.c too) */
+int bact__parse_u32(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
     size_t i;
@@ -380,7 +379,7 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
 
     switch (p->hdr) {
     case H_CL:
-        if (parse_u32(v, n, &x) != 0) /* (-1 for an empty one, 1 too
+        if (bact__parse_u32(v, n, &x) != 0) /* (-1 for an empty one, 1 too
                                           large) */
             return BACT_E_HTTP;
         if ((p->flags & BACT__F_HAS_CL) && x != p->content_length)
@@ -396,7 +395,7 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
         return list_elem(p, v, n, over);
     case H_RA: /* seconds (too large: 0xFFFFFFFF) or an HTTP-date */
         f = BACT__F_HAS_RA;
-        if (parse_u32(v, n, &x) < 0) {
+        if (bact__parse_u32(v, n, &x) < 0) {
             if (scan_date(v, n, HTTP_DATES, &x) != 0)
                 break;
             f = BACT__F_HAS_RA | BACT__F_RA_DATE;

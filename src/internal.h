@@ -76,6 +76,10 @@ static BACT__INLINE size_t bact__first_flag(size_t m)
 const char *bact__past(const char *s, const char *word, size_t max);
 /* strlen bounded by max; returns max + 1 when no NUL within max bytes */
 size_t bact__strnlen(const char *s, size_t max);
+/* Decimal digits s[0..n): 0 and the number; 1 and 0xFFFFFFFF when it
+ * does not fit 32 bits; -1 at a byte that is not a digit, or when there
+ * is none (http.c) */
+int bact__parse_u32(const char *s, size_t n, uint32_t *out);
 /* the value of a hex digit, 16 when ch is not one (url.c) */
 unsigned bact__hexval(int ch);
 /* a string literal, its length known at compile time */

@@ -71,7 +71,7 @@ static size_t scheme(const char *s, size_t *n, uint8_t *tls)
 static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 {
     size_t r = 0, d;
-    uint32_t port = 0;
+    uint32_t port;
     uint16_t v6[8];
 
     u->ipv6 = 0;
@@ -102,15 +102,11 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
     }
     if (r == n)
         return 0;
-    d = n - r - 1; /* the digits after ':' */
-    if (s[r] != ':' || d == 0 || d > (callback ? 5u : 6u))
+    d = n - r - 1; /* the digits after ':' (none: -1 from bact__parse_u32(),
+                      and at most 6: never too large) */
+    if (s[r] != ':' || d > (callback ? 5u : 6u) ||
+        bact__parse_u32(s + r + 1, d, &port) != 0)
         return -1;
-    for (r++; r < n; r++) {
-        uint32_t v = (uint32_t)(unsigned char)s[r] - '0';
-        if (v > 9u)
-            return -1;
-        port = port * 10u + v;
-    }
     return (port == 0 || port > 65535u) ? -1 : (int32_t)port;
 }
 
