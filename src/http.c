@@ -76,17 +76,18 @@ void bact__puts(bact__buf *b, const char *s)
     bact__put(b, s, n);
 }
 
-/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~, one bit per byte from ' ' to
- * 0x7F (none outside: no table words for them) */
+/* A byte set: one bit per byte from ' ' to 0x7F (none outside: no table
+ * words for them). 1 when ch is in it. */
+static int in_set(const uint32_t bits[3], unsigned ch)
+{
+    ch -= 0x20u; /* (wraps below ' ') */
+    return ch < 96u && ((bits[ch >> 5] >> (ch & 31u)) & 1u);
+}
+
+/* RFC 3986 unreserved: ALPHA DIGIT - . _ ~ */
 static const uint32_t unreserved_bits[3] = {
     0x03FF6000u, 0x87FFFFFEu, 0x47FFFFFEu
 };
-
-static int unreserved(unsigned ch)
-{
-    ch -= 0x20u; /* (wraps below ' ') */
-    return ch < 96u && ((unreserved_bits[ch >> 5] >> (ch & 31u)) & 1u);
-}
 
 void bact__put_pct(bact__buf *b, const char *s)
 {
@@ -95,7 +96,7 @@ void bact__put_pct(bact__buf *b, const char *s)
         unsigned char ch;
         for (run = i; (unsigned char)s[i] - (unsigned)'0' < 10u; i++)
             ; /* ids: digits, one comparison each */
-        for (; unreserved((unsigned char)s[i]); i++)
+        for (; in_set(unreserved_bits, (unsigned char)s[i]); i++)
             ; /* (not the NUL) */
         if (i > run)
             bact__put(b, s + run, i - run);
@@ -180,15 +181,14 @@ static uint32_t wanted(const bact_http_parser *p)
     return H_ALL;
 }
 
-/* RFC 9110 tchar, one bit per byte from ' ' to 0x7F (none outside) */
+/* RFC 9110 tchar */
 static const uint32_t tchar_bits[3] = {
     0x03FF6CFAu, 0xC7FFFFFEu, 0x57FFFFFFu
 };
 
 static int tchar(unsigned ch)
 {
-    ch -= 0x20u; /* (wraps below ' ') */
-    return ch < 96u && ((tchar_bits[ch >> 5] >> (ch & 31u)) & 1u);
+    return in_set(tchar_bits, ch);
 }
 
 /* field-value bytes: HTAB, SP, VCHAR, obs-text (inline: a call costs more
