@@ -98,8 +98,7 @@ void bact__put_pct(bact__buf *b, const char *s)
             ; /* ids: digits, one comparison each */
         for (; in_set(unreserved_bits, (unsigned char)s[i]); i++)
             ; /* (not the NUL) */
-        if (i > run)
-            bact__put(b, s + run, i - run);
+        bact__put(b, s + run, i - run); /* (none: no effect) */
         ch = (unsigned char)s[i];
         if (ch != '\0') {
             char e[3];
