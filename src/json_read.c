@@ -669,30 +669,31 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 int bact__json_envelope(bact_client *c)
 {
     int n, i;
+    bact_api_error *e = &c->err;
     /* a parsed text has one token at least */
     if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
         return 0;
     n = c->tok[0].size;
     i = 1;
-    c->err.has_code = 0;
-    c->err.msg = NULL;
-    c->err.trace_id = NULL;
+    e->has_code = 0;
+    e->msg = NULL;
+    e->trace_id = NULL;
     while (n-- > 0 && i + 1 < c->ntok_used) {
         const jsmntok_t *k = &c->tok[i], *v = k + 1;
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
         if (key_is(c, k, BACT__QNAME(code))) {
             if (get_int(c, v, 1, &x) == BACT_OK) {
-                c->err.code = (int32_t)x;
-                c->err.has_code = 1;
+                e->code = (int32_t)x;
+                e->has_code = 1;
             }
         } else if (v->type == JSMN_STRING) {
             if (key_is(c, k, BACT__QNAME(msg)))
-                c->err.msg = p;
+                e->msg = p;
             else if (key_is(c, k, BACT__QNAME(traceId)))
-                c->err.trace_id = p;
+                e->trace_id = p;
         }
         i = bact__json_skip(c, i + 1);
     }
-    return c->err.has_code && c->err.code != 0 && c->err.msg != NULL;
+    return e->has_code && e->code != 0 && e->msg != NULL;
 }
