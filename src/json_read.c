@@ -489,8 +489,9 @@ static int is_null(const bact_client *c, const jsmntok_t *t)
 }
 
 /* An integer primitive (no fraction, no exponent) that fits an int64_t,
- * or with narrow set an int32_t. The text was validated: a primitive is a
- * literal or a JSON number, so never empty, and a '-' has a digit after. */
+ * or with narrow set an int32_t. t is a primitive (the callers check) and
+ * the text was validated: a literal or a JSON number, so never empty, and
+ * a '-' has a digit after. */
 static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
                    int64_t *out)
 {
@@ -498,8 +499,6 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
     size_t n = (size_t)(t->end - t->start), i = 0;
     int neg = 0;
     uint64_t v = 0;
-    if (t->type != JSMN_PRIMITIVE)
-        return BACT_E_SHAPE;
     if (s[0] == '-') {
         neg = 1;
         i = 1;
@@ -683,7 +682,8 @@ int bact__json_envelope(bact_client *c)
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
         if (key_is(c, k, BACT__QNAME(code))) {
-            if (get_int(c, v, 1, &x) == BACT_OK) {
+            if (v->type == JSMN_PRIMITIVE &&
+                get_int(c, v, 1, &x) == BACT_OK) {
                 e->code = (int32_t)x;
                 e->has_code = 1;
             }
