@@ -48,12 +48,11 @@ size_t bact__u32_to_dec(uint32_t v, char *out)
 
 size_t bact__i32_to_dec(int32_t v, char *out)
 {
-    if (v < 0) {
-        out[0] = '-';
-        /* -(v + 1) + 1 avoids overflow at INT32_MIN */
-        return 1u + bact__u32_to_dec((uint32_t)(-(v + 1)) + 1u, out + 1);
-    }
-    return bact__u32_to_dec((uint32_t)v, out);
+    size_t neg = v < 0;
+    out[0] = '-'; /* (a digit's place when not negative) */
+    /* (the magnitude as unsigned: no overflow at INT32_MIN) */
+    return neg + bact__u32_to_dec(neg ? 0u - (uint32_t)v : (uint32_t)v,
+                                  out + neg);
 }
 
 /* ------------------------------------------------------------------ */
