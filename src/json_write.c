@@ -25,9 +25,9 @@ void bact__jw_init(bact__jw *w, char *p, size_t cap)
 /* Called before every value and every key. */
 static void sep(bact__jw *w)
 {
-    if (!w->first)
-        bact__put(&w->b, ",", 1);
+    size_t f = w->first;
     w->first = 0;
+    bact__put(&w->b, ",", 1u - f); /* (nothing after a first-item mark) */
 }
 
 /* (not inlined: one copy for both openers) */
