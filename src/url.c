@@ -146,7 +146,8 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
     unsigned np = 0;
 
     for (;;) { /* at most 4 rounds, each eating a byte */
-        unsigned base = 10u, digits = 0;
+        unsigned base = 10u;
+        size_t st;
         acc = 0;
         if (i < n && s[i] == '0') {
             if (decimal && i + 1 < n && s[i + 1] != '.')
@@ -157,7 +158,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
                 i += 2;
             }
         }
-        while (i < n && s[i] != '.') {
+        for (st = i; i < n && s[i] != '.'; i++) {
             unsigned d = bact__hexval((unsigned char)s[i]);
             if (d >= base)
                 return -1;
@@ -165,11 +166,9 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
             if (acc > (0xFFFFFFFFu - d) / base)
                 return -1;
             acc = acc * base + d;
-            digits++;
-            i++;
         }
-        if (digits == 0)
-            return -1;
+        if (i == st)
+            return -1; /* no digits */
         np++;
         if (i >= n)
             break;
