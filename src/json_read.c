@@ -51,9 +51,15 @@ static uint32_t hex4(const uint8_t *s, size_t n, size_t i)
     if (i + 4 > n)
         return HEX_BAD;
     for (k = i; k < i + 4; k++) {
-        unsigned d = bact__hexval(s[k]);
-        if (d > 15u)
-            return HEX_BAD;
+        /* (not bact__hexval(): a call here makes its callers non-leaf,
+         * which costs the poll path more than the copy costs here) */
+        unsigned d = (unsigned)s[k] - '0';
+        if (d >= 10u) {
+            d = ((unsigned)s[k] | 0x20u) - 'a';
+            if (d >= 6u)
+                return HEX_BAD;
+            d += 10u;
+        }
         v = v * 16u + d;
     }
     return v;
