@@ -857,16 +857,16 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
             break;
         if (p->state <= S_CHUNK_DATA) { /* a body state */
             size_t take = n - i;
-            if (p->state != S_BODY_CLOSE && take > p->remaining)
-                take = p->remaining;
-            *body = in + i;
-            *body_len = take;
-            i += take;
             if (p->state != S_BODY_CLOSE) {
+                if (take > p->remaining)
+                    take = p->remaining;
                 p->remaining -= (uint32_t)take;
                 if (p->remaining == 0)
                     p->state = (p->state == S_BODY_LEN) ? S_DONE : S_CHUNK_CR;
             }
+            *body = in + i;
+            *body_len = take;
+            i += take;
             r = BACT__BODY;
             goto out;
         }
