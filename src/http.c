@@ -440,7 +440,8 @@ static int head_done(bact_http_parser *p)
          * four counts and limits come first; the rest starts from zero,
          * S_VER, as bact__resp_init() leaves it) */
         {
-            uint8_t lean = (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
+            uint8_t lean =
+                (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
             memset((char *)p + offsetof(bact_http_parser, remaining), 0,
                    sizeof *p - offsetof(bact_http_parser, remaining));
             p->flags2 = lean;

@@ -33,7 +33,8 @@ const char bact__keys[] = BACT__KEYS_Z(KEY_TEXT_Z) BACT__KEYS(KEY_TEXT);
 
 /* the pool is its layout (and the literal's NUL); a field table's key
  * offsets have 11 bits */
-typedef char bact__keys_fit[sizeof bact__keys == sizeof(struct bact__keys) + 1u &&
+typedef char bact__keys_fit[sizeof bact__keys ==
+                                    sizeof(struct bact__keys) + 1u &&
                                     sizeof(struct bact__keys) <= 2048u
                                 ? 1 : -1];
 

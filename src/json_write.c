@@ -2,11 +2,11 @@
  * json_write.c - a bounded JSON writer that always escapes.
  *
  * Strings must be UTF-8 (anything else sets w->bad: the caller's
- * BACT_E_ARG). Output goes through bact__put(), which stops copying at the capacity but
- * keeps counting, so after an overflow w->b.len is the size that was
- * needed. Commas are placed from a "first item" flag, so callers cannot
- * produce ",}" or "{,". One flag is enough: every container around the
- * innermost one has an item already, the open one.
+ * BACT_E_ARG). Output goes through bact__put(), which stops copying at
+ * the capacity but keeps counting, so after an overflow w->b.len is the
+ * size that was needed. Commas are placed from a "first item" flag, so
+ * callers cannot produce ",}" or "{,". One flag is enough: every
+ * container around the innermost one has an item already, the open one.
  */
 #include "internal.h"
 
