@@ -179,16 +179,13 @@ typedef struct bact_api_error {
     const char *trace_id;
 } bact_api_error;
 
-/* Private: the incremental HTTP response parser (see src/http.c). */
+/* Private: the incremental HTTP response parser (see src/http.c). The
+ * four counts and limits come first: an interim response keeps them and
+ * clears the rest, from state on. Then the small fields, where Thumb's
+ * short loads and stores reach them (bytes to 31, halfwords to 62). */
 typedef struct bact_http_parser {
     uint32_t header_bytes, max_header_bytes;
     uint32_t header_count, max_headers;
-    uint32_t remaining;      /* body bytes left (length or chunk) */
-    uint32_t content_length;
-    uint32_t retry_after;    /* seconds, or an epoch date when RA_DATE */
-    uint32_t date;           /* Date header, seconds since the epoch */
-    uint16_t status;
-    uint16_t line_len;       /* bytes in the current chunk-size line */
     uint8_t state;
     uint8_t pos;             /* position inside a literal or name */
     uint8_t hdr;             /* header being read */
@@ -196,51 +193,65 @@ typedef struct bact_http_parser {
     uint8_t flags2;
     uint8_t minor;
     uint8_t scratch_len;
+    uint16_t status;
+    uint16_t line_len;       /* bytes in the current chunk-size line */
+    uint32_t remaining;      /* body bytes left (length or chunk) */
+    uint32_t content_length;
+    uint32_t retry_after;    /* seconds, or an epoch date when RA_DATE */
+    uint32_t date;           /* Date header, seconds since the epoch */
     char scratch[36];        /* current value of a short header */
 } bact_http_parser;
+
+/* Private: the array element read last (arr -1: none), so that reading
+ * an array's elements in order costs one step each, not a walk from the
+ * array's start; the readers take a const client and write it through
+ * cur, which parsing an answer points at cursor (a copy of a client,
+ * whose cur is not its own, reads without it). */
+struct bact__cursor {
+    int arr, tok;
+    unsigned idx;
+};
 
 /** The client. A complete type so it can live on the stack or in .bss;
  *  every field is private. */
 typedef struct bact_client {
+    /* Order, for code size: bytes, halfwords, then words, where Thumb's
+     * short loads and stores reach them (bytes to 31, halfwords to 62,
+     * words to 124); then the parser (http.c reads it through a pointer);
+     * last, what costs no more at a far offset (placed by measuring) */
+    uint8_t conn_open, conn_reused, raw, json, sent;
+    uint8_t got;             /* this attempt: answer bytes, sink, reuse */
+    uint8_t tls, ipv6;
+    uint8_t retries, retries_used;
+    uint16_t host_len;
+    uint16_t key_len, agent_len;
+    uint16_t port;
+    uint16_t host_hdr_len;   /* the Host value: the base URL's authority */
+    unsigned answers;        /* answers parsed: which a bact_array is of */
     bact_transport tr;
     bact_platform pf;
     const char *host;
-    const char *api_key;
-    const char *user_agent;
     uint8_t *buf;
     size_t cap;
     size_t body_len;
     size_t needed;
     jsmntok_t *tok;
-    unsigned ntok;
     int ntok_used;
-    uint32_t timeout_ms, attempt_ms, backoff_ms;
+    uint32_t attempt_ms, backoff_ms;
     uint32_t connect_ms, call_ms, call_start;
     uint32_t flags;
     void (*trace)(void *user, int event, const char *text, size_t len);
     void *trace_user;
-    bact_http_parser resp;
-    bact_api_error err;
-    uint16_t host_len;
-    uint16_t key_len, agent_len;
-    uint16_t port;
-    uint16_t host_hdr_len;   /* the Host value: the base URL's authority */
-    uint8_t tls, ipv6;
-    uint8_t retries, retries_used;
     uint32_t t_sent;         /* clock when the last attempt began sending */
     uint32_t t_last;         /* clock when it last moved a byte */
-    uint8_t conn_open, conn_reused, raw, json, sent;
-    uint8_t got;             /* this attempt: answer bytes, sink, reuse */
-    /* the array element read last (arr -1: none), so that reading an
-     * array's elements in order costs one step each, not a walk from the
-     * array's start; the readers take a const client and write it through
-     * cur, which parsing an answer points at cursor (a copy of a client,
-     * whose cur is not its own, reads without it) */
-    struct bact__cursor {
-        int arr, tok;
-        unsigned idx;
-    } cursor, *cur;
-    unsigned answers;        /* answers parsed: which a bact_array is of */
+    struct bact__cursor *cur; /* see bact__cursor */
+    bact_http_parser resp;
+    uint32_t timeout_ms;
+    unsigned ntok;
+    const char *user_agent;
+    const char *api_key;
+    bact_api_error err;
+    struct bact__cursor cursor;
 } bact_client;
 
 /**

@@ -442,8 +442,8 @@ static int head_done(bact_http_parser *p)
         {
             uint8_t lean =
                 (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
-            memset((char *)p + offsetof(bact_http_parser, remaining), 0,
-                   sizeof *p - offsetof(bact_http_parser, remaining));
+            memset((char *)p + offsetof(bact_http_parser, state), 0,
+                   sizeof *p - offsetof(bact_http_parser, state));
             p->flags2 = lean;
         }
         return BACT__NEED;
