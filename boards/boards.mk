@@ -160,6 +160,23 @@ $(BRD)/xtensa-lx106/picolibc-lit.ld: /usr/lib/xtensa-lx106-elf/lib/picolibc.ld
 	@sed -e 's|/\* code \*/|/* code; literal pools first: l32r only reaches back */\n\t\t*(.literal .literal.*)|' \
 	     -e 's|KEEP (\*(\.text\.init\.enter))|KEEP (*(.literal.init.enter .text.init.enter))|' $< > $@
 
+# cortex-m4f: the whole client with one configuration option off at a
+# time, for what each costs (make size prints the differences)
+SIZE_OPTIONS := ERROR_STRINGS TRACE FAST_HEAD
+BRD_OPT := $(BRD)/cortex-m4f/option
+$(BRD_OPT)/%/stamp: $(BACT_CORE_SRCS) $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+	@mkdir -p $(dir $@)
+	@for f in $(BACT_CORE_SRCS); do \
+	    $(cortex-m4f_CC) $(BOARDS_CFLAGS) $(cortex-m4f_CPU) -DBACT_CONFIG_$*=0 \
+	        -Iinclude -Iport/lwip $(cortex-m4f_INC) -c $$f \
+	        -o $(dir $@)$$(basename $$f .c).o || exit 1; \
+	done
+	@touch $@
+$(BRD_OPT)/%/client.elf: $(BRD_OPT)/%/stamp $(BRD)/cortex-m4f/size/client.o
+	$(cortex-m4f_CC) $(cortex-m4f_CPU) -Os $(cortex-m4f_LINK) -Wl,--gc-sections \
+	    -Wl,-Map=$(BRD_OPT)/$*/client.map -o $@ $(BRD)/cortex-m4f/size/client.o \
+	    $(addprefix $(BRD_OPT)/$*/,$(notdir $(BACT_CORE_SRCS:.c=.o)))
+
 check-boards: boards $(foreach b,$(MCU_BOARDS),$(patsubst %.c,$(BRD)/$(b)/small/%.o,$(BACT_CORE_SRCS)))
 	@scripts/check_boards.sh $(foreach b,$(MCU_BOARDS),$(b):$($(b)_TOOL))
 
@@ -228,7 +245,8 @@ firmware: $(BRD_FW)/firmware.elf $(BRD_FW)/sizeof_tls.o
 # ---- the size table ----
 size: boards $(foreach b,$(MCU_BOARDS),$(BRD)/$(b)/client.elf $(BRD)/$(b)/client-small.elf \
           $(BRD)/$(b)/app.elf $(BRD)/$(b)/app-small.elf $(BRD)/$(b)/empty.elf \
-          $(BRD)/$(b)/size/sizeof.o $(BRD)/$(b)/board.env) firmware
+          $(BRD)/$(b)/size/sizeof.o $(BRD)/$(b)/board.env) firmware \
+      $(foreach o,$(SIZE_OPTIONS),$(BRD_OPT)/$(o)/client.elf)
 	@scripts/size.sh $(MCU_BOARDS)
 
 # ---- the lwIP host test ----

@@ -94,7 +94,7 @@ def map_entries(path):
 
 
 def category(f):
-    if '/obj/src/' in f or '/small/src/' in f:
+    if '/obj/src/' in f or '/small/src/' in f or '/option/' in f:
         return 'bact'
     if '/obj/port/lwip/' in f:
         return 'bact'       # the lwIP port is part of bact in the firmware
@@ -245,6 +245,19 @@ def board_report(build, board, out, summary):
                    'byte by byte): **%s B** (text %s, rodata %s), data %s, bss %s; '
                    'C library +%s B.' % (fmt(small), fmt(sl['text']), fmt(sl['rodata']),
                                          fmt(sl['data']), fmt(sl['bss']), fmt(sdelta)))
+    opts = []
+    for name in ('ERROR_STRINGS', 'TRACE', 'FAST_HEAD'):
+        om = os.path.join(bd, 'option', name, 'client.map')
+        if os.path.exists(om):
+            ol = split(map_entries(om)).get('bact', zero())
+            d = ol['text'] + ol['rodata'] - lib['text'] - lib['rodata']
+            opts.append('`BACT_CONFIG_%s` 0: %s%s B' % (
+                name, '−' if d < 0 else '+', fmt(abs(d))))
+    if opts:
+        out.append('')
+        out.append('Each option of the smallest configuration alone, against the '
+                   'whole client (`make size` builds the library once per option): '
+                   + '; '.join(opts) + '.')
     app = {}
     for cfg, suffix in (('default', ''), ('small', '-small')):
         am = os.path.join(bd, 'app%s.map' % suffix)
