@@ -190,7 +190,7 @@ enum {
     DOWNLOAD_FIELDS = 28
 };
 const bact__field bact__ep_fields[] = {
-    { BACT__QNAME(status), 0, BACT__J_STATE, 1 },
+    { BACT__QNAME(status), 0, 1, BACT__J_STATE },
 
     F(page, I32, 0, bact_page, page),
     F(limit, I32, 0, bact_page, limit),
@@ -668,7 +668,7 @@ static const bact__field nested_fields[] = {
     F(files, ARRAY, 0, bact_task, output_files),
     F(code, I32, 1, bact_task, failure_code),
     F(message, STR, 1, bact_task, failure_message),
-    { BACT__QNAME(live_url), 0, BACT__J_STR, 0 }
+    { BACT__QNAME(live_url), 0, 0, BACT__J_STR }
 };
 
 /* The nested objects are read through their own tables; one that is

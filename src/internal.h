@@ -271,13 +271,13 @@ enum {
 typedef struct bact__field {
     unsigned key : 16;     /* its key: BACT__QNAME() (place and length) */
     unsigned offset : 11;  /* where its value goes in the output */
-    unsigned type : 4;     /* BACT__J_* */
     unsigned required : 1;
+    unsigned type : 4;     /* BACT__J_* */
 } bact__field;
 
 /* a table entry: key, BACT__J_ type, required, output struct and member */
 #define BACT__FIELD(key, type, req, st, member)                             \
-    { BACT__QNAME(key), offsetof(st, member), BACT__J_##type, req }
+    { BACT__QNAME(key), offsetof(st, member), req, BACT__J_##type }
 
 /* c->json: 0 not parsed, 1 parsed, 2 decoded; with 1 or 2,
  * BACT__JSON_PLAIN: the text holds no escape, so decoding only ends each
