@@ -417,6 +417,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
     size_t blen = 0;
     unsigned long calls = 0;
     uint32_t t = c->t_last; /* as the request's last bytes went out */
+    bact_http_parser *const p = &c->resp;
 
     for (;;) {
         const uint8_t *in;
@@ -444,7 +445,7 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             continue;
         }
         if (r == BACT_E_CLOSED) {
-            r = bact__resp_eof(&c->resp);
+            r = bact__resp_eof(p);
             if (r != BACT__DONE)
                 return r; /* its BACT_E_CLOSED (a constant returned here
                              kept r across the call: a stack slot) */
@@ -463,15 +464,14 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             const uint8_t *b;
             size_t bl;
             int e;
-            if (rem == 0 && !bact__resp_done(&c->resp))
+            if (rem == 0 && !bact__resp_done(p))
                 break;
-            e = bact__resp_feed(&c->resp, in, rem, &used, &b, &bl);
+            e = bact__resp_feed(p, in, rem, &used, &b, &bl);
             in += used;
             rem -= used;
             if (e < 0)
                 return e;
             if (e == BACT__HEAD) {
-                const bact_http_parser *p = &c->resp;
                 if (TRACING(c))
                     trace_status(c);
                 if (raw != NULL && raw->sink != NULL && p->status >= 200 &&
@@ -495,12 +495,12 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
-                if (bact__resp_done(&c->resp))
+                if (bact__resp_done(p))
                     e = BACT__DONE; /* its last bytes: no further call */
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;
-                if (bact__resp_keepalive(&c->resp) && rem == 0)
+                if (bact__resp_keepalive(p) && rem == 0)
                     c->got |= GOT_REUSE;
                 return BACT_OK;
             }
