@@ -522,6 +522,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     size_t len = 0;
     uint32_t t;
     uint8_t f2 = 0;
+    bact_http_parser *const p = &c->resp;
     int rc, body = (call->ep->flags & BACT__C_BODY) != 0;
 
     /* the body is measured first: its size goes in the headers (in 32
@@ -550,14 +551,14 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         close_conn(c);
     c->conn_reused = c->conn_open == 1;
     /* no answer yet in this attempt */
-    bact__resp_init(&c->resp, c->resp.max_header_bytes, c->resp.max_headers);
+    bact__resp_init(p, p->max_header_bytes, p->max_headers);
     if (!(call->ep->flags & BACT__C_DATE))
         f2 = BACT__F2_LEAN;
     /* the request line, in the buffer still: the answer to a HEAD has no
      * body whatever its head says (only bact_request() sends one) */
     if (c->buf[0] == 'H' && bact__past((const char *)c->buf, "HEAD ", 5))
         f2 |= BACT__F2_HEAD;
-    c->resp.flags2 = f2; /* bact__resp_init() cleared it */
+    p->flags2 = f2; /* bact__resp_init() cleared it */
     if (!c->conn_open) {
         uint32_t cl = call_left(c), ct = c->connect_ms;
         if (c->tr.open == NULL)
