@@ -505,11 +505,12 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
             return REC_UNSURE;
         count = items < 0 ? 0u : (unsigned)c->tok[items].size;
         if (page == 1) {
+            const bact_http_parser *p = &c->resp;
             uint32_t el = (c->pf.now_ms(c->pf.ctx) - t_sent) / 1000u + 1u;
-            if (!(c->resp.flags & BACT__F_HAS_DATE) ||
-                c->resp.date < el + RECONCILE_SKEW_S)
+            if (!(p->flags & BACT__F_HAS_DATE) ||
+                p->date < el + RECONCILE_SKEW_S)
                 return REC_UNSURE;
-            lim[1] = c->resp.date - el - RECONCILE_SKEW_S;
+            lim[1] = p->date - el - RECONCILE_SKEW_S;
         }
         for (i = 0; i < count; i++) {
             int r = rec_item(c, rq, out, bact__json_elem(c, items, i), lim);
