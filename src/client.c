@@ -370,11 +370,12 @@ static void trace_request(const bact_client *c, size_t len)
 
 BACT__NOINLINE static void trace_status(const bact_client *c)
 {
+    const bact_http_parser *p = &c->resp;
     char line[16]; /* a uint16_t status: five digits and a NUL fit */
     memcpy(line, h1 + 1, 7); /* "HTTP/1." */
-    line[7] = (char)('0' + c->resp.minor);
+    line[7] = (char)('0' + p->minor);
     line[8] = ' ';
-    (void)bact__u32_to_dec(c->resp.status, line + 9);
+    (void)bact__u32_to_dec(p->status, line + 9);
     trace(c, BACT_TRACE_STATUS, line, 12);
 }
 
