@@ -105,6 +105,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
     /* BACT_USER_AGENT is a string literal (pasting "" checks it) */
     size_t key_len, agent_len = sizeof("" BACT_USER_AGENT);
     const char *agent = BACT_USER_AGENT;
+    bact_http_parser *p;
 
     if (c == NULL || cfg == NULL)
         return BACT_E_ARG;
@@ -169,11 +170,12 @@ int bact_init(bact_client *c, const bact_config *cfg)
     c->flags = cfg->flags;
     c->trace = cfg->trace;
     c->trace_user = cfg->trace_user;
-    c->resp.max_header_bytes = cfg->max_header_bytes
-                                   ? cfg->max_header_bytes
-                                   : BACT_DEFAULT_MAX_HEADER_BYTES;
-    c->resp.max_headers = cfg->max_headers ? cfg->max_headers
-                                           : BACT_DEFAULT_MAX_HEADERS;
+    p = &c->resp;
+    p->max_header_bytes = cfg->max_header_bytes
+                              ? cfg->max_header_bytes
+                              : BACT_DEFAULT_MAX_HEADER_BYTES;
+    p->max_headers = cfg->max_headers ? cfg->max_headers
+                                      : BACT_DEFAULT_MAX_HEADERS;
     /* a transport the application connected itself is open from now on */
     c->conn_open = (uint8_t)((c->tr.open == NULL) << 1);
     return BACT_OK;
