@@ -73,7 +73,7 @@ static void string(bact__jw *w, const char *s, size_t colon)
     size_t i, k, from = 0; /* the plain bytes not yet written */
 
     sep(w);
-    bact__put(&w->b, "\"", 1);
+    bact__put(&w->b, esc, 1); /* (esc starts with a quote) */
     for (i = 0; s[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)s[i];
         char e[6];
