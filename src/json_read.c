@@ -675,6 +675,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 int bact__json_envelope(bact_client *c)
 {
     int n, i;
+    int32_t code = 0; /* the last code read, 0 with none */
     bact_api_error *e = &c->err;
     /* a parsed text has one token at least */
     if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
@@ -691,7 +692,7 @@ int bact__json_envelope(bact_client *c)
         if (key_is(c, k, BACT__QNAME(code))) {
             if (v->type == JSMN_PRIMITIVE &&
                 get_int(c, v, 1, &x) == BACT_OK) {
-                e->code = (int32_t)x;
+                e->code = code = (int32_t)x;
                 e->has_code = 1;
             }
         } else if (v->type == JSMN_STRING) {
@@ -702,5 +703,5 @@ int bact__json_envelope(bact_client *c)
         }
         i = bact__json_skip(c, i + 1);
     }
-    return e->has_code && e->code != 0 && e->msg != NULL;
+    return code != 0 && e->msg != NULL;
 }
