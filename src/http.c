@@ -713,10 +713,8 @@ static size_t name_end(const uint8_t *s, size_t j, size_t n)
 }
 
 /* A status line complete in s[0..n), taken in one step. Returns the bytes
- * taken, 0 to let head_byte() judge it byte by byte. (Inline: its one
- * call, which gcc otherwise compiles larger.) */
-static BACT__INLINE size_t status_fast(bact_http_parser *p, const uint8_t *s,
-                                       size_t n)
+ * taken, 0 to let head_byte() judge it byte by byte. */
+static size_t status_fast(bact_http_parser *p, const uint8_t *s, size_t n)
 {
     size_t e = 12;
     unsigned code, i;
