@@ -207,9 +207,8 @@ void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
 
 /* Keep a value byte. Whitespace is held back as a count (p->pos is free
  * while a value is read) and written only when more text follows, so
- * leading and trailing whitespace never takes room. (Apart from
- * head_byte(): its one call there costs less than its body.) */
-static BACT__NOINLINE void scratch_add(bact_http_parser *p, int ch)
+ * leading and trailing whitespace never takes room. */
+static void scratch_add(bact_http_parser *p, int ch)
 {
     if (p->scratch_len == SCRATCH_OVER)
         return;
