@@ -21,7 +21,7 @@ static int is_digit(int ch)
 }
 
 /* The value of a hex digit, or 16 when ch is not one (the core's:
- * http.c and json_read.c call it too). */
+ * http.c reads chunk sizes with it; json_read.c's hex4() has its own). */
 unsigned bact__hexval(int ch)
 {
     unsigned u = (unsigned)ch - '0';
