@@ -60,6 +60,7 @@ import hashlib
 import hmac
 import os
 import random
+import signal
 import socket
 import ssl
 import struct
@@ -710,16 +711,21 @@ def main(argv):
     if len(argv) != 2:
         sys.stderr.write("usage: tls_servers.py PKI_DIR\n")
         return 2
+    # The shell scripts stop this with SIGTERM: end as on Ctrl-C, so that
+    # stop_all() runs and the key log file goes away.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     srv = Servers(argv[1])
-    for name, port in sorted(srv.start_all().items(), key=lambda kv: kv[1]):
-        print("%-18s %d" % (name, port))
-    sys.stdout.flush()
     try:
+        for name, port in sorted(srv.start_all().items(),
+                                 key=lambda kv: kv[1]):
+            print("%-18s %d" % (name, port))
+        sys.stdout.flush()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
-    srv.stop_all()
+    finally:
+        srv.stop_all()
     return 0
 
 
