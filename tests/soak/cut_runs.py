@@ -11,6 +11,7 @@ to the mock on 127.0.0.1; the loop is bounded by N and ends by itself.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,7 @@ def main():
     finally:
         mock.terminate()
         mock.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
