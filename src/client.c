@@ -771,13 +771,20 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
                                      int rc)
 {
-    uint32_t d;
+    uint32_t d, left;
+    int32_t ra;
     if (c->retries_used >= c->retries ||
         !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
         return 0;
     d = delay_ms(c, c->retries_used);
-    if (call_left(c) <= d) /* no limit: UINT32_MAX, no clock reading */
+    left = call_left(c); /* no limit: UINT32_MAX, no clock reading */
+    if (left <= d)
         return 0; /* the wait alone would pass the call's deadline */
+    /* ... or the server asked for a wait that does (ra * 1000 >= left,
+     * uncapped: the cap shortens a wait, not what the server said) */
+    ra = bact__resp_retry_after(&c->resp);
+    if (c->call_ms != 0 && ra >= 0 && (uint32_t)ra > (left - 1u) / 1000u)
+        return 0;
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;

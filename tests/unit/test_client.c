@@ -1444,6 +1444,65 @@ static void retry_after_seconds(void)
     CHECK_INT(IO.slept, 0);
 }
 
+/* A Retry-After past the whole-call limit ends the call at once with the
+ * busy answer, also when it is longer than the 60 s cap on a wait (the
+ * cap shortens a wait; it does not make a server's "not before" earlier):
+ * bact.h, bact_wait(). Within the limit, the capped wait as before. */
+static void retry_after_past_call_deadline(void)
+{
+    static const char *const ra[] = {
+        "Retry-After: 3600\r\n",
+        "Retry-After: 600\r\n", /* exactly at the limit: past it */
+        "Retry-After: 99999999999999999999\r\n",
+        "Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+        "Retry-After: Wed, 21 Oct 2015 08:28:00 GMT\r\n"
+    };
+    bact_config cfg;
+    bact_client *c;
+    bact_task_state st;
+    size_t i;
+    uint32_t t0;
+    for (i = 0; i < sizeof ra / sizeof ra[0]; i++) {
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("503 Service Unavailable", ra[i], ""));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        cfg_init(&cfg, 1024, "http://h", 3);
+        cfg.call_ms = 600000;
+        c = mk_cfg(&cfg);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_API);
+        CHECK_INT(bact_last_error(c)->http_status, 503);
+        CHECK_INT(bact_retries_used(c), 0);
+        CHECK_INT(IO.slept, 0);
+        CHECK_INT(IO.opens, 1);
+    }
+    /* one second inside the limit: the capped wait, then the retry */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "Retry-After: 599\r\n", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    cfg_init(&cfg, 1024, "http://h", 3);
+    cfg.call_ms = 600000;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(IO.slept, BACT_MAX_BACKOFF_MS);
+    /* bact_wait: a busy answer whose Retry-After lies past the deadline
+     * ends the wait at once with it */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "Retry-After: 3600\r\n",
+                        ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"finished\"}"));
+    c = mk(1024, "http://h", 3);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 1000, 600000, NULL, NULL, &st), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 503);
+    CHECK_INT(IO.slept, 0);
+    CHECK(IO.now - t0 < 1000u);
+    CHECK_INT(c->call_ms, 0);
+}
+
 static void retry_after_date(void)
 {
     bact_client *c;
@@ -2236,6 +2295,7 @@ static const t_case cases[] = {
     T_CASE(connect_and_call_deadlines),
     T_CASE(retry_after_seconds),
     T_CASE(retry_after_date),
+    T_CASE(retry_after_past_call_deadline),
     T_CASE(backoff_grows),
     T_CASE(retries_exhausted),
     T_CASE(no_stale_body_after_failed_retry),
