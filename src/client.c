@@ -855,8 +855,8 @@ int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
     raw.sink = sink;
     raw.user = user;
     rc = bact__exec(c, &ep, NULL, &raw);
-    if (status)
-        *status = c->resp.status;
+    if (status) /* (below 100: digits of a cut or refused code, no status) */
+        *status = c->resp.status >= 100u ? c->resp.status : 0;
     return rc;
 }
 

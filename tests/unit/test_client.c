@@ -843,6 +843,17 @@ static void modes_malformed(void)
               BACT_E_HTTP, 200, NULL);
     all_modes(__FILE__, __LINE__, "HTTP/2 200 OK\r\n\r\n", 1024, BACT_E_HTTP,
               0, NULL);
+    /* no status is reported from a code that was refused or cut short
+     * (not its first digits: 2, 20, 99) */
+    all_modes(__FILE__, __LINE__, "HTTP/1.1 2O0 OK\r\n\r\n", 1024,
+              BACT_E_HTTP, 0, NULL);
+    all_modes(__FILE__, __LINE__, "HTTP/1.1 099 OK\r\n\r\n", 1024,
+              BACT_E_HTTP, 0, NULL);
+    all_modes(__FILE__, __LINE__, "HTTP/1.1 20", 1024, BACT_E_TIMEOUT, 0,
+              NULL);
+    all_modes(__FILE__, __LINE__,
+              "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 5", 1024,
+              BACT_E_TIMEOUT, 0, NULL);
     all_modes(__FILE__, __LINE__,
               "HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 0\r\n\r\n",
               1024, BACT_E_HTTP, 200, NULL);
