@@ -155,7 +155,9 @@ typedef struct bact_config {
     uint32_t connect_ms;     /**< connect (and TLS handshake) limit;
                                   0: timeout_ms */
     uint32_t call_ms;        /**< whole-call limit, retries and back-off
-                                  included; 0: none */
+                                  included (bact_run_task: its lookups
+                                  and a resend too; bact_wait: each
+                                  poll); 0: none */
     uint32_t backoff_ms;     /**< first back-off step; 0: default */
     uint32_t max_header_bytes; /**< 0: BACT_DEFAULT_MAX_HEADER_BYTES */
     uint32_t max_headers;    /**< 0: BACT_DEFAULT_MAX_HEADERS */
@@ -223,6 +225,9 @@ typedef struct bact_client {
     uint8_t got;             /* this attempt: answer bytes, sink, reuse */
     uint8_t tls, ipv6;
     uint8_t retries, retries_used;
+    uint8_t flags;           /* BACT_F_* (all fit in a byte) */
+    uint8_t held;            /* the call clock runs from an earlier request
+                                of the same public call (bact_run_task) */
     uint16_t host_len;
     uint16_t key_len, agent_len;
     uint16_t port;
@@ -239,7 +244,6 @@ typedef struct bact_client {
     int ntok_used;
     uint32_t attempt_ms, backoff_ms;
     uint32_t connect_ms, call_ms, call_start;
-    uint32_t flags;
     void (*trace)(void *user, int event, const char *text, size_t len);
     void *trace_user;
     uint32_t t_sent;         /* clock when the last attempt began sending */

@@ -550,24 +550,27 @@ BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
-int bact_run_task(bact_client *c, const bact_run_req *rq,
-                  bact_task_created *out)
+/* bact_run_task() after its checks. Inlined: no frame of its own on the
+ * library's deepest chain. */
+static BACT__INLINE int run_task(bact_client *c, const bact_run_req *rq,
+                                 bact_task_created *out)
 {
     int rc, round;
-    if (!run_ok(c, rq, out))
-        return BACT_E_ARG;
     for (round = 0; round < 2; round++) {
         int r;
         uint8_t raw = c->raw;
         rc = run_once(c, rq, out, round ? BACT_RUN_RESENT : BACT_RUN_CREATED);
+        c->held = 1; /* call_ms bounds the lookups and a resend too */
         /* the answer was lost after the request went out */
         if (!c->sent || (rc != BACT_E_NET && rc != BACT_E_TIMEOUT &&
                          rc != BACT_E_CLOSED))
             return rc;
         c->raw = 0;
         r = reconcile(c, rq, out);
-        if (r == REC_RESEND && rc != BACT_E_TIMEOUT) {
-            bact__sleep(c, c->backoff_ms); /* a second look, later */
+        /* a second look, later (when the call has time for it) */
+        if (r == REC_RESEND && rc != BACT_E_TIMEOUT &&
+            bact__call_left(c) > c->backoff_ms) {
+            bact__sleep(c, c->backoff_ms);
             r = reconcile(c, rq, out);
         } else if (r == REC_RESEND) {
             r = REC_UNSURE;
@@ -578,6 +581,17 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
         if (r != REC_RESEND)
             return rc; /* cannot tell: never risk a duplicate */
     }
+    return rc;
+}
+
+int bact_run_task(bact_client *c, const bact_run_req *rq,
+                  bact_task_created *out)
+{
+    int rc;
+    if (!run_ok(c, rq, out))
+        return BACT_E_ARG;
+    rc = run_task(c, rq, out);
+    c->held = 0;
     return rc;
 }
 

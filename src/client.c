@@ -36,7 +36,7 @@ static uint32_t call_left_at(const bact_client *c, uint32_t t)
 }
 
 /* ... now (no limit: no clock reading) */
-static uint32_t call_left(const bact_client *c)
+uint32_t bact__call_left(const bact_client *c)
 {
     uint32_t ms = c->call_ms;
     return ms == 0 ? 0xFFFFFFFFu : rest(ms, now(c) - c->call_start);
@@ -167,7 +167,7 @@ int bact_init(bact_client *c, const bact_config *cfg)
     if (c->backoff_ms > BACT_MAX_BACKOFF_MS)
         c->backoff_ms = BACT_MAX_BACKOFF_MS;
     c->retries = cfg->retries;
-    c->flags = cfg->flags;
+    c->flags = (uint8_t)cfg->flags;
     c->trace = cfg->trace;
     c->trace_user = cfg->trace_user;
     p = &c->resp;
@@ -563,7 +563,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         f2 |= BACT__F2_HEAD;
     p->flags2 = f2; /* bact__resp_init() cleared it */
     if (!c->conn_open) {
-        uint32_t cl = call_left(c), ct = c->connect_ms;
+        uint32_t cl = bact__call_left(c), ct = c->connect_ms;
         if (c->tr.open == NULL)
             return BACT_E_CLOSED; /* the application's stream is gone */
         if (cl == 0)
@@ -777,7 +777,7 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
         !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
         return 0;
     d = delay_ms(c, c->retries_used);
-    left = call_left(c); /* no limit: UINT32_MAX, no clock reading */
+    left = bact__call_left(c); /* no limit: UINT32_MAX, no clock reading */
     if (left <= d)
         return 0; /* the wait alone would pass the call's deadline */
     /* ... or the server asked for a wait that does (ra * 1000 >= left,
@@ -805,7 +805,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
     c->needed = 0;
     c->retries_used = 0;
     c->resp.status = 0;
-    if (c->call_ms != 0) /* read only for a whole-call limit */
+    if (c->call_ms != 0 && !c->held) /* read only for a whole-call limit */
         c->call_start = now(c);
     for (;;) {
         int rc;

@@ -397,6 +397,8 @@ int bact__params_ok(const bact_param *p, size_t n);
 
 /* Sleep ms through the platform, re-reading the clock (bounded). */
 void bact__sleep(const bact_client *c, uint32_t ms);
+/* What is left of the call's whole-call limit (UINT32_MAX: none). */
+uint32_t bact__call_left(const bact_client *c);
 
 /* ---- URL helpers (url.c) ---- */
 

@@ -499,6 +499,56 @@ static void reconcile_unsure(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* call_ms is bact_run_task()'s whole-call limit, lookups included: each
+ * request takes 400 ms, the lookups find full pages of other workflows'
+ * tasks, and the call ends (the original error, nothing resent) once
+ * 1000 ms are over, not 1000 ms into each of up to 16 lookups. */
+static int32_t (*harness_send)(void *, const uint8_t *, size_t, uint32_t);
+static int32_t slow_send(void *p, const uint8_t *d, size_t n, uint32_t t)
+{
+    ((t_io *)p)->now += 400;
+    return harness_send(p, d, n, t);
+}
+
+static void reconcile_within_call_ms(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    uint32_t t0 = IO.now;
+    int i;
+    harness_send = c->tr.send;
+    c->tr.send = slow_send;
+    c->call_ms = 1000;
+    for (i = 0; i < 16; i++)
+        listed(ITEM("1", "99", NOW, "") "," ITEM("2", "99", NOW, ""));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK(count_in_sent("GET /v2/workflow/list-tasks?") <= 2);
+    /* (the scripted send ignores its time limit: one may run over) */
+    CHECK(IO.now - t0 <= 1400u);
+    /* no second look (nor its back-off wait) that the limit cannot hold:
+     * 200 ms are left after the first, the back-off step is 500 ms */
+    c = lost_run();
+    t0 = IO.now;
+    c->tr.send = slow_send;
+    c->call_ms = 1000;
+    c->backoff_ms = 500;
+    listed("");
+    listed("");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+    CHECK_INT(IO.slept, 0);
+    CHECK_INT(IO.now - t0, 800);
+    /* the next call has its own limit again */
+    t_io_init(&IO, T_WHOLE);
+    ok("{\"id\":\"9\",\"status\":\"running\"}");
+    {
+        bact_task_state st;
+        CHECK_INT(bact_get_task_status(c, "9", &st), BACT_OK);
+    }
+}
+
 static void run_template(void)
 {
     bact_param p[] = { { "keyword", "a\"b" }, { "asin", "B0\xC3\xA9" } };
@@ -2198,6 +2248,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_not_ours),
     T_CASE(reconcile_second_look),
     T_CASE(reconcile_unsure),
+    T_CASE(reconcile_within_call_ms),
     T_CASE(run_template),
     T_CASE(task_status_words),
     T_CASE(task_status_other_words),
