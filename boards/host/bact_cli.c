@@ -11,6 +11,7 @@
  * is sent), set up the client, run the command's handler, close.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1737,6 +1738,20 @@ static int flush_stdout(int rc)
     return rc;
 }
 
+/* Started with fd 0, 1 or 2 closed (">&-"), the first socket would take
+ * that number and output meant for stdout or stderr would go to the API.
+ * A read-only /dev/null holds each such fd: writes to it fail (EBADF), so
+ * a closed stdout is reported like any other that cannot be written. */
+static void hold_std_fds(void)
+{
+    int fd;
+
+    for (fd = 0; fd <= 2; fd++) { /* open() takes the lowest free fd */
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+            (void)open("/dev/null", O_RDONLY);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static cmd_args args; /* large (the -p table): not on the stack */
@@ -1746,6 +1761,7 @@ int main(int argc, char **argv)
     bact_url url;
     int cmd_index, rc;
 
+    hold_std_fds();
     if (argc < 2)
         return usage_error("no command given (see bact --help)");
     /* A peer that resets the connection, or a closed pipe on stdout, must

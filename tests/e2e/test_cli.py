@@ -1750,6 +1750,39 @@ def _():
     error(r, 5, "cannot write to stdout")
 
 
+def bact_fd_closed(fd, *args):
+    """bact ARGS started with file descriptor fd (1 or 2) closed, as `>&-`
+    or `2>&-` leave it."""
+    argv = [BACT, "--base-url", M.url, "--api-key", KEY] + list(args)
+    t0 = time.monotonic()
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=clean_env(),
+                       timeout=PROC_TIMEOUT_S, preexec_fn=lambda: os.close(fd))
+    r = Result(argv, p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+    RUNS.append(r)
+    return r
+
+
+@check("proto.stdout_closed_exit_5")
+def _():
+    # a closed stdout is a write error, and what was meant for it never
+    # reaches the API connection (a socket could take the free fd 1)
+    error(bact_fd_closed(1, "run", WF_FINISH), 5, "cannot write to stdout")
+    r = bact_fd_closed(1, "run", WF_FINISH, "--wait", "--interval", "0.05")
+    need(r.rc == 5, "run --wait: expected exit 5: " + r.why())
+    need("cannot write to stdout" in r.err_lines[-1], "stderr: " + short(r.err))
+    eq([q["path"] for q in M.api_requests()][-1], V2 + "get-task",
+       "the last request (a bad one makes the mock answer 400)")
+
+
+@check("wait.stderr_closed")
+def _():
+    tid = M.new_task(created_ms=CREATED_MS, run_ms=RUN_MS)
+    r = bact_fd_closed(2, "wait", tid, "--interval", "0.05")
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+
+
 def huge_task(n_params, each):
     """A finished task whose get-task body is about 6 x n_params x each
     bytes (quotes are escaped twice in the output string)."""

@@ -720,7 +720,8 @@ static int all_utf8(const cmd_args *a)
     return ok;
 }
 
-/* main() of bact_cli.c, minus signal(), with this input's fresh state. */
+/* main() of bact_cli.c, minus signal() and hold_std_fds(), with this
+ * input's fresh state. */
 static int run_tool(int argc, char **argv)
 {
     globals *g = &st.g;
