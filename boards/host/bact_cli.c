@@ -532,6 +532,17 @@ static int set_int32(int32_t *dst, const char *opt, const char *v,
     return EX_OK;
 }
 
+/* "" is no date-time: the library would send no filter for it, and
+ * --from "$UNSET" would list every task. The form the library checks. */
+static int set_datetime(const char **dst, const char *opt, const char *v)
+{
+    if (v[0] == '\0')
+        return usage_error("%s: expected an RFC 3339 date-time, e.g. "
+                           "2024-01-01T00:00:00Z, got ''", opt);
+    *dst = v;
+    return EX_OK;
+}
+
 static int set_status(bact_status *dst, const char *v)
 {
     *dst = bact_status_parse(v, strlen(v));
@@ -587,11 +598,9 @@ static int apply_option(cmd_args *a, const cli_item *it)
         a->workflow_name = v;
         return EX_OK;
     case O_FROM:
-        a->from = v;
-        return EX_OK;
+        return set_datetime(&a->from, name, v);
     case O_TO:
-        a->to = v;
-        return EX_OK;
+        return set_datetime(&a->to, name, v);
     case O_PAGE:
         return set_int32(&a->page, name, v, 1, INT32_MAX);
     case O_LIMIT:
