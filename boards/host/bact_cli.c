@@ -164,7 +164,9 @@ typedef struct cli {
     bact_client c;
     bact_posix_conn conn;
     const globals *g;
-    const char *task_id;  /* set: error lines name this task (run --wait) */
+    const char *task_id;  /* set: error lines name this task (the one run
+                             created, kept in created[]) */
+    char created[BACT_ID_SIZE];
 #ifdef BACT_HAVE_TLS
     bact_tls tls;         /* https: TLS over conn, one for the whole run, so
                              later connections resume the session */
@@ -744,8 +746,9 @@ static int exit_code_for(int err)
 static void fail_msg(const cli *cx, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* The error line of a failed call. After run created a task and the wait
- * for it failed, the line starts with "task ID: ": with --json nothing but
- * the final body goes to stdout, so this is where the id is not lost. */
+ * for it or the write to stdout failed, the line starts with "task ID: ":
+ * with --json nothing but the final body goes to stdout, and stdout may be
+ * lost, so this is where the id is not lost. */
 static void fail_msg(const cli *cx, const char *fmt, ...)
 {
     char line[2048];
@@ -1330,6 +1333,13 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
                  "control characters", what);
         return EX_PROTO;
     }
+    /* From here on the task exists: a failure (of the wait, or of the
+     * write to stdout) names it, so that its id is not lost. Unknown only
+     * for --json without --wait: that answer is not decoded. */
+    if (t->id[0] != '\0') {
+        memcpy(cx->created, t->id, sizeof cx->created);
+        cx->task_id = cx->created;
+    }
     if (t->outcome == BACT_RUN_ADOPTED)
         cli_msg("the answer to the run request was lost; the task it "
                 "created was found by list-tasks and adopted (nothing was "
@@ -1355,7 +1365,6 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
     }
     if (!a->wait)
         return EX_OK;
-    cx->task_id = t->id;
     return wait_task(cx, t->id, a);
 }
 
@@ -1736,11 +1745,11 @@ static int open_client(cli *cx, const globals *g, const bact_url *url)
 }
 
 /* Whatever was printed must have reached stdout. */
-static int flush_stdout(int rc)
+static int flush_stdout(const cli *cx, int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (rc == EX_OK) {
-            cli_msg("cannot write to stdout: %s", strerror(errno));
+            fail_msg(cx, "cannot write to stdout: %s", strerror(errno));
             return EX_PROTO;
         }
     }
@@ -1785,11 +1794,11 @@ int main(int argc, char **argv)
         return rc;
     if (g.help) {
         usage(stdout);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&cx, EX_OK);
     }
     if (g.version) {
         printf("bact %s\n", BACT_VERSION);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&cx, EX_OK);
     }
     if (cmd_index >= argc)
         return usage_error("no command given (see bact --help)");
@@ -1802,7 +1811,7 @@ int main(int argc, char **argv)
         return rc;
     if (args.help) {
         usage(stdout);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&cx, EX_OK);
     }
 
     rc = resolve_endpoint(&g, &url);
@@ -1817,5 +1826,5 @@ int main(int argc, char **argv)
     if (cx.tls_on)
         bact_tls_free(&cx.tls);
 #endif
-    return flush_stdout(rc);
+    return flush_stdout(&cx, rc);
 }

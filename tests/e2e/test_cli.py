@@ -1753,6 +1753,26 @@ def _():
     error(r, 5, "cannot write to stdout")
 
 
+@check("proto.stdout_write_failure_names_created_task")
+def _():
+    # the task exists: the line that says stdout failed is where its id is
+    # not lost (--json without --wait does not decode the answer)
+    for g, extra in (([], []), (["--json"], ["--wait", "--interval", "0.05"])):
+        M.reset()
+        argv = [BACT, "--base-url", M.url, "--api-key", KEY] + g + [
+            "run", WF_FINISH] + extra
+        t0 = time.monotonic()
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
+                               stderr=subprocess.PIPE, env=clean_env(),
+                               timeout=PROC_TIMEOUT_S)
+        r = Result(argv, p.returncode, b"", p.stderr, time.monotonic() - t0)
+        RUNS.append(r)
+        need(r.rc == 5, "expected exit 5: " + r.why())
+        eq(r.err_lines[-1], "bact: task %d: cannot write to stdout: No space "
+           "left on device" % FIRST_TASK, "last stderr line")
+
+
 def bact_fd_closed(fd, *args):
     """bact ARGS started with file descriptor fd (1 or 2) closed, as `>&-`
     or `2>&-` leave it."""

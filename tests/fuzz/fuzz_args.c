@@ -737,11 +737,11 @@ static int run_tool(int argc, char **argv)
         return rc;
     if (g->help) {
         usage(stdout);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&fz_cx, EX_OK);
     }
     if (g->version) {
         printf("bact %s\n", BACT_VERSION);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&fz_cx, EX_OK);
     }
     FZ_CHECK(cmd_index >= 1 && cmd_index <= argc);
     if (g->timeout_ms < 1u || g->timeout_ms > MAX_TIMEOUT_MS ||
@@ -761,7 +761,7 @@ static int run_tool(int argc, char **argv)
     st.utf8 = all_utf8(&fz_args);
     if (fz_args.help) {
         usage(stdout);
-        return flush_stdout(EX_OK);
+        return flush_stdout(&fz_cx, EX_OK);
     }
 
     rc = resolve_endpoint(g, &url);
@@ -774,7 +774,7 @@ static int run_tool(int argc, char **argv)
         return rc;
     rc = st.cmd->run(&fz_cx, &fz_args);
     bact_close(&fz_cx.c);
-    return flush_stdout(rc);
+    return flush_stdout(&fz_cx, rc);
 }
 
 /* ---- output checks ---- */
