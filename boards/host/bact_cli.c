@@ -354,6 +354,15 @@ static const char *shown_word(char **argv, int i)
     return argv[i];
 }
 
+/* An option's value for an error line, unless it is "--api-key=KEY": the
+ * option went without its value and took the key's option for it. */
+static const char *shown_value(const char *v)
+{
+    if (strncmp(v, "--api-key=", 10) == 0)
+        return "--api-key=<not shown>";
+    return v;
+}
+
 static int apply_global(globals *g, const cli_item *it)
 {
     const char *v = it->value;
@@ -518,7 +527,7 @@ static int set_seconds(uint32_t *dst, const char *opt, const char *v)
 {
     if (cli_parse_seconds(v, dst) != 0)
         return usage_error("%s: expected seconds such as 5 or 0.2, got '%s'",
-                           opt, v);
+                           opt, shown_value(v));
     return EX_OK;
 }
 
@@ -529,7 +538,8 @@ static int set_int32(int32_t *dst, const char *opt, const char *v,
 
     if (cli_parse_u32(v, lo, hi, &u) != 0)
         return usage_error("%s: expected a number from %lu to %lu, got '%s'",
-                           opt, (unsigned long)lo, (unsigned long)hi, v);
+                           opt, (unsigned long)lo, (unsigned long)hi,
+                           shown_value(v));
     *dst = (int32_t)u;
     return EX_OK;
 }
@@ -551,7 +561,7 @@ static int set_status(bact_status *dst, const char *v)
     if (*dst == BACT_STATUS_OTHER)
         return usage_error("--status: expected created, running, finished, "
                            "canceled, pausing, paused, failed or unknown, "
-                           "got '%s'", v);
+                           "got '%s'", shown_value(v));
     return EX_OK;
 }
 
@@ -580,7 +590,8 @@ static int apply_option(cmd_args *a, const cli_item *it)
         if (cli_parse_seconds(v, &a->interval_ms) != 0 ||
             a->interval_ms == 0)
             return usage_error("%s: expected seconds of at least 0.001, "
-                               "such as 5 or 0.2, got '%s'", name, v);
+                               "such as 5 or 0.2, got '%s'", name,
+                               shown_value(v));
         return EX_OK;
     case O_MAX_WAIT:
         return set_seconds(&a->max_wait_ms, name, v);
@@ -589,7 +600,7 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_BIZ_CODE:
         if (cli_parse_i32(v, &a->biz_code) != 0)
             return usage_error("%s: expected a 32-bit integer, got '%s'",
-                               name, v);
+                               name, shown_value(v));
         a->has_biz_code = 1;
         return EX_OK;
     case O_STATUS:

@@ -1479,6 +1479,12 @@ usage_check("api_key_as_argument_not_shown", "run", WF_FINISH, "--profile-id",
             "--api-key", KEY, needles=("unexpected argument",))
 usage_check("api_key_after_dashdash_not_shown", "status", "--", "--api-key", KEY,
             needles=("unexpected argument",))
+for _args in (["wait", "1", "--max-wait"], ["wait", "1", "--interval"],
+              ["tasks", "--page"], ["workflows", "--limit"],
+              ["tasks", "--status"], ["stop", "1", "--biz-code"]):
+    usage_check("api_key_as_%s_value_not_shown" % _args[-1].lstrip("-")
+                .replace("-", "_"), *(_args + ["--api-key=" + KEY]),
+                needles=(_args[-1],))
 usage_check("unknown_option_value_not_shown", "regions", "--bogus=" + KEY,
             needles=("--bogus",))
 usage_check("unknown_global_option_value_not_shown", "regions",
