@@ -344,6 +344,16 @@ static int scan_error(cli_tok tok, const cli_item *it, const cli_opt *other,
                        (int)strcspn(it->text, "="), it->text);
 }
 
+/* An option's value or a word for an error line, unless it is
+ * "--api-key=KEY": an option went without its value and took the key's
+ * option for it, or it came after "--". */
+static const char *shown_value(const char *v)
+{
+    if (strncmp(v, "--api-key=", 10) == 0)
+        return "--api-key=<not shown>";
+    return v;
+}
+
 /* argv[i] for an error line, unless the word before it is --api-key: then
  * argv[i] may well be the key itself (an option before it went without its
  * value and took "--api-key" as that value), and must not be shown. */
@@ -351,16 +361,7 @@ static const char *shown_word(char **argv, int i)
 {
     if (i > 0 && strcmp(argv[i - 1], "--api-key") == 0)
         return "<not shown: it follows --api-key>";
-    return argv[i];
-}
-
-/* An option's value for an error line, unless it is "--api-key=KEY": the
- * option went without its value and took the key's option for it. */
-static const char *shown_value(const char *v)
-{
-    if (strncmp(v, "--api-key=", 10) == 0)
-        return "--api-key=<not shown>";
-    return v;
+    return shown_value(argv[i]);
 }
 
 static int apply_global(globals *g, const cli_item *it)

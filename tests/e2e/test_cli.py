@@ -1485,6 +1485,10 @@ for _args in (["wait", "1", "--max-wait"], ["wait", "1", "--interval"],
     usage_check("api_key_as_%s_value_not_shown" % _args[-1].lstrip("-")
                 .replace("-", "_"), *(_args + ["--api-key=" + KEY]),
                 needles=(_args[-1],))
+usage_check("api_key_eq_after_dashdash_not_shown", "status", "1", "--",
+            "--api-key=" + KEY, needles=("unexpected argument",))
+usage_check("api_key_eq_as_command_not_shown", "--api-key=" + KEY, g=["--"],
+            needles=("unknown command",))
 usage_check("unknown_option_value_not_shown", "regions", "--bogus=" + KEY,
             needles=("--bogus",))
 usage_check("unknown_global_option_value_not_shown", "regions",
