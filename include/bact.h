@@ -493,7 +493,8 @@ int bact_get_task(bact_client *c, const char *task_id, bact_task *out);
 int bact_decode_task(bact_client *c, bact_task *out);
 int bact_list_tasks(bact_client *c, const bact_task_query *q,
                     bact_page *out);
-/** PUT stop-task; biz_code NULL: not sent. */
+/** PUT stop-task (no body: "Content-Length: 0"); biz_code NULL: not
+ *  sent. */
 int bact_stop_task(bact_client *c, const char *task_id,
                    const int32_t *biz_code);
 int bact_resume_task(bact_client *c, const char *task_id);

@@ -319,12 +319,18 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         }
         b.len += n;
     }
-    if (has_body) { /* its headers go before the head's empty line */
+    /* a body's headers go before the head's empty line; a PUT (stop,
+     * resume) has no body and says so, as fetch() and most clients do
+     * (RFC 9110 8.6; some front ends answer 411 without it) */
+    if (has_body || (ep->flags & BACT__C_PUT)) {
         b.len -= 2u;
-        BACT__PUTL(&b, "Content-Type: ");
-        bact__puts(&b, type);
-        BACT__PUTL(&b, "\r\nContent-Length: ");
-        put_dec(&b, (uint32_t)body_len);
+        if (has_body) {
+            BACT__PUTL(&b, "Content-Type: ");
+            bact__puts(&b, type);
+            BACT__PUTL(&b, "\r\n");
+        }
+        BACT__PUTL(&b, "Content-Length: ");
+        put_dec(&b, (uint32_t)body_len); /* (0 for a PUT) */
         BACT__PUTL(&b, "\r\n\r\n");
         if (rq != NULL) /* a raw request's body follows */
             bact__put(&b, (const char *)rq->body, rq->body_len);
