@@ -3,9 +3,10 @@
  *
  * The webhook check must not be fooled by the many spellings of an
  * address: IPv4 is read the way inet_aton() reads it (1 to 4 parts,
- * decimal, octal or hex), so "127.1", "0x7f.0.0.1" and "2130706433" are
- * all loopback; a host made only of digits, dots and hex that does not
- * parse is refused rather than guessed at.
+ * decimal or hex), so "127.1", "0x7f.0.0.1" and "2130706433" are all
+ * loopback; a part with a '0' before a digit (octal to inet_aton(),
+ * decimal to other readers) and any host made only of digits, dots and
+ * hex that does not parse are refused rather than guessed at.
  */
 #include <string.h>
 
@@ -149,14 +150,14 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
         unsigned base = 10u;
         size_t st;
         acc = 0;
-        if (i < n && s[i] == '0') {
-            if (decimal && i + 1 < n && s[i + 1] != '.')
+        /* "0x" starts a hex part; a '0' before a digit is refused: it is
+         * octal to inet_aton() and WHATWG URLs, decimal to others, and
+         * each reading may name another host */
+        if (i + 1 < n && s[i] == '0' && s[i + 1] != '.') {
+            if (decimal || (s[i + 1] | 0x20) != 'x')
                 return -1;
-            base = 8u;
-            if (i + 1 < n && (s[i + 1] | 0x20) == 'x') {
-                base = 16u;
-                i += 2;
-            }
+            base = 16u;
+            i += 2;
         }
         for (st = i; i < n && s[i] != '.'; i++) {
             unsigned d = bact__hexval((unsigned char)s[i]);

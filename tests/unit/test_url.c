@@ -455,11 +455,14 @@ static void cb_ipv4_loopback_spellings(void)
     CB_LOOP("http://0x7f000001/");
     CB_LOOP("http://0x7f.1/");
     CB_LOOP("http://2130706433/");
-    CB_LOOP("http://017700000001/");
-    CB_LOOP("http://0177.0.0.1/");
-    CB_LOOP("http://0177.0.0.01/");
     CB_LOOP("http://0x7F.0x0.0x0.0x1/");
-    CB_LOOP("http://127.000.000.001/");
+    /* a part with a '0' before a digit is octal to some readers, decimal
+     * to others: refused even where loopback is allowed */
+    CB_BAD("http://017700000001/");
+    CB_BAD("http://0177.0.0.1/");
+    CB_BAD("http://0177.0.0.01/");
+    CB_BAD("http://127.000.000.001/");
+    CB_BAD("http://127.0.0.01/");
 }
 
 static void cb_ipv4_private(void)
@@ -496,7 +499,12 @@ static void cb_ipv4_private(void)
     CB_OK("http://126.255.255.255/");
     CB_OK("http://1.0.0.0/");
     CB_OK("http://134744072/");        /* 8.8.8.8 */
-    CB_OK("http://0127.0.0.1/");       /* octal 0127: 87.0.0.1 */
+    /* octal 0127 is 87 (public), decimal 0127 is 127 (loopback) */
+    CB_BAD("http://0127.0.0.1/");
+    CB_BAD("http://010.0.0.1/");       /* 8.0.0.1 or 10.0.0.1 */
+    CB_BAD("http://8.8.8.08/");
+    CB_OK("http://8.8.8.0/");          /* a lone 0 is no octal part */
+    CB_OK("http://0x8.0.0.1/");
 }
 
 static void cb_numeric_garbage(void)
