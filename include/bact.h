@@ -480,7 +480,9 @@ typedef struct bact_task_query {
  * meant to be read after BACT_OK only: after an error it may hold some of
  * the answer's fields and not others (a failed run call still sets id to
  * ""). String fields and arrays point into the client's buffer and are
- * valid until the next call on the same client. */
+ * valid until the next call on the same client. An id given (a task's, a
+ * workflow's, a template's, a profile's) and a proxy region hold 1 to
+ * BACT_ID_SIZE - 1 bytes, as the result fields do; else BACT_E_ARG. */
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out);
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,

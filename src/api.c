@@ -77,8 +77,14 @@ static const char *nonempty(const char *s)
     return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
-/* (one function for both) */
-#define id_ok(id) (nonempty(id) != NULL)
+/* An id an answer can give back: 1 to BACT_ID_SIZE - 1 bytes (a longer
+ * one sent would come back in a field no result can hold). (not inlined:
+ * one copy for all) */
+BACT__NOINLINE static int id_ok(const char *id)
+{
+    return id != NULL && bact__strnlen(id, BACT_ID_SIZE) - 1u <
+                             BACT_ID_SIZE - 1u;
+}
 
 /* The checks of a run request (a template run's is copied into one, see
  * bact_run_template()); out is cleared when they pass. */
@@ -87,6 +93,7 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
 {
     unsigned fl, k;
     if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
+        (nonempty(rq->profile_id) != NULL && !id_ok(rq->profile_id)) ||
         !bact__params_ok(rq->params, rq->n_params))
         return 0;
     fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS) ? BACT_URL_ALLOW_LOOPBACK

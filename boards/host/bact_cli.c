@@ -466,10 +466,21 @@ static int add_param(cmd_args *a, char *spec)
     return EX_OK;
 }
 
+/* An id, a region: what an answer gives back must fit the library's
+ * fixed fields, so a longer one is refused before a task is run with it
+ * (its answer could not be read, and the task's id would be lost). */
+static int id_too_long(const char *opt, const char *what)
+{
+    return usage_error("%s: the %s is longer than %d bytes", opt, what,
+                       BACT_ID_SIZE - 1);
+}
+
 static int set_id(const char **dst, const char *opt, const char *v)
 {
     if (v[0] == '\0')
         return usage_error("%s: empty id", opt);
+    if (strlen(v) >= BACT_ID_SIZE)
+        return id_too_long(opt, "value");
     *dst = v;
     return EX_OK;
 }
@@ -670,6 +681,8 @@ static int parse_command(const command *cmd, int argc, char **argv,
         return usage_error("%s: missing %s", cmd->name, cmd->arg);
     if (a->id != NULL && a->id[0] == '\0')
         return usage_error("%s: empty %s", cmd->name, cmd->arg);
+    if (a->id != NULL && strlen(a->id) >= BACT_ID_SIZE)
+        return id_too_long(cmd->name, cmd->arg);
     /* the run commands, the ones that take -p, send their id in JSON */
     if (a->id != NULL && (cmd->opts & BIT(O_PARAM)) != 0 &&
         !cli_is_utf8(a->id))

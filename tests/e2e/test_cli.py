@@ -1458,6 +1458,24 @@ usage_check("region_not_utf8", "run-template", TPL_MAPS, "--region", "U\udcff",
             needles=("--region", "not UTF-8"))
 usage_check("callback_url_not_utf8", "run", WF_FINISH, "--callback-url",
             "https://example.com/\udcff", needles=("--callback-url", "not UTF-8"))
+# ids no answer could give back whole (the library holds 47 bytes): refused
+# before a task is run with one, so no created task's id is lost
+ID48 = "7" * 48
+usage_check("workflow_id_48_bytes", "run", ID48, needles=("WORKFLOW_ID", "47"))
+usage_check("task_id_48_bytes", "status", ID48, needles=("TASK_ID", "47"))
+usage_check("wait_task_id_48_bytes", "wait", ID48, needles=("TASK_ID", "47"))
+usage_check("profile_id_48_bytes", "run", WF_FINISH, "--save-browser-data",
+            "--profile-id", ID48, needles=("--profile-id", "47"))
+usage_check("region_48_bytes", "run-template", TPL_MAPS, "--region", ID48,
+            needles=("--region", "47"))
+
+
+@check("proto.id_47_bytes_sent")
+def _():
+    r = bact("status", "7" * 47)
+    error(r, 1, "10112")
+
+
 usage_check("timeout_0", "regions", g=["--timeout", "0"], needles=("--timeout",))
 usage_check("timeout_bad", "regions", g=["--timeout", "5s"])
 usage_check("retries_21", "regions", g=["--retries", "21"], needles=("--retries",))

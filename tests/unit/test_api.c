@@ -1788,6 +1788,58 @@ static void empty_ids_refused(void)
 /* Raw mode                                                             */
 /* ------------------------------------------------------------------ */
 
+/* An id no answer could give back whole (BACT_ID_SIZE bytes or more) is
+ * refused before anything is sent: the task it ran or named could not be
+ * read (a created task's id would be lost with the answer). */
+static void long_ids_refused(void)
+{
+    char id47[BACT_ID_SIZE], id48[BACT_ID_SIZE + 1];
+    bact_run_req rq;
+    bact_template_run_req tq;
+    bact_task_created t;
+    bact_task_state st;
+    bact_task task;
+    bact_workflow w;
+    bact_client *c = begin();
+
+    memset(id47, '7', sizeof id47 - 1u);
+    id47[sizeof id47 - 1u] = '\0';
+    memset(id48, '8', sizeof id48 - 1u);
+    id48[sizeof id48 - 1u] = '\0';
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = id48;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    rq.workflow_id = "1";
+    rq.profile_id = id48;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    memset(&tq, 0, sizeof tq);
+    tq.template_id = id48;
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    tq.template_id = "1";
+    tq.proxy_region = id48;
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    CHECK_INT(bact_get_task_status(c, id48, &st), BACT_E_ARG);
+    CHECK_INT(bact_get_task(c, id48, &task), BACT_E_ARG);
+    CHECK_INT(bact_stop_task(c, id48, NULL), BACT_E_ARG);
+    CHECK_INT(bact_resume_task(c, id48), BACT_E_ARG);
+    CHECK_INT(bact_get_workflow(c, id48, &w), BACT_E_ARG);
+    CHECK_INT(bact_get_template(c, id48, &w), BACT_E_ARG);
+    CHECK_INT(bact_wait(c, id48, 1000, 5000, NULL, NULL, &st), BACT_E_ARG);
+    NOTHING_SENT();
+
+    /* one byte less goes out */
+    c = begin();
+    ok("{\"id\":\"9\",\"profile_id\":\"p\"}");
+    rq.workflow_id = id47;
+    rq.profile_id = id47;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK(strstr(req_body(), id47) != NULL);
+    c = begin();
+    ok("{\"id\":\"9\",\"status\":\"running\"}");
+    CHECK_INT(bact_get_task_status(c, id47, &st), BACT_OK);
+    CHECK(strstr(req_line(), id47) != NULL);
+}
+
 static void raw_mode_body_untouched(void)
 {
     static const char doc[] =
@@ -2277,6 +2329,7 @@ static const t_case cases[] = {
     T_CASE(callback_urls_loopback_flag),
     T_CASE(callback_url_length),
     T_CASE(empty_ids_refused),
+    T_CASE(long_ids_refused),
     T_CASE(raw_mode_body_untouched),
     T_CASE(wait_to_finished),
     T_CASE(wait_reports_changes_only),
