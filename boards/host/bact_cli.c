@@ -912,9 +912,10 @@ static int fail(const cli *cx, const char *what, int err)
 /* A server string on one line: control characters become spaces. */
 static void put_clean(FILE *out, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        fputc(ch < 0x20u || ch == 0x7fu ? ' ' : ch, out);
+    while (s != NULL && *s != '\0') { /* each control character: a space */
+        size_t k = cli_control_len(s);
+        fputc(k != 0 ? ' ' : (unsigned char)*s, out);
+        s += k != 0 ? k : 1u;
     }
 }
 
@@ -1339,8 +1340,7 @@ static void print_json_id(const char *id)
 static int has_control(const char *s)
 {
     for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch < 0x20u || ch == 0x7fu)
+        if (cli_control_len(s) != 0)
             return 1;
     }
     return 0;

@@ -153,18 +153,27 @@ void cli_vmsg(const char *fmt, va_list ap)
 {
     char line[CLI_MSG_MAX];
     int n = vsnprintf(line, sizeof line, fmt, ap);
-    size_t i;
+    size_t i, j;
 
     if (n < 0)
         return;
     if ((size_t)n >= sizeof line)
         memcpy(line + sizeof line - 4u, "...", 4u);
-    for (i = 0; line[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)line[i];
-        if (ch < 0x20u || ch == 0x7fu)
-            line[i] = ' ';
+    for (i = 0, j = 0; line[i] != '\0'; j++) { /* each control: a space */
+        size_t k = cli_control_len(line + i);
+        line[j] = k != 0 ? ' ' : line[i];
+        i += k != 0 ? k : 1u;
     }
+    line[j] = '\0';
     fprintf(stderr, "bact: %s\n", line);
+}
+
+size_t cli_control_len(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x20u || p[0] == 0x7fu)
+        return p[0] != 0;
+    return p[0] == 0xc2u && p[1] >= 0x80u && p[1] <= 0x9fu ? 2u : 0u;
 }
 
 void cli_msg(const char *fmt, ...)

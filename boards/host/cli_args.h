@@ -73,9 +73,13 @@ int cli_parse_seconds(const char *s, uint32_t *ms);
 /* 1 when s is UTF-8 (RFC 3629), as JSON text must be; the library refuses
  * anything else in a request body. */
 int cli_is_utf8(const char *s);
+/* The length of the control character at s: 1 for C0 or DEL, 2 for a C1
+ * one in UTF-8 (U+0080..U+009F, which some terminals obey), else 0. */
+size_t cli_control_len(const char *s);
 
 /** Write "bact: <message>\n" to stderr as one line: control characters in
- *  the formatted text become spaces, overlong text is cut. */
+ *  the formatted text (cli_control_len()) become spaces, overlong text is
+ *  cut. */
 void cli_msg(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_vmsg(const char *fmt, va_list ap) CLI_PRINTF(1, 0);
 

@@ -652,6 +652,25 @@ def _():
     need(fl and FAIL_MSG in fl[0], "failure code and message not on one line")
 
 
+@check("get.c1_controls_shown_as_spaces")
+def _():
+    # U+009B is a one-byte CSI to terminals that obey C1 controls: it goes
+    # the way of ESC and BEL, one space each
+    tid = M.new_task(params=[("q", "a\u009b31mb\u0007c\u0085d\u00a0e")])
+    r = bact("get", tid)
+    ok(r)
+    txt = r.out.decode("utf-8")
+    line = [ln for ln in txt.splitlines() if ln.startswith("input_parameters")]
+    need(line and "q=a 31mb c d\u00a0e" in line[0],
+         "input_parameters line: %r" % (line[:1],))
+    # (the output string is printed verbatim: the mock echoes the input)
+    need(not any(0x80 <= ord(ch) <= 0x9f or ord(ch) < 0x20
+                 for ln in txt.splitlines() if not ln.startswith("output: ")
+                 for ch in ln), "a control character reached stdout")
+    r = bact("status", tid, "--bogus\u009b[2J")
+    error(r, 2, "--bogus [2J")
+
+
 @check("get.unknown_task")
 def _():
     error(bact("get", "16429034742537999"), 1, "10112", "Task is not exist")
