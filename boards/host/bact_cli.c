@@ -520,8 +520,9 @@ static const char *callback_refusal(const char *v)
     if (bact_check_callback_url(v, BACT_URL_ALLOW_LOOPBACK) == BACT_OK)
         return "its host is this machine (localhost or a loopback address), "
                "which the API cannot reach";
-    return "its host is missing or malformed, or is a private, link-local or "
-           "unspecified address, which the API cannot reach";
+    return "its host or port is missing or malformed, or its host is a "
+           "private, link-local or unspecified address, which the API "
+           "cannot reach";
 }
 
 static int set_callback(const char **dst, const char *opt, const char *v)
@@ -538,8 +539,8 @@ static int set_callback(const char **dst, const char *opt, const char *v)
 static int set_seconds(uint32_t *dst, const char *opt, const char *v)
 {
     if (cli_parse_seconds(v, dst) != 0)
-        return usage_error("%s: expected seconds such as 5 or 0.2, got '%s'",
-                           opt, shown_value(v));
+        return usage_error("%s: expected seconds from 0 to 4294967.294, "
+                           "such as 5 or 0.2, got '%s'", opt, shown_value(v));
     return EX_OK;
 }
 
@@ -601,9 +602,9 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_INTERVAL: /* 0 would poll back to back, hammering the API */
         if (cli_parse_seconds(v, &a->interval_ms) != 0 ||
             a->interval_ms == 0)
-            return usage_error("%s: expected seconds of at least 0.001, "
-                               "such as 5 or 0.2, got '%s'", name,
-                               shown_value(v));
+            return usage_error("%s: expected seconds from 0.001 to "
+                               "4294967.294, such as 5 or 0.2, got '%s'",
+                               name, shown_value(v));
         return EX_OK;
     case O_MAX_WAIT:
         return set_seconds(&a->max_wait_ms, name, v);
@@ -700,6 +701,8 @@ static int resolve_endpoint(globals *g, bact_url *url)
     const char *env;
     size_t i;
 
+    if (g->api_key != NULL && g->api_key[0] == '\0')
+        return usage_error("--api-key: empty key");
     if (g->api_key == NULL)
         g->api_key = getenv("BROWSERACT_API_KEY");
     if (g->api_key == NULL || g->api_key[0] == '\0')
@@ -724,7 +727,11 @@ static int resolve_endpoint(globals *g, bact_url *url)
     }
     if (bact_parse_url(g->base_url, url) != BACT_OK)
         return usage_error("bad base URL '%s': expected http://host[:port] "
-                           "or https://host[:port], no path", g->base_url);
+                           "or https://host[:port], no path",
+                           strchr(g->base_url, '@') != NULL
+                               ? "<not shown: it holds an '@', maybe a "
+                                 "user:pass>"
+                               : g->base_url);
 #ifndef BACT_HAVE_TLS
     if (url->tls) {
         cli_msg("https needs a build with TLS (BACT_HAVE_TLS): use an "

@@ -1439,10 +1439,26 @@ usage_check("status_bogus", "tasks", "--status", "bogus", needles=("--status",))
 usage_check("interval_bad", "wait", "1", "--interval", "abc", needles=("--interval",))
 usage_check("interval_negative", "wait", "1", "--interval", "-1")
 usage_check("interval_zero", "wait", "1", "--interval", "0",
-            needles=("--interval", "at least 0.001"))
+            needles=("--interval", "from 0.001"))
 usage_check("interval_below_1ms", "run", WF_FINISH, "--wait", "--interval",
-            "0.0004", needles=("--interval", "at least 0.001"))
+            "0.0004", needles=("--interval", "from 0.001"))
 usage_check("interval_empty", "wait", "1", "--interval", "")
+usage_check("interval_too_large", "wait", "1", "--interval", "4294967.295",
+            needles=("--interval", "to 4294967.294"))
+usage_check("max_wait_too_large", "wait", "1", "--max-wait", "4294968",
+            needles=("--max-wait", "to 4294967.294"))
+usage_check("empty_api_key_option", "regions", key="",
+            env={"BROWSERACT_API_KEY": "k"}, needles=("--api-key", "empty"))
+
+
+@check("usage.base_url_with_user_not_echoed")
+def _():
+    r = bact("regions", g=["--base-url", "http://user:s3cret@127.0.0.1/x"])
+    error(r, 2, "bad base URL", "not shown")
+    need(b"s3cret" not in r.err, "the password reached stderr")
+    no_requests()
+
+
 usage_check("interval_exponent", "run", WF_FINISH, "--wait", "--interval", "1e3")
 usage_check("interval_without_wait", "run", WF_FINISH, "--interval", "1")
 usage_check("max_wait_bad", "wait", "1", "--max-wait", "1.2.3")
