@@ -263,8 +263,8 @@ typedef struct bact_client {
  * Validate cfg and set up c. No I/O. Returns BACT_OK or BACT_E_ARG (NULL
  * pointers, a bad base URL, a buffer under 256 bytes, fewer than 4 tokens,
  * a transport without send/recv, a platform without now_ms/sleep_ms, an
- * empty API key or one with a byte outside '!'..'~', a user agent with a
- * byte outside ' '..'~', either over 4096 characters).
+ * empty API key or one with a byte outside '!'..'~', an empty user agent
+ * or one with a byte outside ' '..'~', either over 4096 characters).
  * An https base URL is accepted: the transport must then be a TLS one.
  */
 int bact_init(bact_client *c, const bact_config *cfg);
