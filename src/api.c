@@ -495,6 +495,9 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     const char *v[3];
     char num[4];
 
+    /* from here on the clock of call_ms runs from the run request: it
+     * bounds the lookups and a resend too (bact_run_task() lets go) */
+    c->held = 1;
     lim[0] = 0xFFFFFFFFu;
     lim[1] = 0;
     v[0] = rq->workflow_id;
@@ -557,21 +560,20 @@ BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
     return rc;
 }
 
-/* bact_run_task() after its checks. Inlined: no frame of its own on the
- * library's deepest chain. */
-static BACT__INLINE int run_task(bact_client *c, const bact_run_req *rq,
-                                 bact_task_created *out)
+int bact_run_task(bact_client *c, const bact_run_req *rq,
+                  bact_task_created *out)
 {
-    int rc, round;
+    int rc = BACT_E_ARG, round;
+    if (!run_ok(c, rq, out))
+        return rc;
     for (round = 0; round < 2; round++) {
         int r;
         uint8_t raw = c->raw;
         rc = run_once(c, rq, out, round ? BACT_RUN_RESENT : BACT_RUN_CREATED);
-        c->held = 1; /* call_ms bounds the lookups and a resend too */
         /* the answer was lost after the request went out */
         if (!c->sent || (rc != BACT_E_NET && rc != BACT_E_TIMEOUT &&
                          rc != BACT_E_CLOSED))
-            return rc;
+            break;
         c->raw = 0;
         r = reconcile(c, rq, out);
         /* a second look, later (when the call has time for it) */
@@ -584,21 +586,11 @@ static BACT__INLINE int run_task(bact_client *c, const bact_run_req *rq,
         }
         c->raw = raw;
         if (r == REC_ADOPTED)
-            return BACT_OK;
+            rc = BACT_OK;
         if (r != REC_RESEND)
-            return rc; /* cannot tell: never risk a duplicate */
+            break; /* adopted, or cannot tell: never risk a duplicate */
     }
-    return rc;
-}
-
-int bact_run_task(bact_client *c, const bact_run_req *rq,
-                  bact_task_created *out)
-{
-    int rc;
-    if (!run_ok(c, rq, out))
-        return BACT_E_ARG;
-    rc = run_task(c, rq, out);
-    c->held = 0;
+    c->held = 0; /* the next call has a limit of its own */
     return rc;
 }
 
