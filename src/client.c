@@ -620,18 +620,16 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     }
 }
 
-typedef char delay_cap[BACT_MAX_BACKOFF_MS % 1000u == 0 ? 1 : -1];
-
+/* The wait before the next attempt, in ms: what the server asked for
+ * (not capped yet: the call's limit is checked against it), or back-off */
 static uint32_t delay_ms(const bact_client *c, unsigned attempt_no)
 {
     /* the attempt's answer head, if it came; a 2xx one is never retried */
     int32_t ra = bact__resp_retry_after(&c->resp);
     uint32_t d;
-    if (ra >= 0) /* the server said when, in seconds (the cap is whole
-                    ones: see delay_cap) */
-        return ((uint32_t)ra < BACT_MAX_BACKOFF_MS / 1000u
-                    ? (uint32_t)ra
-                    : BACT_MAX_BACKOFF_MS / 1000u) * 1000u;
+    if (ra >= 0) /* the server said when, in seconds (saturated below
+                    UINT32_MAX, "no limit") */
+        return ((uint32_t)ra < 4294966u ? (uint32_t)ra : 4294966u) * 1000u;
     d = c->backoff_ms;
     while (attempt_no-- > 0u && d < BACT_MAX_BACKOFF_MS)
         d *= 2u;
@@ -777,20 +775,17 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
                                      int rc)
 {
-    uint32_t d, left;
-    int32_t ra;
+    uint32_t d;
     if (c->retries_used >= c->retries ||
         !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
         return 0;
     d = delay_ms(c, c->retries_used);
-    left = bact__call_left(c); /* no limit: UINT32_MAX, no clock reading */
-    if (left <= d)
-        return 0; /* the wait alone would pass the call's deadline */
-    /* ... or the server asked for a wait that does (ra * 1000 >= left,
-     * uncapped: the cap shortens a wait, not what the server said) */
-    ra = bact__resp_retry_after(&c->resp);
-    if (c->call_ms != 0 && ra >= 0 && (uint32_t)ra > (left - 1u) / 1000u)
-        return 0;
+    /* no limit: UINT32_MAX, no clock reading */
+    if (bact__call_left(c) <= d)
+        return 0; /* the wait (as asked: the cap shortens a wait, not what
+                     the server said) would pass the call's deadline */
+    if (d > BACT_MAX_BACKOFF_MS)
+        d = BACT_MAX_BACKOFF_MS;
     trace_retry(c, c->retries_used + 1u, d, rc);
     bact__sleep(c, d);
     c->retries_used++;
