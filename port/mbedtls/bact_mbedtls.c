@@ -285,6 +285,9 @@ static int64_t x509_key(const mbedtls_x509_time *x)
 /* 2.28 matches host names against dNSName entries only; for an IP literal
  * host, look for an equal iPAddress entry (RFC 6125 6.2.1) ourselves. */
 
+/* Four decimal parts. A part with a leading zero is no IPv4 literal here
+ * (as to inet_pton() and 3.6): the resolver reads "010" as octal 8, so
+ * matching it as 10 would check another address than the one connected. */
 static int parse_ipv4(const char *s, unsigned char out[4])
 {
     unsigned i, v, digits;
@@ -292,6 +295,8 @@ static int parse_ipv4(const char *s, unsigned char out[4])
         v = 0;
         digits = 0;
         while (*s >= '0' && *s <= '9') {
+            if (digits > 0 && v == 0)
+                return -1; /* a leading zero */
             v = v * 10u + (unsigned)(*s++ - '0');
             if (++digits > 3 || v > 255u)
                 return -1;

@@ -21,6 +21,9 @@
 #   roots.pem           ec-root + rsa-root (combined trust file)
 # Negative leaves, all ECDSA P-256; each is wrong in exactly one way:
 #   wrongname-chain.pem/-leaf.key   only DNS:other.test, signed by ec-int
+#   zeroip-chain.pem/-leaf.key      only IP:127.0.0.10, signed by ec-int:
+#                                   not the host "127.0.0.010" (127.0.0.8
+#                                   to the resolver, which reads octal)
 #   expired-chain.pem/-leaf.key     localhost/127.0.0.1, valid from 30 days
 #                                   ago until yesterday, signed by ec-int
 #   future-chain.pem/-leaf.key      localhost/127.0.0.1, valid from 10 years
@@ -36,7 +39,7 @@
 # minimal CA configuration written into DIR/ca.
 set -euo pipefail
 
-VERSION=1   # bump when the set of files or their contents change
+VERSION=2   # bump when the set of files or their contents change
 
 dir=${1:-}
 if [ -z "$dir" ]; then
@@ -58,7 +61,8 @@ if [ -f stamp ]; then
                  rsa-leaf.key roots.pem wrongname-chain.pem wrongname-leaf.key \
                  expired-chain.pem expired-leaf.key future-chain.pem \
                  future-leaf.key selfsigned.pem selfsigned.key evil-root.pem \
-                 untrusted-chain.pem untrusted-leaf.key; do
+                 untrusted-chain.pem untrusted-leaf.key zeroip-chain.pem \
+                 zeroip-leaf.key; do
             [ -s "$f" ] || ok=0
         done
         [ "$ok" = 1 ] && exit 0
@@ -104,6 +108,14 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:other.test
+
+[zeroip]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = IP:127.0.0.10
 
 [selfsigned]
 basicConstraints = critical, CA:FALSE
@@ -152,6 +164,10 @@ cat ec-root.pem rsa-root.pem > roots.pem
 key_ec wrongname-leaf.key
 sign wrongname-leaf wrongname-leaf.key other.test ec-int wrongname 825
 cat wrongname-leaf.pem ec-int.pem > wrongname-chain.pem
+
+key_ec zeroip-leaf.key
+sign zeroip-leaf zeroip-leaf.key 127.0.0.10 ec-int zeroip 825
+cat zeroip-leaf.pem ec-int.pem > zeroip-chain.pem
 
 key_ec selfsigned.key
 openssl req -new -x509 -key selfsigned.key -subj "/O=bact TLS tests/CN=localhost" \

@@ -9,6 +9,9 @@
  * Prints "ok dates_checked=N" or "tls <reason text>" or "error <text>".
  * noclock: the real time, but no monotonic clock for the TLS transport
  * (only inner calls can bound its waits) and a 1 s timeout.
+ * loopback: the real time; the TCP connection goes to 127.0.0.1 whatever
+ * the URL's host (as if a resolver read that host as 127.0.0.1), so the
+ * certificate is checked against a host other than the address.
  *
  *   no_rtc BASE_URL CA_FILE sleep
  *
@@ -28,6 +31,16 @@ static int64_t clock_none(void *ctx) { (void)ctx; return -1; }
 static int64_t clock_epoch0(void *ctx) { (void)ctx; return 0; }
 static int64_t clock_future(void *ctx) { (void)ctx; return 4102444800; } /* 2100 */
 static int64_t clock_real(void *ctx) { (void)ctx; return (int64_t)time(NULL); }
+
+/* the TCP transport, but every host is reached at 127.0.0.1 */
+static bact_transport tcp_real;
+static int open_loopback(void *io, const char *host, size_t host_len,
+                         uint16_t port, uint32_t timeout_ms)
+{
+    (void)host;
+    (void)host_len;
+    return tcp_real.open(io, "127.0.0.1", 9, port, timeout_ms);
+}
 
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
@@ -112,11 +125,15 @@ int main(int argc, char **argv)
         return deep_sleep(argv[1], argv[2]);
     if (argc != 4) {
         fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
-                        "none|epoch0|future|real|noclock\n");
+                        "none|epoch0|future|real|noclock|loopback\n");
         return 2;
     }
     bact_posix_transport(&tcp, &conn);
     bact_posix_platform(&pf);
+    if (strcmp(argv[3], "loopback") == 0) {
+        tcp_real = tcp;
+        tcp.open = open_loopback;
+    }
     memset(&tc, 0, sizeof tc);
     tc.ca_file = argv[2];
     tc.platform = strcmp(argv[3], "noclock") == 0 ? NULL : &pf;

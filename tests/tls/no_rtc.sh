@@ -42,6 +42,13 @@ if [ -n "$tag" ]; then # the device configuration keeps no peer certificate
 fi
 start "$pki/wrongname-chain.pem" "$pki/wrongname-leaf.key"
 check no-clock-wrong-name-still-refused '^tls .*host name' "$base" "$pki/ec-root.pem" none
+# "127.0.0.010" is 127.0.0.8 to the resolver (octal), so a leaf for
+# 127.0.0.10 is not its certificate (both reached at 127.0.0.1 here)
+start "$pki/zeroip-chain.pem" "$pki/zeroip-leaf.key"
+check ip-literal-leading-zero-not-read-as-decimal '^tls .*host name' \
+    "https://127.0.0.010:${base##*:}" "$pki/ec-root.pem" loopback
+check ip-literal-control '^ok dates_checked=1 regions=4$' \
+    "https://127.0.0.10:${base##*:}" "$pki/ec-root.pem" loopback
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
