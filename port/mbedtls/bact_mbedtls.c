@@ -95,7 +95,7 @@ static void idle(bact_tls *t)
  * so the time mbedTLS computes before it is not counted: only waits are. */
 static uint32_t window_left(bact_tls *t)
 {
-    uint32_t el;
+    uint32_t now, el, left;
     if (t->now_ms == NULL || t->timeout_ms == 0)
         return t->timeout_ms;
     if (t->win_lazy) {
@@ -103,8 +103,17 @@ static uint32_t window_left(bact_tls *t)
         t->win_start = t->now_ms(t->clock_ctx);
         return t->timeout_ms;
     }
-    el = t->now_ms(t->clock_ctx) - t->win_start;
-    return el >= t->timeout_ms ? 0u : t->timeout_ms - el;
+    now = t->now_ms(t->clock_ctx);
+    el = now - t->win_start;
+    left = el >= t->timeout_ms ? 0u : t->timeout_ms - el;
+    if (t->hs_active) { /* nor past the handshake's whole time */
+        el = now - t->hs_t0;
+        if (el >= t->hs_total)
+            return 0u;
+        if (t->hs_total - el < left)
+            left = t->hs_total - el;
+    }
+    return left;
 }
 
 /* The handshake is out of time: timeout_ms without a byte moving, or

@@ -18,6 +18,12 @@
  * Deep sleep: one request, the session saved into a small buffer (as into
  * retention RAM), the TLS state freed and set up anew, the session loaded,
  * one more request: prints "ok saved=BYTES handshakes=N resumed=N".
+ *
+ *   no_rtc - CA_FILE trickle
+ *
+ * No server: a peer that trickles a handshake record, a byte just before
+ * each timeout, over a clock that moves only while the transport waits.
+ * open() must end within 4 x its timeout: prints "ok ..." or "late ...".
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +46,80 @@ static int open_loopback(void *io, const char *host, size_t host_len,
     (void)host;
     (void)host_len;
     return tcp_real.open(io, "127.0.0.1", 9, port, timeout_ms);
+}
+
+/* the trickling peer, in virtual time */
+#define HS_TIMEOUT 1000u
+static uint32_t vclock_ms, next_byte_at;
+static unsigned trickled;
+
+static uint32_t vclock(void *ctx)
+{
+    (void)ctx;
+    return vclock_ms;
+}
+
+static int fake_open(void *io, const char *host, size_t host_len,
+                     uint16_t port, uint32_t timeout_ms)
+{
+    (void)io; (void)host; (void)host_len; (void)port; (void)timeout_ms;
+    return BACT_OK;
+}
+
+static int32_t fake_send(void *io, const uint8_t *data, size_t len,
+                         uint32_t timeout_ms)
+{
+    (void)io; (void)data; (void)timeout_ms;
+    return (int32_t)len;
+}
+
+/* a 16 KiB handshake record: its header, then zeros, one byte at a time */
+static int32_t fake_recv(void *io, uint8_t *buf, size_t len,
+                         uint32_t timeout_ms)
+{
+    static const uint8_t hdr[5] = {22, 3, 3, 0x40, 0x00};
+    (void)io; (void)len;
+    if (next_byte_at - vclock_ms > timeout_ms) {
+        vclock_ms += timeout_ms; /* waited it all, nothing came */
+        return 0;
+    }
+    vclock_ms = next_byte_at;
+    next_byte_at += HS_TIMEOUT - 1u;
+    buf[0] = trickled < sizeof hdr ? hdr[trickled] : 0;
+    trickled++;
+    return 1;
+}
+
+static int trickle(const char *ca)
+{
+    static bact_tls tls;
+    bact_transport fake, tr;
+    bact_platform vpf;
+    bact_tls_config tc;
+    int rc;
+
+    memset(&fake, 0, sizeof fake);
+    fake.open = fake_open;
+    fake.send = fake_send;
+    fake.recv = fake_recv;
+    memset(&vpf, 0, sizeof vpf);
+    vpf.now_ms = vclock;
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.now = clock_real;
+    tc.platform = &vpf;
+    if (bact_tls_init(&tls, &fake, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    next_byte_at = HS_TIMEOUT - 1u;
+    rc = tr.open(tr.io, "localhost", 9, 443, HS_TIMEOUT);
+    printf("%s %s after %lu ms, limit %u\n",
+           vclock_ms <= 4u * HS_TIMEOUT ? "ok" : "late",
+           rc == BACT_E_TLS ? bact_tls_reason_text(bact_tls_last_reason(&tls))
+                            : bact_strerror(rc),
+           (unsigned long)vclock_ms, 4u * HS_TIMEOUT);
+    bact_tls_free(&tls);
+    return 0;
 }
 
 static uint8_t wbuf[4096];
@@ -123,6 +203,8 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[3], "sleep") == 0)
         return deep_sleep(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "trickle") == 0)
+        return trickle(argv[2]);
     if (argc != 4) {
         fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
                         "none|epoch0|future|real|noclock|loopback\n");

@@ -53,6 +53,11 @@ start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
 
+# A peer that trickles its handshake (a byte just before each timeout):
+# open() ends within the 4 x timeout the port promises (virtual time)
+check handshake-within-4x-timeout-while-trickled '^ok .*timed out' \
+    - "$pki/ec-root.pem" trickle
+
 # No monotonic clock either: only inner calls bound the waits. A peer that
 # keeps sending warning alerts (in the handshake, in clear; after it,
 # encrypted, one every 100 ms) must not hold a call beyond that bound.
