@@ -5,7 +5,10 @@
  *
  * open() tries the name's addresses in order within the one timeout_ms it
  * is given: each but the last gets half of the time left, the last all of
- * it. A signal that interrupts a wait does not lengthen it.
+ * it. Signals cannot hold a wait: after one, each poll gets only what is
+ * left of the timeout, counted from that first signal (the clock is read
+ * only once one came), so with signals a wait may last up to twice its
+ * timeout_ms, not longer.
  */
 #ifndef BACT_POSIX_H
 #define BACT_POSIX_H
