@@ -27,6 +27,7 @@
 
 #include <mbedtls/asn1.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/platform_util.h>
 #include <mbedtls/version.h>
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
@@ -610,7 +611,9 @@ static void keep_session(bact_tls *t)
         return;
     }
     drop_session(t);
-    t->session = s; /* moved: s is not freed */
+    t->session = s; /* moved: s is not freed, but its master secret is
+                       not left behind on the stack */
+    mbedtls_platform_zeroize(&s, sizeof s);
     t->has_session = 1;
     t->sess_dates_checked = t->dates_checked;
 }
@@ -1167,7 +1170,8 @@ int bact_tls_session_load(bact_tls *t, const uint8_t *buf, size_t len)
         return BACT_E_ARG;
     }
     drop_session(t);
-    t->session = s; /* moved */
+    t->session = s; /* moved (and its secret not left on the stack) */
+    mbedtls_platform_zeroize(&s, sizeof s);
     t->has_session = 1;
     t->sess_unbound = 1;      /* offered to the next open(), any host */
     t->sess_dates_checked = 0; /* not known for a blob from outside */
