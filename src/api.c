@@ -424,14 +424,14 @@ static int take_id(const bact_client *c, char *dst, const char *src)
     return 1;
 }
 
-/* The token of the items array of a list-tasks answer (-1: none), its
- * page fields checked as bact_list_tasks() checks them; -2 when they are
- * wrong. */
+/* The token of the items array of a list-tasks answer, its page fields
+ * checked as bact_list_tasks() checks them; -1 when they are wrong or
+ * there is no items array (absent or null: no list seen, no end of one). */
 BACT__NOINLINE static int page_items(const bact_client *c)
 {
     bact_page pg;
     if (bact__json_fields(c, 0, page_fields, 5, &pg) != BACT_OK)
-        return -2;
+        return -1;
     return pg.items.tok;
 }
 
@@ -511,9 +511,9 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
         /* c->t_sent stays when the run request went out: a second look
          * measures from that moment too, not from the first look's */
         c->t_sent = t_sent;
-        if (rr != BACT_OK || (items = page_items(c)) < -1)
+        if (rr != BACT_OK || (items = page_items(c)) < 0)
             return REC_UNSURE;
-        count = items < 0 ? 0u : (unsigned)c->tok[items].size;
+        count = (unsigned)c->tok[items].size;
         if (page == 1) {
             const bact_http_parser *p = &c->resp;
             uint32_t el = (c->pf.now_ms(c->pf.ctx) - t_sent) / 1000u + 1u;

@@ -257,18 +257,24 @@ static void run_task_answer_shapes(void)
     "{\"id\":\"" id "\",\"workflow_id\":\"" wf "\",\"created_at\":\"" at  \
     "\",\"input_parameters\":\"" in "\"}"
 
-/* a list-tasks page with the server's Date */
-static void listed_at(const char *date, const char *items)
+/* a 200 answer with the server's Date */
+static void dated(const char *date, const char *body)
 {
-    char body[4096];
     char *p = pool[npool++ % 24u];
-    snprintf(body, sizeof body, "{\"page\":1,\"limit\":2,\"items\":[%s]}",
-             items);
     snprintf(p, sizeof pool[0],
              "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 %s GMT\r\n"
              "Connection: close\r\nContent-Length: %u\r\n\r\n%s",
              date, (unsigned)strlen(body), body);
     t_io_data(&IO, p);
+}
+
+/* a list-tasks page with the server's Date */
+static void listed_at(const char *date, const char *items)
+{
+    char body[4096];
+    snprintf(body, sizeof body, "{\"page\":1,\"limit\":2,\"items\":[%s]}",
+             items);
+    dated(date, body);
 }
 
 /* ... at 10:17:54 (the request went out a moment before, by the fake
@@ -497,6 +503,22 @@ static void reconcile_unsure(void)
     t_io_data(&IO, answer("500 Internal Server Error", "{}"));
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    /* no list at all (none, null, or one inside another member, our task
+     * in it): no end of a list was seen, nothing is resent */
+    for (i = 0; i < 3u; i++) {
+        static const char *const nolist[] = {
+            "{\"page\":1}", "{\"page\":1,\"items\":null}",
+            "{\"data\":{\"items\":[" ITEM("1", WF, NOW,
+                                        "query=coffee; n=2") "]}}"
+        };
+        c = lost_run();
+        dated("10:17:54", nolist[i]);
+        dated("10:17:55", nolist[i]);
+        ok("{\"id\":\"9\"}");
+        CHECK_INT(run_lost(c, &t), BACT_E_NET);
+        CHECK_INT(t.id[0], 0);
+        CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    }
 }
 
 /* call_ms is bact_run_task()'s whole-call limit, lookups included: each
