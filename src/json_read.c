@@ -675,7 +675,7 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
 int bact__json_envelope(bact_client *c)
 {
     int n, i;
-    int32_t code = 0; /* the last code read, 0 with none */
+    int32_t code = 0; /* the first code read, 0 with none */
     bact_api_error *e = &c->err;
     /* a parsed text has one token at least */
     if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
@@ -689,17 +689,21 @@ int bact__json_envelope(bact_client *c)
         const jsmntok_t *k = &c->tok[i], *v = k + 1;
         const char *p = (const char *)c->buf + v->start;
         int64_t x;
+        /* of a member named twice, the first counts */
         if (key_is(c, k, BACT__QNAME(code))) {
-            if (v->type == JSMN_PRIMITIVE &&
+            if (!e->has_code && v->type == JSMN_PRIMITIVE &&
                 get_int(c, v, 1, &x) == BACT_OK) {
                 e->code = code = (int32_t)x;
                 e->has_code = 1;
             }
         } else if (v->type == JSMN_STRING) {
-            if (key_is(c, k, BACT__QNAME(msg)))
-                e->msg = p;
-            else if (key_is(c, k, BACT__QNAME(traceId)))
+            if (key_is(c, k, BACT__QNAME(msg))) {
+                if (e->msg == NULL)
+                    e->msg = p;
+            } else if (e->trace_id == NULL &&
+                       key_is(c, k, BACT__QNAME(traceId))) {
                 e->trace_id = p;
+            }
         }
         i = bact__json_skip(c, i + 1);
     }

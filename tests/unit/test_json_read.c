@@ -873,6 +873,21 @@ static void envelope_detected(void)
     CHECK_STR(J.err.msg, "Invalid authorization");
     CHECK_STR(J.err.trace_id, "ab\xC3\xA9");
 
+    /* of a member named twice, the first counts (a later one that is no
+     * integer, or null, is none) */
+    CHECK_INT(load("{\"code\":10112,\"msg\":\"a\",\"traceId\":\"t\","
+                   "\"code\":0,\"msg\":\"b\",\"traceId\":\"u\"}"),
+              BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 1);
+    CHECK_INT(J.err.code, 10112);
+    CHECK_STR(J.err.msg, "a");
+    CHECK_STR(J.err.trace_id, "t");
+    CHECK_INT(load("{\"code\":null,\"code\":7,\"msg\":5,\"msg\":\"m\"}"),
+              BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 1);
+    CHECK_INT(J.err.code, 7);
+    CHECK_STR(J.err.msg, "m");
+
     /* negative codes and no traceId */
     CHECK_INT(load("{\"msg\":\"m\",\"code\":-1}"), BACT_OK);
     CHECK_INT(bact__json_envelope(&J), 1);
@@ -895,6 +910,7 @@ static void envelope_not_detected(void)
         "[{\"code\":10112,\"msg\":\"x\"}]",
         "{\"id\":\"1\",\"status\":\"running\"}",
         "{\"data\":{\"code\":10112,\"msg\":\"x\"}}",
+        "{\"code\":0,\"msg\":\"ok\",\"code\":10112}",
     };
     size_t i;
     for (i = 0; i < sizeof no / sizeof no[0]; i++) {
