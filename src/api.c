@@ -524,7 +524,9 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
         }
         for (i = 0; i < count; i++) {
             int r = rec_item(c, rq, out, bact__json_elem(c, items, i), lim);
-            if (r != REC_NEXT)
+            /* an item older than the request ends the look after the
+             * rest of its page, older still if newest first */
+            if (r != REC_NEXT && (r != REC_RESEND || i + 1u == count))
                 return r;
         }
         if (count < (unsigned)RECONCILE_PAGE)

@@ -519,6 +519,16 @@ static void reconcile_unsure(void)
         CHECK_INT(t.id[0], 0);
         CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
     }
+    /* oldest first: a task older than the request, then ours. The rest
+     * of the page is read before the older one ends the look */
+    c = lost_run();
+    for (i = 0; i < 2u; i++)
+        listed(ITEM("1", WF, OLD, "query=coffee; n=2") ","
+               ITEM("2", WF, NOW, "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
 /* call_ms is bact_run_task()'s whole-call limit, lookups included: each
