@@ -541,24 +541,15 @@ EP(run_ep, POST, PATH_AT(run_task_by_template, "run-task"), 0, 0,
 EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
    0, 0, JSON | BACT__C_BODY);
 
-/* run_once()'s outcome for run-task-by-template (a template run's request
- * copied into a run request): never reconciled, it reports
- * BACT_RUN_CREATED. A small number that is no BACT_RUN_*. */
-#define RUN_TEMPLATE 3
-typedef char run_template_apart[RUN_TEMPLATE != BACT_RUN_CREATED &&
-                                RUN_TEMPLATE != BACT_RUN_ADOPTED &&
-                                RUN_TEMPLATE != BACT_RUN_RESENT ? 1 : -1];
-
-/* One run request; out of raw mode, the answer fills out. */
+/* One run request (tmpl: run-task-by-template, a template run's request
+ * copied into a run request); out of raw mode, the answer fills out. The
+ * outcome is run_ok()'s BACT_RUN_CREATED until run_task() says more. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
-                                   bact_task_created *out, int outcome)
+                                   bact_task_created *out, int tmpl)
 {
-    int rc = run(c, outcome == RUN_TEMPLATE ? &template_run_ep : &run_ep,
-                 NULL, rq, NULL);
-    if (rc == BACT_OK && !c->raw) {
+    int rc = run(c, tmpl ? &template_run_ep : &run_ep, NULL, rq, NULL);
+    if (rc == BACT_OK && !c->raw)
         rc = created(c, out);
-        out->outcome = outcome == RUN_TEMPLATE ? BACT_RUN_CREATED : outcome;
-    }
     return rc;
 }
 
@@ -571,7 +562,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
     for (round = 0; round < 2; round++) {
         int r;
         uint8_t raw = c->raw;
-        rc = run_once(c, rq, out, round ? BACT_RUN_RESENT : BACT_RUN_CREATED);
+        rc = run_once(c, rq, out, 0);
         /* the answer was lost after the request went out */
         if (!c->sent || (rc != BACT_E_NET && rc != BACT_E_TIMEOUT &&
                          rc != BACT_E_CLOSED))
@@ -591,6 +582,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
             rc = BACT_OK;
         if (r != REC_RESEND)
             break; /* adopted, or cannot tell: never risk a duplicate */
+        out->outcome = BACT_RUN_RESENT; /* in raw mode too */
     }
     c->held = 0; /* the next call has a limit of its own */
     return rc;
@@ -646,7 +638,7 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
     r.status_callback_url = rq->status_callback_url;
     if (!run_ok(c, &r, out))
         return BACT_E_ARG;
-    return run_once(c, &r, out, RUN_TEMPLATE);
+    return run_once(c, &r, out, 1);
 }
 
 EP(status_ep, GET, PATH(get_task_status), QN_TASK, 1,

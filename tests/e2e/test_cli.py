@@ -2044,6 +2044,20 @@ def _():
     need(b"sent again" in r.err, "stderr: " + short(r.err))
 
 
+@check("retry.run_resent_after_drop_json_says_so")
+def _():
+    # --json prints the answer as received; that the request was sent
+    # again is still told on stderr
+    M.fault(kind="drop", path=V2 + "run-task")
+    r = bact("run", WF_FINISH, "-p", "q=drop", g=["--json"])
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(len(M.api_requests("run-task")), 2, "run-task requests")
+    tasks = M.tasks()
+    eq(len(tasks), 1, "tasks created")
+    need(tasks[0]["id"].encode() in r.out, "stdout: " + short(r.out))
+    need(b"sent again" in r.err, "stderr: " + short(r.err))
+
+
 @check("retry.run_adopted_after_cut")
 def _():
     # the mock created the task, then cut the connection: the task is

@@ -368,6 +368,21 @@ static void reconcile_resends(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
     CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
     CHECK(IO.slept > 0);
+    /* in raw mode too the outcome says so; the body is the answer to the
+     * request sent again, as received */
+    c = lost_run();
+    bact_set_raw(c, 1);
+    listed("");
+    listed("");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+    {
+        size_t n;
+        const uint8_t *b = bact_body(c, &n);
+        CHECK(n == 10 && memcmp(b, "{\"id\":\"9\"}", 10) == 0);
+    }
 }
 
 /* listed tasks of the workflow that are not this request: looked past,
