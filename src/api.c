@@ -87,12 +87,16 @@ BACT__NOINLINE static int id_ok(const char *id)
 }
 
 /* The checks of a run request (a template run's is copied into one, see
- * bact_run_template()); out is cleared when they pass. */
+ * bact_run_template()); out is cleared first, so that a refused call
+ * leaves no id to follow either. */
 BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
                                  bact_task_created *out)
 {
     unsigned fl, k;
-    if (c == NULL || rq == NULL || out == NULL || !id_ok(rq->workflow_id) ||
+    if (out == NULL)
+        return 0;
+    memset(out, 0, sizeof *out);
+    if (c == NULL || rq == NULL || !id_ok(rq->workflow_id) ||
         (nonempty(rq->profile_id) != NULL && !id_ok(rq->profile_id)) ||
         !bact__params_ok(rq->params, rq->n_params))
         return 0;
@@ -103,7 +107,6 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
         if (url != NULL && bact_check_callback_url(url, fl) != BACT_OK)
             return 0;
     }
-    memset(out, 0, sizeof *out);
     return 1;
 }
 
@@ -626,17 +629,18 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
 {
     /* the checks and the body of a run request serve it: its fields go
      * to their places in one, the proxy region where a profile id is */
-    bact_run_req r;
-    if (rq == NULL)
-        return BACT_E_ARG;
-    r.workflow_id = rq->template_id;
-    r.params = rq->params;
-    r.n_params = rq->n_params;
-    r.save_browser_data = 0;
-    r.profile_id = rq->proxy_region;
-    r.callback_url = rq->callback_url;
-    r.status_callback_url = rq->status_callback_url;
-    if (!run_ok(c, &r, out))
+    bact_run_req r, *p = NULL; /* (NULL: out is cleared, then refused) */
+    if (rq != NULL) {
+        r.workflow_id = rq->template_id;
+        r.params = rq->params;
+        r.n_params = rq->n_params;
+        r.save_browser_data = 0;
+        r.profile_id = rq->proxy_region;
+        r.callback_url = rq->callback_url;
+        r.status_callback_url = rq->status_callback_url;
+        p = &r;
+    }
+    if (!run_ok(c, p, out))
         return BACT_E_ARG;
     return run_once(c, &r, out, 1);
 }

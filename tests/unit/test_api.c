@@ -1793,6 +1793,18 @@ static void empty_ids_refused(void)
     CHECK_INT(bact_run_task(c, &rq, NULL), BACT_E_ARG);
     CHECK_INT(bact_run_task(c, NULL, &t), BACT_E_ARG);
     CHECK_INT(bact_run_task(NULL, &rq, &t), BACT_E_ARG);
+    /* a refused run call leaves no id to follow: an earlier call's is
+     * cleared too */
+    strcpy(t.id, "16429034742537847");
+    strcpy(t.profile_id, "p");
+    CHECK_INT(bact_run_task(c, NULL, &t), BACT_E_ARG);
+    CHECK_STR(t.id, "");
+    CHECK_STR(t.profile_id, "");
+    strcpy(t.id, "16429034742537847");
+    rq.callback_url = "http://127.0.0.1/cb";
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+    CHECK_STR(t.id, "");
+    rq.callback_url = NULL;
 
     memset(&tq, 0, sizeof tq);
     CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
@@ -1804,6 +1816,13 @@ static void empty_ids_refused(void)
     CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
     tq.n_params = 0;
     CHECK_INT(bact_run_template(c, &tq, NULL), BACT_E_ARG);
+    strcpy(t.id, "16429034742537847");
+    CHECK_INT(bact_run_template(c, NULL, &t), BACT_E_ARG);
+    CHECK_STR(t.id, "");
+    strcpy(t.id, "16429034742537847");
+    tq.template_id = "";
+    CHECK_INT(bact_run_template(c, &tq, &t), BACT_E_ARG);
+    CHECK_STR(t.id, "");
 
     CHECK_INT(bact_get_task_status(c, "", &st), BACT_E_ARG);
     CHECK_INT(bact_get_task_status(c, NULL, &st), BACT_E_ARG);
