@@ -10,8 +10,10 @@
  * body (the header section is parsed as it streams by and never stored).
  * Results hold ids copied into fixed fields (BACT_ID_SIZE) and other strings
  * as NUL-terminated pointers into the work buffer; those pointers stay valid
- * until the next call on the same client. Of a member named twice in an
- * object read into a result, the first counts.
+ * until the next call on the same client. A string holding a \u0000 reads
+ * as far as its first NUL (bact_task.output_len gives the output's whole
+ * length; an id or a status word with one is refused). Of a member named
+ * twice in an object read into a result, the first counts.
  *
  *     bact_client c;  uint8_t buf[1024];  jsmntok_t tok[32];
  *     bact_config cfg = {0};
