@@ -468,7 +468,7 @@ typedef struct bact_page {
  *  mean 1 and 20; otherwise page >= 1 and 1 <= limit <= 500. */
 typedef struct bact_task_query {
     bact_status status;          /**< BACT_STATUS_OTHER: no filter */
-    const char *workflow_id;
+    const char *workflow_id;     /**< a filter: sent as given */
     const char *workflow_name;
     const char *created_from;    /**< RFC 3339 date-time ("2024-01-01T00:00:00Z"),
                                       created_at_from; anything else, or a
@@ -483,8 +483,9 @@ typedef struct bact_task_query {
  * the answer's fields and not others (a failed run call still sets id to
  * ""). String fields and arrays point into the client's buffer and are
  * valid until the next call on the same client. An id given (a task's, a
- * workflow's, a template's, a profile's) and a proxy region hold 1 to
- * BACT_ID_SIZE - 1 bytes, as the result fields do; else BACT_E_ARG. */
+ * workflow's, a template's, a profile's; not a list-tasks filter) and a
+ * proxy region hold 1 to BACT_ID_SIZE - 1 bytes, as the result fields do;
+ * else BACT_E_ARG. */
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out);
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
