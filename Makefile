@@ -14,6 +14,13 @@ CFLAGS  ?= -O2 -g
 ALLCFLAGS = $(STD) $(WARN) $(CFLAGS) -Iinclude -Iport/posix
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
+# The tool's builds (host, host36, host36-13, bytehead, asan) use jsmn with
+# parent links: their token array is sized for a 2 MiB answer, and without
+# the links jsmn walks back over all earlier tokens at each ',' and closer,
+# so a hostile flat answer of that size costs minutes of CPU. The unit
+# tests run with them under asan, and with jsmn's default (what devices,
+# with few tokens, use) in the unit, small and bytewise builds.
+TOOL_JSMN := -DJSMN_PARENT_LINKS
 
 LIB_SRCS := $(BACT_CORE_SRCS) $(BACT_POSIX_SRCS)
 CLI_SRCS := $(wildcard boards/host/*.c)
@@ -44,7 +51,7 @@ deps:
 # ---- host build ----
 $(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) -c $< -o $@
 
 $(BUILD)/host/run_and_wait: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) boards/host/example/run_and_wait.c)
 	$(CC) $(CFLAGS) -o $@ $^
@@ -77,8 +84,8 @@ $(M36_13)/.stamp: scripts/mbedtls36.sh $(TLS_HDRS) | deps-tls36
 
 $(BUILD)/host36/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36)/.stamp | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36)/include $(M36_CFG) \
-	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLS_CFLAGS) -isystem $(M36)/include \
+	    $(M36_CFG) -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
 
 $(BUILD)/host36/bact: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(M36)/lib/libmbedtls.a $(M36)/lib/libmbedx509.a \
@@ -90,8 +97,9 @@ $(BUILD)/host36/no_rtc: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(TLS_SRC
 
 $(BUILD)/host36-13/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36_13)/.stamp | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(TLS_CFLAGS) -isystem $(M36_13)/include $(M36_CFG) \
-	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLS_CFLAGS) -isystem $(M36_13)/include \
+	    $(M36_CFG) -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' \
+	    -c $< -o $@
 
 $(BUILD)/host36-13/bact: $(patsubst %.c,$(BUILD)/host36-13/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(M36_13)/lib/libmbedtls.a \
@@ -120,7 +128,8 @@ $(TLSCFG)/mbedtls36-13.o: $(TLS_SRCS) $(TLS_HDRS) $(wildcard include/*.h) $(M36)
 # ---- sanitizer build ----
 $(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) $(SAN) -Isrc -Itests/unit -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) $(SAN) -Isrc -Itests/unit \
+	    -c $< -o $@
 
 $(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(MBEDTLS_LIBS)
@@ -129,7 +138,8 @@ $(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS) $(T
 # (BACT_CONFIG_FAST_HEAD 0): the hostile suite must decide the same ----
 $(BUILD)/bytehead/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) $(TLSOBJ_FLAGS) -DBACT_CONFIG_FAST_HEAD=0 -c $< -o $@
+	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) -DBACT_CONFIG_FAST_HEAD=0 \
+	    -c $< -o $@
 $(BUILD)/bytehead/boards/host/bact_cli.o $(BUILD)/bytehead/port/mbedtls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 
 $(BUILD)/bytehead/bact: $(patsubst %.c,$(BUILD)/bytehead/%.o,$(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS))

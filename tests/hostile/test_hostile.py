@@ -924,6 +924,12 @@ case("json.many_tokens_accepted",
 DENSE = b'{"x":[' + b",".join([b"0"] * 1048563) + b'],"status":"running"}'
 assert len(DENSE) == 2 * 1024 * 1024
 case("json.densest_2mib_accepted", resp(DENSE), OK_RUNNING)
+# 699041 empty objects side by side in 2 MiB: jsmn without parent links
+# walks back over every earlier token at each closer, minutes of CPU for
+# this; the tool's builds link parents (the run stays far within the guard)
+FLAT = b'{"x":[' + b",".join([b"{}"] * 699041) + b'],"status":"running"}'
+assert len(FLAT) <= 2 * 1024 * 1024
+case("json.flat_2mib_of_objects_accepted", resp(FLAT), OK_RUNNING)
 # 25000 small objects in 600 KB (125000 tokens), shown one a line
 REGIONS_25000 = [(("R%05d" % i), "region %d" % i) for i in range(25000)]
 case("json.regions_25000_objects_accepted",
