@@ -59,15 +59,15 @@
 #endif
 
 /** 1: bact_strerror() returns text; 0: it returns "" (saves about
- *  0.5 KB: 475 B of the whole client on cortex-m4f, make size). */
+ *  0.4 KB: 449 B of the whole client on cortex-m4f, make size). */
 #ifndef BACT_CONFIG_ERROR_STRINGS
 #define BACT_CONFIG_ERROR_STRINGS 1
 #endif
 
 /** 1: bact_config.trace is called with the request line, status line,
  *  connects and retries; 0: the trace code is left out and bact_init()
- *  refuses a trace callback with BACT_E_UNSUPPORTED (saves about 0.4 KB:
- *  391 B on cortex-m4f, make size). */
+ *  refuses a trace callback with BACT_E_UNSUPPORTED (saves about 0.3 KB:
+ *  291 B on cortex-m4f, make size). */
 #ifndef BACT_CONFIG_TRACE
 #define BACT_CONFIG_TRACE 1
 #endif
@@ -76,7 +76,7 @@
  *  is taken in one step, a machine word at a time; 0: every byte goes
  *  through the byte-at-a-time parser, which the first way falls back to
  *  anyway and which gives the same outcome at the same byte. 0 saves
- *  about 0.7 KB (738 B on cortex-m4f, make size) and costs about 3,500
+ *  about 0.7 KB (716 B on cortex-m4f, make size) and costs about 3,500
  *  instructions per status poll on x86-64 (a 167-byte answer from nginx,
  *  make bench's http run: 4,221 against 7,712). */
 #ifndef BACT_CONFIG_FAST_HEAD
