@@ -55,8 +55,8 @@ typedef struct bact_transport {
  *
  * now_ms    monotonic milliseconds; may wrap at 2^32 (the core only ever
  *           subtracts two readings). Required.
- * sleep_ms  block for about ms milliseconds. Required for retries and
- *           bact_wait(); may return early (the core re-reads the clock).
+ * sleep_ms  block for about ms milliseconds, for retries and bact_wait().
+ *           Required; may return early (the core re-reads the clock).
  * random    any 32-bit value, for back-off jitter. May be NULL (no jitter).
  */
 typedef struct bact_platform {
