@@ -76,9 +76,9 @@
  *  is taken in one step, a machine word at a time; 0: every byte goes
  *  through the byte-at-a-time parser, which the first way falls back to
  *  anyway and which gives the same outcome at the same byte. 0 saves
- *  about 0.7 KB (716 B on cortex-m4f, make size) and costs about 3,500
- *  instructions per status poll on x86-64 (a 167-byte answer from nginx,
- *  make bench's http run: 4,221 against 7,712). */
+ *  about 0.7 KB (716 B on cortex-m4f, make size) and costs about 5,800
+ *  instructions per status poll on x86-64 (the 167-byte answer of make
+ *  bench's nginx, polls counted with callgrind: 4,098 against 9,882). */
 #ifndef BACT_CONFIG_FAST_HEAD
 #define BACT_CONFIG_FAST_HEAD 1
 #endif
