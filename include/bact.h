@@ -86,7 +86,8 @@ typedef enum bact_err {
                                    bact_last_error() */
     BACT_E_DEADLINE = -17,    /**< bact_wait(): max_wait ran out */
     BACT_E_ABORTED = -18,     /**< a callback asked to stop */
-    BACT_E_UNSUPPORTED = -19  /**< e.g. an https URL with no TLS transport */
+    BACT_E_UNSUPPORTED = -19  /**< not in this build: a trace callback
+                                   with BACT_CONFIG_TRACE 0 */
 } bact_err;
 
 /** Text for an error code ("" when BACT_CONFIG_ERROR_STRINGS is 0). */
