@@ -135,7 +135,8 @@ int bact_check_callback_url(const char *url, unsigned flags);
 /** Events passed to bact_config.trace (text is not NUL-terminated). */
 enum {
     BACT_TRACE_REQUEST = 1, /**< the request line, e.g. "GET /v2/... HTTP/1.1" */
-    BACT_TRACE_STATUS = 2,  /**< the status line */
+    BACT_TRACE_STATUS = 2,  /**< version and code, "HTTP/1.1 200" (the
+                                 reason phrase is not kept) */
     BACT_TRACE_RETRY = 3,   /**< a retry is coming; text says why and when */
     BACT_TRACE_CONNECT = 4  /**< a new connection is being opened */
 };
