@@ -5,8 +5,9 @@
  * address: IPv4 is read the way inet_aton() reads it (1 to 4 parts,
  * decimal or hex), so "127.1", "0x7f.0.0.1" and "2130706433" are all
  * loopback; a part with a '0' before a digit (octal to inet_aton(),
- * decimal to other readers) and any host made only of digits, dots and
- * hex that does not parse are refused rather than guessed at.
+ * decimal to other readers) and any host made only of digits (one at
+ * least), dots and hex letters that does not parse are refused rather
+ * than guessed at.
  */
 #include <string.h>
 
