@@ -1802,10 +1802,9 @@ def _():
     error(bact("status", "1", g=["--json", "--retries", "0"]), 5)
 
 
-@check("proto.stdout_write_failure_exit_5")
-def _():
-    # CLI.md: output that cannot be written (here: a full disk) is exit 5
-    argv = [BACT, "--base-url", M.url, "--api-key", KEY, "regions"]
+def to_full_disk(*args):
+    """Run bact G... ARGS... with stdout on /dev/full (a full disk)."""
+    argv = [BACT, "--base-url", M.url, "--api-key", KEY] + list(args)
     t0 = time.monotonic()
     with open("/dev/full", "wb") as full:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
@@ -1813,7 +1812,13 @@ def _():
                            timeout=PROC_TIMEOUT_S)
     r = Result(argv, p.returncode, b"", p.stderr, time.monotonic() - t0)
     RUNS.append(r)
-    error(r, 5, "cannot write to stdout")
+    return r
+
+
+@check("proto.stdout_write_failure_exit_5")
+def _():
+    # CLI.md: output that cannot be written (here: a full disk) is exit 5
+    error(to_full_disk("regions"), 5, "cannot write to stdout")
 
 
 @check("proto.stdout_write_failure_names_created_task")
@@ -1822,15 +1827,7 @@ def _():
     # not lost (--json without --wait does not decode the answer)
     for g, extra in (([], []), (["--json"], ["--wait", "--interval", "0.05"])):
         M.reset()
-        argv = [BACT, "--base-url", M.url, "--api-key", KEY] + g + [
-            "run", WF_FINISH] + extra
-        t0 = time.monotonic()
-        with open("/dev/full", "wb") as full:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=full,
-                               stderr=subprocess.PIPE, env=clean_env(),
-                               timeout=PROC_TIMEOUT_S)
-        r = Result(argv, p.returncode, b"", p.stderr, time.monotonic() - t0)
-        RUNS.append(r)
+        r = to_full_disk(*(g + ["run", WF_FINISH] + extra))
         need(r.rc == 5, "expected exit 5: " + r.why())
         eq(r.err_lines[-1], "bact: task %d: cannot write to stdout: No space "
            "left on device" % FIRST_TASK, "last stderr line")
