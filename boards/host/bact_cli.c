@@ -1393,7 +1393,11 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
         printf("%s\n", t->id);
         if (show_profile)
             put_kv(stdout, "profile_id", nonempty(t->profile_id));
-        fflush(stdout); /* the id is out before the (long) wait */
+        /* the id is out before the (long) wait; when it cannot be
+         * written, waiting would only put off the error, which main()
+         * reports (exit 5, naming the task) */
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return EX_OK;
     }
     if (!a->wait)
         return EX_OK;

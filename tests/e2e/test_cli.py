@@ -1833,6 +1833,20 @@ def _():
            "left on device" % FIRST_TASK, "last stderr line")
 
 
+@check("proto.stdout_write_failure_ends_run_wait_at_once")
+def _():
+    # the id line could not be written: no wait for a task that runs a
+    # minute, the error at once (naming the task), no status poll sent
+    M.reset()
+    r = to_full_disk("run", WF_FINISH, "-p", "_mock_run_ms=60000", "--wait",
+                     "--interval", "0.05")
+    need(r.rc == 5, "expected exit 5: " + r.why())
+    eq(r.err_lines[-1], "bact: task %d: cannot write to stdout: No space "
+       "left on device" % FIRST_TASK, "last stderr line")
+    polls = [q for q in M.requests() if "get-task-status" in q["path"]]
+    eq(polls, [], "status polls")
+
+
 def bact_fd_closed(fd, *args):
     """bact ARGS started with file descriptor fd (1 or 2) closed, as `>&-`
     or `2>&-` leave it."""
@@ -1850,12 +1864,15 @@ def bact_fd_closed(fd, *args):
 def _():
     # a closed stdout is a write error, and what was meant for it never
     # reaches the API connection (a socket could take the free fd 1)
+    M.reset()
     error(bact_fd_closed(1, "run", WF_FINISH), 5, "cannot write to stdout")
     r = bact_fd_closed(1, "run", WF_FINISH, "--wait", "--interval", "0.05")
     need(r.rc == 5, "run --wait: expected exit 5: " + r.why())
     need("cannot write to stdout" in r.err_lines[-1], "stderr: " + short(r.err))
-    eq([q["path"] for q in M.api_requests()][-1], V2 + "get-task",
-       "the last request (a bad one makes the mock answer 400)")
+    # the two runs, nothing else: no id line sent as a request, and no wait
+    # once the id could not be written
+    eq([q["path"] for q in M.api_requests()], [V2 + "run-task"] * 2,
+       "requests")
 
 
 @check("wait.stderr_closed")
