@@ -334,6 +334,12 @@ static void status_bad_version(void)
     RESP_ERR("HTTP/1.2 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.10 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("http/1.1 200 OK\r\n\r\n", BACT_E_HTTP);
+    /* one bit off the template, outside the minor version: refused read
+     * byte by byte as well as whole */
+    RESP_ERR("HTTP/0.1 200 OK\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR("ITTP/1.1 200 OK\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR("HTTP/1/1 200 OK\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR("HTTP/1.1!200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1200 OK\r\n\r\n", BACT_E_HTTP);   /* missing space */
     RESP_ERR("HTTP/1.1  200 OK\r\n\r\n", BACT_E_HTTP); /* two spaces */
     RESP_ERR("HTTP/1.1\t200 OK\r\n\r\n", BACT_E_HTTP);
@@ -730,6 +736,17 @@ static void chunked_line_limit(void)
     big_rep('a', 998);
     big_add("\r\nhello\r\n0\r\n\r\n");
     BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "hello", 5);
+    /* the limit exactly (1024 bytes with the CR): fine; one more: not */
+    big_reset();
+    big_add(CH_HEAD "5;");
+    big_rep('a', 1021);
+    big_add("\r\nhello\r\n0\r\n\r\n");
+    BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "hello", 5);
+    big_reset();
+    big_add(CH_HEAD "5;");
+    big_rep('a', 1022);
+    big_add("\r\nhello\r\n0\r\n\r\n");
+    BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
     /* 1100 bytes: refused */
     big_reset();
     big_add(CH_HEAD "5;");
@@ -1086,6 +1103,12 @@ static void hdr_long_name(void)
     big_rep('x', 286);
     big_add(": 99\r\nContent-Length: 2\r\n\r\nok");
     BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
+    /* one byte longer than the longest name looked for, which it starts
+     * with: not that header (read byte by byte too) */
+    RESP(OK_HEAD "Transfer-Encodingx: chunked\r\nContent-Length: 2\r\n\r\nok",
+         0, BACT__DONE, 200, "ok");
+    RESP(OK_HEAD "Content-Lengthxyz: 5\r\nContent-Length: 2\r\n\r\nok", 0,
+         BACT__DONE, 200, "ok");
     /* 256 bytes then a known name: the name position must not wrap back
      * into a match */
     big_reset();
@@ -1105,6 +1128,18 @@ static void hdr_long_values(void)
         big_rep((char)('!' + (char)(i % 90u)), 1);
     big_add("\r\nContent-Length: 1\r\n\r\n!");
     BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "!", 1);
+    /* a value as long as the parser keeps (36 bytes) is read; one byte
+     * more is too long to keep */
+    big_reset();
+    big_add(OK_HEAD "Content-Length: ");
+    big_rep('0', 35);
+    big_add("2\r\n\r\nok");
+    BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT__DONE, 200, "ok", 2);
+    big_reset();
+    big_add(OK_HEAD "Content-Length: ");
+    big_rep('0', 36);
+    big_add("2\r\n\r\nok");
+    BIG_EXPECT(DEF_BYTES, DEF_COUNT, BACT_E_HTTP, 200, NULL, 0);
     /* a Content-Length too long to keep is refused, not truncated */
     big_reset();
     big_add(OK_HEAD "Content-Length: ");
