@@ -402,6 +402,8 @@ static void reconcile_not_ours(void)
         ITEM("1", WF, NOW, "querx=coffee; n=2"),
         ITEM("1", WF, NOW, "query=coffee"),
         ITEM("1", WF, NOW, "query=coffee; n=2; m=3"),
+        /* all of the input, then a NUL and more */
+        ITEM("1", WF, NOW, "query=coffee; n=2\\u0000; m=3"),
         ITEM("1", WF, NOW, "")
     };
     bact_task_created t;
@@ -540,6 +542,33 @@ static void reconcile_unsure(void)
     for (i = 0; i < 2u; i++)
         listed(ITEM("1", WF, OLD, "query=coffee; n=2") ","
                ITEM("2", WF, NOW, "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
+/* An id as long as the field holds (BACT_ID_SIZE - 1 bytes) is adopted;
+ * one byte longer does not fit: nothing taken, nothing resent. */
+static void reconcile_id_size(void)
+{
+    char id[BACT_ID_SIZE + 1], item[256];
+    bact_task_created t;
+    bact_client *c;
+    memset(id, '7', sizeof id - 1u);
+    id[BACT_ID_SIZE - 1] = '\0';
+    c = lost_run();
+    snprintf(item, sizeof item, ITEM("%s", WF, NOW, "query=coffee; n=2"), id);
+    listed(item);
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, id);
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    id[BACT_ID_SIZE - 1] = '7';
+    id[BACT_ID_SIZE] = '\0';
+    c = lost_run();
+    snprintf(item, sizeof item, ITEM("%s", WF, NOW, "query=coffee; n=2"), id);
+    listed(item);
+    listed("");
     ok("{\"id\":\"9\"}");
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(t.id[0], 0);
@@ -2369,6 +2398,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_not_ours),
     T_CASE(reconcile_second_look),
     T_CASE(reconcile_unsure),
+    T_CASE(reconcile_id_size),
     T_CASE(reconcile_within_call_ms),
     T_CASE(run_template),
     T_CASE(task_status_words),
