@@ -575,6 +575,78 @@ static void reconcile_id_size(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* The moment the request went out, by the server's clock: its Date
+ * (10:17:54) less the time elapsed here rounded up (1 s) less 2 s of
+ * skew, 10:17:51. A task created then may be ours and is adopted; one a
+ * second earlier is older than the request, and after a second look
+ * that finds nothing either the request is sent again. */
+static void reconcile_request_moment(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed(ITEM("51", WF, "2025-10-08T10:17:51Z", "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "51");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    c = lost_run();
+    listed(ITEM("50", WF, "2025-10-08T10:17:50Z", "query=coffee; n=2"));
+    listed("");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "9");
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+    /* a Date too early for that moment to be on the clock (2 s after
+     * 1970 less 1 s elapsed less 2 s of skew): cannot tell, on the second
+     * look too */
+    c = lost_run();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:02 GMT\r\n"
+                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:02 GMT\r\n"
+                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+    /* one second later it is (the moment is 0): an empty list, on the
+     * second look too (later, after the back-off wait), and the request
+     * is sent again */
+    c = lost_run();
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:03 GMT\r\n"
+                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:01:00 GMT\r\n"
+                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+}
+
+/* At most 16 pages are looked through: ours on the 16th is found; 16
+ * full pages of other workflows' tasks, and no 17th is asked for. */
+static void reconcile_page_count(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    int i;
+    for (i = 0; i < 15; i++)
+        listed(ITEM("1", "99", NOW, "") "," ITEM("2", "99", NOW, ""));
+    listed(ITEM("3", "99", NOW, "") ","
+           ITEM("16", WF, NOW, "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "16");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK(strstr(sent(), "&page=16&limit=2 ") != NULL);
+    c = lost_run();
+    for (i = 0; i < 17; i++)
+        listed(ITEM("1", "99", NOW, "") "," ITEM("2", "99", NOW, ""));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 16);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
 /* call_ms is bact_run_task()'s whole-call limit, lookups included: each
  * request takes 400 ms, the lookups find full pages of other workflows'
  * tasks, and the call ends (the original error, nothing resent) once
@@ -2399,6 +2471,8 @@ static const t_case cases[] = {
     T_CASE(reconcile_second_look),
     T_CASE(reconcile_unsure),
     T_CASE(reconcile_id_size),
+    T_CASE(reconcile_request_moment),
+    T_CASE(reconcile_page_count),
     T_CASE(reconcile_within_call_ms),
     T_CASE(run_template),
     T_CASE(task_status_words),
