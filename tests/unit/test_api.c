@@ -647,6 +647,73 @@ static void reconcile_page_count(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* A timeout after the request went out: the task is looked for and
+ * adopted when listed; when it is not, nothing is resent (the request
+ * may still be on its way) and no second look is taken. */
+static void reconcile_after_timeout(void)
+{
+    bact_task_created t;
+    bact_client *c = begin();
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_TIMEOUT);
+    listed(ITEM("5", WF, NOW, "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "5");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    c = begin();
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_TIMEOUT);
+    listed("");
+    listed("");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_TIMEOUT);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+    CHECK_INT(IO.slept, 0);
+}
+
+/* The connection could not be opened: nothing went out, so there is
+ * nothing to look for (a task listed later is not this request's). */
+static int (*harness_open)(void *, const char *, size_t, uint16_t, uint32_t);
+static int open_fails_once(void *p, const char *h, size_t n, uint16_t port,
+                           uint32_t t)
+{
+    if (((t_io *)p)->opens++ == 0)
+        return BACT_E_NET;
+    ((t_io *)p)->opens--;
+    return harness_open(p, h, n, port, t);
+}
+
+static void reconcile_not_when_unsent(void)
+{
+    bact_task_created t;
+    bact_client *c = begin();
+    harness_open = c->tr.open;
+    c->tr.open = open_fails_once;
+    listed(ITEM("5", WF, NOW, "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    (void)run_lost(c, &t);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 0);
+    CHECK(t.outcome != BACT_RUN_ADOPTED);
+}
+
+/* Sent again once at most: the second request's answer lost too, and
+ * nothing listed again, the original error and two requests in all. */
+static void reconcile_resends_once(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed("");
+    listed("");
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_NET);
+    listed("");
+    listed("");
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 4);
+}
+
 /* call_ms is bact_run_task()'s whole-call limit, lookups included: each
  * request takes 400 ms, the lookups find full pages of other workflows'
  * tasks, and the call ends (the original error, nothing resent) once
@@ -2473,6 +2540,9 @@ static const t_case cases[] = {
     T_CASE(reconcile_id_size),
     T_CASE(reconcile_request_moment),
     T_CASE(reconcile_page_count),
+    T_CASE(reconcile_after_timeout),
+    T_CASE(reconcile_not_when_unsent),
+    T_CASE(reconcile_resends_once),
     T_CASE(reconcile_within_call_ms),
     T_CASE(run_template),
     T_CASE(task_status_words),
