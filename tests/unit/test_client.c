@@ -1342,6 +1342,15 @@ static void connect_and_call_deadlines(void)
     c = mk(1024, "http://h", 0);
     CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
     CHECK_INT(W.open_timeout, 1000);
+    /* and no longer than what is left of the whole call */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+    cfg_init(&cfg, 1024, "http://h", 0);
+    cfg.connect_ms = 5000;
+    cfg.call_ms = 1200;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(W.open_timeout, 1200);
     /* the whole-call limit stops retries whose wait would pass it: 503s
      * with Retry-After: 2 and a 3 s budget allow one retry, not five */
     begin(T_WHOLE);
@@ -1465,6 +1474,8 @@ static void retry_after_past_call_deadline(void)
         "Retry-After: 3600\r\n",
         "Retry-After: 600\r\n", /* exactly at the limit: past it */
         "Retry-After: 99999999999999999999\r\n",
+        /* seconds whose milliseconds pass 2^32 (by 704 ms): still past */
+        "Retry-After: 4294968\r\n",
         "Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
         "Retry-After: Wed, 21 Oct 2015 08:28:00 GMT\r\n"
     };
@@ -1529,6 +1540,19 @@ static void retry_after_date(void)
     CHECK_INT(IO.slept, 5000);
 }
 
+/* a random source at the top of the jitter range, and one past it */
+static uint32_t random_250(void *p)
+{
+    (void)p;
+    return 250u;
+}
+
+static uint32_t random_251(void *p)
+{
+    (void)p;
+    return 251u;
+}
+
 /* n answers 503 (no Retry-After), then a 200 */
 static void busy_then_ok(unsigned n)
 {
@@ -1561,6 +1585,21 @@ static void backoff_grows(void)
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
     CHECK_INT(IO.sleeps, 2);
     CHECK_INT(IO.slept, 500u + 1000u);
+
+    /* the jitter spans [b/2, b], both ends: of a 500 ms step, a random
+     * 250 waits 500 ms, a random 251 wraps to 250 ms */
+    begin(T_WHOLE);
+    busy_then_ok(1);
+    c = mk(1024, "http://h", 1);
+    c->pf.random = random_250;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(IO.slept, 500);
+    begin(T_WHOLE);
+    busy_then_ok(1);
+    c = mk(1024, "http://h", 1);
+    c->pf.random = random_251;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(IO.slept, 250);
 }
 
 static void retries_exhausted(void)
@@ -1636,7 +1675,7 @@ static void no_retry_for_400(void)
 {
     static const char *const final[] = { "400 Bad Request", "401 Unauthorized",
                                          "404 Not Found", "500 Internal",
-                                         "302 Found" };
+                                         "302 Found", "300 Multiple Choices" };
     size_t i;
     for (i = 0; i < sizeof final / sizeof final[0]; i++) {
         bact_client *c;
@@ -1798,6 +1837,38 @@ static void post_retried_when_not_taken(void)
     CHECK_INT(IO.opens, 2);
     CHECK_INT(bact_retries_used(c), 1);
     CHECK_INT(IO.sleeps, 1);
+    /* nor when opening it failed with a network error or timed out */
+    {
+        static const int open_rc[] = { BACT_E_NET, BACT_E_TIMEOUT };
+        size_t i;
+        for (i = 0; i < 2u; i++) {
+            begin(T_WHOLE);
+            W.fail_opens = 1;
+            W.fail_rc = open_rc[i];
+            t_io_data(&IO, resp("200 OK", "", "{\"id\":\"4\"}"));
+            c = mk(1024, "http://h", 2);
+            CHECK_INT(bact_run_task(c, &rr, &t), BACT_OK);
+            CHECK_STR(t.id, "4");
+            CHECK_INT(IO.opens, 2);
+            CHECK_INT(count_runs(), 1);
+        }
+    }
+}
+
+/* A TLS failure is no passing network fault: not retried, even for a GET
+ * that nothing was sent of. */
+static void tls_error_not_retried(void)
+{
+    bact_client *c;
+    begin(T_WHOLE);
+    W.fail_opens = 1;
+    W.fail_rc = BACT_E_TLS;
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 2);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TLS);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(bact_retries_used(c), 0);
+    CHECK_INT(IO.sleeps, 0);
 }
 
 static void open_failure_exhausts(void)
@@ -2316,6 +2387,7 @@ static const t_case cases[] = {
     T_CASE(get_retried_after_failures),
     T_CASE(post_not_retried_once_sent),
     T_CASE(post_retried_when_not_taken),
+    T_CASE(tls_error_not_retried),
     T_CASE(open_failure_exhausts),
     T_CASE(status_not_stale_after_retry),
     T_CASE(body_larger_than_buffer),
