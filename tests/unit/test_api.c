@@ -453,6 +453,22 @@ static void reconcile_second_look(void)
     CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
 }
 
+/* The answer is lost after the whole call's time (call_ms) is over: no
+ * lookup, not even a connection for one; the original error. */
+static void reconcile_no_time_left(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    harness_recv = c->tr.recv;
+    c->tr.recv = late_reset_recv;
+    c->call_ms = 1000;
+    listed(ITEM("777", WF, NOW, "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 0);
+}
+
 /* whatever cannot be told apart: the original error, nothing resent */
 static void reconcile_unsure(void)
 {
@@ -2538,6 +2554,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_resends),
     T_CASE(reconcile_not_ours),
     T_CASE(reconcile_second_look),
+    T_CASE(reconcile_no_time_left),
     T_CASE(reconcile_unsure),
     T_CASE(reconcile_id_size),
     T_CASE(reconcile_request_moment),
