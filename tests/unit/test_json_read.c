@@ -208,6 +208,13 @@ static void invalid_documents(void)
         S("[\"\\x\"]"), S("[\"\\a\"]"), S("[\"\\u12\"]"), S("[\"\\u12g4\"]"),
         S("[\"\\U00e9\"]"), S("[\"\\\"]"), S("[\"\\"),
         S("[\"\\ud83d\\"), S("[\"\\ud83d\\u"),
+        /* the edges of the low surrogate range: the last one alone, the
+         * first above it after a high one, a high one after a high one */
+        S("[\"\\udfff\"]"), S("[\"\\udc00\"]"), S("[\"\\ud800\\ue000\"]"),
+        S("[\"\\udbff\\udbff\"]"),
+        /* three hex digits at the very end of the text (an exact-size
+         * copy: a fourth would be read past it) */
+        S("[\"\\u123"), S("\"\\u123"), S("[\"\\ud83d\\ude0"),
         /* two top-level values */
         S("{}{}"), S("[] []"), S("1 2"), S("\"a\" \"b\""), S("{},"), S("[]]"),
         /* keys and punctuation */
