@@ -515,6 +515,10 @@ static void cb_numeric_garbage(void)
     CB_BAD("http://1..2.3/");
     CB_BAD("http://.1.2.3/");
     CB_BAD("http://1.2.3.256/");
+    /* a part before the last one over 255 is no address (256 would carry
+     * into the part before: 1.256.0.1 is not 2.0.0.1) */
+    CB_BAD("http://1.256.0.1/");
+    CB_BAD("http://1.2.256.1/");
     CB_BAD("http://1.2.65536/");
     CB_BAD("http://1.16777216/");
     CB_BAD("http://4294967296/");
@@ -570,6 +574,9 @@ static void cb_ipv6_malformed(void)
     CB_BAD("http://[::1]x/");
     CB_BAD("http://[]/");
     CB_BAD("http://[1:2:3:4:5:6:7:8:9]/");
+    /* a dotted part after seven groups: nine in all */
+    CB_BAD("http://[1:2:3:4:5:6:7:1.2.3.4]/");
+    CB_BAD("http://[1:2:3:4:5:6:7:8.8.8.8]/");
     CB_BAD("http://[1::2::3]/");
     CB_BAD("http://[12345::1]/");
     CB_BAD("http://[:1]/");
@@ -640,6 +647,10 @@ static void cb_scheme_and_syntax(void)
     CB_BAD("http://caf\xc3\xa9.com/");
     CB_BAD("http://a,b/");
     CB_BAD("http://a\"b/");
+    /* a port of five digits at most (leading zeros count) */
+    CB_OK("https://example.com:08443/");
+    CB_BAD("https://example.com:008443/");
+    CB_BAD("https://example.com:000443/");
 }
 
 static void cb_null(void)
