@@ -648,6 +648,14 @@ static void chunked_trailers(void)
     CHECK_INT(o->keep, 1);
     CHECK_INT(o->consumed, sizeof(CH_HEAD "3\r\nabc\r\n0\r\nX-Trailer: yes\r\n"
                                           "Y: z\r\n\r\n") - 1u);
+    /* trailer fields named like the headers acted on are dropped, not
+     * acted on: no close, no second length, no coding, no Retry-After */
+    o = RESP(CH_HEAD "3\r\nabc\r\n0\r\nConnection: close\r\n"
+                     "Content-Length: 99\r\nTransfer-Encoding: gzip\r\n"
+                     "Content-Encoding: br\r\nRetry-After: 5\r\n\r\n",
+             0, BACT__DONE, 200, "abc");
+    CHECK_INT(o->keep, 1);
+    CHECK_INT(o->ra, -1);
     /* folding, control bytes and bare LF in trailers are refused */
     RESP_ERR(CH_HEAD "0\r\n folded: x\r\n\r\n", BACT_E_HTTP);
     RESP_ERR(CH_HEAD "0\r\nX: a\x00b\r\n\r\n", BACT_E_HTTP);
@@ -659,6 +667,39 @@ static void chunked_trailers(void)
     RESP(CH_HEAD "0\r\nX: y\r\n", 1, BACT_E_CLOSED, 200, "");
     RESP(CH_HEAD "0\r\n", 1, BACT_E_CLOSED, 200, "");
     RESP(CH_HEAD "0\r\n\r", 1, BACT_E_CLOSED, 200, "");
+}
+
+/* The Retry-After of an answer read as the client reads one that wants no
+ * Date (BACT__F2_LEAN): dropped on a 2xx only. */
+static int32_t lean_retry_after(const char *raw)
+{
+    bact_http_parser p;
+    size_t used = 0, bl = 0;
+    const uint8_t *b = NULL;
+    int rc;
+    bact__resp_init(&p, DEF_BYTES, DEF_COUNT);
+    p.flags2 = BACT__F2_LEAN;
+    rc = bact__resp_feed(&p, (const uint8_t *)raw, strlen(raw), &used, &b,
+                         &bl);
+    CHECK(rc == BACT__HEAD || rc == BACT__DONE);
+    return bact__resp_retry_after(&p);
+}
+
+static void lean_keeps_retry_after_off_2xx(void)
+{
+    CHECK_INT(lean_retry_after("HTTP/1.1 200 OK\r\nRetry-After: 7\r\n"
+                               "Content-Length: 0\r\n\r\n"), -1);
+    CHECK_INT(lean_retry_after("HTTP/1.1 299 X\r\nRetry-After: 7\r\n"
+                               "Content-Length: 0\r\n\r\n"), -1);
+    CHECK_INT(lean_retry_after("HTTP/1.1 300 X\r\nRetry-After: 7\r\n"
+                               "Content-Length: 0\r\n\r\n"), 7);
+    CHECK_INT(lean_retry_after("HTTP/1.1 199 X\r\nRetry-After: 7\r\n\r\n"
+                               "HTTP/1.1 503 X\r\nRetry-After: 8\r\n"
+                               "Content-Length: 0\r\n\r\n"), 8);
+    /* the 2xx after an interim answer is read the same way */
+    CHECK_INT(lean_retry_after("HTTP/1.1 100 Continue\r\n\r\n"
+                               "HTTP/1.1 200 OK\r\nRetry-After: 7\r\n"
+                               "Content-Length: 0\r\n\r\n"), -1);
 }
 
 static void chunked_missing_crlf_after_data(void)
@@ -1869,6 +1910,7 @@ static const t_case cases[] = {
     T_CASE(chunked_bad_hex),
     T_CASE(chunked_extensions),
     T_CASE(chunked_trailers),
+    T_CASE(lean_keeps_retry_after_off_2xx),
     T_CASE(chunked_missing_crlf_after_data),
     T_CASE(chunked_size_line_endings),
     T_CASE(chunked_size_overflow),
