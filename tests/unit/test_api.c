@@ -2285,6 +2285,22 @@ static void wait_reports_changes_only(void)
     CHECK_STR(s.words[1], "failed");
     CHECK_INT(st.status, BACT_STATUS_FAILED);
     CHECK_INT(IO.opens, 4);
+    /* a word that starts with the one before, or that it starts with, is
+     * a change too */
+    {
+        static const char *const w2[] = { "run", "running", "run",
+                                          "canceled" };
+        c = begin();
+        status_answers(w2, 4);
+        memset(&s, 0, sizeof s);
+        CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, on_status, &s,
+                            &st),
+                  BACT_OK);
+        CHECK_INT(s.n, 4);
+        CHECK_STR(s.words[1], "running");
+        CHECK_STR(s.words[2], "run");
+        CHECK_INT(st.status, BACT_STATUS_CANCELED);
+    }
 }
 
 static void wait_terminal_states(void)
