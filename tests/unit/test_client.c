@@ -2025,6 +2025,18 @@ static void body_exact_fit(void)
     fill(body300, 257);
     all_modes(__FILE__, __LINE__, chunked("", body300, 100), 256,
               BACT_E_BODY_SIZE, 200, NULL);
+    /* a Content-Length one byte over is refused by the head alone: no
+     * wait for a body that cannot fit */
+    begin(T_WHOLE);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 257\r\n\r\n");
+    t_io_add(&IO, T_END, NULL, 0);
+    {
+        bact_client *c = mk(256, "http://h", 0);
+        uint32_t t0 = IO.now;
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_BODY_SIZE);
+        CHECK_INT(bact_needed(c), 257);
+        CHECK_INT(IO.now - t0, 0);
+    }
 }
 
 typedef struct sink_rec {
@@ -2085,6 +2097,18 @@ static void streaming_sink(void)
         CHECK_INT(bact_request(c, &GET, sink, &SINK, NULL), BACT_E_API);
         CHECK_INT(SINK.calls, 0);
         CHECK_INT(bact_last_error(c)->code, 5);
+    }
+    /* nor is a 300 (the first status past the 2xx ones) */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("300 Multiple Choices", "", "{\"code\":6}"));
+    {
+        bact_client *c = mk(256, "http://h", 0);
+        int status = 0;
+        memset(&SINK, 0, sizeof SINK);
+        CHECK_INT(bact_request(c, &GET, sink, &SINK, &status), BACT_E_API);
+        CHECK_INT(status, 300);
+        CHECK_INT(SINK.calls, 0);
+        CHECK_INT(bact_last_error(c)->code, 6);
     }
 }
 
