@@ -1289,6 +1289,13 @@ static int32_t slow_stuck_send(void *p, const uint8_t *d, size_t n, uint32_t t)
     return stuck_send(p, d, n, t);
 }
 
+static int32_t stuck_recv(void *p, uint8_t *b, size_t n, uint32_t t)
+{
+    (void)b; (void)n; (void)t;
+    ((t_io *)p)->recvs++;
+    return 0;
+}
+
 static void transport_misbehaves(void)
 {
     static const struct {
@@ -1316,6 +1323,15 @@ static void transport_misbehaves(void)
         c = mk(1024, "http://h", 0);
         CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), k[i].rc);
         CHECK_INT(IO.sends, k[i].sends);
+        CHECK_INT(IO.closes, 1);
+    }
+    /* the receive side likewise: exactly BACT_MAX_IO_CALLS calls */
+    begin(T_WHOLE);
+    CTR.recv = stuck_recv;
+    {
+        bact_client *c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
+        CHECK_INT(IO.recvs, BACT_MAX_IO_CALLS);
         CHECK_INT(IO.closes, 1);
     }
 }
