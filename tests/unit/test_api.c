@@ -1949,6 +1949,29 @@ static void callback_url_length(void)
     NOTHING_SENT();
 }
 
+/* A run request whose text is not UTF-8 (JSON must be) is refused before
+ * anything is sent: a parameter's value, its name, a sequence cut short. */
+static void run_not_utf8_refused(void)
+{
+    static bact_param badval[] = { { "q", "caf\xe9" } };
+    static bact_param badname[] = { { "\xff", "v" } };
+    static bact_param cut[] = { { "q", "a\xc3" } };
+    const bact_param *const sets[] = { badval, badname, cut };
+    bact_run_req rq;
+    bact_task_created t;
+    size_t i;
+    for (i = 0; i < 3u; i++) {
+        bact_client *c = begin();
+        ok("{\"id\":\"1\"}");
+        memset(&rq, 0, sizeof rq);
+        rq.workflow_id = "1";
+        rq.params = sets[i];
+        rq.n_params = 1;
+        CHECK_INT(bact_run_task(c, &rq, &t), BACT_E_ARG);
+        NOTHING_SENT();
+    }
+}
+
 static void empty_ids_refused(void)
 {
     bact_param noname[] = { { "", "v" } };
@@ -2603,6 +2626,7 @@ static const t_case cases[] = {
     T_CASE(callback_urls_checked),
     T_CASE(callback_urls_loopback_flag),
     T_CASE(callback_url_length),
+    T_CASE(run_not_utf8_refused),
     T_CASE(empty_ids_refused),
     T_CASE(long_ids_refused),
     T_CASE(raw_mode_body_untouched),
