@@ -720,6 +720,42 @@ static void request_argument_checks(void)
     CHECK_INT(IO.sends, 0);
 }
 
+/* The method: capital letters and '-', 17 at most; the path: 2049 bytes
+ * at most. Each limit exactly is sent, one more is refused unsent. */
+static void request_method_and_path_limits(void)
+{
+    static char path[2052];
+    static const char *const methods[] = { "M-SEARCH", "ABCDEFGHIJKLMNOPQ",
+                                           "ABCDEFGHIJKLMNOPQR" };
+    bact_http_req rq = { "GET", "/p", NULL, 0, NULL, 0, NULL, 1 };
+    size_t i;
+    for (i = 0; i < 3u; i++) {
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(1024, "http://h", 0);
+        rq.method = methods[i];
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL),
+                  i < 2u ? BACT_OK : BACT_E_ARG);
+        CHECK_INT(IO.sends > 0, i < 2u);
+    }
+    rq.method = "GET";
+    path[0] = '/';
+    for (i = 0; i < 2u; i++) {
+        bact_client *c;
+        memset(path + 1, 'a', 2048u + i);
+        path[2049u + i] = '\0';
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(4096, "http://h", 0);
+        rq.path = path;
+        CHECK_INT(strlen(path), 2049u + i);
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL),
+                  i ? BACT_E_ARG : BACT_OK);
+        CHECK_INT(IO.sends > 0, !i);
+    }
+}
+
 static void request_partial_sends(void)
 {
     static const char body[] = "{\"long\":\"0123456789abcdefghijklmnopqrstuvwxyz\"}";
@@ -1025,6 +1061,25 @@ static void stale_connection_probe(void)
         CHECK_MODE(IO.opens == 3, mode);
         CHECK_MODE(IO.sleeps == 0, mode);
     }
+}
+
+/* Bytes nobody asked for wait on a kept-alive connection (here a whole,
+ * well-formed answer): the probe sees them and the connection is dropped,
+ * so they are never read as the next call's answer. */
+static void stale_connection_unasked_bytes(void)
+{
+    bact_client *c;
+    bact_task_state st;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"running\"}"));
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"finished\"}"));
+    t_io_data(&IO, resp("200 OK", "", "{\"status\":\"failed\"}"));
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FAILED);
+    CHECK_INT(IO.opens, 2);
 }
 
 /* The probe found nothing, but the connection dies as the request goes
@@ -2395,6 +2450,7 @@ static const t_case cases[] = {
     T_CASE(request_user_agent),
     T_CASE(request_query_encoding),
     T_CASE(request_argument_checks),
+    T_CASE(request_method_and_path_limits),
     T_CASE(request_partial_sends),
     T_CASE(modes_content_length),
     T_CASE(modes_chunked),
@@ -2405,6 +2461,7 @@ static const t_case cases[] = {
     T_CASE(keepalive_reuse),
     T_CASE(connection_close_reopens),
     T_CASE(stale_connection_probe),
+    T_CASE(stale_connection_unasked_bytes),
     T_CASE(stale_connection_after_send),
     T_CASE(timeout_no_answer),
     T_CASE(clock_wrap),
