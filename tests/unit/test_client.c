@@ -1147,6 +1147,37 @@ static void stale_connection_after_send(void)
         CHECK_INT(count_runs(), 1);
         CHECK_INT(IO.sleeps, 0);
     }
+    /* a POST whose reused connection is reset: reported as the close it
+     * is, not as a network error */
+    {
+        static const uint8_t body[] = "{}";
+        bact_http_req post = { "POST", "/p", NULL, 0, body, 2, NULL, 0 };
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+        t_io_data(&IO, resp("200 OK", "", "{\"id\":\"1\"}"));
+        c = mk(1024, "http://h", 3);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        CHECK_INT(bact_request(c, &post, NULL, NULL, NULL), BACT_E_CLOSED);
+        CHECK_INT(IO.opens, 1);
+    }
+    /* part of an answer came before the close: the server did see the
+     * request, so it is no stale connection and not sent again */
+    {
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{");
+        t_io_add(&IO, T_CLOSE, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", "{\"n\":4}"));
+        c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CLOSED);
+        CHECK_INT(IO.opens, 1);
+    }
 }
 
 /* ------------------------------------------------------------------ */
