@@ -258,14 +258,23 @@ static void run_task_answer_shapes(void)
     "\",\"input_parameters\":\"" in "\"}"
 
 /* a 200 answer with the server's Date */
-static void dated(const char *date, const char *body)
+/* a 200 answer with body, sent on the HTTP-date given */
+static void dated_on(const char *http_date, const char *body)
 {
     char *p = pool[npool++ % 24u];
     snprintf(p, sizeof pool[0],
-             "HTTP/1.1 200 OK\r\nDate: Wed, 08 Oct 2025 %s GMT\r\n"
+             "HTTP/1.1 200 OK\r\nDate: %s\r\n"
              "Connection: close\r\nContent-Length: %u\r\n\r\n%s",
-             date, (unsigned)strlen(body), body);
+             http_date, (unsigned)strlen(body), body);
     t_io_data(&IO, p);
+}
+
+/* ... at a time of day on the day the test tasks were made */
+static void dated(const char *date, const char *body)
+{
+    char d[40];
+    snprintf(d, sizeof d, "Wed, 08 Oct 2025 %s GMT", date);
+    dated_on(d, body);
 }
 
 /* a list-tasks page with the server's Date */
@@ -617,10 +626,8 @@ static void reconcile_request_moment(void)
      * 1970 less 1 s elapsed less 2 s of skew): cannot tell, on the second
      * look too */
     c = lost_run();
-    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:02 GMT\r\n"
-                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
-    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:02 GMT\r\n"
-                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    dated_on("Thu, 01 Jan 1970 00:00:02 GMT", "{\"items\":[]}");
+    dated_on("Thu, 01 Jan 1970 00:00:02 GMT", "{\"items\":[]}");
     ok("{\"id\":\"9\"}");
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
@@ -629,10 +636,8 @@ static void reconcile_request_moment(void)
      * second look too (later, after the back-off wait), and the request
      * is sent again */
     c = lost_run();
-    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:00:03 GMT\r\n"
-                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
-    t_io_data(&IO, "HTTP/1.1 200 OK\r\nDate: Thu, 01 Jan 1970 00:01:00 GMT\r\n"
-                   "Connection: close\r\nContent-Length: 12\r\n\r\n{\"items\":[]}");
+    dated_on("Thu, 01 Jan 1970 00:00:03 GMT", "{\"items\":[]}");
+    dated_on("Thu, 01 Jan 1970 00:01:00 GMT", "{\"items\":[]}");
     ok("{\"id\":\"9\"}");
     CHECK_INT(run_lost(c, &t), BACT_OK);
     CHECK_INT(t.outcome, BACT_RUN_RESENT);
