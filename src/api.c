@@ -546,7 +546,8 @@ EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
 
 /* One run request (tmpl: run-task-by-template, a template run's request
  * copied into a run request); out of raw mode, the answer fills out. The
- * outcome is run_ok()'s BACT_RUN_CREATED until run_task() says more. */
+ * outcome is run_ok()'s BACT_RUN_CREATED until bact_run_task() says
+ * more. */
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
                                    bact_task_created *out, int tmpl)
 {
