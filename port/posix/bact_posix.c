@@ -160,6 +160,7 @@ static int32_t posix_send(void *io, const uint8_t *data, size_t len,
 {
     bact_posix_conn *c = (bact_posix_conn *)io;
     ssize_t r;
+    int w;
     if (c->fd < 0)
         return BACT_E_NET;
     if (len > 0x7FFFFFFFu)
@@ -169,8 +170,11 @@ static int32_t posix_send(void *io, const uint8_t *data, size_t len,
         return (int32_t)r;
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
         return BACT_E_NET;
-    if (timeout_ms == 0 || wait_fd(c->fd, POLLOUT, timeout_ms) <= 0)
+    if (timeout_ms == 0)
         return 0;
+    w = wait_fd(c->fd, POLLOUT, timeout_ms);
+    if (w <= 0) /* timed out: nothing yet; the wait failed: an error */
+        return w == 0 ? 0 : BACT_E_NET;
     r = send(c->fd, data, len, MSG_NOSIGNAL);
     if (r >= 0)
         return (int32_t)r;

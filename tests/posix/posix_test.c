@@ -11,7 +11,8 @@
  * Linked with -Wl,--wrap=getaddrinfo: the name FAKE_NAME "resolves" to the
  * loopback addresses and ports a case lists (as a dual-stack name would to
  * its AAAA and A records); every other name goes to the C library (the
- * cases only give it numeric addresses).
+ * cases only give it numeric addresses). And with -Wl,--wrap=poll: a case
+ * can make every poll() fail.
  *
  * An address that never answers is a listener whose accept queue is full:
  * Linux drops the SYNs that reach it, so a connect to it waits.
@@ -88,6 +89,26 @@ int __wrap_getaddrinfo(const char *node, const char *service,
         return EAI_NONAME;
     *res = head;
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* poll, wrapped                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Set by a case: every poll() fails (ENOMEM, as on a kernel short of
+ * memory) instead of waiting. */
+static int poll_fails;
+
+int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout);
+
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+    if (poll_fails) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return __real_poll(fds, n, timeout);
 }
 
 /* ------------------------------------------------------------------ */
@@ -484,27 +505,64 @@ static int case_recv_eintr(char *why)
     return 1;
 }
 
-static int case_send_eintr(char *why)
+static uint8_t chunk[65536];
+
+/* A connected pair whose send buffers are full: the server reads nothing */
+static int send_blocked(pair *p, char *why)
 {
-    static uint8_t chunk[65536];
-    pair p;
     int i, small = 4096;
     int32_t r = 1;
-    if (!listening(&p, AF_INET))
+    if (!listening(p, AF_INET))
         FAIL("listen failed");
-    (void)setsockopt(p.ls, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    if (!open_accept(&p, why))
+    (void)setsockopt(p->ls, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    if (!open_accept(p, why))
         return 0;
-    (void)setsockopt(p.conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
-    /* the server reads nothing: fill both buffers */
+    (void)setsockopt(p->conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
     for (i = 0; i < 4096 && r > 0; i++)
-        r = p.tr.send(p.tr.io, chunk, sizeof chunk, 0);
+        r = p->tr.send(p->tr.io, chunk, sizeof chunk, 0);
     if (r != 0)
         FAIL("filling the send buffer: send %d after %d calls", (int)r, i);
+    return 1;
+}
+
+static int case_send_eintr(char *why)
+{
+    pair p;
+    if (!send_blocked(&p, why))
+        return 0;
     if (!start_ticks())
         FAIL("setitimer failed");
     TIMED("send (timeout 200, buffer full, a signal every 50 ms)",
           p.tr.send(p.tr.io, chunk, sizeof chunk, 200), 0, 150, 3000);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
+/* A wait that fails (not a signal, not a timeout) is an error at once, not
+ * "nothing yet": the core would otherwise try again until its deadline. */
+static int case_send_poll_fails(char *why)
+{
+    pair p;
+    if (!send_blocked(&p, why))
+        return 0;
+    poll_fails = 1;
+    TIMED("send (timeout 2000, buffer full, poll fails)",
+          p.tr.send(p.tr.io, chunk, sizeof chunk, 2000), BACT_E_NET, 0, 1000);
+    poll_fails = 0;
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
+static int case_recv_poll_fails(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    poll_fails = 1;
+    TIMED("recv (timeout 2000, poll fails)",
+          p.tr.recv(p.tr.io, b, sizeof b, 2000), BACT_E_NET, 0, 1000);
+    poll_fails = 0;
     p.tr.close(p.tr.io);
     return 1;
 }
@@ -617,6 +675,8 @@ static const test_case cases[] = {
     {"recv-eintr", case_recv_eintr, 5000},
     {"send-eintr", case_send_eintr, 5000},
     {"open-eintr", case_open_eintr, 5000},
+    {"send-poll-fails", case_send_poll_fails, 5000},
+    {"recv-poll-fails", case_recv_poll_fails, 5000},
     {"open-no-socket", case_open_no_socket, 10000},
     {"open-budget", case_open_budget, 10000},
     {"open-later-address", case_open_later_address, 10000},
