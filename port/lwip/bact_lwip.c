@@ -201,6 +201,7 @@ static int32_t lwip_tr_send(void *io, const uint8_t *data, size_t len,
 {
     bact_lwip_conn *c = (bact_lwip_conn *)io;
     ssize_t r;
+    int w;
     if (c->fd < 0)
         return BACT_E_NET;
     if (len > 0x7FFFFFFFu)
@@ -210,8 +211,11 @@ static int32_t lwip_tr_send(void *io, const uint8_t *data, size_t len,
         return (int32_t)r;
     if (!would_block())
         return BACT_E_NET;
-    if (timeout_ms == 0 || wait_fd(c->fd, WAIT_OUT, timeout_ms) <= 0)
+    if (timeout_ms == 0)
         return 0;
+    w = wait_fd(c->fd, WAIT_OUT, timeout_ms);
+    if (w <= 0) /* timed out: nothing yet; the wait failed: an error */
+        return w == 0 ? 0 : BACT_E_NET;
     r = lwip_send(c->fd, data, len, 0);
     if (r >= 0)
         return (int32_t)r;

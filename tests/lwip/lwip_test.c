@@ -13,7 +13,11 @@
  *                            other-root.pem (tests/lwip/run.sh makes them)
  *
  * Prints one "ok - lwip.NAME" or "not ok - lwip.NAME: why" per check.
+ *
+ * Linked with -Wl,--wrap=lwip_poll: a check can make the port's waits fail
+ * (only on the client's thread; the server's polls go on).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -634,6 +638,23 @@ static void run_flow(const char *tag, const char *base_url,
     bact_close(&c);
 }
 
+/* lwip_poll, wrapped: while poll_failing, a call from poll_thread fails
+ * (ENOMEM, as when lwIP is out of semaphores for the wait) */
+static volatile int poll_failing;
+static pthread_t poll_thread;
+
+int __real_lwip_poll(struct pollfd *fds, nfds_t n, int timeout);
+int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout);
+
+int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+    if (poll_failing && pthread_equal(pthread_self(), poll_thread)) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return __real_lwip_poll(fds, n, timeout);
+}
+
 static uint32_t elapsed(uint32_t t0)
 {
     return (uint32_t)sys_now() - t0;
@@ -641,11 +662,12 @@ static uint32_t elapsed(uint32_t t0)
 
 static void transport_checks(void)
 {
+    static uint8_t fill[1024];
     bact_lwip_conn conn;
     bact_transport tr;
     uint8_t b[64];
     int32_t r;
-    int rc;
+    int rc, k, zeros;
     uint32_t t0;
 
     bact_lwip_transport(&tr, &conn);
@@ -684,6 +706,30 @@ static void transport_checks(void)
                (unsigned)elapsed(t0));
         r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
         result(r == 4, "send.bytes", "r %d", (int)r);
+        /* the peer reads nothing: fill the buffers (until no room is
+         * left after lwIP's thread has moved what it could: three times
+         * none, 100 ms apart), then a wait for room that fails is an
+         * error at once, not "nothing yet" */
+        for (k = 0, zeros = 0; k < 4096 && r >= 0 && zeros < 3; k++) {
+            r = tr.send(tr.io, fill, sizeof fill, 0);
+            zeros = r == 0 ? zeros + 1 : 0;
+            if (r == 0)
+                sys_msleep(100);
+        }
+        result(r == 0, "send.buffer-full", "send %d after %d calls", (int)r, k);
+        if (r == 0) {
+            poll_thread = pthread_self();
+            poll_failing = 1;
+            t0 = (uint32_t)sys_now();
+            r = tr.send(tr.io, fill, sizeof fill, 2000);
+            poll_failing = 0;
+            result(r == BACT_E_NET && elapsed(t0) < 1000, "send.wait-fails",
+                   "r %d after %u ms", (int)r, (unsigned)elapsed(t0));
+            poll_failing = 1;
+            r = tr.recv(tr.io, b, sizeof b, 2000);
+            poll_failing = 0;
+            result(r == BACT_E_NET, "recv.wait-fails", "r %d", (int)r);
+        }
     }
     tr.close(tr.io);
     tr.close(tr.io); /* safe twice */
@@ -714,7 +760,6 @@ static void transport_checks(void)
     if (r == BACT_E_NET) {
         /* lwIP reports the reset twice, then ENOTCONN: still a reset */
         int32_t rs[3];
-        int k;
         for (k = 0; k < 3; k++)
             rs[k] = tr.recv(tr.io, b, sizeof b, k == 2 ? 0u : 500u);
         result(rs[0] == BACT_E_NET && rs[1] == BACT_E_NET && rs[2] == BACT_E_NET,
