@@ -819,14 +819,21 @@ int bact__exec(bact_client *c, const bact__ep *ep,
                 rc = receive(c, call);
             if (rc != BACT_OK || !(c->got & GOT_REUSE))
                 close_conn(c);
-            if (rc != BACT_OK && c->conn_reused && !(c->got & GOT_ANSWER) &&
-                (rc == BACT_E_CLOSED || rc == BACT_E_NET)) {
-                /* the server closed an idle connection as we reused it */
-                if ((call->ep->flags & BACT__C_IDEMPOTENT) && !stale_retry) {
+            if (c->conn_reused &&
+                (rc == BACT_OK ? c->resp.status == 408
+                               : !(c->got & GOT_ANSWER) &&
+                                     (rc == BACT_E_CLOSED || rc == BACT_E_NET))) {
+                /* the server closed an idle connection as we reused it;
+                 * with a 408 it said it did not take the request (RFC 9110
+                 * 15.5.9), whatever the method: once more, on a new one */
+                if ((rc == BACT_OK || (call->ep->flags & BACT__C_IDEMPOTENT)) &&
+                    !stale_retry) {
+                    close_conn(c);
                     stale_retry = 1;
                     continue;
                 }
-                rc = BACT_E_CLOSED;
+                if (rc != BACT_OK)
+                    rc = BACT_E_CLOSED;
             }
         }
         if (rc == BACT_OK) {

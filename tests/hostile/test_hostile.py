@@ -1155,6 +1155,18 @@ reuse_case("reuse.reset_on_reuse_resent_fresh",
 reuse_case("reuse.dropped_twice_is_an_error",
            scenario([RR, send(resp()), RR, CLOSE], [RR, CLOSE]), [2, 1], rc=3,
            out=b"")
+# The server times the kept-alive connection out as the next request comes
+# and answers 408 (RFC 9110 15.5.9: the request was not taken): it goes out
+# once more on a fresh one, even with --retries 0; a 408 on a fresh
+# connection is the answer (exit 1, an API error).
+R408 = resp(b"", status="HTTP/1.1 408 Request Timeout",
+            headers=["Connection: close"])
+reuse_case("reuse.408_on_reuse_resent_fresh",
+           scenario([RR, send(resp()), RR, send(R408), CLOSE],
+                    [RR, send(resp(FINISHED)), RR, send(resp(TASK))]), [2, 2])
+reuse_case("reuse.408_on_fresh_connection_is_the_answer",
+           scenario([RR, send(resp()), RR, send(R408), CLOSE], [RR, send(R408)]),
+           [2, 1], rc=1, out=b"")
 # After an error the connection is never used again (the retry opens a new
 # one; a request on the old one would show in its record).
 reuse_case("reuse.after_timeout_retry_new_connection",

@@ -1180,6 +1180,94 @@ static void stale_connection_after_send(void)
     }
 }
 
+/* A 408 on a kept-alive connection: the server timed the idle connection
+ * out as the request went out, and says it did not take the request (RFC
+ * 9110 15.5.9). It goes out once more on a new connection, a POST too; a
+ * 408 on a new connection, or a second one, is the answer. */
+static void stale_connection_408(void)
+{
+    static const uint8_t body[] = "{}";
+    bact_http_req post = { "POST", "/p", NULL, 0, body, 2, NULL, 0 };
+    int mode;
+    for (mode = T_WHOLE; mode <= T_GAPS; mode++) {
+        bact_client *c;
+        int status = 0;
+        begin(mode);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("408 Request Timeout", "Connection: close\r\n", ""));
+        t_io_add(&IO, T_CLOSE, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", "{\"n\":2}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("408 Request Timeout", "", "")); /* kept alive */
+        t_io_data(&IO, resp("200 OK", "", "{\"id\":\"7\"}"));
+        c = mk(1024, "http://h", 0);
+        CHECK_MODE(bact_request(c, &GET, NULL, NULL, NULL) == BACT_OK, mode);
+        CHECK_MODE(bact_request(c, &GET, NULL, NULL, &status) == BACT_OK, mode);
+        CHECK_MODE(status == 200, mode);
+        CHECK_MODE(strcmp(body_str(c), "{\"n\":2}") == 0, mode);
+        CHECK_MODE(IO.opens == 2, mode);
+        /* the 408 allowed reuse; the new attempt does not take it */
+        CHECK_MODE(bact_request(c, &post, NULL, NULL, &status) == BACT_OK, mode);
+        CHECK_MODE(status == 200, mode);
+        CHECK_MODE(strcmp(body_str(c), "{\"id\":\"7\"}") == 0, mode);
+        CHECK_MODE(IO.opens == 3, mode);
+        CHECK_MODE(IO.closes == 2, mode);
+        CHECK_MODE(IO.sleeps == 0 && bact_retries_used(c) == 0, mode);
+    }
+    /* on a new connection a 408 is the answer, retries or not */
+    {
+        bact_client *c;
+        int status = 0;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("408 Request Timeout", "", "{}"));
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(1024, "http://h", 3);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_E_API);
+        CHECK_INT(status, 408);
+        CHECK_INT(IO.opens, 1);
+        CHECK_INT(bact_retries_used(c), 0);
+    }
+    /* a second 408, on the new connection: the answer */
+    {
+        bact_client *c;
+        int status = 0;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("408 Request Timeout", "Connection: close\r\n", ""));
+        t_io_add(&IO, T_CLOSE, NULL, 0);
+        t_io_data(&IO, resp("408 Request Timeout", "", ""));
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        CHECK_INT(bact_request(c, &post, NULL, NULL, &status), BACT_E_API);
+        CHECK_INT(status, 408);
+        CHECK_INT(IO.opens, 2);
+    }
+    /* a run: sent again, one task, reported as the server's answer */
+    {
+        bact_task_created t;
+        bact_run_req rr;
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("408 Request Timeout", "Connection: close\r\n", ""));
+        t_io_add(&IO, T_CLOSE, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", "{\"id\":\"9\"}"));
+        c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        memset(&rr, 0, sizeof rr);
+        rr.workflow_id = "1";
+        CHECK_INT(bact_run_task(c, &rr, &t), BACT_OK);
+        CHECK_STR(t.id, "9");
+        CHECK_INT(t.outcome, BACT_RUN_CREATED);
+        CHECK_INT(count_runs(), 2);
+        CHECK_INT(IO.opens, 2);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Deadlines and failures                                               */
 /* ------------------------------------------------------------------ */
@@ -2494,6 +2582,7 @@ static const t_case cases[] = {
     T_CASE(stale_connection_probe),
     T_CASE(stale_connection_unasked_bytes),
     T_CASE(stale_connection_after_send),
+    T_CASE(stale_connection_408),
     T_CASE(timeout_no_answer),
     T_CASE(clock_wrap),
     T_CASE(clock_reads_per_call),
