@@ -819,21 +819,21 @@ int bact__exec(bact_client *c, const bact__ep *ep,
                 rc = receive(c, call);
             if (rc != BACT_OK || !(c->got & GOT_REUSE))
                 close_conn(c);
-            if (c->conn_reused &&
-                (rc == BACT_OK ? c->resp.status == 408
-                               : !(c->got & GOT_ANSWER) &&
-                                     (rc == BACT_E_CLOSED || rc == BACT_E_NET))) {
-                /* the server closed an idle connection as we reused it;
-                 * with a 408 it said it did not take the request (RFC 9110
-                 * 15.5.9), whatever the method: once more, on a new one */
-                if ((rc == BACT_OK || (call->ep->flags & BACT__C_IDEMPOTENT)) &&
-                    !stale_retry) {
-                    close_conn(c);
-                    stale_retry = 1;
-                    continue;
-                }
-                if (rc != BACT_OK)
+            if (c->conn_reused && !stale_retry) {
+                /* the server closed an idle connection as we reused it
+                 * (once per call); with a 408 it said it did not take the
+                 * request (RFC 9110 15.5.9), whatever the method: once
+                 * more, on a new one */
+                int k408 = rc == BACT_OK && c->resp.status == 408;
+                if (k408 || (!(c->got & GOT_ANSWER) &&
+                             (rc == BACT_E_CLOSED || rc == BACT_E_NET))) {
+                    if (k408 || (call->ep->flags & BACT__C_IDEMPOTENT)) {
+                        close_conn(c);
+                        stale_retry = 1;
+                        continue;
+                    }
                     rc = BACT_E_CLOSED;
+                }
             }
         }
         if (rc == BACT_OK) {
