@@ -326,7 +326,10 @@ typedef struct bact_http_req {
  * is given (bounded RAM: the work buffer is only a receive window), else
  * into the work buffer (bact_body()). Returns BACT_OK for any 2xx status;
  * *status gets the HTTP status. A non-2xx status returns BACT_E_API with
- * the body buffered for bact_last_error(). Retries as configured.
+ * the body buffered for bact_last_error(). Retries as configured; and,
+ * retries or not, once on a new connection when a kept-alive one was
+ * closed under the request (idempotent only) or answered it with a 408
+ * (any request: the server says it did not take it).
  */
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status);
