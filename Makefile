@@ -49,7 +49,7 @@ deps:
 	@scripts/deps.sh
 
 # ---- host build ----
-$(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
+$(BUILD)/host/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h boards/host/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) -c $< -o $@
 
@@ -83,7 +83,7 @@ $(M36)/.stamp: scripts/mbedtls36.sh $(TLS_HDRS) | deps-tls36
 $(M36_13)/.stamp: scripts/mbedtls36.sh $(TLS_HDRS) | deps-tls36
 	@scripts/mbedtls36.sh host-tls13
 
-$(BUILD)/host36/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36)/.stamp | deps-light
+$(BUILD)/host36/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h boards/host/*.h) $(TLS_HDRS) $(M36)/.stamp | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLS_CFLAGS) -isystem $(M36)/include \
 	    $(M36_CFG) -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' -c $< -o $@
@@ -96,7 +96,7 @@ $(BUILD)/host36/no_rtc: $(patsubst %.c,$(BUILD)/host36/%.o,$(LIB_SRCS) $(TLS_SRC
 	$(CC) $(CFLAGS) -o $@ $^ $(M36)/lib/libmbedtls.a $(M36)/lib/libmbedx509.a \
 	    $(M36)/lib/libmbedcrypto.a
 
-$(BUILD)/host36-13/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) $(M36_13)/.stamp | deps-light
+$(BUILD)/host36-13/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h boards/host/*.h) $(TLS_HDRS) $(M36_13)/.stamp | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLS_CFLAGS) -isystem $(M36_13)/include \
 	    $(M36_CFG) -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' \
@@ -127,7 +127,7 @@ $(TLSCFG)/mbedtls36-13.o: $(TLS_SRCS) $(TLS_HDRS) $(wildcard include/*.h) $(M36)
 	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config_tls13.h"' -c $< -o $@
 
 # ---- sanitizer build ----
-$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) $(TLS_HDRS) | deps-light
+$(BUILD)/asan/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h boards/host/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) $(SAN) -Isrc -Itests/unit \
 	    -c $< -o $@
@@ -137,7 +137,7 @@ $(BUILD)/asan/bact: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(CLI_SRCS) $(T
 
 # ---- the tool with answer heads parsed byte by byte only
 # (BACT_CONFIG_FAST_HEAD 0): the hostile suite must decide the same ----
-$(BUILD)/bytehead/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h) $(TLS_HDRS) | deps-light
+$(BUILD)/bytehead/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h boards/host/*.h) $(TLS_HDRS) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(TOOL_JSMN) $(TLSOBJ_FLAGS) -DBACT_CONFIG_FAST_HEAD=0 \
 	    -c $< -o $@
