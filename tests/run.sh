@@ -11,10 +11,19 @@ log=build/test.log
 mkdir -p build
 : > "$log"
 
+# A suite that exits non-zero without a "not ok" line of its own (killed
+# by a signal, a sanitizer's abort, a script that stopped early) gets one:
+# the cases it did not report must not count as passed.
 run() { # name, command...
-    local name=$1; shift
+    local name=$1 rc before; shift
     echo "== $name" | tee -a "$log"
-    "$@" 2>&1 | tee -a "$log" | grep -E '^(not ok|ok) - |^# |^== ' || true
+    before=$(grep -c '^not ok - ' "$log")
+    "$@" 2>&1 | tee -a "$log" | grep -E '^(not ok|ok) - |^# |^== '
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -ne 0 ] && [ "$(grep -c '^not ok - ' "$log")" -eq "$before" ]; then
+        echo "not ok - $name: exit status $rc, no \"not ok\" line" | tee -a "$log"
+    fi
+    return 0
 }
 
 run "library check" scripts/check_lib.sh build/host/src/*.o
