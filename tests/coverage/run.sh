@@ -49,13 +49,15 @@ rm -rf "$out"
 mkdir -p "$out"
 t0=$(date +%s)
 
+# obj() runs in $(...): its "not ok" line goes to fd 3, the script's stdout
+exec 3>&1
 obj() { # source [extra flags] -> prints the object path
     local src=$1 o=$out/${1%.c}.o
     shift
     mkdir -p "$(dirname "$o")"
     # shellcheck disable=SC2086
     $CC $ALL "$@" -c "$src" -o "$o" 2>>"$out/build.log" || {
-        echo "not ok - coverage.branches: cannot compile $src: $(head -c 300 "$out/build.log")"
+        echo "not ok - coverage.branches: cannot compile $src: $(head -c 300 "$out/build.log")" >&3
         exit 1
     }
     echo "$o"
@@ -84,8 +86,10 @@ for s in $CLI_SRCS $TLS_SRCS; do
 done
 # shellcheck disable=SC2086
 link "$out/bact" "${lib_objs[@]}" "${cli_objs[@]}" $MBEDTLS_LIBS
-link "$out/run_and_wait" "${lib_objs[@]}" "$(obj boards/host/example/run_and_wait.c)"
-link "$out/webhook_run" "${lib_objs[@]}" "$(obj tests/integration/webhook_run.c)"
+ex_obj=$(obj boards/host/example/run_and_wait.c) || exit 1
+link "$out/run_and_wait" "${lib_objs[@]}" "$ex_obj"
+wh_obj=$(obj tests/integration/webhook_run.c) || exit 1
+link "$out/webhook_run" "${lib_objs[@]}" "$wh_obj"
 
 summary() { # name log
     local ok nok
