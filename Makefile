@@ -3,7 +3,10 @@
 
 include sources.mk
 
-CC      ?= gcc
+# gcc unless CC is given (make's built-in default "cc" would win over ?=)
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 BUILD   := build
 STD     := -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -pedantic -Wall -Wextra -Werror -Wshadow -Wconversion \
