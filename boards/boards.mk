@@ -199,7 +199,8 @@ FW_BOARD_OBJS = $(addprefix $(BRD_FW)/board/,main.o netif_stub.o sys_arch.o ca_d
 FW_BACT_OBJS = $(cortex-m4f_CORE) $(BRD)/cortex-m4f/obj/port/lwip/bact_lwip.o \
     $(BRD_FW)/bact/bact_mbedtls.o
 
-$(BRD_FW)/lwip/%.o: $(LWIP_SRC)/src/%.c port/lwip/config/lwipopts.h
+$(BRD_FW)/lwip/%.o: $(LWIP_SRC)/src/%.c port/lwip/config/lwipopts.h \
+    $(wildcard port/lwip/config/arch/*.h)
 	@mkdir -p $(dir $@)
 	@$(FW_CC) $(FW_3P_CFLAGS) $(LWIP_SRC_INC) -c $< -o $@
 $(BRD_FW)/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c port/mbedtls/config/bact_mbedtls_config.h \
@@ -212,12 +213,14 @@ $(BRD_FW)/liblwip.a: $(LWIP_FW_OBJS)
 $(BRD_FW)/libmbedtls.a: $(MBEDTLS_FW_OBJS)
 	@rm -f $@
 	@$(cortex-m4f_TOOL)ar rcs $@ $^
-$(BRD_FW)/board/%.o: boards/cortex-m4f/firmware/%.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+$(BRD_FW)/board/%.o: boards/cortex-m4f/firmware/%.c $(BOARDS_HDRS) \
+    boards/cortex-m4f/firmware/mbedtls_board.h | $(BRD)/cortex-m4f/include/jsmn.h
 	@mkdir -p $(dir $@)
 	$(FW_CC) -std=c99 -Wall -Wextra -Werror -Os -ffunction-sections -fdata-sections \
 	    $(FW_CPU) -Iinclude -Iport/lwip -Iport/mbedtls $(cortex-m4f_INC) \
 	    $(FW_MBEDTLS) -c $< -o $@
-$(BRD_FW)/bact/bact_mbedtls.o: port/mbedtls/bact_mbedtls.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+$(BRD_FW)/bact/bact_mbedtls.o: port/mbedtls/bact_mbedtls.c $(BOARDS_HDRS) \
+    boards/cortex-m4f/firmware/mbedtls_board.h | $(BRD)/cortex-m4f/include/jsmn.h
 	@mkdir -p $(dir $@)
 	$(FW_CC) $(BOARDS_CFLAGS) $(FW_CPU) -Iinclude -Iport/mbedtls \
 	    $(cortex-m4f_INC) $(FW_MBEDTLS) -c $< -o $@
@@ -236,7 +239,8 @@ $(BRD_FW)/firmware.elf: $(FW_BOARD_OBJS) $(FW_BACT_OBJS) $(BRD_FW)/liblwip.a $(B
 	$(FW_CC) $(FW_CPU) -Os $(cortex-m4f_LINK) -Wl,--gc-sections \
 	    -Wl,-Map=$(BRD_FW)/firmware.map -o $@ $(FW_BOARD_OBJS) $(FW_BACT_OBJS) \
 	    -Wl,--start-group $(BRD_FW)/liblwip.a $(BRD_FW)/libmbedtls.a -Wl,--end-group
-$(BRD_FW)/sizeof_tls.o: scripts/size/sizeof.c $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+$(BRD_FW)/sizeof_tls.o: scripts/size/sizeof.c $(BOARDS_HDRS) \
+    boards/cortex-m4f/firmware/mbedtls_board.h | $(BRD)/cortex-m4f/include/jsmn.h
 	$(FW_CC) -std=c99 -Os $(FW_CPU) -Iinclude -Iport/lwip -Iport/mbedtls \
 	    $(cortex-m4f_INC) $(FW_MBEDTLS) -DSIZEOF_LWIP -DSIZEOF_TLS -c $< -o $@
 
