@@ -150,7 +150,7 @@ $(BUILD)/bytehead/bact: $(patsubst %.c,$(BUILD)/bytehead/%.o,$(LIB_SRCS) $(CLI_S
 	$(CC) $(CFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
 
 # ---- unit tests: normal and under ASan+UBSan ----
-$(BUILD)/unit/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps-light
+$(BUILD)/unit/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -Isrc -Itests/unit -c $< -o $@
 
@@ -163,7 +163,7 @@ $(BUILD)/asan/test_%: $(BUILD)/asan/tests/unit/test_%.o $(BUILD)/asan/tests/unit
 # the word-at-a-time scans' byte-by-byte path, the one a big-endian machine
 # takes, under ASan+UBSan: the tests of the two files that scan
 BYTEWISE_NAMES := test_http test_json_read
-$(BUILD)/bytewise/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h) | deps-light
+$(BUILD)/bytewise/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(SAN) -DBACT__TEST_BYTEWISE -Isrc -Itests/unit -c $< -o $@
 
@@ -173,7 +173,7 @@ $(BUILD)/bytewise/test_%: $(BUILD)/bytewise/tests/unit/test_%.o $(BUILD)/bytewis
 # the smallest configuration (boards/bact_config_small.h), under ASan+UBSan:
 # every unit test, the same outcomes
 SMALL_CFG := -Iboards -DBACT_CONFIG_FILE='"bact_config_small.h"'
-$(BUILD)/small/%.o: %.c $(wildcard include/*.h src/*.h tests/unit/*.h boards/*.h) | deps-light
+$(BUILD)/small/%.o: %.c $(wildcard include/*.h src/*.h port/posix/*.h tests/unit/*.h boards/*.h) | deps-light
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(SAN) $(SMALL_CFG) -Isrc -Itests/unit -c $< -o $@
 
