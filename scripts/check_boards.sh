@@ -39,14 +39,26 @@ for spec in "$@"; do
         [ -f "$o" ] || continue
         name=$(basename "$o" .o)
         case $o in */small/*) name=small.$name ;; esac
-        und=$("${tool}nm" -u "$o" | awk '{print $NF}' | grep -E "$bad" | tr '\n' ' ')
+        # an object nm or size cannot read (or a wrong tool prefix) fails:
+        # no output is not the same as no symbol found
+        if ! syms=$("${tool}nm" -u "$o"); then
+            echo "not ok - boards.$board.$name.no-heap-printf-assert-float-div64: ${tool}nm failed on $o"
+            fails=1
+            continue
+        fi
+        und=$(awk '{print $NF}' <<<"$syms" | grep -E "$bad" | tr '\n' ' ')
         if [ -z "$und" ]; then
             echo "ok - boards.$board.$name.no-heap-printf-assert-float-div64"
         else
             echo "not ok - boards.$board.$name.no-heap-printf-assert-float-div64: $und"
             fails=1
         fi
-        data=$("${tool}size" -A "$o" | awk '$1 ~ /^\.s?(data|bss)/ && $1 !~ /^\.data\.rel\.ro/ && $2 > 0 {printf "%s %s ", $1, $2}')
+        if ! sections=$("${tool}size" -A "$o"); then
+            echo "not ok - boards.$board.$name.no-data-bss: ${tool}size failed on $o"
+            fails=1
+            continue
+        fi
+        data=$(awk '$1 ~ /^\.s?(data|bss)/ && $1 !~ /^\.data\.rel\.ro/ && $2 > 0 {printf "%s %s ", $1, $2}' <<<"$sections")
         if [ -z "$data" ]; then
             echo "ok - boards.$board.$name.no-data-bss"
         else
