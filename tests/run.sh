@@ -39,30 +39,30 @@ for build in "unit:unit" "asan:unit+asan" \
 done
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
-[ -x tests/e2e/run.sh ] && run "e2e" tests/e2e/run.sh build/host/bact
-[ -x tests/e2e/run.sh ] && run "e2e+asan" tests/e2e/run.sh build/asan/bact
-[ -x tests/valgrind/run.sh ] && run "e2e under valgrind (memcheck: errors, definite leaks)" \
+run "e2e" tests/e2e/run.sh build/host/bact
+run "e2e+asan" tests/e2e/run.sh build/asan/bact
+run "e2e under valgrind (memcheck: errors, definite leaks)" \
     tests/valgrind/run.sh build/host/bact
-[ -x tests/hostile/run.sh ] && run "hostile" tests/hostile/run.sh build/host/bact
-[ -x tests/hostile/run.sh ] && run "hostile, answer heads byte by byte (BACT_CONFIG_FAST_HEAD 0)" \
+run "hostile" tests/hostile/run.sh build/host/bact
+run "hostile, answer heads byte by byte (BACT_CONFIG_FAST_HEAD 0)" \
     tests/hostile/run.sh build/bytehead/bact
-[ -x tests/hostile/run.sh ] && run "hostile+asan" tests/hostile/run.sh build/asan/bact
+run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "posix transport (loopback sockets: 127.0.0.1, ::1)" build/host/posix_test
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
     scripts/check_boards.sh cortex-m0plus:arm-none-eabi- cortex-m4f:arm-none-eabi- \
     cortex-m33:arm-none-eabi- rv32imc:riscv64-unknown-elf- xtensa-lx106:xtensa-lx106-elf-
-[ -x tests/tls/run.sh ] && run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
+run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
     tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
-[ -x tests/tls/run.sh ] && run "tls+asan" tests/tls/run.sh build/asan/bact
+run "tls+asan" tests/tls/run.sh build/asan/bact
 run "tls without a real-time clock, sessions across deep sleep (2.28)" tests/tls/no_rtc.sh build/host/no_rtc
 run "tls without a real-time clock, sessions across deep sleep (3.6 device config)" \
     tests/tls/no_rtc.sh build/host36/no_rtc .m36
 run "fuzz (a short pass of each libFuzzer harness)" \
     env FUZZ_BUILD=build/fuzz tests/fuzz/run.sh --runs 20000 --seconds 15 http json url args
-[ -x tests/contract/run.sh ] && run "contract" tests/contract/run.sh build/host/bact
+run "contract" tests/contract/run.sh build/host/bact
 
-[ -x tests/coverage/run.sh ] && run "coverage (src/: unit + e2e + example + webhooks)" \
+run "coverage (src/: unit + e2e + example + webhooks)" \
     tests/coverage/run.sh
 
 pass=$(grep -c '^ok - ' "$log")
