@@ -3,13 +3,16 @@
 # packages and the npm registry only. Does nothing when all is present.
 set -euo pipefail
 # --quiet: only what building the library and the tools needs;
-# --mbedtls36: also what scripts/mbedtls36.sh needs (apt-get source).
+# --mbedtls36: also what scripts/mbedtls36.sh needs (apt-get source);
+# --fuzz: also what the libFuzzer harnesses need (tests/fuzz/fuzz.mk).
 quiet=0
 tls36=0
+fuzz=0
 for arg in "$@"; do
     case $arg in
         --quiet) quiet=1 ;;
         --mbedtls36) tls36=1 ;;
+        --fuzz) fuzz=1 ;;
     esac
 done
 # One run at a time, what is missing checked under the lock: make -j may
@@ -39,12 +42,15 @@ if [ $quiet = 0 ] || [ $tls36 = 1 ]; then
     want_cmd bzip2 bzip2
     want_cmd xz xz-utils
 fi
+if [ $quiet = 0 ] || [ $fuzz = 1 ]; then
+    # clang with its fuzzer runtime
+    want_cmd clang clang
+    want_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+fi
 if [ $quiet = 0 ]; then
     # only the test suite and the demo need these
     want_cmd openssl openssl
     want_cmd valgrind valgrind
-    want_cmd clang clang
-    want_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
     want_cmd nginx nginx-light
     want_cmd node nodejs
     command -v node >/dev/null 2>&1 && { command -v npm >/dev/null 2>&1 || need+=(npm); }

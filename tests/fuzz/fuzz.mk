@@ -1,6 +1,6 @@
 # tests/fuzz/fuzz.mk - the libFuzzer harnesses, built with clang under
 # AddressSanitizer and UndefinedBehaviorSanitizer. Included by the top
-# Makefile (it uses STD, WARN, BACT_CORE_SRCS and the deps-light target).
+# Makefile (it uses STD, WARN and BACT_CORE_SRCS).
 #
 #   make fuzz            each harness for FUZZ_SECONDS (default 60) over a
 #                        copy of its corpus in build/fuzz/corpus/; fails on
@@ -31,7 +31,11 @@ FUZZ_CFLAGS         = $(STD) $(filter-out -Werror,$(WARN)) -g -O1 $(FUZZ_SAN) \
 FUZZ_LIB_OBJS      := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(BACT_CORE_SRCS))
 FUZZ_BINS          := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
-.PHONY: fuzz fuzz-short fuzz-build $(addprefix fuzz-,$(FUZZ_NAMES))
+.PHONY: fuzz fuzz-short fuzz-build fuzz-deps $(addprefix fuzz-,$(FUZZ_NAMES))
+
+# what the build needs, clang and its fuzzer runtime included
+fuzz-deps:
+	@scripts/deps.sh --quiet --fuzz
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -45,7 +49,7 @@ fuzz-short: $(FUZZ_BINS)
 $(addprefix fuzz-,$(FUZZ_NAMES)): fuzz-%: $(FUZZ_DIR)/fuzz_%
 	@FUZZ_BUILD=$(FUZZ_DIR) tests/fuzz/run.sh --seconds $(FUZZ_SECONDS) $*
 
-$(FUZZ_DIR)/obj/%.o: %.c | deps-light
+$(FUZZ_DIR)/obj/%.o: %.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
