@@ -42,7 +42,7 @@ M36_CFG := -Iport/mbedtls/config \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-light deps-tls36 demo test unit check-lib clean tls-builds \
+.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib clean tls-builds \
         tls-configs
 # objects made by pattern chains are kept (no rebuild on every run)
 .SECONDARY:
@@ -189,6 +189,9 @@ deps-light:
 deps-tls36:
 	@scripts/deps.sh --quiet --mbedtls36
 
+deps-demo:
+	@scripts/deps.sh --quiet --demo
+
 # The library may not allocate, print, assert or use floating point, and
 # keeps no .data/.bss of its own.
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
@@ -198,7 +201,8 @@ test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)
       check-boards $(BUILD)/boards/host-lwip/lwip_test
 	@tests/run.sh
 
-demo: deps $(BUILD)/host/bact
+# what the demo needs (the tool, python3, openssl), not the test suite's
+demo: deps-demo $(BUILD)/host/bact
 	@scripts/demo.sh
 
 clean:

@@ -4,15 +4,18 @@
 set -euo pipefail
 # --quiet: only what building the library and the tools needs;
 # --mbedtls36: also what scripts/mbedtls36.sh needs (apt-get source);
-# --fuzz: also what the libFuzzer harnesses need (tests/fuzz/fuzz.mk).
+# --fuzz: also what the libFuzzer harnesses need (tests/fuzz/fuzz.mk);
+# --demo: also what make demo needs (openssl, for its CA).
 quiet=0
 tls36=0
 fuzz=0
+demo=0
 for arg in "$@"; do
     case $arg in
         --quiet) quiet=1 ;;
         --mbedtls36) tls36=1 ;;
         --fuzz) fuzz=1 ;;
+        --demo) demo=1 ;;
     esac
 done
 # One run at a time, what is missing checked under the lock: make -j may
@@ -47,9 +50,11 @@ if [ $quiet = 0 ] || [ $fuzz = 1 ]; then
     want_cmd clang clang
     want_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 fi
-if [ $quiet = 0 ]; then
-    # only the test suite and the demo need these
+if [ $quiet = 0 ] || [ $demo = 1 ]; then
     want_cmd openssl openssl
+fi
+if [ $quiet = 0 ]; then
+    # only the test suite needs these
     want_cmd valgrind valgrind
     want_cmd nginx nginx-light
     want_cmd node nodejs
