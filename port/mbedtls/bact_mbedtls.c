@@ -18,6 +18,9 @@
  *  - The verify callback decides the validity dates from the port's time
  *    source (not mbedTLS's own clock), and tells full handshakes from
  *    resumed ones: it runs only when a certificate chain is verified.
+ *  - A host name goes to mbedTLS (SNI and its name check); an IP literal
+ *    host does not (no SNI): the verify callback matches it against the
+ *    leaf's iPAddress entries.
  */
 #include <string.h>
 #include <time.h>
@@ -253,7 +256,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
-/* Certificate checks: dates from the port's clock, IP names on 2.28    */
+/* Certificate checks: dates from the port's clock, IP literal hosts   */
 /* ------------------------------------------------------------------ */
 
 /* Seconds since the epoch (UTC) as YYYYMMDDhhmmss. 32-bit arithmetic
@@ -291,9 +294,10 @@ static int64_t x509_key(const mbedtls_x509_time *x)
              x->hour) * 100 + x->min) * 100 + x->sec;
 }
 
-#if MBEDTLS_VERSION_NUMBER < 0x03000000
-/* 2.28 matches host names against dNSName entries only; for an IP literal
- * host, look for an equal iPAddress entry (RFC 6125 6.2.1) ourselves. */
+/* An IP literal host is checked here, not by mbedTLS: it matches only an
+ * iPAddress entry of the subjectAltName with its bytes (RFC 6125 6.2.1,
+ * RFC 9110 4.3.5), never a dNSName or URI entry or a CN that spells the
+ * address, as mbedTLS's own name check would (2.28 and 3.6). */
 
 /* Four decimal parts. A part with a leading zero is no IPv4 literal here
  * (as to inet_pton() and 3.6): the resolver reads "010" as octal 8, so
@@ -385,6 +389,23 @@ static int parse_ipv6(const char *s, unsigned char out[16])
     return 0;
 }
 
+/* 1: an iPAddress entry of crt's subjectAltName holds these bytes. 3.6
+ * lists every entry raw; 2.28 lists dNSName and otherName only, so there
+ * the extension is read again. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
+                      size_t ip_len)
+{
+    const mbedtls_x509_sequence *s;
+
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next)
+        if (s->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC |
+                           MBEDTLS_X509_SAN_IP_ADDRESS) &&
+            s->buf.len == ip_len && memcmp(s->buf.p, ip, ip_len) == 0)
+            return 1;
+    return 0;
+}
+#else
 static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                       size_t ip_len)
 {
@@ -438,21 +459,16 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
     }
     return 0;
 }
+#endif
 
-static void check_ip_name(const bact_tls *t, const mbedtls_x509_crt *crt,
-                          uint32_t *flags)
+/* The bytes of an IP literal host (IPv6 without brackets): 4 or 16, or 0
+ * for a host name. */
+static size_t host_ip(const char *host, unsigned char ip[16])
 {
-    unsigned char ip[16];
-    size_t n = 0;
-
-    if (parse_ipv4(t->host, ip) == 0)
-        n = 4;
-    else if (parse_ipv6(t->host, ip) == 0)
-        n = 16;
-    if (n > 0 && san_has_ip(crt, ip, n))
-        *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    if (parse_ipv4(host, ip) == 0)
+        return 4;
+    return parse_ipv6(host, ip) == 0 ? 16u : 0u;
 }
-#endif /* 2.28 */
 
 /* Called for each certificate of the chain, root first, with the flags
  * mbedTLS found; whatever we leave in *flags decides. */
@@ -475,12 +491,12 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth,
     } else {
         t->hs_dates_checked = 0; /* chain and name are still checked */
     }
-#if MBEDTLS_VERSION_NUMBER < 0x03000000
-    if (depth == 0 && (*flags & MBEDTLS_X509_BADCERT_CN_MISMATCH))
-        check_ip_name(t, crt, flags);
-#else
-    (void)depth;
-#endif
+    if (depth == 0) { /* an IP host: mbedTLS was given no name to check */
+        unsigned char ip[16];
+        size_t n = host_ip(t->host, ip);
+        if (n > 0 && !san_has_ip(crt, ip, n))
+            *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
     return 0;
 }
 
@@ -732,8 +748,14 @@ static int tls_open(void *io, const char *host, size_t host_len,
         t->hs_now = s < 0 ? -1 : civil_key(s);
     }
     ret = mbedtls_ssl_session_reset(&t->ssl);
-    if (ret == 0)
-        ret = mbedtls_ssl_set_hostname(&t->ssl, t->host);
+    /* A host name is sent as SNI and checked by mbedTLS. An IP literal is
+     * neither: RFC 6066 3 forbids it as SNI, and NULL tells mbedTLS (3.6:
+     * documented) that verify_cb checks the name. */
+    if (ret == 0) {
+        unsigned char ip[16];
+        ret = mbedtls_ssl_set_hostname(
+            &t->ssl, host_ip(t->host, ip) > 0 ? NULL : t->host);
+    }
     if (ret != 0) {
         t->mbed_err = ret;
         rc = fail(t, BACT_TLS_CONFIG, BACT_E_TLS);

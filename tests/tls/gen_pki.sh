@@ -24,6 +24,12 @@
 #   zeroip-chain.pem/-leaf.key      only IP:127.0.0.10, signed by ec-int:
 #                                   not the host "127.0.0.010" (127.0.0.8
 #                                   to the resolver, which reads octal)
+#   dnsip-chain.pem/-leaf.key       only DNS:127.0.0.1 (the address as a
+#                                   name, no IP entry), signed by ec-int
+#   cnip-chain.pem/-leaf.key        no subjectAltName, CN 127.0.0.1, signed
+#                                   by ec-int
+# IPv6:
+#   ip6-chain.pem/-leaf.key         only IP:::1, signed by ec-int
 #   expired-chain.pem/-leaf.key     localhost/127.0.0.1, valid from 30 days
 #                                   ago until yesterday, signed by ec-int
 #   future-chain.pem/-leaf.key      localhost/127.0.0.1, valid from 10 years
@@ -39,7 +45,7 @@
 # minimal CA configuration written into DIR/ca.
 set -euo pipefail
 
-VERSION=2   # bump when the set of files or their contents change
+VERSION=3   # bump when the set of files or their contents change
 
 dir=${1:-}
 if [ -z "$dir" ]; then
@@ -62,7 +68,8 @@ if [ -f stamp ]; then
                  expired-chain.pem expired-leaf.key future-chain.pem \
                  future-leaf.key selfsigned.pem selfsigned.key evil-root.pem \
                  untrusted-chain.pem untrusted-leaf.key zeroip-chain.pem \
-                 zeroip-leaf.key; do
+                 zeroip-leaf.key dnsip-chain.pem dnsip-leaf.key \
+                 cnip-chain.pem cnip-leaf.key ip6-chain.pem ip6-leaf.key; do
             [ -s "$f" ] || ok=0
         done
         [ "$ok" = 1 ] && exit 0
@@ -117,6 +124,29 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = IP:127.0.0.10
 
+[dnsip]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:127.0.0.1
+
+[ip6]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = IP:::1
+
+[cnip]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
 [selfsigned]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment, keyCertSign
@@ -168,6 +198,19 @@ cat wrongname-leaf.pem ec-int.pem > wrongname-chain.pem
 key_ec zeroip-leaf.key
 sign zeroip-leaf zeroip-leaf.key 127.0.0.10 ec-int zeroip 825
 cat zeroip-leaf.pem ec-int.pem > zeroip-chain.pem
+
+# the address spelt as a name: an IP host matches only an iPAddress entry
+key_ec dnsip-leaf.key
+sign dnsip-leaf dnsip-leaf.key 127.0.0.1 ec-int dnsip 825
+cat dnsip-leaf.pem ec-int.pem > dnsip-chain.pem
+
+key_ec cnip-leaf.key
+sign cnip-leaf cnip-leaf.key 127.0.0.1 ec-int cnip 825
+cat cnip-leaf.pem ec-int.pem > cnip-chain.pem
+
+key_ec ip6-leaf.key
+sign ip6-leaf ip6-leaf.key ::1 ec-int ip6 825
+cat ip6-leaf.pem ec-int.pem > ip6-chain.pem
 
 key_ec selfsigned.key
 openssl req -new -x509 -key selfsigned.key -subj "/O=bact TLS tests/CN=localhost" \

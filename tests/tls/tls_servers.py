@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Misbehaving and special-purpose TLS servers for the TLS suite.
 
-Standard library only. Every server listens on 127.0.0.1, on a free port,
-in a thread of the calling process, and serves any number of connections
-(each in its own thread) until stop_all(). Each listener counts the
+Standard library only. Every server listens on 127.0.0.1 (sni6 and rsa6
+on ::1), on a free port, in a thread of the calling process, and serves any
+number of connections (each in its own thread) until stop_all(). Each listener counts the
 connections it accepted (Servers.conns[name]).
 
 Kinds (see README.md for what the client must do with each):
@@ -13,6 +13,12 @@ Kinds (see README.md for what the client must do with each):
             with close_notify. Used with the negative certificates: a client
             that skipped verification would get exit 0.
   good      like cert, with the good ECDSA chain (the control for cert).
+  sni       like good, and records the server_name (SNI) of each
+            ClientHello in Servers.sni: the name, or None when the client
+            sent no server_name extension.
+  sni6      the same on ::1 with the ip6 leaf (only IP:::1), when the
+            machine has ::1 (else not started).
+  rsa6      cert with the RSA chain on ::1 (its leaf has no IP:::1).
   garbage   reads the ClientHello record, sends 600 pseudo-random bytes
             (none of them a valid TLS record header), closes.
   badrecord reads the ClientHello, sends a well-formed TLS handshake record
@@ -71,6 +77,7 @@ import time
 import warnings
 
 HOST = "127.0.0.1"
+HOST6 = "::1"
 IO_TIMEOUT_S = 5.0
 
 AFTER_TID = "16429034742537847"
@@ -356,6 +363,7 @@ class Servers:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.after_state = {}
+        self.sni = []
         fd, self.keylog = tempfile.mkstemp(prefix="bact-tls-keylog-")
         os.close(fd)
 
@@ -387,10 +395,11 @@ class Servers:
 
     # ---- listeners ---------------------------------------------------------
 
-    def start(self, name, handler):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    def start(self, name, handler, host=HOST):
+        s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                          socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((HOST, 0))
+        s.bind((host, 0))
         s.listen(16)
         s.settimeout(0.2)
         self._socks.append(s)
@@ -650,6 +659,13 @@ class Servers:
                 tls.close()
         return h
 
+    def take_sni(self):
+        """The server_name values the sni server received since the last
+        call (one per ClientHello), oldest first."""
+        with self._lock:
+            names, self.sni = self.sni, []
+        return names
+
     def after_reset(self, variant):
         """The next connection to after-VARIANT is a first one again."""
         with self._lock:
@@ -664,7 +680,9 @@ class Servers:
                 ("expired", "expired-chain.pem", "expired-leaf.key"),
                 ("future", "future-chain.pem", "future-leaf.key"),
                 ("selfsigned", "selfsigned.pem", "selfsigned.key"),
-                ("untrusted", "untrusted-chain.pem", "untrusted-leaf.key")):
+                ("untrusted", "untrusted-chain.pem", "untrusted-leaf.key"),
+                ("dnsip", "dnsip-chain.pem", "dnsip-leaf.key"),
+                ("cnip", "cnip-chain.pem", "cnip-leaf.key")):
             self.start(name, self.h_cert(self.ctx(chain, key)))
         rnd = random.Random(20240229)
         junk = bytes(rnd.randrange(0x18, 0x100) if i == 0 else rnd.randrange(256)
@@ -688,6 +706,24 @@ class Servers:
         self.start("hsclose", self.h_raw(b""))
         self.start("hsreset", self.h_reset)
         self.start("good", self.h_cert(self.ctx("ec-chain.pem", "ec-leaf.key")))
+        sni = self.ctx("ec-chain.pem", "ec-leaf.key")
+
+        def record_sni(_sock, name, _ctx):
+            with self._lock:
+                self.sni.append(name)
+        sni.sni_callback = record_sni
+        self.start("sni", self.h_cert(sni))
+        # on ::1, where the machine has it: a leaf for IP:::1 with SNI
+        # recorded, and the RSA leaf, whose only address is 127.0.0.1
+        sni6 = self.ctx("ip6-chain.pem", "ip6-leaf.key")
+        sni6.sni_callback = record_sni
+        try:
+            self.start("sni6", self.h_cert(sni6), host=HOST6)
+            self.start("rsa6", self.h_cert(self.ctx("rsa-chain.pem",
+                                                    "rsa-leaf.key")),
+                       host=HOST6)
+        except OSError:
+            pass
         self.start("hscut", self.h_hscut)
         self.start("stall", self.h_stall)
         self.start("tls11", self.h_cert(self.ctx("ec-chain.pem", "ec-leaf.key",

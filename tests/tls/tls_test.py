@@ -6,6 +6,7 @@
 Standard library only. For each binary: https against the mock server with
 an ECDSA and an RSA chain, every certificate failure, handshakes with
 servers that are not TLS or break off, a TLS 1.0/1.1-only server, stalls,
+the SNI sent (none for an IP literal, IPv4 and IPv6),
 responses cut short after the handshake with and without close_notify,
 session resumption, and nginx as a TLS-terminating reverse proxy. See
 README.md for the scenarios and the decided results.
@@ -15,8 +16,9 @@ Output: one line per check, "ok - tls.<binary>.<name>" or
 binary is in: host, host36, ...); comments start with "# ". Exit 0 only
 when every check passed.
 
-Everything listens on 127.0.0.1 and every bact run talks to 127.0.0.1 only
-(`localhost` resolves there; see README.md). Every process started here is
+Everything listens on 127.0.0.1 (two servers also on ::1) and every bact
+run talks to 127.0.0.1 or ::1 only (`localhost` resolves to 127.0.0.1; see
+README.md). Every process started here is
 stopped on exit, also on SIGTERM/SIGINT; every wait is bounded.
 
 Environment: TLS_PKI_DIR=DIR keeps the generated PKI in DIR (made by
@@ -445,7 +447,14 @@ REASONS = {
     "selfsigned": r"self.?signed|untrusted|not trusted|trust|unknown (ca|issuer)|issuer",
     "untrusted": r"untrusted|not trusted|trust|unknown (ca|issuer)|issuer",
     "wrong_anchor": r"untrusted|not trusted|trust|unknown (ca|issuer)|issuer",
+    "dnsip": r"name|host|match|not valid for",
+    "cnip": r"name|host|match|not valid for",
 }
+# The servers of one certificate failure each, reached as 127.0.0.1. dnsip
+# and cnip name the address only as text (a dNSName, the CN): an IP host
+# matches an iPAddress entry alone (RFC 6125 6.2.1).
+CERT_FAILURES = ("wrongname", "expired", "future", "selfsigned", "untrusted",
+                 "dnsip", "cnip")
 HANDSHAKE_RE = r"handshake|not (a )?tls|record|protocol|malformed|unexpected|invalid"
 CLOSED_RE = r"clos|eof|reset|end of|disconnect"
 VERSION_RE = r"version|protocol|1\.[01]"
@@ -514,7 +523,7 @@ def suite(b, env):
     # ---- certificate failures (exit 4, no retry) ----------------------------
 
     before = dict(srv.conns)
-    for name in ("wrongname", "expired", "future", "selfsigned", "untrusted"):
+    for name in CERT_FAILURES:
         url = "https://127.0.0.1:%d" % srv.ports[name]
         c("cert.%s" % name, lambda url=url, name=name: expect_fail(
             b.run(url, "workflows", ca="roots.pem", g=("--retries", "2")),
@@ -522,8 +531,7 @@ def suite(b, env):
 
     def not_retried():
         bad = ["%s: %d" % (n, srv.conns[n] - before[n])
-               for n in ("wrongname", "expired", "future", "selfsigned", "untrusted")
-               if srv.conns[n] - before[n] != 1]
+               for n in CERT_FAILURES if srv.conns[n] - before[n] != 1]
         need(not bad, "connections per run with --retries 2 (want 1): " + ", ".join(bad))
     c("cert.failures_not_retried", not_retried)
 
@@ -533,6 +541,39 @@ def suite(b, env):
     c("cert.wrongname_localhost", lambda: expect_fail(
         b.run("https://localhost:%d" % srv.ports["wrongname"], "workflows",
               ca="roots.pem", g=("--retries", "0")), (4,), REASONS["wrongname"]))
+
+    # ---- SNI: a host name is sent, an IP literal is not (RFC 6066 3) --------
+
+    def sni(host, want):
+        srv.take_sni()
+        r = b.run("https://%s:%d" % (host, srv.ports["sni"]), "workflows",
+                  ca="roots.pem", g=("--retries", "0"))
+        same_as_ref(r, ("workflows",))
+        got = srv.take_sni()
+        need(got == [want], "server_name received: %r, expected [%r]" % (
+            got, want))
+    c("sni.ip_literal_sends_none", lambda: sni("127.0.0.1", None))
+    c("sni.host_name_sent", lambda: sni("localhost", "localhost"))
+
+    # ---- IPv6 literal: https://[::1] (where the machine has ::1) ------------
+
+    def ipv6(name, ok):
+        if name not in srv.ports:
+            raise Skip("no ::1 here")
+        srv.take_sni()
+        r = b.run("https://[::1]:%d" % srv.ports[name], "workflows",
+                  ca="roots.pem", g=("--retries", "0"))
+        if not ok:
+            expect_fail(r, (4,), REASONS["wrongname"])
+            return
+        same_as_ref(r, ("workflows",))
+        got = srv.take_sni()
+        need(got == [None], "server_name received: %r, expected [None]" % got)
+    # the ip6 leaf has IP:::1: verified, and no SNI
+    c("ipv6.ip_san_no_sni", lambda: ipv6("sni6", True))
+    # the RSA leaf's only address is 127.0.0.1: not ::1
+    c("ipv6.other_address_refused", lambda: ipv6("rsa6", False))
+
     c("cert.wrong_anchor", lambda: expect_fail(
         b.run(ec.url, "workflows", ca="rsa-root.pem", g=("--retries", "0")),
         (4,), REASONS["wrong_anchor"]))
