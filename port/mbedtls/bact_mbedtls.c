@@ -299,6 +299,31 @@ static int64_t x509_key(const mbedtls_x509_time *x)
  * RFC 9110 4.3.5), never a dNSName or URI entry or a CN that spells the
  * address, as mbedTLS's own name check would (2.28 and 3.6). */
 
+/* 1: an iPAddress entry of crt's subjectAltName holds these bytes; the
+ * bytes of an IP literal host (IPv6 without brackets) in ip: 4 or 16, or 0
+ * for a host name. 3.6 lists every subjectAltName entry raw and reads IP
+ * literals itself (a part with a leading zero is none); 2.28 lists dNSName
+ * and otherName only, so there the extension is read again, and the
+ * literal with parsers of our own. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
+                      size_t ip_len)
+{
+    const mbedtls_x509_sequence *s;
+
+    for (s = &crt->subject_alt_names; s != NULL; s = s->next)
+        if (s->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC |
+                           MBEDTLS_X509_SAN_IP_ADDRESS) &&
+            s->buf.len == ip_len && memcmp(s->buf.p, ip, ip_len) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t host_ip(const char *host, unsigned char ip[16])
+{
+    return mbedtls_x509_crt_parse_cn_inet_pton(host, ip);
+}
+#else
 /* Four decimal parts. A part with a leading zero is no IPv4 literal here
  * (as to inet_pton() and 3.6): the resolver reads "010" as octal 8, so
  * matching it as 10 would check another address than the one connected. */
@@ -389,23 +414,6 @@ static int parse_ipv6(const char *s, unsigned char out[16])
     return 0;
 }
 
-/* 1: an iPAddress entry of crt's subjectAltName holds these bytes. 3.6
- * lists every entry raw; 2.28 lists dNSName and otherName only, so there
- * the extension is read again. */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
-                      size_t ip_len)
-{
-    const mbedtls_x509_sequence *s;
-
-    for (s = &crt->subject_alt_names; s != NULL; s = s->next)
-        if (s->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC |
-                           MBEDTLS_X509_SAN_IP_ADDRESS) &&
-            s->buf.len == ip_len && memcmp(s->buf.p, ip, ip_len) == 0)
-            return 1;
-    return 0;
-}
-#else
 static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                       size_t ip_len)
 {
@@ -459,16 +467,13 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
     }
     return 0;
 }
-#endif
-
-/* The bytes of an IP literal host (IPv6 without brackets): 4 or 16, or 0
- * for a host name. */
 static size_t host_ip(const char *host, unsigned char ip[16])
 {
     if (parse_ipv4(host, ip) == 0)
         return 4;
     return parse_ipv6(host, ip) == 0 ? 16u : 0u;
 }
+#endif /* 2.28 */
 
 /* Called for each certificate of the chain, root first, with the flags
  * mbedTLS found; whatever we leave in *flags decides. */
