@@ -1038,6 +1038,17 @@ def _():
     ok(r, REGIONS_OUT)
 
 
+@check("base_url_empty_env_means_default")
+def _():
+    # BROWSERACT_BASE_URL="" is unset, not a bad URL: the default https
+    # origin applies. A CA file that does not exist ends the run before
+    # any connection is made (exit 4), so nothing leaves this machine.
+    missing = os.path.join(TMP, "no-such-ca.pem")
+    r = bact("regions", base=None, g=["--ca-file", missing],
+             env={"BROWSERACT_BASE_URL": ""})
+    error(r, 4, "TLS")
+
+
 @check("api_key_option_overrides_env")
 def _():
     r = bact("regions", env={"BROWSERACT_API_KEY": WRONG_KEY})
@@ -1466,7 +1477,8 @@ usage_check("interval_missing_value", "wait", "1", "--interval")
 usage_check("biz_code_bad", "stop", "1", "--biz-code", "x")
 usage_check("biz_code_overflow", "stop", "1", "--biz-code", "2147483648")
 usage_check("param_no_equals", "run", WF_FINISH, "-p", "novalue")
-usage_check("param_empty_name", "run", WF_FINISH, "-p", "=v")
+usage_check("param_empty_name", "run", WF_FINISH, "-p", "=v",
+            needles=("-p", "non-empty NAME"))
 usage_check("param_twice", "run-template", TPL_MAPS, "-p", "city=Köln",
             "-p", "keyword=cafe", "-p", "city=Bonn",
             needles=("-p city", "given twice"))
@@ -1548,6 +1560,29 @@ usage_check("unknown_global_option_value_not_shown", "regions",
             g=["--bogus=" + KEY], needles=("--bogus",))
 usage_check("misplaced_option_value_not_shown", "regions", g=["--limit=" + KEY],
             needles=("--limit goes after",))
+# "-" alone is an argument (a task id), not an option; a short option takes
+# no "=value" (-p=a=b is no -p)
+@check("usage.dash_is_an_argument")
+def _():
+    error(bact("status", "-"), 1, "10112")
+    q = M.api_requests("get-task-status")
+    eq([dict(urllib.parse.parse_qsl(x["query"])) for x in q], [{"task_id": "-"}],
+       "get-task-status queries")
+
+
+usage_check("short_option_with_value", "run", WF_FINISH, "-p=a=b",
+            needles=("unknown option '-p'",))
+# empty values: no default, no filter
+usage_check("retries_empty", "regions", g=["--retries", ""],
+            needles=("--retries", "0 to 20"))
+usage_check("ca_file_empty", "regions", g=["--ca-file", ""],
+            needles=("--ca-file", "empty"))
+usage_check("max_wait_empty", "wait", "1", "--max-wait", "",
+            needles=("--max-wait",))
+usage_check("max_wait_no_digits", "run", WF_FINISH, "--wait", "--max-wait", ".",
+            needles=("--max-wait",))
+usage_check("workflow_id_filter_empty", "tasks", "--workflow-id", "",
+            needles=("--workflow-id", "empty"))
 
 
 @check("usage.request_too_large")
