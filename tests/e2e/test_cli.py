@@ -766,6 +766,14 @@ def _():
     eq(t["biz_code"], -2147483648, "biz_code in the mock")
 
 
+@check("stop.biz_code_int32_max")
+def _():
+    tid = M.new_task(run_ms=60000)
+    ok(bact("stop", tid, "--biz-code", "2147483647"), b"")
+    t = [x for x in M.tasks() if x["id"] == tid][0]
+    eq(t["biz_code"], 2147483647, "biz_code in the mock")
+
+
 @check("stop.without_biz_code")
 def _():
     tid = M.new_task(run_ms=60000)
@@ -1583,6 +1591,30 @@ usage_check("max_wait_no_digits", "run", WF_FINISH, "--wait", "--max-wait", ".",
             needles=("--max-wait",))
 usage_check("workflow_id_filter_empty", "tasks", "--workflow-id", "",
             needles=("--workflow-id", "empty"))
+usage_check("timeout_too_large", "regions", g=["--timeout", "1073741824"],
+            needles=("--timeout", "1 to 1073741823"))
+# more than 1024 -p is refused by the tool, not sent
+usage_check("param_1025", "run", WF_FINISH,
+            *[a for i in range(1025) for a in ("-p", "p%d=v" % i)],
+            needles=("-p", "at most 1024"))
+
+
+@check("usage.largest_values_accepted")
+def _():
+    # the top of each range: --timeout 1073741823 ms, --max-wait 4294967.294 s
+    ok(bact("regions", g=["--timeout", "1073741823"]), REGIONS_OUT)
+    tid = M.new_task()
+    r = bact("wait", tid, "--interval", "0.05", "--max-wait", "4294967.294")
+    need(r.rc == 0, r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+
+
+@check("usage.param_1024_accepted")
+def _():
+    args = [a for i in range(1024) for a in ("-p", "p%d=v" % i)]
+    ok(bact("run", WF_FINISH, *args), "%d\n" % FIRST_TASK)
+    body = json.loads(M.api_requests("run-task")[0]["body"])
+    eq(len(body["input_parameters"]), 1024, "input_parameters sent")
 
 
 @check("usage.request_too_large")
