@@ -671,6 +671,20 @@ def _():
     error(r, 2, "--bogus [2J")
 
 
+@check("get.del_and_c1_ends_shown_as_spaces")
+def _():
+    # DEL, U+0080 and U+009F (the ends of the C1 range) are controls too;
+    # U+00A0 just after it is not
+    tid = M.new_task(params=[("q", "a\x7fb\u0080c\u009fd\u00a0e")])
+    r = bact("get", tid)
+    ok(r)
+    line = [ln for ln in r.out.decode("utf-8").splitlines()
+            if ln.startswith("input_parameters")]
+    need(line and "q=a b c d\u00a0e" in line[0],
+         "input_parameters line: %r" % (line[:1],))
+    error(bact("status", tid, "--bogus\x7f\u0080\u009fx"), 2, "--bogus   x")
+
+
 @check("get.unknown_task")
 def _():
     error(bact("get", "16429034742537999"), 1, "10112", "Task is not exist")
@@ -1597,6 +1611,15 @@ usage_check("timeout_too_large", "regions", g=["--timeout", "1073741824"],
 usage_check("param_1025", "run", WF_FINISH,
             *[a for i in range(1025) for a in ("-p", "p%d=v" % i)],
             needles=("-p", "at most 1024"))
+# bytes that are not UTF-8 in other ways than a lone 0xff: a surrogate
+# (ED A0 80), a code point above U+10FFFF, a 5-byte lead (F8), a
+# continuation byte first
+for _name, _bad in (("surrogate", "\udced\udca0\udc80"),
+                    ("above_10ffff", "\udcf4\udc90\udc80\udc80"),
+                    ("lead_f8", "\udcf8\udc90\udc80\udc80"),
+                    ("continuation_first", "\udc82\udc80")):
+    usage_check("param_value_not_utf8_" + _name, "run", WF_FINISH, "-p",
+                "a=x" + _bad, needles=("-p a", "not UTF-8"))
 
 
 @check("usage.largest_values_accepted")
@@ -1615,6 +1638,16 @@ def _():
     ok(bact("run", WF_FINISH, *args), "%d\n" % FIRST_TASK)
     body = json.loads(M.api_requests("run-task")[0]["body"])
     eq(len(body["input_parameters"]), 1024, "input_parameters sent")
+
+
+@check("usage.long_error_line_cut")
+def _():
+    # an error line is cut at 2047 bytes and then ends in "..."
+    r = bact("regions", "--" + "x" * 3000)
+    error(r, 2, "unknown option '--xxx")
+    line = r.err_lines[0]
+    eq(len("bact: ") + 2047, len(line), "line length")
+    need(line.endswith("xx..."), "line end: " + short(line[-20:]))
 
 
 @check("usage.request_too_large")
