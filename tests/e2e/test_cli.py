@@ -671,6 +671,17 @@ def _():
     error(r, 2, "--bogus [2J")
 
 
+@check("get.credit_shown_even_0")
+def _():
+    # a task not started yet has used no credit: "credit: 0" all the same
+    for tid in (M.new_task(created_ms=60000), M.new_task()):
+        d = json.loads(M.task_body(tid))
+        r = bact("get", tid)
+        ok(r)
+        need("credit: %d" % d["credit"] in r.out.decode("utf-8").splitlines(),
+             "no 'credit: %d' line: %s" % (d["credit"], short(r.out)))
+
+
 @check("get.del_and_c1_ends_shown_as_spaces")
 def _():
     # DEL, U+0080 and U+009F (the ends of the C1 range) are controls too;
@@ -1746,7 +1757,7 @@ def _():
 def _():
     r = bact("regions", base="http://127.0.0.1:%d" % closed_port(),
              g=["--retries", "0"])
-    error(r, 3)
+    error(r, 3, "refused", "(http://127.0.0.1:")
 
 
 @check("net.connection_refused_retried")
@@ -1973,6 +1984,25 @@ def _():
     # once the id could not be written
     eq([q["path"] for q in M.api_requests()], [V2 + "run-task"] * 2,
        "requests")
+
+
+@check("regions.stdout_broken_pipe_exit_5")
+def _():
+    # a reader that went away (`bact regions | true`): exit 5 and the error
+    # line, not death by SIGPIPE
+    argv = [BACT, "--base-url", M.url, "--api-key", KEY, "regions"]
+    rfd, wfd = os.pipe()
+    os.close(rfd)
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=wfd,
+                           stderr=subprocess.PIPE, env=clean_env(),
+                           timeout=PROC_TIMEOUT_S)
+    finally:
+        os.close(wfd)
+    r = Result(argv, p.returncode, b"", p.stderr, time.monotonic() - t0)
+    RUNS.append(r)
+    error(r, 5, "cannot write to stdout", "broken pipe")
 
 
 @check("wait.stderr_closed")
