@@ -1240,6 +1240,18 @@ case("other.get_output_with_nul_whole",
       b"output: a\x00b\x00c\nsteps: 0\n", None), args=("get", TID))
 case("other.regions_wrong_shape", resp(b'{"code":"US"}'), (5, None, E_SHAPE),
      args=("regions",))
+# a bad element after good ones: the whole list is read before its first
+# line is printed, so nothing reaches stdout
+case("other.regions_bad_element_prints_nothing",
+     resp(b'[{"code":"US","name":"United States"},5]'), (5, None, E_SHAPE),
+     args=("regions",))
+# with --json and no --wait the answer is printed as received, unjudged
+case("other.run_json_id_with_control_as_received",
+     resp(b'{"id":"164\\u001b[2J29"}'), (0, b'{"id":"164\\u001b[2J29"}', None),
+     args=("run", WF), g=("--json",))
+# a space is no control character: such an id is printed as it came
+case("other.run_id_with_space_printed", resp(b'{"id":"164 29"}'),
+     (0, b"164 29\n", None), args=("run", WF))
 
 
 # ==========================================================================
