@@ -1254,6 +1254,30 @@ case("other.run_id_with_space_printed", resp(b'{"id":"164 29"}'),
      (0, b"164 29\n", None), args=("run", WF))
 
 
+# The run request's connection closes unanswered; list-tasks (its Date and
+# the item's created_at the same second) shows a task of this workflow with
+# no inputs: it is adopted, and --json prints {"id":...} with the id escaped
+# for JSON, as the lost answer would have had it.
+ADOPT_ID = b'a\\\\b\\"c'   # the JSON text a\\b\"c: the id a\b"c
+WANT["other.run_json_adopted_id_escaped"] = (0, None, None)
+
+
+@check("other.run_json_adopted_id_escaped")
+def _(h):
+    page = (b'{"page":1,"limit":2,"total_pages":1,"total_count":1,"items":'
+            b'[{"id":"' + ADOPT_ID + b'","status":"created","workflow_id":"' +
+            WF.encode() + b'","created_at":"2025-12-01T00:00:00Z",'
+            b'"input_parameters":""}]}')
+    r = h.run(scenario([RR, CLOSE], answer(resp(
+        page, headers=["Date: Mon, 01 Dec 2025 00:00:00 GMT"]))),
+        args=("run", WF), g=("--json",))
+    expect(r, 0, b'{"id":"' + ADOPT_ID + b'"}\n', "adopted", single=False)
+    got = json.loads(r.out.decode("utf-8"))
+    need(got == {"id": 'a\\b"c'}, "stdout as JSON: %r" % (got,))
+    conns(r, [1, 1])   # the run request once, then list-tasks
+    return r
+
+
 # ==========================================================================
 # The table in README.md says what the checks assert
 # ==========================================================================
