@@ -1604,7 +1604,11 @@ def _():
 
 
 usage_check("short_option_with_value", "run", WF_FINISH, "-p=a=b",
-            needles=("unknown option '-p'",))
+            needles=("-p takes its value as the next argument",))
+usage_check("short_flag_with_value", "regions", g=["-v=1"],
+            needles=("-v takes no value",))
+usage_check("short_unknown_with_value", "run", WF_FINISH, "-x=1",
+            needles=("unknown option '-x'",))
 # empty values: no default, no filter
 usage_check("retries_empty", "regions", g=["--retries", ""],
             needles=("--retries", "0 to 20"))
