@@ -310,6 +310,10 @@ typedef struct bact_param {
  *  (the call then returns BACT_E_ABORTED). */
 typedef int (*bact_body_cb)(void *user, const uint8_t *data, size_t len);
 
+/** A request bact_request() refuses with BACT_E_ARG, before anything is
+ *  sent, unless: method is 1 to 17 bytes of A-Z and '-'; path starts with
+ *  '/' and is at most 2049 bytes of 0x21..0x7E; content_type, if any, at
+ *  most 4096 bytes of 0x20..0x7E; every query name non-empty. */
 typedef struct bact_http_req {
     const char *method;      /**< "GET", "POST", "PUT", ... */
     const char *path;        /**< "/v2/workflow/get-task-status" */
