@@ -467,18 +467,12 @@ static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
     size_t i, r = (size_t)t->start, end = (size_t)t->end,
               len = BACT__QNAME_LEN(q);
-    if (c->json != 1u) { /* the bytes are the name */
-        if (end - r != len)
-            return 0;
-        for (i = 0; i < len; i++) {
-            if (a[r + i] != (uint8_t)key[i])
-                return 0;
-        }
-        return 1;
-    }
+    /* decoded, or with no escape in the text: the bytes are the name (a
+     * '\\' of a decoded name is a byte of it) */
+    int esc = c->json == 1u;
     for (i = 0; i < len && r < end; i++) {
         uint32_t ch = a[r++];
-        if (ch == '\\') {
+        if (ch == '\\' && esc) {
             if (a[r] != 'u')
                 return 0;
             ch = hex4(a, end, r + 1u);
