@@ -238,13 +238,6 @@ BACT__NOINLINE static void put_ch(bact__buf *b, char ch)
     b->len++;
 }
 
-/* n bytes from s at o; where the next ones go */
-static BACT__INLINE char *cat(char *o, const char *s, size_t n)
-{
-    memcpy(o, s, n);
-    return o + n;
-}
-
 /* what follows a request's target (trace_status() takes "HTTP/1." from
  * it too) */
 static const char h1[] = " HTTP/1.1\r\nHost: ";
@@ -302,23 +295,13 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         sep = '&';
         bact__put_pct(&b, v);
     }
-    { /* the headers every request has: one bounds check, then copies */
-        static const char h2[] = "\r\nUser-Agent: ",
-                          h3[] = "\r\nAuthorization: Bearer ";
-        size_t n = sizeof h1 + sizeof h2 + sizeof h3 + 4u - 3u +
-                   c->host_hdr_len + c->agent_len + c->key_len;
-        if (b.len <= b.cap && n <= b.cap - b.len) {
-            char *o = b.p + b.len;
-            o = cat(o, h1, sizeof h1 - 1u);
-            o = cat(o, c->host - c->ipv6, c->host_hdr_len);
-            o = cat(o, h2, sizeof h2 - 1u);
-            o = cat(o, c->user_agent, c->agent_len);
-            o = cat(o, h3, sizeof h3 - 1u);
-            o = cat(o, c->api_key, c->key_len);
-            (void)cat(o, "\r\n\r\n", 4); /* the end of the head */
-        }
-        b.len += n;
-    }
+    BACT__PUTL(&b, h1);
+    bact__put(&b, c->host - c->ipv6, c->host_hdr_len);
+    BACT__PUTL(&b, "\r\nUser-Agent: ");
+    bact__put(&b, c->user_agent, c->agent_len);
+    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
+    bact__put(&b, c->api_key, c->key_len);
+    BACT__PUTL(&b, "\r\n\r\n"); /* the end of the head */
     /* a body's headers go before the head's empty line; a PUT (stop,
      * resume) has no body and says so, as fetch() and most clients do
      * (RFC 9110 8.6; some front ends answer 411 without it) */
