@@ -54,8 +54,7 @@ bact_status bact_status_parse(const char *word, size_t len)
     if (word == NULL || len == 0)
         return BACT_STATUS_OTHER;
     for (i = 1; i <= BACT_STATUS_UNKNOWN; i++) {
-        if (STATUS_WORD(i)[0] == word[0] &&
-            bact__past(word, STATUS_WORD(i), len) == word + len)
+        if (bact__past(word, STATUS_WORD(i), len) == word + len)
             return (bact_status)i;
     }
     return BACT_STATUS_OTHER;
