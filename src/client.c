@@ -300,23 +300,20 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     bact__put(&b, c->user_agent, c->agent_len);
     BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
     bact__put(&b, c->api_key, c->key_len);
-    BACT__PUTL(&b, "\r\n\r\n"); /* the end of the head */
-    /* a body's headers go before the head's empty line; a PUT (stop,
-     * resume) has no body and says so, as fetch() and most clients do
-     * (RFC 9110 8.6; some front ends answer 411 without it) */
+    /* a body's headers; a PUT (stop, resume) has no body and says so, as
+     * fetch() and most clients do (RFC 9110 8.6; some front ends answer
+     * 411 without it) */
     if (has_body || (ep->flags & BACT__C_PUT)) {
-        b.len -= 2u;
         if (has_body) {
-            BACT__PUTL(&b, "Content-Type: ");
+            BACT__PUTL(&b, "\r\nContent-Type: ");
             bact__puts(&b, type);
-            BACT__PUTL(&b, "\r\n");
         }
-        BACT__PUTL(&b, "Content-Length: ");
+        BACT__PUTL(&b, "\r\nContent-Length: ");
         put_dec(&b, (uint32_t)body_len); /* (0 for a PUT) */
-        BACT__PUTL(&b, "\r\n\r\n");
-        if (rq != NULL) /* a raw request's body follows */
-            bact__put(&b, (const char *)rq->body, rq->body_len);
     }
+    BACT__PUTL(&b, "\r\n\r\n"); /* the end of the head */
+    if (rq != NULL && has_body) /* a raw request's body follows */
+        bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
 }
 
