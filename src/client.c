@@ -488,7 +488,9 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;
-                if (bact__resp_keepalive(p) && rem == 0)
+                /* (the parser is done: bact__resp_keepalive() is the
+                 * close flag alone here) */
+                if (!(p->flags & BACT__F_CLOSE) && rem == 0)
                     c->got |= GOT_REUSE;
                 return BACT_OK;
             }
