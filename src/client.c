@@ -483,8 +483,6 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
-                if (bact__resp_done(p))
-                    e = BACT__DONE; /* its last bytes: no further call */
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;
