@@ -709,11 +709,11 @@ BACT__NOINLINE static int begin_attempt(bact_client *c,
 }
 
 /* The error detail of an answer: its status, and its envelope when the
- * body is JSON (parsed already when parsed is set). */
-static void take_error(bact_client *c, int parsed)
+ * body is JSON. */
+static void take_error(bact_client *c)
 {
     c->err.http_status = c->resp.status;
-    if (parsed || bact__json_parse(c) == BACT_OK) {
+    if (bact__json_parse(c) == BACT_OK) {
         bact__json_decode(c);
         (void)bact__json_envelope(c);
     }
@@ -737,7 +737,10 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
             bact__json_decode(c);
         /* an envelope has a code and a message: two members at least */
         if (c->tok[0].size > 1 && bact__json_envelope(c)) {
-            take_error(c, 1); /* in raw mode too: its strings decoded */
+            /* in raw mode too, its strings decoded (in place: what the
+             * envelope points at stays where it is, and reads the same) */
+            c->err.http_status = c->resp.status;
+            bact__json_decode(c);
             return BACT_E_API;
         }
     }
@@ -818,7 +821,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
         if (rc == BACT_OK) {
             if (c->resp.status >= 200 && c->resp.status < 300)
                 return json_answer(c, call);
-            take_error(c, 0);
+            take_error(c);
             rc = BACT_E_API;
         }
         if (!retry_wait(c, call, rc))
