@@ -67,7 +67,7 @@
 /** 1: bact_config.trace is called with the request line, status line,
  *  connects and retries; 0: the trace code is left out and bact_init()
  *  refuses a trace callback with BACT_E_UNSUPPORTED (saves about 0.3 KB:
- *  295 B on cortex-m4f, make size). */
+ *  299 B on cortex-m4f, make size). */
 #ifndef BACT_CONFIG_TRACE
 #define BACT_CONFIG_TRACE 1
 #endif
