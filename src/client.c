@@ -483,6 +483,8 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
+                if (bact__resp_done(p))
+                    e = BACT__DONE; /* its last bytes: no further call */
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;
@@ -544,7 +546,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         f2 = BACT__F2_LEAN;
     /* the request line, in the buffer still: the answer to a HEAD has no
      * body whatever its head says (only bact_request() sends one) */
-    if (bact__past((const char *)c->buf, "HEAD ", 5) != NULL)
+    if (c->buf[0] == 'H' && bact__past((const char *)c->buf, "HEAD ", 5))
         f2 |= BACT__F2_HEAD;
     p->flags2 = f2; /* bact__resp_init() cleared it */
     if (!c->conn_open) {

@@ -467,12 +467,18 @@ static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
     size_t i, r = (size_t)t->start, end = (size_t)t->end,
               len = BACT__QNAME_LEN(q);
-    /* decoded, or with no escape in the text: the bytes are the name (a
-     * '\\' of a decoded name is a byte of it) */
-    int esc = c->json == 1u;
+    if (c->json != 1u) { /* the bytes are the name */
+        if (end - r != len)
+            return 0;
+        for (i = 0; i < len; i++) {
+            if (a[r + i] != (uint8_t)key[i])
+                return 0;
+        }
+        return 1;
+    }
     for (i = 0; i < len && r < end; i++) {
         uint32_t ch = a[r++];
-        if (ch == '\\' && esc) {
+        if (ch == '\\') {
             if (a[r] != 'u')
                 return 0;
             ch = hex4(a, end, r + 1u);
