@@ -18,19 +18,7 @@ for arg in "$@"; do
         --demo) demo=1 ;;
     esac
 done
-# One run at a time, what is missing checked under the lock: make -j may
-# start scripts/deps.sh and scripts/deps_boards.sh for several goals at
-# once, and apt-get fails at once on a lock another apt-get holds. (apt-get
-# does not inherit the lock: a daemon a package starts must not keep it.)
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$root/build}
-case $build in /*) ;; *) build=$root/$build ;; esac
-mkdir -p "$build/deps"
-exec 9>"$build/deps/.apt.lock"
-flock 9
-need=()
-want_cmd() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
-want_file() { [ -e "$1" ] || need+=("$2"); }
+. "$(dirname "$0")/deps_common.sh"
 want_cmd gcc gcc
 want_cmd make make
 want_cmd python3 python3
@@ -60,12 +48,7 @@ if [ $quiet = 0 ]; then
     want_cmd node nodejs
     command -v node >/dev/null 2>&1 && { command -v npm >/dev/null 2>&1 || need+=(npm); }
 fi
-if [ ${#need[@]} -gt 0 ]; then
-    echo "deps: installing ${need[*]}" >&2
-    if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq >&2 9>&-
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        "${need[@]}" >&2 9>&-
-elif [ $quiet = 0 ]; then
+if [ ${#need[@]} -eq 0 ] && [ $quiet = 0 ]; then
     echo "deps: all present" >&2
 fi
+install_needed deps

@@ -10,19 +10,7 @@ for arg in "$@"; do
         --lwip) lwip_only=1 ;;
     esac
 done
-# One run at a time, what is missing checked under the lock: make -j may
-# start scripts/deps.sh and scripts/deps_boards.sh for several goals at
-# once, and apt-get fails at once on a lock another apt-get holds. (apt-get
-# does not inherit the lock: a daemon a package starts must not keep it.)
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$root/build}
-case $build in /*) ;; *) build=$root/$build ;; esac
-mkdir -p "$build/deps"
-exec 9>"$build/deps/.apt.lock"
-flock 9
-need=()
-want_cmd() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
-want_file() { [ -e "$1" ] || need+=("$2"); }
+. "$(dirname "$0")/deps_common.sh"
 want_cmd gcc gcc
 want_cmd python3 python3
 want_cmd openssl openssl
@@ -44,10 +32,4 @@ if [ $lwip_only = 0 ]; then
     # the firmware image's trust anchor (DER in flash)
     want_file /etc/ssl/certs/ISRG_Root_X1.pem ca-certificates
 fi
-if [ ${#need[@]} -gt 0 ]; then
-    echo "deps_boards: installing ${need[*]}" >&2
-    if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
-    $SUDO apt-get update -qq >&2 9>&-
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >&2 9>&-
-fi
+install_needed deps_boards
