@@ -100,53 +100,6 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 
-[leaf]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:localhost, IP:127.0.0.1
-
-[wrongname]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:other.test
-
-[zeroip]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = IP:127.0.0.10
-
-[dnsip]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:127.0.0.1
-
-[ip6]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = IP:::1
-
-[cnip]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-
 [selfsigned]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment, keyCertSign
@@ -154,6 +107,16 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 subjectAltName = DNS:localhost, IP:127.0.0.1
 EOF
+# the leaves: the same extensions, each with its own subjectAltName (cnip
+# none: its name is only the CN)
+for s in "leaf:DNS:localhost, IP:127.0.0.1" "wrongname:DNS:other.test" \
+         "zeroip:IP:127.0.0.10" "dnsip:DNS:127.0.0.1" "ip6:IP:::1" "cnip:"; do
+    printf '\n[%s]\nbasicConstraints = critical, CA:FALSE\n' "${s%%:*}"
+    printf 'keyUsage = critical, digitalSignature, keyEncipherment\n'
+    printf 'extendedKeyUsage = serverAuth\nsubjectKeyIdentifier = hash\n'
+    printf 'authorityKeyIdentifier = keyid:always\n'
+    [ -z "${s#*:}" ] || printf 'subjectAltName = %s\n' "${s#*:}"
+done >> ca.ext
 
 serial=1000
 root() { # name keyfile CN
