@@ -373,12 +373,14 @@ static int field_value(bact_http_parser *p, const char *v, size_t n, int over)
 {
     uint32_t x;
     uint8_t f;
+    int r;
 
     switch (p->hdr) {
-    case H_CL:
-        if (bact__parse_u32(v, n, &x) != 0) /* (-1 for an empty one, 1 too
-                                          large) */
-            return BACT_E_HTTP;
+    case H_CL: /* digits only; more than 32 bits of them: too large, as a
+                  chunk size of more than 28 bits is */
+        r = bact__parse_u32(v, n, &x); /* -1 not a number, 1 big */
+        if (r != 0)
+            return r < 0 ? BACT_E_HTTP : BACT_E_BODY_SIZE;
         if ((p->flags & BACT__F_HAS_CL) && x != p->content_length)
             return BACT_E_HTTP;
         p->content_length = x;

@@ -558,15 +558,20 @@ static void cl_malformed(void)
 
 static void cl_overflow(void)
 {
-    /* the largest value is fine (the body just is not all here) */
+    /* the largest value is fine (the body just is not all here); a larger
+     * one is a body too large, as a chunk size past the limit is, not a
+     * malformed answer */
     RESPX(OK_HEAD "Content-Length: 4294967295\r\n\r\nabc", 0, BACT__NEED, 200);
-    RESP_ERR(OK_HEAD "Content-Length: 4294967296\r\n\r\n", BACT_E_HTTP);
-    RESP_ERR(OK_HEAD "Content-Length: 4294967300\r\n\r\n", BACT_E_HTTP);
-    RESP_ERR(OK_HEAD "Content-Length: 10000000000\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "Content-Length: 4294967296\r\n\r\n", BACT_E_BODY_SIZE);
+    RESP_ERR(OK_HEAD "Content-Length: 4294967300\r\n\r\n", BACT_E_BODY_SIZE);
+    RESP_ERR(OK_HEAD "Content-Length: 10000000000\r\n\r\n", BACT_E_BODY_SIZE);
     RESP_ERR(OK_HEAD "Content-Length: 99999999999999999999\r\n\r\n",
-             BACT_E_HTTP);
+             BACT_E_BODY_SIZE);
     /* 2^64 + 5 must not wrap to 5 */
     RESP_ERR(OK_HEAD "Content-Length: 18446744073709551621\r\n\r\nhello",
+             BACT_E_BODY_SIZE);
+    /* a number still: junk after the digits is malformed, however many */
+    RESP_ERR(OK_HEAD "Content-Length: 99999999999999999999x\r\n\r\n",
              BACT_E_HTTP);
 }
 
