@@ -324,35 +324,27 @@ static int usage_error(const char *fmt, ...)
  * the command word, to tell a misplaced option from an unknown one. Only
  * option names are shown, never what follows a '=': that may be a value
  * such as the API key ("--api-key=KEY" after the command). */
-static int scan_error(cli_tok tok, const cli_item *it, const cli_opt *own,
-                      size_t n_own, const cli_opt *other, size_t n_other,
-                      const char *other_side)
+static int scan_error(cli_tok tok, const cli_item *it, const cli_opt *other,
+                      size_t n_other, const char *other_side)
 {
     const cli_opt *o;
-    size_t n = strcspn(it->text, "="), i;
 
     switch (tok) {
     case CLI_E_NO_VALUE:
         return usage_error("%s needs a value", it->opt->name);
     case CLI_E_EXTRA_VALUE:
         return usage_error("%s takes no value", it->opt->name);
+    case CLI_E_SHORT_VALUE:
+        return usage_error("%s takes its value as the next argument, not "
+                           "after '='", it->opt->name);
     default:
         break;
     }
     o = cli_find(other, n_other, it->text);
     if (o != NULL)
         return usage_error("%s goes %s the command", o->name, other_side);
-    /* "-p=a=b": a short option of this side, given its value after '=' */
-    for (i = 0; it->text[1] != '-' && it->text[n] == '=' && i < n_own; i++) {
-        if (strlen(own[i].name) == n && strncmp(own[i].name, it->text, n) == 0)
-            return usage_error(own[i].takes_value
-                                   ? "%s takes its value as the next "
-                                     "argument, not after '='"
-                                   : "%s takes no value",
-                               own[i].name);
-    }
-    return usage_error("unknown option '%.*s' (see bact --help)", (int)n,
-                       it->text);
+    return usage_error("unknown option '%.*s' (see bact --help)",
+                       (int)strcspn(it->text, "="), it->text);
 }
 
 /* An option's value or a word for an error line, unless it is
@@ -436,8 +428,8 @@ static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
             return EX_OK;
         }
         if (tok != CLI_OPT)
-            return scan_error(tok, &it, global_opts, N_ELEMS(global_opts),
-                              command_opts, N_ELEMS(command_opts), "after");
+            return scan_error(tok, &it, command_opts, N_ELEMS(command_opts),
+                              "after");
         /* "--base-url --api-key KEY": the value was forgotten and the next
          * option taken for it, which would make KEY the command word */
         if (it.opt->takes_value &&
@@ -675,8 +667,8 @@ static int parse_command(const command *cmd, int argc, char **argv,
             continue;
         }
         if (tok != CLI_OPT)
-            return scan_error(tok, &it, command_opts, N_ELEMS(command_opts),
-                              global_opts, N_ELEMS(global_opts), "before");
+            return scan_error(tok, &it, global_opts, N_ELEMS(global_opts),
+                              "before");
         if (it.opt->id == O_HELP) {
             a->help = 1;
             return EX_OK;

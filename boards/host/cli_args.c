@@ -22,8 +22,8 @@ void cli_scan_init(cli_scan *s, int argc, char **argv, int first)
     s->args_only = 0;
 }
 
-/* How arg names opt: not at all, exactly, or, for a long option, as the
- * name followed by "=value". */
+/* How arg names opt: not at all, exactly, or as the name followed by
+ * "=value" (which only a long option takes). */
 enum { NAMES_NOT = 0, NAMES_EXACT, NAMES_WITH_VALUE };
 
 static int names(const cli_opt *opt, const char *arg)
@@ -34,9 +34,7 @@ static int names(const cli_opt *opt, const char *arg)
         return NAMES_NOT;
     if (arg[len] == '\0')
         return NAMES_EXACT;
-    if (arg[len] == '=' && opt->name[1] == '-')
-        return NAMES_WITH_VALUE;
-    return NAMES_NOT;
+    return arg[len] == '=' ? NAMES_WITH_VALUE : NAMES_NOT;
 }
 
 const cli_opt *cli_find(const cli_opt *tab, size_t n, const char *arg)
@@ -77,6 +75,8 @@ cli_tok cli_next(cli_scan *s, const cli_opt *tab, size_t n, cli_item *it)
     how = names(it->opt, arg);
     if (!it->opt->takes_value)
         return how == NAMES_WITH_VALUE ? CLI_E_EXTRA_VALUE : CLI_OPT;
+    if (how == NAMES_WITH_VALUE && it->opt->name[1] != '-')
+        return CLI_E_SHORT_VALUE;
     if (how == NAMES_WITH_VALUE) {
         it->value = arg + strlen(it->opt->name) + 1;
         return CLI_OPT;

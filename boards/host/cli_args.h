@@ -32,7 +32,8 @@ typedef enum cli_tok {
     CLI_OPT,           /**< an option (item.opt, item.value) */
     CLI_E_UNKNOWN,     /**< not in the table (item.text) */
     CLI_E_NO_VALUE,    /**< the last argument, but it needs a value */
-    CLI_E_EXTRA_VALUE  /**< "--flag=x" for a flag without a value */
+    CLI_E_EXTRA_VALUE, /**< "--flag=x" for a flag without a value */
+    CLI_E_SHORT_VALUE  /**< "-p=x": a short option's value comes next */
 } cli_tok;
 
 /** Scanner state over argv[next..argc). */
