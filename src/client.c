@@ -270,7 +270,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     b.len = 0;
     if (rq == NULL) { /* the endpoints all live under one prefix */
         unsigned m = (ep->flags >> 5) & 3u; /* BACT__C_GET, _PUT, _POST */
-        bact__put(&b, "GET PUT POST " + 4u * m, 4u + (m >> 1));
+        bact__put(&b, &"GET PUT POST "[4u * m], 4u + (m >> 1));
         BACT__PUTL(&b, "/v2/workflow/");
         bact__put(&b, (const char *)&bact__paths + ep->path, ep->path_len);
     } else {
