@@ -499,6 +499,12 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out);
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out);
+/** After a run call in raw mode (which leaves out's id ""; an adopted task
+ *  is the exception, as no answer came): read the task's id and profile id
+ *  from the body kept by bact_body(), as out of raw mode; outcome is left
+ *  as it is. An answer without a task id is BACT_E_SHAPE. As with
+ *  bact_decode_task(), the raw body is gone afterwards. */
+int bact_decode_created(bact_client *c, bact_task_created *out);
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out);
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out);

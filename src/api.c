@@ -722,16 +722,34 @@ EP(task_ep, GET, PATH_AT(get_task_status, "get-task"), QN_TASK, 1,
    0, 0, JSON | IDEM);
 
 
+/* For the two decoders: out's first size bytes cleared, and the kept
+ * answer parsed (when it was not) and its strings unescaped. */
+static int decode_kept(bact_client *c, void *out, size_t size)
+{
+    int rc = BACT_E_ARG;
+    if (c != NULL && out != NULL) {
+        memset(out, 0, size);
+        rc = c->json == 0 ? bact__json_parse(c) : BACT_OK;
+        if (rc == BACT_OK)
+            bact__json_decode(c);
+    }
+    return rc;
+}
+
 int bact_decode_task(bact_client *c, bact_task *out)
 {
-    int rc;
-    if (c == NULL || out == NULL)
-        return BACT_E_ARG;
-    memset(out, 0, sizeof *out);
-    if (c->json == 0 && (rc = bact__json_parse(c)) != BACT_OK)
-        return rc;
-    bact__json_decode(c);
-    return task_from(c, 0, sizeof task_fields / sizeof task_fields[0], out);
+    int rc = decode_kept(c, out, sizeof *out);
+    return rc != BACT_OK
+               ? rc
+               : task_from(c, 0, sizeof task_fields / sizeof task_fields[0],
+                           out);
+}
+
+int bact_decode_created(bact_client *c, bact_task_created *out)
+{
+    /* id and profile_id; outcome stays */
+    int rc = decode_kept(c, out, offsetof(bact_task_created, outcome));
+    return rc != BACT_OK ? rc : created(c, out);
 }
 
 /* The page and the limit of a list call (0 takes the default) into

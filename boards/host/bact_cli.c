@@ -1369,8 +1369,9 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
         return EX_PROTO;
     }
     /* From here on the task exists: a failure (of the wait, or of the
-     * write to stdout) names it, so that its id is not lost. Unknown only
-     * for --json without --wait: that answer is not decoded. */
+     * write to stdout) names it, so that its id is not lost. For --json
+     * without --wait the answer is decoded only when it could not be
+     * written. */
     if (t->id[0] != '\0') {
         memcpy(cx->created, t->id, sizeof cx->created);
         cx->task_id = cx->created;
@@ -1390,8 +1391,17 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
             print_json_id(t->id);
             return EX_OK;
         }
-        if (!a->wait)
-            return print_body(cx);
+        if (!a->wait) {
+            bact_task_created d = *t;
+            (void)print_body(cx);
+            if ((fflush(stdout) != 0 || ferror(stdout)) &&
+                bact_decode_created(&cx->c, &d) == BACT_OK &&
+                !has_control(d.id)) {
+                memcpy(cx->created, d.id, sizeof cx->created);
+                cx->task_id = cx->created;
+            }
+            return EX_OK;
+        }
     } else {
         printf("%s\n", t->id);
         if (show_profile)

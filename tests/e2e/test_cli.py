@@ -1939,8 +1939,10 @@ def _():
 @check("proto.stdout_write_failure_names_created_task")
 def _():
     # the task exists: the line that says stdout failed is where its id is
-    # not lost (--json without --wait does not decode the answer)
-    for g, extra in (([], []), (["--json"], ["--wait", "--interval", "0.05"])):
+    # not lost (--json without --wait reads it from the answer it could not
+    # print)
+    for g, extra in (([], []), (["--json"], []),
+                     (["--json"], ["--wait", "--interval", "0.05"])):
         M.reset()
         r = to_full_disk(*(g + ["run", WF_FINISH] + extra))
         need(r.rc == 5, "expected exit 5: " + r.why())

@@ -739,6 +739,20 @@ static int run(const uint8_t *body, size_t n, int which, unsigned setup,
             chk_task(c, &t, 1, 0);
         if (rc2 != BACT_E_TOKENS && rc2 != BACT_E_JSON)
             FZ_CHECK(bact_decode_task(c, &again) == rc2);
+    } else if (rc == BACT_OK && raw &&
+               (which == C_RUN || which == C_RUN_TEMPLATE)) {
+        /* a raw run answer read afterwards reads as it would have been */
+        bact_task_created t;
+        int rc2 = bact_decode_created(c, &t);
+        if (rc2 == BACT_OK) {
+            chk_id(t.id);
+            chk_id(t.profile_id);
+            FZ_CHECK(t.id[0] != '\0');
+        } else {
+            FZ_CHECK(t.id[0] == '\0' && t.profile_id[0] == '\0');
+        }
+        if (top)
+            FZ_CHECK(run(body, n, which, setup & ~0x10u, ntok, 0) == rc2);
     } else if (rc == BACT_OK && !raw) {
         chk_result(c, which, &r);
     }

@@ -2120,6 +2120,56 @@ static void long_ids_refused(void)
     CHECK(strstr(req_line(), id47) != NULL);
 }
 
+/* A run in raw mode keeps the answer as received and leaves the id "";
+ * bact_decode_created() reads it afterwards as the call would have. */
+static void raw_mode_run_decoded(void)
+{
+    static const char doc[] =
+        "{\"id\":\"9\\u0031\",\"profileId\":\"p\\/q\",\"x\":[1]}";
+    size_t n;
+    const uint8_t *b;
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = "2";
+    bact_set_raw(c, 1);
+    ok(doc);
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    b = bact_body(c, &n);
+    CHECK(n == sizeof doc - 1u && memcmp(b, doc, n) == 0);
+    CHECK_STR(t.id, "");
+    CHECK_INT(t.outcome, BACT_RUN_CREATED);
+    CHECK_INT(bact_decode_created(c, NULL), BACT_E_ARG);
+    CHECK_INT(bact_decode_created(NULL, &t), BACT_E_ARG);
+    t.outcome = BACT_RUN_RESENT; /* left as it is */
+    CHECK_INT(bact_decode_created(c, &t), BACT_OK);
+    CHECK_STR(t.id, "91");
+    CHECK_STR(t.profile_id, "p/q");
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(bact_decode_created(c, &t), BACT_OK); /* twice reads the same */
+    CHECK_STR(t.id, "91");
+
+    /* an answer with no task id, or not JSON: no id half taken */
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("{\"profile_id\":\"p\"}");
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    strcpy(t.id, "old");
+    CHECK_INT(bact_decode_created(c, &t), BACT_E_SHAPE);
+    CHECK_STR(t.id, "");
+    CHECK_STR(t.profile_id, "");
+    c = begin();
+    bact_set_raw(c, 1);
+    ok("task 9");
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    strcpy(t.id, "old");
+    strcpy(t.profile_id, "old");
+    CHECK_INT(bact_decode_created(c, &t), BACT_E_JSON);
+    CHECK_STR(t.id, "");
+    CHECK_STR(t.profile_id, "");
+}
+
 static void raw_mode_body_untouched(void)
 {
     static const char doc[] =
@@ -2635,6 +2685,7 @@ static const t_case cases[] = {
     T_CASE(empty_ids_refused),
     T_CASE(long_ids_refused),
     T_CASE(raw_mode_body_untouched),
+    T_CASE(raw_mode_run_decoded),
     T_CASE(wait_to_finished),
     T_CASE(wait_reports_changes_only),
     T_CASE(wait_terminal_states),
