@@ -34,15 +34,12 @@ static uint32_t mono_ms(void)
 }
 
 /* Wait until fd has ev (or an error): > 0 ready, 0 timed out, < 0 failed.
- * A signal does not restart the wait with the whole timeout: from the
- * first one on, the clock counts, and each poll gets only what is left of
- * timeout_ms from then (so signals stretch a wait to at most twice
- * timeout_ms; the clock is read only once one came, a wait without
- * signals costs no clock reads). */
+ * A signal does not restart the wait with the whole timeout: each poll
+ * after one gets only what is left of timeout_ms since the wait began. */
 static int wait_fd(int fd, short ev, uint32_t timeout_ms)
 {
     struct pollfd p;
-    uint32_t t0 = 0, left = timeout_ms, n;
+    uint32_t t0 = mono_ms(), left = timeout_ms, n;
     p.fd = fd;
     p.events = ev;
     for (n = 0; n < EINTR_MAX; n++) {
@@ -52,8 +49,6 @@ static int wait_fd(int fd, short ev, uint32_t timeout_ms)
         r = poll(&p, 1, left > 0x7FFFFFFFu ? 0x7FFFFFFF : (int)left);
         if (r >= 0 || errno != EINTR)
             return r;
-        if (n == 0)
-            t0 = mono_ms();
         used = mono_ms() - t0;
         if (used >= timeout_ms)
             return 0;

@@ -472,8 +472,8 @@ static void on_tick(int sig)
     (void)sig;
 }
 
-/* SIGALRM every 50 ms from now on (this process only) */
-static int start_ticks(void)
+/* SIGALRM after first_us, then every every_us (0: once) */
+static int start_alarm(long first_us, long every_us)
 {
     struct sigaction sa;
     struct itimerval it;
@@ -484,9 +484,34 @@ static int start_ticks(void)
     if (sigaction(SIGALRM, &sa, NULL) != 0)
         return 0;
     memset(&it, 0, sizeof it);
-    it.it_interval.tv_usec = 50000;
-    it.it_value = it.it_interval;
+    it.it_value.tv_sec = first_us / 1000000L;
+    it.it_value.tv_usec = first_us % 1000000L;
+    it.it_interval.tv_sec = every_us / 1000000L;
+    it.it_interval.tv_usec = every_us % 1000000L;
     return setitimer(ITIMER_REAL, &it, NULL) == 0;
+}
+
+/* SIGALRM every 50 ms from now on (this process only) */
+static int start_ticks(void)
+{
+    return start_alarm(50000L, 50000L);
+}
+
+/* One signal late in a wait does not start it over: the poll after it
+ * gets what is left of the timeout since the wait began, not the whole
+ * timeout again (which would end it near 1900 ms). */
+static int case_recv_late_signal(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    if (!start_alarm(900000L, 0L))
+        FAIL("setitimer failed");
+    TIMED("recv (timeout 1000, one signal at 900 ms)",
+          p.tr.recv(p.tr.io, b, sizeof b, 1000), 0, 950, 1600);
+    p.tr.close(p.tr.io);
+    return 1;
 }
 
 /* A periodic signal does not stretch a wait: each poll after an EINTR
@@ -673,6 +698,7 @@ static const test_case cases[] = {
     {"open-timeout", case_open_timeout, 10000},
     {"open-refused-then-next", case_open_refused_then_next, 10000},
     {"recv-eintr", case_recv_eintr, 5000},
+    {"recv-late-signal", case_recv_late_signal, 5000},
     {"send-eintr", case_send_eintr, 5000},
     {"open-eintr", case_open_eintr, 5000},
     {"send-poll-fails", case_send_poll_fails, 5000},
