@@ -48,7 +48,7 @@ BOARDS_HDRS := $(wildcard include/*.h src/*.h port/*/*.h port/*/config/*.h \
     port/lwip/config/arch/*.h)
 BRD := $(BUILD)/boards
 
-.PHONY: boards boards-deps check-boards size firmware lwip-test \
+.PHONY: boards boards-deps boards-objs check-boards size firmware lwip-test \
         $(addprefix board-,$(BOARDS))
 
 boards-deps:
@@ -177,7 +177,11 @@ $(BRD_OPT)/%/client.elf: $(BRD_OPT)/%/stamp $(BRD)/cortex-m4f/size/client.o
 	    -Wl,-Map=$(BRD_OPT)/$*/client.map -o $@ $(BRD)/cortex-m4f/size/client.o \
 	    $(addprefix $(BRD_OPT)/$*/,$(notdir $(BACT_CORE_SRCS:.c=.o)))
 
-check-boards: boards $(foreach b,$(MCU_BOARDS),$(patsubst %.c,$(BRD)/$(b)/small/%.o,$(BACT_CORE_SRCS)))
+# the cross objects check-boards reads (make test builds them; tests/run.sh
+# runs the check, on every board of MCU_BOARDS)
+boards-objs: boards $(foreach b,$(MCU_BOARDS),$(patsubst %.c,$(BRD)/$(b)/small/%.o,$(BACT_CORE_SRCS)))
+
+check-boards: boards-objs
 	@scripts/check_boards.sh $(foreach b,$(MCU_BOARDS),$(b):$($(b)_TOOL))
 
 # ---- the cortex-m4f example firmware image ----

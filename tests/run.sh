@@ -50,8 +50,7 @@ run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "posix transport (loopback sockets: 127.0.0.1, ::1)" build/host/posix_test
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
-    scripts/check_boards.sh cortex-m0plus:arm-none-eabi- cortex-m4f:arm-none-eabi- \
-    cortex-m33:arm-none-eabi- rv32imc:riscv64-unknown-elf- xtensa-lx106:xtensa-lx106-elf-
+    make -s --no-print-directory check-boards
 run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
     tests/tls/run.sh build/host/bact build/host36/bact build/host36-13/bact
 run "tls+asan" tests/tls/run.sh build/asan/bact
