@@ -319,7 +319,11 @@ typedef struct bact_http_req {
     const char *path;        /**< "/v2/workflow/get-task-status" */
     const bact_param *query; /**< values are percent-encoded */
     size_t n_query;
-    const uint8_t *body;     /**< sent with Content-Type and -Length */
+    const uint8_t *body;     /**< sent with Content-Type and -Length;
+                                  NULL: no body and neither header (for a
+                                  POST or PUT with empty content, pass a
+                                  non-NULL body of body_len 0: RFC 9110
+                                  8.6 asks for "Content-Length: 0") */
     size_t body_len;
     const char *content_type;/**< NULL: "application/json" */
     int idempotent;          /**< may be retried after it was sent */
