@@ -42,7 +42,7 @@ M36_CFG := -Iport/mbedtls/config \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib clean tls-builds \
+.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib analyze clean tls-builds \
         tls-configs
 # objects made by pattern chains are kept (no rebuild on every run)
 .SECONDARY:
@@ -197,8 +197,35 @@ deps-demo:
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
 
+# gcc's static analyzer (-fanalyzer) over the library, its ports (mbedTLS
+# 2.28 and 3.6, lwIP), the core in its smallest configuration too, and
+# the tool: each file's findings go to a .txt, and
+# scripts/check_analyzer.sh (run by tests/run.sh) fails any that has one.
+AN := $(BUILD)/analyze
+AN_SRCS := $(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS) $(BACT_LWIP_SRCS)
+AN_TXT := $(patsubst %.c,$(AN)/%.txt,$(AN_SRCS)) $(AN)/m36/port/mbedtls/bact_mbedtls.txt \
+          $(patsubst %.c,$(AN)/small/%.txt,$(BACT_CORE_SRCS))
+$(AN)/%.txt: %.c $(wildcard include/*.h src/*.h port/*/*.h boards/host/*.h) $(TLS_HDRS) | deps-light
+	@mkdir -p $(dir $@)
+	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(TOOL_JSMN) $(AN_EXTRA) \
+	    -c $< -o /dev/null 2>$@.tmp; mv $@.tmp $@
+$(AN)/boards/host/%.txt $(AN)/port/mbedtls/%.txt: AN_EXTRA = $(TLS_CFLAGS)
+$(AN)/port/lwip/%.txt: AN_EXTRA = -Iport/lwip -isystem /usr/include/lwip
+$(AN)/port/lwip/%.txt: | boards-deps-lwip
+$(AN)/small/%.txt: %.c $(wildcard include/*.h src/*.h boards/*.h) | deps-light
+	@mkdir -p $(dir $@)
+	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(SMALL_CFG) -c $< -o /dev/null \
+	    2>$@.tmp; mv $@.tmp $@
+$(AN)/m36/%.txt: %.c $(wildcard include/*.h) $(TLS_HDRS) $(M36)/.stamp
+	@mkdir -p $(dir $@)
+	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(TLS_CFLAGS) -isystem $(M36)/include \
+	    -Iport/mbedtls/config -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' \
+	    -c $< -o /dev/null 2>$@.tmp; mv $@.tmp $@
+analyze: $(AN_TXT)
+	@scripts/check_analyzer.sh $(AN) $^
+
 test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
-      boards-objs $(BUILD)/boards/host-lwip/lwip_test
+      boards-objs $(BUILD)/boards/host-lwip/lwip_test $(AN_TXT)
 	@tests/run.sh
 
 # what the demo needs (the tool, python3, openssl), not the test suite's

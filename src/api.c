@@ -691,7 +691,8 @@ BACT__NOINLINE static int task_from(const bact_client *c, int obj,
                                     size_t nfields, bact_task *out)
 {
     int rc = bact__json_fields(c, obj, task_fields, nfields, out);
-    const char *lu;
+    const char *lu = NULL; /* (bact__json_fields() clears it first, which
+                              gcc -fanalyzer cannot see) */
     unsigned k;
     if (rc != BACT_OK)
         return rc;

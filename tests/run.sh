@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every suite and adds up their "ok - " / "not ok - " lines. The last
-# line is "N passed, N failed". Suites: the library check, the unit tests
-# (plain and under ASan+UBSan), the end-to-end tests of the tool against
-# the mock server (plain and sanitized builds), the hostile server, the
-# ports (POSIX, lwIP, TLS), the boards check, fuzz, valgrind, coverage and
-# the contract tests against Prism serving the OpenAPI document.
+# line is "N passed, N failed". Suites: the library check, gcc's static
+# analyzer, the unit tests (plain and under ASan+UBSan), the end-to-end
+# tests of the tool against the mock server (plain and sanitized builds),
+# the hostile server, the ports (POSIX, lwIP, TLS), the boards check, fuzz,
+# valgrind, coverage and the contract tests against Prism serving the
+# OpenAPI document.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log=build/test.log
@@ -27,6 +28,7 @@ run() { # name, command...
 }
 
 run "library check" scripts/check_lib.sh build/host/src/*.o
+run "static analysis (gcc -fanalyzer: library, ports, tool)" make -s --no-print-directory analyze
 # the unit-test builds: folder, then the label of its runs
 for build in "unit:unit" "asan:unit+asan" \
              "bytewise:unit+asan, word scans byte by byte" \
