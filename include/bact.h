@@ -499,8 +499,15 @@ typedef struct bact_task_query {
  * workflow's, a template's, a profile's; not a list-tasks filter) and a
  * proxy region hold 1 to BACT_ID_SIZE - 1 bytes, as the result fields do;
  * else BACT_E_ARG. */
+/** An answer lost after the request went out is reconciled through
+ *  list-tasks, never by a blind resend; out->outcome says how the task was
+ *  got (BACT_RUN_*). */
 int bact_run_task(bact_client *c, const bact_run_req *rq,
                   bact_task_created *out);
+/** Not reconciled: the request names no workflow whose tasks could be
+ *  listed, so an answer lost after the request went out is the call's
+ *  error (BACT_E_CLOSED, _NET or _TIMEOUT) and nothing is sent again; the
+ *  task may exist (bact_list_tasks() shows the newest). */
 int bact_run_template(bact_client *c, const bact_template_run_req *rq,
                       bact_task_created *out);
 /** After a run call in raw mode (which leaves out's id ""; an adopted task

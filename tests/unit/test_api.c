@@ -825,6 +825,16 @@ static void run_template(void)
     CHECK_STR(req_body(), "{\"workflow_template_id\":\"77638424152140851\"}");
     CHECK_STR(t.id, "2");
     CHECK_STR(t.profile_id, "p");
+
+    /* an answer lost after the request went out is the call's error:
+     * nothing sent again, no list looked at (bact.h) */
+    c = lost_run();
+    memset(&rq, 0, sizeof rq);
+    rq.template_id = "77638424152140851";
+    CHECK_INT(bact_run_template(c, &rq, &t), BACT_E_NET);
+    CHECK_STR(t.id, "");
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task-by-template "), 1);
+    CHECK(strstr(sent(), "list-tasks") == NULL);
 }
 
 /* ------------------------------------------------------------------ */
