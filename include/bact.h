@@ -284,6 +284,13 @@ void bact_set_raw(bact_client *c, int on);
  *  needed, when it is known (0 otherwise). */
 size_t bact_needed(const bact_client *c);
 
+/** After a call failed: 1 when its request had begun to go out, so the
+ *  server may have acted on it (a run call's error may then hide a created
+ *  task: bact_list_tasks() shows it); 0 when nothing was sent. For
+ *  bact_run_task() this is the run request's, whatever lists were asked
+ *  for afterwards. */
+int bact_request_sent(const bact_client *c);
+
 /** After BACT_E_API: what the server said. */
 const bact_api_error *bact_last_error(const bact_client *c);
 

@@ -581,6 +581,7 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
             r = REC_UNSURE;
         }
         c->raw = raw;
+        c->sent = 1; /* the run request's, not the lists' */
         if (r == REC_ADOPTED)
             rc = BACT_OK;
         if (r != REC_RESEND)

@@ -198,6 +198,11 @@ size_t bact_needed(const bact_client *c)
     return c ? c->needed : 0u;
 }
 
+int bact_request_sent(const bact_client *c)
+{
+    return c ? c->sent : 0;
+}
+
 const bact_api_error *bact_last_error(const bact_client *c)
 {
     return c ? &c->err : NULL;

@@ -167,6 +167,7 @@ typedef struct cli {
     const char *task_id;  /* set: error lines name this task (the one run
                              created, kept in created[]) */
     char created[BACT_ID_SIZE];
+    const char *hint;     /* set: error lines end "; " and this */
 #ifdef BACT_HAVE_TLS
     bact_tls tls;         /* https: TLS over conn, one for the whole run, so
                              later connections resume the session */
@@ -794,6 +795,8 @@ static void fail_msg(const cli *cx, const char *fmt, ...)
     va_end(ap);
     if (cx->task_id != NULL)
         cli_msg("task %s: %s", cx->task_id, line);
+    else if (cx->hint != NULL)
+        cli_msg("%s; %s", line, cx->hint);
     else
         cli_msg("%s", line);
 }
@@ -1417,6 +1420,25 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
     return wait_task(cx, t->id, a);
 }
 
+/* A run call that failed after its request went out (no error answer
+ * from the API) may still have created a task: the error line says where
+ * to look for it. wf: the workflow's id, NULL for a template run. */
+static int run_failed(cli *cx, const char *what, int rc, const char *wf)
+{
+    char hint[160];
+    int code;
+    if (rc != BACT_E_API && bact_request_sent(&cx->c)) {
+        int plain = wf != NULL && !has_control(wf);
+        snprintf(hint, sizeof hint, "the request was sent, so a task may "
+                 "have been created: `bact tasks%s%s` lists the newest",
+                 plain ? " --workflow-id " : "", plain ? wf : "");
+        cx->hint = hint;
+    }
+    code = fail(cx, what, rc);
+    cx->hint = NULL;
+    return code;
+}
+
 static int cmd_run(cli *cx, const cmd_args *a)
 {
     bact_run_req rq;
@@ -1434,7 +1456,7 @@ static int cmd_run(cli *cx, const cmd_args *a)
     bact_set_raw(&cx->c, cx->g->json && !a->wait);
     rc = bact_run_task(&cx->c, &rq, &t);
     if (rc != BACT_OK)
-        return fail(cx, "run-task", rc);
+        return run_failed(cx, "run-task", rc, a->id);
     return task_created(cx, a, "run-task", &t, 1);
 }
 
@@ -1454,7 +1476,7 @@ static int cmd_run_template(cli *cx, const cmd_args *a)
     bact_set_raw(&cx->c, cx->g->json && !a->wait);
     rc = bact_run_template(&cx->c, &rq, &t);
     if (rc != BACT_OK)
-        return fail(cx, "run-task-by-template", rc);
+        return run_failed(cx, "run-task-by-template", rc, NULL);
     return task_created(cx, a, "run-task-by-template", &t, 0);
 }
 

@@ -56,6 +56,7 @@ int main(void)
     tq.template_id = "2";
     rc |= bact_run_template(&c, &tq, &tc);
     rc |= bact_decode_created(&c, &tc);
+    rc |= bact_request_sent(&c);
     rc |= bact_get_task_status(&c, tc.id, &st);
     rc |= bact_get_task(&c, tc.id, &t);
     rc |= bact_decode_task(&c, &t);

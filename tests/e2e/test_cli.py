@@ -2235,7 +2235,9 @@ def _():
 def _():
     M.fault(kind="slow", delay_ms=2000, path=V2 + "run-task")
     r = bact("run", WF_FINISH, g=["--timeout", "200"])
-    error(r, 3)
+    # the one error line says the task may exist, and where to look
+    error(r, 3, "timed out", "the request was sent, so a task may have been "
+          "created: `bact tasks --workflow-id %s` lists the newest" % WF_FINISH)
     eq(len(M.api_requests("run-task")), 1, "run-task requests")
     # the mock takes the request late: once it has, exactly one task exists
     # (and nothing of this check leaks into the next one)
@@ -2248,8 +2250,31 @@ def _():
 @check("retry.run_template_not_retried_after_reset")
 def _():
     M.fault(kind="reset", path=V2 + "run-task-by-template")
-    error(bact("run-template", TPL_MAPS), 3)
+    error(bact("run-template", TPL_MAPS), 3, "a task may have been created: "
+          "`bact tasks` lists the newest")
     eq(len(M.api_requests("run-task-by-template")), 1, "requests")
+
+
+@check("retry.run_failed_may_have_created_only_when_sent")
+def _():
+    # nothing sent (no connection), or an error answer from the API: no
+    # task was created, and the error line does not say one may have been
+    for args in (["run", WF_FINISH], ["run-template", TPL_MAPS]):
+        r = bact(*args, base="http://127.0.0.1:%d" % closed_port())
+        error(r, 3)
+        need("may have been created" not in r.err_lines[0], short(r.err))
+        M.reset()
+        M.fault(kind="status", code=500, path=V2 + ("run-task" if args[0] ==
+                                                    "run" else
+                                                    "run-task-by-template"))
+        r = bact(*args)
+        error(r, 1)
+        need("may have been created" not in r.err_lines[0], short(r.err))
+    # an answer that is no task: the request was taken, the task may exist
+    M.reset()
+    M.fault(kind="garbage", path=V2 + "run-task")
+    error(bact("run", WF_FINISH, g=["--retries", "0"]), 5,
+          "may have been created", "--workflow-id " + WF_FINISH)
 
 
 @check("retry.run_retried_on_503")

@@ -718,6 +718,51 @@ static void reconcile_not_when_unsent(void)
     CHECK(t.outcome != BACT_RUN_ADOPTED);
 }
 
+/* Opens after the first fail: the run request goes out, every lookup
+ * (and any retry of it) fails to connect. */
+static int open_once(void *p, const char *h, size_t n, uint16_t port,
+                     uint32_t t)
+{
+    if (((t_io *)p)->opens > 0)
+        return BACT_E_CONNECT;
+    return harness_open(p, h, n, port, t);
+}
+
+static int open_never(void *p, const char *h, size_t n, uint16_t port,
+                      uint32_t t)
+{
+    (void)p, (void)h, (void)n, (void)port, (void)t;
+    return BACT_E_CONNECT;
+}
+
+/* bact_request_sent(): whether the failed call's request had gone out;
+ * for a run, the run request's, not the lookups' after it. */
+static void request_sent(void)
+{
+    bact_task_created t;
+    bact_client *c;
+    CHECK_INT(bact_request_sent(NULL), 0);
+    /* the answer lost, the lookups unable to connect: the original error,
+     * and the request was sent */
+    c = lost_run();
+    harness_open = c->tr.open;
+    c->tr.open = open_once;
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 0);
+    CHECK_INT(bact_request_sent(c), 1);
+    /* never connected: nothing went out */
+    c = begin();
+    c->tr.open = open_never;
+    CHECK_INT(run_lost(c, &t), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 0);
+    /* an answer: sent */
+    c = begin();
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_INT(bact_request_sent(c), 1);
+}
+
 /* Sent again once at most: the second request's answer lost too, and
  * nothing listed again, the original error and two requests in all. */
 static void reconcile_resends_once(void)
@@ -835,6 +880,7 @@ static void run_template(void)
     CHECK_STR(t.id, "");
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task-by-template "), 1);
     CHECK(strstr(sent(), "list-tasks") == NULL);
+    CHECK_INT(bact_request_sent(c), 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2667,6 +2713,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_not_when_unsent),
     T_CASE(reconcile_resends_once),
     T_CASE(reconcile_within_call_ms),
+    T_CASE(request_sent),
     T_CASE(run_template),
     T_CASE(task_status_words),
     T_CASE(task_status_other_words),
