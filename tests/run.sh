@@ -15,13 +15,24 @@ mkdir -p build
 # A suite that exits non-zero without a "not ok" line of its own (killed
 # by a signal, a sanitizer's abort, a script that stopped early) gets one:
 # the cases it did not report must not count as passed.
+# Without a terminal (CI), a suite that hangs is ended after SUITE_LIMIT
+# seconds (its whole process group) and the rest still run; at a terminal
+# there is no limit, as timeout(1) would take the suite out of the
+# foreground and Ctrl-C would no longer reach it.
+SUITE_LIMIT=${SUITE_LIMIT:-1200}
+limit=()
+if [ ! -t 0 ] && command -v timeout >/dev/null 2>&1; then
+    limit=(timeout -k 10 "$SUITE_LIMIT")
+fi
 run() { # name, command...
     local name=$1 rc before; shift
     echo "== $name" | tee -a "$log"
     before=$(grep -c '^not ok - ' "$log")
-    "$@" 2>&1 | tee -a "$log" | grep -E '^(not ok|ok) - |^# |^== '
+    "${limit[@]}" "$@" 2>&1 | tee -a "$log" | grep -E '^(not ok|ok) - |^# |^== '
     rc=${PIPESTATUS[0]}
-    if [ "$rc" -ne 0 ] && [ "$(grep -c '^not ok - ' "$log")" -eq "$before" ]; then
+    if [ "$rc" -eq 124 ] && [ ${#limit[@]} -gt 0 ]; then
+        echo "not ok - $name: still running after $SUITE_LIMIT s, ended" | tee -a "$log"
+    elif [ "$rc" -ne 0 ] && [ "$(grep -c '^not ok - ' "$log")" -eq "$before" ]; then
         echo "not ok - $name: exit status $rc, no \"not ok\" line" | tee -a "$log"
     fi
     return 0
