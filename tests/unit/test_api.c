@@ -2207,23 +2207,23 @@ static void raw_mode_run_decoded(void)
     CHECK_STR(t.id, "91");
 
     /* an answer with no task id, or not JSON: no id half taken */
-    c = begin();
-    bact_set_raw(c, 1);
-    ok("{\"profile_id\":\"p\"}");
-    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
-    strcpy(t.id, "old");
-    CHECK_INT(bact_decode_created(c, &t), BACT_E_SHAPE);
-    CHECK_STR(t.id, "");
-    CHECK_STR(t.profile_id, "");
-    c = begin();
-    bact_set_raw(c, 1);
-    ok("task 9");
-    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
-    strcpy(t.id, "old");
-    strcpy(t.profile_id, "old");
-    CHECK_INT(bact_decode_created(c, &t), BACT_E_JSON);
-    CHECK_STR(t.id, "");
-    CHECK_STR(t.profile_id, "");
+    {
+        static const char *const body[] = { "{\"profile_id\":\"p\"}",
+                                            "task 9" };
+        static const int want[] = { BACT_E_SHAPE, BACT_E_JSON };
+        size_t i;
+        for (i = 0; i < 2u; i++) {
+            c = begin();
+            bact_set_raw(c, 1);
+            ok(body[i]);
+            CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+            strcpy(t.id, "old");
+            strcpy(t.profile_id, "old");
+            CHECK_INT(bact_decode_created(c, &t), want[i]);
+            CHECK_STR(t.id, "");
+            CHECK_STR(t.profile_id, "");
+        }
+    }
 }
 
 static void raw_mode_body_untouched(void)
