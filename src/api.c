@@ -581,11 +581,12 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
             r = REC_UNSURE;
         }
         c->raw = raw;
-        c->sent = 1; /* the run request's, not the lists' */
         if (r == REC_ADOPTED)
             rc = BACT_OK;
-        if (r != REC_RESEND)
+        if (r != REC_RESEND) {
+            c->sent = 1; /* the run request's, not the lists' */
             break; /* adopted, or cannot tell: never risk a duplicate */
+        }
         out->outcome = BACT_RUN_RESENT; /* in raw mode too */
     }
     c->held = 0; /* the next call has a limit of its own */
