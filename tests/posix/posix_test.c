@@ -294,7 +294,7 @@ static int connected(pair *p, int family, char *why)
 /* the cases                                                            */
 /* ------------------------------------------------------------------ */
 
-/* > 0: the bytes that arrived */
+/* > 0: the bytes that arrived, each once, at most len of them a call */
 static int case_recv_bytes(char *why)
 {
     pair p;
@@ -304,9 +304,15 @@ static int case_recv_bytes(char *why)
         return 0;
     if (send(p.srv, "hello", 5, 0) != 5)
         FAIL("server send failed");
+    r = p.tr.recv(p.tr.io, b, 3, 2000);
+    if (r != 3 || memcmp(b, "hel", 3) != 0)
+        FAIL("recv (len 3) %d, want 3 bytes \"hel\"", (int)r);
     r = p.tr.recv(p.tr.io, b, sizeof b, 2000);
-    if (r != 5 || memcmp(b, "hello", 5) != 0)
-        FAIL("recv %d, want 5 bytes \"hello\"", (int)r);
+    if (r != 2 || memcmp(b, "lo", 2) != 0)
+        FAIL("recv %d, want the 2 bytes left, \"lo\"", (int)r);
+    r = p.tr.recv(p.tr.io, b, sizeof b, 0);
+    if (r != 0)
+        FAIL("recv once all was read: %d, want 0", (int)r);
     p.tr.close(p.tr.io);
     p.tr.close(p.tr.io); /* safe twice */
     r = p.tr.recv(p.tr.io, b, sizeof b, 0);
