@@ -18,6 +18,7 @@
  * Linux drops the SYNs that reach it, so a connect to it waits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -282,6 +283,26 @@ static int open_accept(pair *p, char *why)
     return 1;
 }
 
+/* 1 if fd reads the end of the stream within 2 s, after skip bytes */
+static int reads_end(int fd, size_t skip)
+{
+    uint8_t b[64];
+    struct pollfd pf;
+    ssize_t r;
+    do {
+        pf.fd = fd;
+        pf.events = POLLIN;
+        pf.revents = 0;
+        if (poll(&pf, 1, 2000) != 1)
+            return 0;
+        r = recv(fd, b, skip > 0 && skip < sizeof b ? skip : sizeof b, 0);
+        if (r < 0 || (size_t)r > skip)
+            return 0;
+        skip -= (size_t)r;
+    } while (r > 0);
+    return skip == 0;
+}
+
 /* listening, then open_accept: a connected pair */
 static int connected(pair *p, int family, char *why)
 {
@@ -318,6 +339,45 @@ static int case_recv_bytes(char *why)
     r = p.tr.recv(p.tr.io, b, sizeof b, 0);
     if (r != BACT_E_NET)
         FAIL("recv after close: %d", (int)r);
+    return 1;
+}
+
+/* close ends the stream (the server reads its end), and the transport
+ * forgets the descriptor: a second close leaves alone the socket that took
+ * its number since, and recv and send are errors at once, with a timeout
+ * too. A transport never opened holds no descriptor either. */
+static int case_close(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    int fd, s;
+    int32_t r;
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    fd = p.conn.fd;
+    p.tr.close(p.tr.io);
+    if (!reads_end(p.srv, 0))
+        FAIL("the server did not read the end of the stream");
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s != fd)
+        FAIL("setup: the new socket got %d, not %d", s, fd);
+    p.tr.close(p.tr.io);
+    if (fcntl(s, F_GETFD) < 0)
+        FAIL("a second close closed the socket that took the number");
+    TIMED("recv after close (timeout 2000)",
+          p.tr.recv(p.tr.io, b, sizeof b, 2000), BACT_E_NET, 0, 1000);
+    TIMED("send after close (timeout 2000)",
+          p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000), BACT_E_NET,
+          0, 1000);
+    p.conn.fd = s; /* what a fresh struct may hold */
+    bact_posix_transport(&p.tr, &p.conn);
+    r = p.tr.recv(p.tr.io, b, sizeof b, 0);
+    if (r != BACT_E_NET)
+        FAIL("recv on a transport never opened: %d, want %d", (int)r,
+             BACT_E_NET);
+    p.tr.close(p.tr.io);
+    if (fcntl(s, F_GETFD) < 0)
+        FAIL("close on a transport never opened closed a descriptor");
     return 1;
 }
 
@@ -696,6 +756,7 @@ typedef struct test_case {
 static const test_case cases[] = {
     {"recv-bytes", case_recv_bytes, 10000},
     {"send-bytes", case_send_bytes, 10000},
+    {"close", case_close, 10000},
     {"recv-nothing-yet", case_recv_nothing_yet, 10000},
     {"recv-closed-twice", case_recv_closed_twice, 10000},
     {"recv-reset", case_recv_reset, 10000},
