@@ -381,6 +381,34 @@ static int case_close(char *why)
     return 1;
 }
 
+/* With stdin closed the stream gets descriptor 0, and it is a stream like
+ * any other: it carries bytes and close ends it. */
+static int case_fd_zero(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    int32_t r;
+    if (!listening(&p, AF_INET))
+        FAIL("listen failed");
+    close(0);
+    if (!open_accept(&p, why))
+        return 0;
+    if (p.conn.fd != 0)
+        FAIL("setup: the stream got descriptor %d, not 0", p.conn.fd);
+    if (send(p.srv, "zero", 4, 0) != 4)
+        FAIL("server send failed");
+    r = p.tr.recv(p.tr.io, b, sizeof b, 2000);
+    if (r != 4 || memcmp(b, "zero", 4) != 0)
+        FAIL("recv %d, want 4 bytes \"zero\"", (int)r);
+    r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000);
+    if (r != 4)
+        FAIL("send %d, want 4", (int)r);
+    p.tr.close(p.tr.io);
+    if (!reads_end(p.srv, 4))
+        FAIL("the server did not read 4 bytes, then the end of the stream");
+    return 1;
+}
+
 static int case_send_bytes(char *why)
 {
     pair p;
@@ -757,6 +785,7 @@ static const test_case cases[] = {
     {"recv-bytes", case_recv_bytes, 10000},
     {"send-bytes", case_send_bytes, 10000},
     {"close", case_close, 10000},
+    {"fd-zero", case_fd_zero, 10000},
     {"recv-nothing-yet", case_recv_nothing_yet, 10000},
     {"recv-closed-twice", case_recv_closed_twice, 10000},
     {"recv-reset", case_recv_reset, 10000},
