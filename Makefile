@@ -71,10 +71,10 @@ $(BUILD)/host/no_rtc: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) $(TLS_SRCS) t
 $(BUILD)/host/tests/tls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 
 # the POSIX transport against bact_port.h's contract, over loopback sockets
-# (tests/posix/; getaddrinfo wrapped: a name with several addresses; poll
-# wrapped: a wait that fails)
+# (tests/posix/; getaddrinfo wrapped: a name with several addresses, and
+# freeaddrinfo with it: every list freed; poll wrapped: a wait that fails)
 $(BUILD)/host/posix_test: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/posix/posix_test.c)
-	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo,--wrap=poll -o $@ $^
+	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=poll -o $@ $^
 
 # only the tool and the TLS port see mbedTLS
 $(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)

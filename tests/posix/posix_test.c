@@ -10,9 +10,10 @@
  *
  * Linked with -Wl,--wrap=getaddrinfo: the name FAKE_NAME "resolves" to the
  * loopback addresses and ports a case lists (as a dual-stack name would to
- * its AAAA and A records); every other name goes to the C library (the
- * cases only give it numeric addresses). And with -Wl,--wrap=poll: a case
- * can make every poll() fail.
+ * its AAAA and A records); every other name goes to the C library as a
+ * numeric address only (AI_NUMERICHOST: any other name fails, unresolved).
+ * The lookups are counted, and with -Wl,--wrap=freeaddrinfo so are the
+ * lists freed. And with -Wl,--wrap=poll: a case can make every poll() fail.
  *
  * An address that never answers is a listener whose accept queue is full:
  * Linux drops the SYNs that reach it, so a connect to it waits.
@@ -51,19 +52,33 @@ typedef struct fake_addr {
 
 static fake_addr fake[8];
 static size_t n_fake;
+static unsigned n_lookups; /* getaddrinfo() calls */
+static size_t last_len;    /* the length of the last name looked up */
+static int n_lists;        /* lists returned and not freed yet */
 
 int __real_getaddrinfo(const char *node, const char *service,
                        const struct addrinfo *hints, struct addrinfo **res);
 int __wrap_getaddrinfo(const char *node, const char *service,
                        const struct addrinfo *hints, struct addrinfo **res);
 
-int __wrap_getaddrinfo(const char *node, const char *service,
-                       const struct addrinfo *hints, struct addrinfo **res)
+void __real_freeaddrinfo(struct addrinfo *res);
+void __wrap_freeaddrinfo(struct addrinfo *res);
+
+static int fake_getaddrinfo(const char *node, const char *service,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res)
 {
     struct addrinfo *head = NULL, *tail = NULL;
     size_t i;
-    if (node == NULL || strcmp(node, FAKE_NAME) != 0)
-        return __real_getaddrinfo(node, service, hints, res);
+    if (node == NULL || strcmp(node, FAKE_NAME) != 0) {
+        struct addrinfo h;
+        if (hints != NULL)
+            h = *hints;
+        else
+            memset(&h, 0, sizeof h);
+        h.ai_flags |= AI_NUMERICHOST; /* never a name lookup */
+        return __real_getaddrinfo(node, service, &h, res);
+    }
     for (i = 0; i < n_fake; i++) {
         struct addrinfo h, *one = NULL;
         char serv[8];
@@ -75,7 +90,7 @@ int __wrap_getaddrinfo(const char *node, const char *service,
         if (__real_getaddrinfo(fake[i].family == AF_INET6 ? "::1" : "127.0.0.1",
                                serv, &h, &one) != 0 || one == NULL) {
             if (head != NULL)
-                freeaddrinfo(head);
+                __real_freeaddrinfo(head);
             return EAI_FAIL;
         }
         if (tail == NULL)
@@ -90,6 +105,23 @@ int __wrap_getaddrinfo(const char *node, const char *service,
         return EAI_NONAME;
     *res = head;
     return 0;
+}
+
+int __wrap_getaddrinfo(const char *node, const char *service,
+                       const struct addrinfo *hints, struct addrinfo **res)
+{
+    int rc = fake_getaddrinfo(node, service, hints, res);
+    n_lookups++;
+    last_len = node != NULL ? strlen(node) : 0;
+    if (rc == 0)
+        n_lists++;
+    return rc;
+}
+
+void __wrap_freeaddrinfo(struct addrinfo *res)
+{
+    n_lists--;
+    __real_freeaddrinfo(res);
 }
 
 /* ------------------------------------------------------------------ */
@@ -514,6 +546,50 @@ static int case_open_ipv6_literal(char *why)
     return 1;
 }
 
+/* The host is host_len bytes: none, or more than 255, is BACT_E_DNS with
+ * no lookup; 255 are looked up; the bytes after host_len are not part of
+ * it. A name without an address is BACT_E_DNS. Each list is freed. */
+static int case_open_host(char *why)
+{
+    pair p;
+    static char name[300], longer[64];
+    int rc;
+    if (!listening(&p, AF_INET))
+        FAIL("listen failed");
+    memset(name, 'a', sizeof name);
+    snprintf(longer, sizeof longer, "%s.and-more", FAKE_NAME);
+    fake[0].family = AF_INET;
+    fake[0].port = p.port;
+    rc = p.tr.open(p.tr.io, name, 0, p.port, 1000);
+    if (rc != BACT_E_DNS || n_lookups != 0)
+        FAIL("open (an empty host): %d after %u lookups, want %d after none",
+             rc, n_lookups, BACT_E_DNS);
+    rc = p.tr.open(p.tr.io, name, 256, p.port, 1000);
+    if (rc != BACT_E_DNS || n_lookups != 0)
+        FAIL("open (a 256-byte host): %d after %u lookups, want %d after none",
+             rc, n_lookups, BACT_E_DNS);
+    rc = p.tr.open(p.tr.io, name, 255, p.port, 1000);
+    if (rc != BACT_E_DNS || n_lookups != 1 || last_len != 255)
+        FAIL("open (a 255-byte host): %d after %u lookups (the last of %u "
+             "bytes), want %d after one of 255", rc, n_lookups,
+             (unsigned)last_len, BACT_E_DNS);
+    /* at once after the 255-byte name: a name not ended at host_len would
+     * still hold its bytes */
+    n_fake = 1;
+    rc = p.tr.open(p.tr.io, longer, strlen(FAKE_NAME), 443, 1000);
+    if (rc != BACT_OK)
+        FAIL("open (\"%s.and-more\", its first %u bytes): %d, want %d",
+             FAKE_NAME, (unsigned)strlen(FAKE_NAME), rc, BACT_OK);
+    p.tr.close(p.tr.io);
+    n_fake = 0;
+    rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 1000);
+    if (rc != BACT_E_DNS)
+        FAIL("open (a name without an address): %d, want %d", rc, BACT_E_DNS);
+    if (n_lists != 0)
+        FAIL("%d address lists not freed", n_lists);
+    return 1;
+}
+
 static int start_ticks(void);
 
 /* open to a listener that never answers: BACT_E_TIMEOUT after the
@@ -792,6 +868,7 @@ static const test_case cases[] = {
     {"open-refused", case_open_refused, 10000},
     {"open-ipv6-literal", case_open_ipv6_literal, 10000},
     {"open-timeout", case_open_timeout, 10000},
+    {"open-host", case_open_host, 10000},
     {"open-refused-then-next", case_open_refused_then_next, 10000},
     {"recv-eintr", case_recv_eintr, 5000},
     {"recv-late-signal", case_recv_late_signal, 5000},
