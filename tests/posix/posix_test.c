@@ -13,7 +13,9 @@
  * its AAAA and A records); every other name goes to the C library as a
  * numeric address only (AI_NUMERICHOST: any other name fails, unresolved).
  * The lookups are counted, and with -Wl,--wrap=freeaddrinfo so are the
- * lists freed. And with -Wl,--wrap=poll: a case can make every poll() fail.
+ * lists freed. And with -Wl,--wrap=poll: a case can make every poll() fail;
+ * with -Wl,--wrap=connect, every connect() to one port fail at once, as
+ * with no route to the address.
  *
  * An address that never answers is a listener whose accept queue is full:
  * Linux drops the SYNs that reach it, so a connect to it waits.
@@ -145,6 +147,35 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 }
 
 /* ------------------------------------------------------------------ */
+/* connect, wrapped                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Set by a case: a connect() to this port fails at once (ENETUNREACH) */
+static uint16_t unreachable_port;
+
+int __real_connect(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
+
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    uint16_t port = 0;
+    if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+        struct sockaddr_in6 a;
+        memcpy(&a, sa, sizeof a);
+        port = ntohs(a.sin6_port);
+    } else if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        struct sockaddr_in a;
+        memcpy(&a, sa, sizeof a);
+        port = ntohs(a.sin_port);
+    }
+    if (unreachable_port != 0 && port == unreachable_port) {
+        errno = ENETUNREACH;
+        return -1;
+    }
+    return __real_connect(fd, sa, len);
+}
+
+/* ------------------------------------------------------------------ */
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -249,6 +280,15 @@ static int dead_listener(int family, uint16_t *port)
         /* kept open until the case's process ends */
     }
     return ls;
+}
+
+/* the descriptor the next socket would get */
+static int lowest_free(void)
+{
+    int f = dup(2);
+    if (f >= 0)
+        close(f);
+    return f;
 }
 
 static int v6_or_v4(void)
@@ -637,6 +677,69 @@ static int case_open_refused_then_next(char *why)
     return 1;
 }
 
+/* An address connect() refuses at once (no route: ENETUNREACH) is a
+ * failed connect, and the next address is tried. */
+static int case_open_unreachable(char *why)
+{
+    pair p;
+    int rc;
+    if (!listening(&p, AF_INET))
+        FAIL("listen failed");
+    unreachable_port = 9;
+    fake[0].family = v6_or_v4();
+    fake[0].port = 9;
+    fake[1].family = AF_INET;
+    fake[1].port = p.port;
+    n_fake = 1;
+    rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
+    if (rc != BACT_E_CONNECT)
+        FAIL("open (no route): %d, want %d", rc, BACT_E_CONNECT);
+    n_fake = 2;
+    rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
+    if (rc != BACT_OK)
+        FAIL("open (no route, then a listening address): %d, want %d", rc,
+             BACT_OK);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
+/* Each way an open fails gives its outcome and leaves no descriptor open:
+ * refused, never answered, no route, and a wait for the connect that
+ * fails (an error, not a connection). */
+static int case_open_fails_cleanly(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t refusing, silent;
+    int fd, free_fd, rc;
+    bact_posix_transport(&tr, &conn);
+    fd = bound(AF_INET, -1, &refusing); /* bound, not listening */
+    if (fd < 0 || dead_listener(AF_INET, &silent) < 0)
+        FAIL("setup failed");
+    free_fd = lowest_free();
+    rc = tr.open(tr.io, "127.0.0.1", 9, refusing, 1000);
+    if (rc != BACT_E_CONNECT || lowest_free() != free_fd)
+        FAIL("open (refused): %d, next descriptor %d, want %d and %d", rc,
+             lowest_free(), BACT_E_CONNECT, free_fd);
+    rc = tr.open(tr.io, "127.0.0.1", 9, silent, 100);
+    if (rc != BACT_E_TIMEOUT || lowest_free() != free_fd)
+        FAIL("open (never answered): %d, next descriptor %d, want %d and %d",
+             rc, lowest_free(), BACT_E_TIMEOUT, free_fd);
+    unreachable_port = refusing;
+    rc = tr.open(tr.io, "127.0.0.1", 9, refusing, 1000);
+    unreachable_port = 0;
+    if (rc != BACT_E_CONNECT || lowest_free() != free_fd)
+        FAIL("open (no route): %d, next descriptor %d, want %d and %d", rc,
+             lowest_free(), BACT_E_CONNECT, free_fd);
+    poll_fails = 1;
+    rc = tr.open(tr.io, "127.0.0.1", 9, silent, 1000);
+    poll_fails = 0;
+    if (rc != BACT_E_CONNECT || lowest_free() != free_fd)
+        FAIL("open (the wait fails): %d, next descriptor %d, want %d and %d",
+             rc, lowest_free(), BACT_E_CONNECT, free_fd);
+    return 1;
+}
+
 static void on_tick(int sig)
 {
     (void)sig;
@@ -870,6 +973,8 @@ static const test_case cases[] = {
     {"open-timeout", case_open_timeout, 10000},
     {"open-host", case_open_host, 10000},
     {"open-refused-then-next", case_open_refused_then_next, 10000},
+    {"open-unreachable", case_open_unreachable, 10000},
+    {"open-fails-cleanly", case_open_fails_cleanly, 10000},
     {"recv-eintr", case_recv_eintr, 5000},
     {"recv-late-signal", case_recv_late_signal, 5000},
     {"send-eintr", case_send_eintr, 5000},
