@@ -52,7 +52,7 @@ typedef struct fake_addr {
     uint16_t port;
 } fake_addr;
 
-static fake_addr fake[8];
+static fake_addr fake[20];
 static size_t n_fake;
 static unsigned n_lookups; /* getaddrinfo() calls */
 static size_t last_len;    /* the length of the last name looked up */
@@ -951,6 +951,109 @@ static int case_open_later_address(char *why)
     return 1;
 }
 
+/* The first address that connects is the stream; none after it is tried
+ * (nor left open). */
+static int case_open_first_address(char *why)
+{
+    pair a, b;
+    uint8_t buf[8];
+    int free_fd;
+    if (!listening(&a, AF_INET) || !listening(&b, AF_INET))
+        FAIL("listen failed");
+    fake[0].family = AF_INET;
+    fake[0].port = a.port;
+    fake[1].family = AF_INET;
+    fake[1].port = b.port;
+    n_fake = 2;
+    free_fd = lowest_free();
+    if (a.tr.open(a.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000) != BACT_OK)
+        FAIL("open (two listening addresses) failed");
+    a.srv = accept(a.ls, NULL, NULL);
+    if (a.srv < 0)
+        FAIL("accept: %s", strerror(errno));
+    if (a.conn.fd != free_fd || lowest_free() != a.srv + 1)
+        FAIL("open left a descriptor open besides the stream");
+    if (a.tr.send(a.tr.io, (const uint8_t *)"ping", 4, 2000) != 4 ||
+        recv(a.srv, buf, sizeof buf, 0) != 4)
+        FAIL("the stream is not the first address's");
+    a.tr.close(a.tr.io);
+    return 1;
+}
+
+/* An open tries 16 addresses at most; the 16th, the last one tried, gets
+ * all the time left even when the name has more. */
+static int case_open_sixteen_addresses(char *why)
+{
+    bact_posix_conn conn;
+    bact_transport tr;
+    uint16_t refusing, listener, silent;
+    size_t i;
+    int rc;
+    bact_posix_transport(&tr, &conn);
+    if (bound(AF_INET, -1, &refusing) < 0 || bound(AF_INET, 4, &listener) < 0 ||
+        dead_listener(AF_INET, &silent) < 0)
+        FAIL("setup failed");
+    for (i = 0; i < 17; i++) {
+        fake[i].family = AF_INET;
+        fake[i].port = refusing;
+    }
+    fake[15].port = listener;
+    n_fake = 16;
+    rc = tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
+    if (rc != BACT_OK)
+        FAIL("open (15 refusing addresses, then a listening one): %d, want %d",
+             rc, BACT_OK);
+    tr.close(tr.io);
+    fake[15].port = refusing;
+    fake[16].port = listener;
+    n_fake = 17;
+    rc = tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
+    if (rc != BACT_E_CONNECT)
+        FAIL("open (16 refusing addresses, then a listening one): %d, want %d",
+             rc, BACT_E_CONNECT);
+    fake[15].port = silent;
+    TIMED("open (timeout 300; 15 refusing addresses, one that never answers, "
+          "a listening one)",
+          tr.open(tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 300),
+          BACT_E_TIMEOUT, 250, 3000);
+    return 1;
+}
+
+/* With no time at all (timeout 0) the first address is still tried, the
+ * rest are not: their budget is gone, BACT_E_TIMEOUT. */
+static int case_open_no_time(char *why)
+{
+    pair p;
+    struct pollfd pf;
+    uint16_t refusing;
+    int rc;
+    if (!listening(&p, AF_INET) || bound(AF_INET, -1, &refusing) < 0)
+        FAIL("setup failed");
+    fake[0].family = AF_INET;
+    fake[0].port = p.port;
+    n_fake = 1;
+    rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 0);
+    if (rc != BACT_OK && rc != BACT_E_TIMEOUT)
+        FAIL("open (timeout 0, a listening address): %d, want %d or %d", rc,
+             BACT_OK, BACT_E_TIMEOUT);
+    if (rc == BACT_OK)
+        p.tr.close(p.tr.io);
+    pf.fd = p.ls;
+    pf.events = POLLIN;
+    pf.revents = 0;
+    if (poll(&pf, 1, 2000) != 1)
+        FAIL("open (timeout 0) did not try the address");
+    fake[0].port = refusing;
+    fake[1].family = AF_INET;
+    fake[1].port = p.port;
+    n_fake = 2;
+    rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 0);
+    if (rc != BACT_E_TIMEOUT)
+        FAIL("open (timeout 0, a refusing address, then a listening one): %d, "
+             "want %d", rc, BACT_E_TIMEOUT);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 typedef int (*case_fn)(char *why);
@@ -984,6 +1087,9 @@ static const test_case cases[] = {
     {"open-no-socket", case_open_no_socket, 10000},
     {"open-budget", case_open_budget, 10000},
     {"open-later-address", case_open_later_address, 10000},
+    {"open-first-address", case_open_first_address, 10000},
+    {"open-sixteen-addresses", case_open_sixteen_addresses, 10000},
+    {"open-no-time", case_open_no_time, 10000},
 };
 
 static void on_overall_timeout(int sig)
