@@ -296,6 +296,41 @@ static int v6_or_v4(void)
     return have_v6 ? AF_INET6 : AF_INET;
 }
 
+/* What a child process does to the server's end of a connection, 100 ms
+ * after it was started, while the case waits in a call. */
+static void drain(int fd)
+{
+    static uint8_t b[65536];
+    (void)recv(fd, b, sizeof b, 0);
+}
+
+/* a FIN, then a reset: a server that answered and closed without reading
+ * what was still coming */
+static void finish_then_reset(int fd)
+{
+    struct linger lg;
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    (void)shutdown(fd, SHUT_WR);
+    (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(fd);
+}
+
+/* what(fd) in a child process, 100 ms from now; 0 if fork failed */
+static int later(void (*what)(int), int fd)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        struct timespec ts = {0, 100000000L};
+        (void)nanosleep(&ts, NULL);
+        what(fd);
+        _exit(0);
+    }
+    return 1;
+}
+
 #define FAIL(...)                                  \
     do {                                           \
         snprintf(why, WHY_MAX, __VA_ARGS__);       \
@@ -836,6 +871,43 @@ static int case_send_eintr(char *why)
     return 1;
 }
 
+/* A send that had to wait for room moves bytes once the server reads */
+static int case_send_after_wait(char *why)
+{
+    pair p;
+    int32_t r;
+    if (!send_blocked(&p, why))
+        return 0;
+    if (!later(drain, p.srv))
+        FAIL("fork failed");
+    r = p.tr.send(p.tr.io, chunk, sizeof chunk, 2000);
+    if (r <= 0)
+        FAIL("send (buffer full, the server reads after 100 ms): %d, want > 0",
+             (int)r);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
+/* A send waiting for room when the server ends the stream, then resets it
+ * (it answered and closed without reading the rest): BACT_E_NET, and no
+ * SIGPIPE (that error is EPIPE). */
+static int case_send_reset_while_waiting(char *why)
+{
+    pair p;
+    int32_t r;
+    if (!send_blocked(&p, why))
+        return 0;
+    if (!later(finish_then_reset, p.srv))
+        FAIL("fork failed");
+    close(p.srv); /* the child's is the last */
+    r = p.tr.send(p.tr.io, chunk, sizeof chunk, 2000);
+    if (r != BACT_E_NET)
+        FAIL("send (buffer full, the server's FIN and RST after 100 ms): %d, "
+             "want %d", (int)r, BACT_E_NET);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
 /* A wait that fails (not a signal, not a timeout) is an error at once, not
  * "nothing yet": the core would otherwise try again until its deadline. */
 static int case_send_poll_fails(char *why)
@@ -1084,6 +1156,8 @@ static const test_case cases[] = {
     {"open-eintr", case_open_eintr, 5000},
     {"send-poll-fails", case_send_poll_fails, 5000},
     {"recv-poll-fails", case_recv_poll_fails, 5000},
+    {"send-after-wait", case_send_after_wait, 10000},
+    {"send-reset-while-waiting", case_send_reset_while_waiting, 10000},
     {"open-no-socket", case_open_no_socket, 10000},
     {"open-budget", case_open_budget, 10000},
     {"open-later-address", case_open_later_address, 10000},
