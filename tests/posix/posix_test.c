@@ -304,6 +304,11 @@ static void drain(int fd)
     (void)recv(fd, b, sizeof b, 0);
 }
 
+static void answer_late(int fd)
+{
+    (void)send(fd, "late", 4, 0);
+}
+
 /* a FIN, then a reset: a server that answered and closed without reading
  * what was still coming */
 static void finish_then_reset(int fd)
@@ -584,6 +589,24 @@ static int case_recv_reset(char *why)
     r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000);
     if (r != BACT_E_NET)
         FAIL("send after the peer's RST: %d, want %d", (int)r, BACT_E_NET);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
+/* The longest timeout (beyond poll()'s int) waits until the bytes come */
+static int case_recv_longest_timeout(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    int32_t r;
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    if (!later(answer_late, p.srv))
+        FAIL("fork failed");
+    r = p.tr.recv(p.tr.io, b, sizeof b, 0xFFFFFFFFu);
+    if (r != 4 || memcmp(b, "late", 4) != 0)
+        FAIL("recv (timeout 2^32 - 1, bytes after 100 ms): %d, want 4 bytes "
+             "\"late\"", (int)r);
     p.tr.close(p.tr.io);
     return 1;
 }
@@ -1143,6 +1166,7 @@ static const test_case cases[] = {
     {"recv-nothing-yet", case_recv_nothing_yet, 10000},
     {"recv-closed-twice", case_recv_closed_twice, 10000},
     {"recv-reset", case_recv_reset, 10000},
+    {"recv-longest-timeout", case_recv_longest_timeout, 10000},
     {"open-refused", case_open_refused, 10000},
     {"open-ipv6-literal", case_open_ipv6_literal, 10000},
     {"open-timeout", case_open_timeout, 10000},
