@@ -133,12 +133,14 @@ void __wrap_freeaddrinfo(struct addrinfo *res)
 /* Set by a case: every poll() fails (ENOMEM, as on a kernel short of
  * memory) instead of waiting. */
 static int poll_fails;
+static unsigned n_polls; /* poll() calls */
 
 int __real_poll(struct pollfd *fds, nfds_t n, int timeout);
 int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout);
 
 int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
+    n_polls++;
     if (poll_fails) {
         errno = ENOMEM;
         return -1;
@@ -537,7 +539,9 @@ static int case_send_bytes(char *why)
     return 1;
 }
 
-/* 0: nothing yet, at once with timeout 0, after the timeout otherwise */
+/* 0: nothing yet, at once with timeout 0, after the timeout otherwise; a
+ * wait that timed out is not started again because errno still says EINTR
+ * from an earlier call */
 static int case_recv_nothing_yet(char *why)
 {
     pair p;
@@ -547,6 +551,13 @@ static int case_recv_nothing_yet(char *why)
     TIMED("recv (timeout 0)", p.tr.recv(p.tr.io, b, sizeof b, 0), 0, 0, 1000);
     TIMED("recv (timeout 200)", p.tr.recv(p.tr.io, b, sizeof b, 200), 0, 150,
           3000);
+    n_polls = 0;
+    errno = EINTR;
+    TIMED("recv (timeout 100, errno EINTR before)",
+          p.tr.recv(p.tr.io, b, sizeof b, 100), 0, 50, 3000);
+    if (n_polls != 1)
+        FAIL("recv (timeout 100, errno EINTR before): %u waits, want 1",
+             n_polls);
     p.tr.close(p.tr.io);
     return 1;
 }
