@@ -1160,6 +1160,37 @@ static int case_open_no_time(char *why)
     return 1;
 }
 
+/* The platform: now_ms is the monotonic clock in ms, sleep_ms sleeps at
+ * least that long (its whole seconds and the rest), random is given and
+ * varies. The port's clock is read between two readings of the test's,
+ * so it moved at least as far as the inner pair and at most as the outer. */
+static int case_platform(char *why)
+{
+    bact_platform pl;
+    uint32_t t0, p0, t0b, t1b, p1, t1, v[4];
+    size_t i;
+    bact_posix_platform(&pl);
+    if (pl.now_ms == NULL || pl.sleep_ms == NULL || pl.random == NULL)
+        FAIL("a platform function is missing");
+    t0 = now_ms();
+    p0 = pl.now_ms(pl.ctx);
+    t0b = now_ms();
+    pl.sleep_ms(pl.ctx, 1100);
+    t1b = now_ms();
+    p1 = pl.now_ms(pl.ctx);
+    t1 = now_ms();
+    if (t1b - t0b < 1100)
+        FAIL("sleep_ms(1100) slept %u ms", (unsigned)(t1b - t0b));
+    if (p1 - p0 < t1b - t0b || p1 - p0 > t1 - t0)
+        FAIL("now_ms moved %u ms, the clock %u to %u ms", (unsigned)(p1 - p0),
+             (unsigned)(t1b - t0b), (unsigned)(t1 - t0));
+    for (i = 0; i < 4; i++)
+        v[i] = pl.random(pl.ctx);
+    if (v[0] == v[1] && v[1] == v[2] && v[2] == v[3])
+        FAIL("random gave %u four times", (unsigned)v[0]);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 typedef int (*case_fn)(char *why);
@@ -1199,6 +1230,7 @@ static const test_case cases[] = {
     {"open-first-address", case_open_first_address, 10000},
     {"open-sixteen-addresses", case_open_sixteen_addresses, 10000},
     {"open-no-time", case_open_no_time, 10000},
+    {"platform", case_platform, 10000},
 };
 
 static void on_overall_timeout(int sig)
