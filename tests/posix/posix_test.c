@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "bact.h"
 #include "bact_posix.h"
@@ -523,13 +524,20 @@ static int case_fd_zero(char *why)
     return 1;
 }
 
+/* > 0: the bytes sent; and small writes go out at once (TCP_NODELAY: a
+ * request's head and body are not held back for an ACK) */
 static int case_send_bytes(char *why)
 {
     pair p;
     char b[8];
     int32_t r;
+    int nodelay = 0;
+    socklen_t len = (socklen_t)sizeof nodelay;
     if (!connected(&p, AF_INET, why))
         return 0;
+    if (getsockopt(p.conn.fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len) != 0 ||
+        nodelay == 0)
+        FAIL("the stream does not have TCP_NODELAY");
     r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000);
     if (r != 4)
         FAIL("send %d, want 4", (int)r);
