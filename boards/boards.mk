@@ -265,7 +265,7 @@ $(BRD_HL)/obj/tests/lwip/lwip_test.o: tests/lwip/lwip_test.c $(BOARDS_HDRS) | bo
 	    -Werror -O2 -g -DBACT_LWIP_TEST_TLS -Iinclude -Iport/lwip -Iport/mbedtls \
 	    -isystem /usr/include/lwip -c $< -o $@
 $(BRD_HL)/lwip_test: $(host-lwip_LIB) $(BRD_HL)/obj/tests/lwip/lwip_test.o
-	gcc -Wl,--wrap=lwip_poll -o $@ $^ -llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+	gcc -Wl,--wrap=lwip_poll,--wrap=lwip_socket,--wrap=lwip_connect -o $@ $^ -llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
 $(host-lwip_LIB): | boards-deps-lwip
 .PHONY: boards-deps-lwip
 boards-deps-lwip:

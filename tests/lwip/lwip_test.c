@@ -15,7 +15,9 @@
  * Prints one "ok - lwip.NAME" or "not ok - lwip.NAME: why" per check.
  *
  * Linked with -Wl,--wrap=lwip_poll: a check can make the port's waits fail
- * (only on the client's thread; the server's polls go on).
+ * (only on the client's thread; the server's polls go on); and with
+ * -Wl,--wrap=lwip_socket,--wrap=lwip_connect: no socket to be had, a
+ * connect that fails at once.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -655,6 +657,43 @@ int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout)
     return __real_lwip_poll(fds, n, timeout);
 }
 
+/* lwip_socket and lwip_connect, wrapped: while socket_failing, a socket
+ * cannot be had (ENFILE, as when lwIP is out of netconns); while
+ * connect_failing, a connect fails at once (EHOSTUNREACH: no route) */
+static volatile int socket_failing, connect_failing;
+
+int __real_lwip_socket(int domain, int type, int protocol);
+int __wrap_lwip_socket(int domain, int type, int protocol);
+int __real_lwip_connect(int s, const struct sockaddr *name, socklen_t len);
+int __wrap_lwip_connect(int s, const struct sockaddr *name, socklen_t len);
+
+int __wrap_lwip_socket(int domain, int type, int protocol)
+{
+    if (socket_failing) {
+        errno = ENFILE;
+        return -1;
+    }
+    return __real_lwip_socket(domain, type, protocol);
+}
+
+int __wrap_lwip_connect(int s, const struct sockaddr *name, socklen_t len)
+{
+    if (connect_failing) {
+        errno = EHOSTUNREACH;
+        return -1;
+    }
+    return __real_lwip_connect(s, name, len);
+}
+
+/* the number the next socket gets (lwIP takes the lowest one free) */
+static int lowest_free(void)
+{
+    int s = lwip_socket(AF_INET, SOCK_STREAM, 0);
+    if (s >= 0)
+        lwip_close(s);
+    return s;
+}
+
 static uint32_t elapsed(uint32_t t0)
 {
     return (uint32_t)sys_now() - t0;
@@ -667,14 +706,17 @@ static void transport_checks(void)
     bact_transport tr;
     uint8_t b[64];
     int32_t r;
-    int rc, k, zeros;
+    int rc, k, zeros, free0, left[4];
     uint32_t t0;
 
     bact_lwip_transport(&tr, &conn);
+    poll_thread = pthread_self();
+    free0 = lowest_free();
 
     /* refused: nothing listens there, lwIP answers the SYN with RST */
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_NONE, 2000);
     result(rc == BACT_E_CONNECT, "open.refused", "rc %d", rc);
+    left[0] = lowest_free();
     tr.close(tr.io);
 
     /* no answer at all: 127.0.0.2 is looped back and dropped by lwIP */
@@ -682,7 +724,35 @@ static void transport_checks(void)
     rc = tr.open(tr.io, "127.0.0.2", 9, 80, 300);
     result(rc == BACT_E_TIMEOUT && elapsed(t0) >= 290 && elapsed(t0) < 2000,
            "open.timeout", "rc %d after %u ms", rc, (unsigned)elapsed(t0));
+    left[1] = lowest_free();
     tr.close(tr.io);
+
+    /* no route: the connect fails at once */
+    connect_failing = 1;
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
+    connect_failing = 0;
+    result(rc == BACT_E_CONNECT, "open.no-route", "rc %d", rc);
+    left[2] = lowest_free();
+
+    /* the wait for the connect fails: an error, not a connection */
+    poll_failing = 1;
+    rc = tr.open(tr.io, "127.0.0.2", 9, 80, 2000);
+    poll_failing = 0;
+    result(rc == BACT_E_CONNECT, "open.wait-fails", "rc %d", rc);
+    left[3] = lowest_free();
+
+    /* no socket to be had */
+    socket_failing = 1;
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
+    socket_failing = 0;
+    result(rc == BACT_E_CONNECT, "open.no-socket", "rc %d", rc);
+
+    /* none of these failures left its socket open */
+    result(left[0] == free0 && left[1] == free0 && left[2] == free0 &&
+               left[3] == free0,
+           "open.failures-leave-no-socket",
+           "next socket %d, then %d, %d and %d; %d before", left[0], left[1],
+           left[2], left[3], free0);
 
     /* a name: this lwIP has no resolver (LWIP_DNS=0) */
     rc = tr.open(tr.io, "api.example.invalid", 19, 80, 300);
@@ -718,7 +788,6 @@ static void transport_checks(void)
         }
         result(r == 0, "send.buffer-full", "send %d after %d calls", (int)r, k);
         if (r == 0) {
-            poll_thread = pthread_self();
             poll_failing = 1;
             t0 = (uint32_t)sys_now();
             r = tr.send(tr.io, fill, sizeof fill, 2000);
