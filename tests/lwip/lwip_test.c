@@ -702,6 +702,10 @@ static uint32_t elapsed(uint32_t t0)
 static void transport_checks(void)
 {
     static uint8_t fill[1024];
+    static const char host45[] = /* ::1, as lwIP reads leading zeros */
+        "::0000000000000000000000000000000000000000001";
+    static const char host46[] =
+        "::00000000000000000000000000000000000000000001";
     bact_lwip_conn conn;
     bact_transport tr;
     uint8_t b[64];
@@ -759,6 +763,19 @@ static void transport_checks(void)
     result(rc == BACT_E_DNS, "open.name-without-dns", "rc %d", rc);
     rc = tr.open(tr.io, "", 0, 80, 300);
     result(rc == BACT_E_DNS, "open.empty-host", "rc %d", rc);
+
+#if LWIP_IPV6
+    /* without a resolver a host is a numeric address, 45 bytes at most */
+    rc = tr.open(tr.io, host45, sizeof host45 - 1, PORT_SILENT, 2000);
+    result(rc == BACT_OK, "open.host-45-bytes", "rc %d", rc);
+    tr.close(tr.io);
+    rc = tr.open(tr.io, host46, sizeof host46 - 1, PORT_SILENT, 2000);
+    result(rc == BACT_E_DNS, "open.host-46-bytes", "rc %d", rc);
+    tr.close(tr.io);
+#else
+    (void)host45;
+    (void)host46;
+#endif
 
     /* silent peer: recv says "nothing yet" after its timeout, 0 at once
      * with timeout 0; send moves bytes */
