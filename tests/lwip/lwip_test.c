@@ -782,6 +782,13 @@ static void transport_checks(void)
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
     result(rc == BACT_OK, "open.ok", "rc %d", rc);
     if (rc == BACT_OK) {
+        int one = 0;
+        socklen_t len = (socklen_t)sizeof one;
+        /* small writes go out at once: a request's head and body are not
+         * held back for an ACK */
+        result(lwip_getsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one,
+                               &len) == 0 && one != 0,
+               "open.nodelay", "TCP_NODELAY is %d", one);
         t0 = (uint32_t)sys_now();
         r = tr.recv(tr.io, b, sizeof b, 0);
         result(r == 0 && elapsed(t0) < 100, "recv.nothing-yet-no-wait",
