@@ -710,7 +710,7 @@ static void transport_checks(void)
     bact_transport tr;
     uint8_t b[64];
     int32_t r;
-    int rc, k, zeros, free0, left[4];
+    int rc, k, zeros, fd, free0, left[4];
     uint32_t t0;
 
     bact_lwip_transport(&tr, &conn);
@@ -781,6 +781,7 @@ static void transport_checks(void)
      * with timeout 0; send moves bytes */
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
     result(rc == BACT_OK, "open.ok", "rc %d", rc);
+    fd = conn.fd;
     if (rc == BACT_OK) {
         int one = 0;
         socklen_t len = (socklen_t)sizeof one;
@@ -825,9 +826,48 @@ static void transport_checks(void)
         }
     }
     tr.close(tr.io);
-    tr.close(tr.io); /* safe twice */
+    /* the socket is closed, and forgotten: a second close leaves alone the
+     * socket that took its number since */
+    result(rc != BACT_OK || lwip_fcntl(fd, F_GETFL, 0) < 0, "close.releases",
+           "socket %d still open", fd);
+    {
+        int made[8], n = 0, mine = -1;
+        while (n < 8 && mine < 0) {
+            made[n] = lwip_socket(AF_INET, SOCK_STREAM, 0);
+            if (made[n] == fd)
+                mine = made[n];
+            else if (made[n] < 0)
+                break;
+            n++;
+        }
+        tr.close(tr.io); /* safe twice */
+        result(mine >= 0 && lwip_fcntl(mine, F_GETFL, 0) >= 0, "close.twice",
+               "socket %d (number %d) closed by a second close", mine, fd);
+        /* a transport never opened holds no socket, whatever the struct
+         * held before */
+        if (mine >= 0) {
+            bact_lwip_conn fresh;
+            bact_transport t2;
+            fresh.fd = mine;
+            bact_lwip_transport(&t2, &fresh);
+            r = t2.recv(t2.io, b, sizeof b, 0);
+            t2.close(t2.io);
+            result(r == BACT_E_NET && lwip_fcntl(mine, F_GETFL, 0) >= 0,
+                   "close.never-opened", "recv %d; socket %s", (int)r,
+                   lwip_fcntl(mine, F_GETFL, 0) >= 0 ? "open" : "closed");
+        }
+        while (n > 0)
+            if (made[--n] >= 0)
+                lwip_close(made[n]);
+    }
     r = tr.recv(tr.io, b, sizeof b, 0);
     result(r == BACT_E_NET, "recv.after-close", "r %d", (int)r);
+    t0 = (uint32_t)sys_now();
+    r = tr.recv(tr.io, b, sizeof b, 2000);
+    result(r == BACT_E_NET && elapsed(t0) < 1000, "recv.after-close-timeout",
+           "r %d after %u ms", (int)r, (unsigned)elapsed(t0));
+    r = tr.send(tr.io, (const uint8_t *)"ping", 4, 2000);
+    result(r == BACT_E_NET, "send.after-close", "r %d", (int)r);
 
     /* clean close by the peer */
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_CLOSE, 2000);
