@@ -55,6 +55,8 @@
 #define PORT_CLOSE 8081
 #define PORT_RESET 8082
 #define PORT_SILENT 8083
+#define PORT_LATE 8084  /* "late", 100 ms after the accept */
+#define PORT_DRAIN 8085 /* reads nothing until told: then reads, or resets */
 #define PORT_NONE 8099
 #define POLLS_RUNNING 2 /* get-task-status answers "running" this often */
 
@@ -437,15 +439,54 @@ static void *conn_thread(void *arg)
     return NULL;
 }
 
-static int listeners[8];
-static int listener_port[8];
+/* PORT_LATE: "late" 100 ms after the accept, then read until the end */
+static void *late_thread(void *arg)
+{
+    int fd = *(int *)arg;
+    char b[64];
+    free(arg);
+    usleep(100000);
+    (void)lwip_send(fd, "late", 4, 0);
+    while (lwip_recv(fd, b, sizeof b, 0) > 0)
+        ;
+    lwip_close(fd);
+    return NULL;
+}
+
+/* PORT_DRAIN: nothing read until the client sets drain_mode, then, 100 ms
+ * later, read all (1) or close with the client's bytes unread (2: a RST) */
+static volatile int drain_mode;
+
+static void *drain_thread(void *arg)
+{
+    int fd = *(int *)arg, k, mode = 0;
+    static char b[4096];
+    free(arg);
+    for (k = 0; k < 1000 && mode == 0; k++) {
+        usleep(10000);
+        mode = drain_mode;
+    }
+    usleep(100000);
+    if (mode == 1)
+        while (lwip_recv(fd, b, sizeof b, 0) > 0)
+            ;
+    lwip_close(fd);
+    return NULL;
+}
+
+#define LISTENERS_MAX 12
+static int listeners[LISTENERS_MAX];
+static int listener_port[LISTENERS_MAX];
 static int n_listeners;
 static int held[16];
 static int n_held;
 
 static int listen_on(int family, int port)
 {
-    int fd = lwip_socket(family, SOCK_STREAM, 0), one = 1;
+    int fd, one = 1;
+    if (n_listeners == LISTENERS_MAX)
+        return -1;
+    fd = lwip_socket(family, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
     (void)lwip_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -485,7 +526,7 @@ static void *server_thread(void *arg)
 {
     (void)arg;
     while (!stopping) {
-        struct pollfd p[8];
+        struct pollfd p[LISTENERS_MAX];
         int i, r;
         for (i = 0; i < n_listeners; i++) {
             p[i].fd = listeners[i];
@@ -513,6 +554,22 @@ static void *server_thread(void *arg)
                 q.revents = 0;
                 (void)lwip_poll(&q, 1, 2000);
                 lwip_close(fd);
+            } else if (port == PORT_LATE || port == PORT_DRAIN) {
+                pthread_t th;
+                int *job = malloc(sizeof *job);
+                if (job == NULL) {
+                    lwip_close(fd);
+                    continue;
+                }
+                *job = fd;
+                if (pthread_create(&th, NULL, port == PORT_LATE ? late_thread
+                                                                : drain_thread,
+                                   job) != 0) {
+                    free(job);
+                    lwip_close(fd);
+                    continue;
+                }
+                pthread_detach(th);
             } else if (port == PORT_SILENT) {
                 if (n_held < 16)
                     held[n_held++] = fd; /* says nothing, stays open */
@@ -694,6 +751,26 @@ static int lowest_free(void)
     return s;
 }
 
+/* sends to a peer that reads nothing until no room is left after lwIP's
+ * thread has moved what it could (three times none, 100 ms apart): 0 then,
+ * else what the last send gave; *calls the sends made. (On a loaded host
+ * room can still come later, as lwIP's thread catches up.) */
+static uint8_t fill[1024];
+
+static int32_t fill_up(const bact_transport *tr, int *calls)
+{
+    int32_t r = 1;
+    int k, zeros;
+    for (k = 0, zeros = 0; k < 4096 && r >= 0 && zeros < 3; k++) {
+        r = tr->send(tr->io, fill, sizeof fill, 0);
+        zeros = r == 0 ? zeros + 1 : 0;
+        if (r == 0)
+            sys_msleep(100);
+    }
+    *calls = k;
+    return r;
+}
+
 static uint32_t elapsed(uint32_t t0)
 {
     return (uint32_t)sys_now() - t0;
@@ -701,7 +778,6 @@ static uint32_t elapsed(uint32_t t0)
 
 static void transport_checks(void)
 {
-    static uint8_t fill[1024];
     static const char host45[] = /* ::1, as lwIP reads leading zeros */
         "::0000000000000000000000000000000000000000001";
     static const char host46[] =
@@ -710,7 +786,7 @@ static void transport_checks(void)
     bact_transport tr;
     uint8_t b[64];
     int32_t r;
-    int rc, k, zeros, fd, free0, left[4];
+    int rc, k, fd, free0, left[4];
     uint32_t t0;
 
     bact_lwip_transport(&tr, &conn);
@@ -801,16 +877,9 @@ static void transport_checks(void)
                (unsigned)elapsed(t0));
         r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
         result(r == 4, "send.bytes", "r %d", (int)r);
-        /* the peer reads nothing: fill the buffers (until no room is
-         * left after lwIP's thread has moved what it could: three times
-         * none, 100 ms apart), then a wait for room that fails is an
-         * error at once, not "nothing yet" */
-        for (k = 0, zeros = 0; k < 4096 && r >= 0 && zeros < 3; k++) {
-            r = tr.send(tr.io, fill, sizeof fill, 0);
-            zeros = r == 0 ? zeros + 1 : 0;
-            if (r == 0)
-                sys_msleep(100);
-        }
+        /* the peer reads nothing: fill the buffers, then a wait for room
+         * that fails is an error at once, not "nothing yet" */
+        r = fill_up(&tr, &k);
         result(r == 0, "send.buffer-full", "send %d after %d calls", (int)r, k);
         if (r == 0) {
             poll_failing = 1;
@@ -868,6 +937,49 @@ static void transport_checks(void)
            "r %d after %u ms", (int)r, (unsigned)elapsed(t0));
     r = tr.send(tr.io, (const uint8_t *)"ping", 4, 2000);
     result(r == BACT_E_NET, "send.after-close", "r %d", (int)r);
+
+    /* bytes that come late: the longest timeout (beyond lwip_poll()'s int)
+     * waits for them; each byte is read once, len at most a call */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_LATE, 2000);
+    r = rc == BACT_OK ? tr.recv(tr.io, b, 3, 0xFFFFFFFFu) : rc;
+    result(r == 3 && memcmp(b, "lat", 3) == 0, "recv.longest-timeout",
+           "recv %d (timeout 2^32 - 1, len 3), want \"lat\"", (int)r);
+    if (r == 3) {
+        int32_t r2 = tr.recv(tr.io, b, sizeof b, 2000);
+        int32_t r3 = r2 == 1 && b[0] == 'e' ? tr.recv(tr.io, b, sizeof b, 0)
+                                           : -100;
+        result(r2 == 1 && r3 == 0, "recv.bytes-once",
+               "recv %d, then %d (timeout 0), want 1 (\"e\"), then 0",
+               (int)r2, (int)r3);
+    }
+    tr.close(tr.io);
+
+    /* a send that waited for room moves bytes once the peer reads */
+    drain_mode = 0;
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_DRAIN, 2000);
+    r = rc == BACT_OK ? fill_up(&tr, &k) : rc;
+    if (r == 0) {
+        drain_mode = 1;
+        r = tr.send(tr.io, b, sizeof b, 3000);
+    }
+    result(r > 0, "send.after-wait", "open %d, send %d", rc, (int)r);
+    drain_mode = 0;
+    tr.close(tr.io);
+
+    /* ... and one waiting when the peer resets is an error (sends that
+     * still found room before the reset go on until one waits) */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_DRAIN, 2000);
+    r = rc == BACT_OK ? fill_up(&tr, &k) : rc;
+    if (r == 0) {
+        drain_mode = 2;
+        for (k = 0; k < 4096; k++)
+            if ((r = tr.send(tr.io, b, sizeof b, 3000)) <= 0)
+                break;
+    }
+    result(r == BACT_E_NET, "send.reset-while-waiting", "open %d, send %d", rc,
+           (int)r);
+    drain_mode = 0;
+    tr.close(tr.io);
 
     /* clean close by the peer */
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_CLOSE, 2000);
@@ -976,7 +1088,8 @@ int main(int argc, char **argv)
         return 1;
     bact_lwip_platform(&pf);
     ok = listen_on(AF_INET, PORT_HTTP) >= 0 && listen_on(AF_INET, PORT_CLOSE) >= 0 &&
-         listen_on(AF_INET, PORT_RESET) >= 0 && listen_on(AF_INET, PORT_SILENT) >= 0;
+         listen_on(AF_INET, PORT_RESET) >= 0 && listen_on(AF_INET, PORT_SILENT) >= 0 &&
+         listen_on(AF_INET, PORT_LATE) >= 0 && listen_on(AF_INET, PORT_DRAIN) >= 0;
 #if LWIP_IPV6
     ok = ok && listen_on(AF_INET6, PORT_SILENT) >= 0 &&
          listen_on(AF_INET6, PORT_HTTP) >= 0;
