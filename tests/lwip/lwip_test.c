@@ -1015,6 +1015,22 @@ static void transport_checks(void)
     }
     tr.close(tr.io);
 
+    /* the platform: sleep_ms(300) moves now_ms by 300 ms at least; random
+     * is given and varies */
+    {
+        uint32_t v[4];
+        t0 = pf.now_ms(pf.ctx);
+        pf.sleep_ms(pf.ctx, 300);
+        t0 = pf.now_ms(pf.ctx) - t0;
+        for (k = 0; k < 4; k++)
+            v[k] = pf.random != NULL ? pf.random(pf.ctx) : 0u;
+        result(t0 >= 300, "platform.clock-and-sleep",
+               "now_ms moved %u ms over sleep_ms(300)", (unsigned)t0);
+        result(pf.random != NULL && (v[0] != v[1] || v[1] != v[2] || v[2] != v[3]),
+               "platform.random", "random %s, gave %u four times",
+               pf.random != NULL ? "given" : "missing", (unsigned)v[0]);
+    }
+
 #if LWIP_IPV6
     /* IPv6 literal (the core hands it without brackets) */
     rc = tr.open(tr.io, "::1", 3, PORT_SILENT, 2000);
