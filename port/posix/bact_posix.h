@@ -5,10 +5,8 @@
  *
  * open() tries the name's addresses in order within the one timeout_ms it
  * is given: each but the last gets half of the time left, the last all of
- * it. Signals cannot hold a wait: after one, each poll gets only what is
- * left of the timeout, counted from that first signal (the clock is read
- * only once one came), so with signals a wait may last up to twice its
- * timeout_ms, not longer.
+ * it. Signals cannot hold a wait: after one, the poll gets only what is
+ * left of the timeout, counted from when the wait began.
  */
 #ifndef BACT_POSIX_H
 #define BACT_POSIX_H
