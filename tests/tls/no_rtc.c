@@ -24,6 +24,16 @@
  * No server: a peer that trickles a handshake record, a byte just before
  * each timeout, over a clock that moves only while the transport waits.
  * open() must end within 4 x its timeout: prints "ok ..." or "late ...".
+ *
+ *   no_rtc - CA_FILE early
+ *
+ * No server: a peer that says nothing, over an inner transport whose waits
+ * end early (300 ms at most, then "nothing yet", as a transport may), the
+ * clock moving only while it waits. open() must end once its timeout has
+ * passed without a byte, not later, and without spinning on inner calls
+ * that no longer wait: prints "ok ...", "late ..." or "spins ...".
+ * silent: the same peer, with no clock at all (only inner calls can bound
+ * the handshake): at most two waits in a row that moved nothing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +132,51 @@ static int trickle(const char *ca)
     return 0;
 }
 
+/* the silent peer, waits cut at 300 ms */
+static unsigned early_waits;
+
+static int32_t early_recv(void *io, uint8_t *buf, size_t len,
+                          uint32_t timeout_ms)
+{
+    (void)io; (void)buf; (void)len;
+    early_waits++;
+    vclock_ms += timeout_ms < 300u ? timeout_ms : 300u;
+    return 0;
+}
+
+static int early(const char *ca, int with_clock)
+{
+    static bact_tls tls;
+    bact_transport fake, tr;
+    bact_platform vpf;
+    bact_tls_config tc;
+    int rc;
+
+    memset(&fake, 0, sizeof fake);
+    fake.open = fake_open;
+    fake.send = fake_send;
+    fake.recv = early_recv;
+    memset(&vpf, 0, sizeof vpf);
+    vpf.now_ms = vclock;
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.now = clock_real;
+    tc.platform = with_clock ? &vpf : NULL;
+    if (bact_tls_init(&tls, &fake, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, "localhost", 9, 443, HS_TIMEOUT);
+    printf("%s %s after %lu ms and %u waits, limit %u ms\n",
+           vclock_ms > (with_clock ? HS_TIMEOUT : 2u * 300u) ? "late"
+           : early_waits > (with_clock ? 16u : 2u)          ? "spins"
+                                                            : "ok",
+           rc == BACT_E_TLS ? bact_tls_reason_text(bact_tls_last_reason(&tls))
+                            : bact_strerror(rc),
+           (unsigned long)vclock_ms, early_waits, HS_TIMEOUT);
+    bact_tls_free(&tls);
+    return 0;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -205,6 +260,10 @@ int main(int argc, char **argv)
         return deep_sleep(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
+    if (argc == 4 && strcmp(argv[3], "early") == 0)
+        return early(argv[2], 1);
+    if (argc == 4 && strcmp(argv[3], "silent") == 0)
+        return early(argv[2], 0);
     if (argc != 4) {
         fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
                         "none|epoch0|future|real|noclock|loopback\n");

@@ -54,9 +54,16 @@ check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$bas
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
 
 # A peer that trickles its handshake (a byte just before each timeout):
-# open() ends within the 4 x timeout the port promises (virtual time)
-check handshake-within-4x-timeout-while-trickled '^ok .*timed out' \
+# open() ends within the 4 x timeout the port promises, and not before 3 x
+# (every byte restarts the 1 s window: virtual time)
+check handshake-within-4x-timeout-while-trickled '^ok .*timed out after (3[0-9]{3}|4000) ms' \
     - "$pki/ec-root.pem" trickle
+# A silent peer behind waits that end early (300 ms): open() still ends
+# at its timeout, neither later nor by spinning (virtual time)
+check handshake-timeout-with-early-waits '^ok .*timed out' \
+    - "$pki/ec-root.pem" early
+check no-clock-handshake-two-idle-waits '^ok .*timed out' \
+    - "$pki/ec-root.pem" silent
 
 # No monotonic clock either: only inner calls bound the waits. A peer that
 # keeps sending warning alerts (in the handshake, in clear; after it,
