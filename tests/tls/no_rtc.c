@@ -4,9 +4,10 @@
  * 1970), a date far in the future, or the real time. Used by
  * tests/tls/no_rtc.sh against the mock over TLS.
  *
- *   no_rtc BASE_URL CA_FILE none|epoch0|future|real|noclock
+ *   no_rtc BASE_URL CA_FILE none|epoch0|future|real|noclock|at:SECONDS
  *
  * Prints "ok dates_checked=N" or "tls <reason text>" or "error <text>".
+ * at:SECONDS: the time source answers that many seconds since the epoch.
  * noclock: the real time, but no monotonic clock for the TLS transport
  * (only inner calls can bound its waits) and a 1 s timeout.
  * loopback: the real time; the TCP connection goes to 127.0.0.1 whatever
@@ -36,6 +37,7 @@
  * the handshake): at most two waits in a row that moved nothing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,6 +49,8 @@ static int64_t clock_none(void *ctx) { (void)ctx; return -1; }
 static int64_t clock_epoch0(void *ctx) { (void)ctx; return 0; }
 static int64_t clock_future(void *ctx) { (void)ctx; return 4102444800; } /* 2100 */
 static int64_t clock_real(void *ctx) { (void)ctx; return (int64_t)time(NULL); }
+static int64_t at_seconds;
+static int64_t clock_at(void *ctx) { (void)ctx; return at_seconds; }
 
 /* the TCP transport, but every host is reached at 127.0.0.1 */
 static bact_transport tcp_real;
@@ -266,7 +270,7 @@ int main(int argc, char **argv)
         return early(argv[2], 0);
     if (argc != 4) {
         fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
-                        "none|epoch0|future|real|noclock|loopback\n");
+                        "none|epoch0|future|real|noclock|loopback|at:SECONDS\n");
         return 2;
     }
     bact_posix_transport(&tcp, &conn);
@@ -281,7 +285,10 @@ int main(int argc, char **argv)
     tc.now = strcmp(argv[3], "none") == 0     ? clock_none
            : strcmp(argv[3], "epoch0") == 0   ? clock_epoch0
            : strcmp(argv[3], "future") == 0   ? clock_future
+           : strncmp(argv[3], "at:", 3) == 0  ? clock_at
                                               : clock_real;
+    if (tc.now == clock_at)
+        at_seconds = (int64_t)strtoll(argv[3] + 3, NULL, 10);
     if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK) {
         printf("error tls init: %s\n", bact_tls_reason_text(bact_tls_last_reason(&tls)));
         return 1;

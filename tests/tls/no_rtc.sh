@@ -34,6 +34,14 @@ check no-clock-still-connects-dates-unchecked '^ok dates_checked=0 regions=4$' "
 check clock-at-1970-fails-not-yet-valid '^tls .*not valid yet' "$base" "$pki/ec-root.pem" epoch0
 check clock-in-2100-fails-expired '^tls .*expired' "$base" "$pki/ec-root.pem" future
 check no-clock-untrusted-ca-still-refused '^tls .*not trusted' "$base" "$pki/evil-root.pem" none
+# the dates to the second, from a clock set to the leaf's notAfter: valid
+# then, expired a second later; and a 15 February after it is read in its
+# own year (expired), not the year before
+end=$(date -u -d "$(openssl x509 -in "$pki/ec-leaf.pem" -noout -enddate | cut -d= -f2)" +%s)
+feb=$(date -u -d "$(( $(date -u -d "@$end" +%Y) + 1 ))-02-15" +%s)
+check clock-at-leaf-not-after-still-valid '^ok dates_checked=1 ' "$base" "$pki/ec-root.pem" "at:$end"
+check clock-a-second-later-expired '^tls .*expired' "$base" "$pki/ec-root.pem" "at:$((end + 1))"
+check clock-in-february-after-not-after-expired '^tls .*expired' "$base" "$pki/ec-root.pem" "at:$feb"
 # a session kept in "retention RAM" across a full reset of the TLS state
 check session-survives-deep-sleep '^ok saved=[0-9]+ handshakes=1 resumed=1$' "$base" "$pki/ec-root.pem" sleep
 if [ -n "$tag" ]; then # the device configuration keeps no peer certificate
