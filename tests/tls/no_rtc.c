@@ -20,6 +20,13 @@
  * retention RAM), the TLS state freed and set up anew, the session loaded,
  * one more request: prints "ok saved=BYTES handshakes=N resumed=N".
  *
+ *   no_rtc HOST:PORT CA_FILE again HOST:PORT
+ *
+ * Two handshakes on one TLS state, to the first host and port and then to
+ * the second (the transport alone, no request): prints "ok handshakes=N
+ * resumed=N". A session is only resumed with the host and port it was
+ * made with.
+ *
  *   no_rtc - CA_FILE trickle
  *
  * No server: a peer that trickles a handshake record, a byte just before
@@ -181,6 +188,48 @@ static int early(const char *ca, int with_clock)
     return 0;
 }
 
+/* "host:port" to host (NUL-ended in place) and port; 0 if malformed */
+static int split_host_port(char *s, unsigned *port)
+{
+    char *colon = strrchr(s, ':');
+    if (colon == NULL || colon == s)
+        return 0;
+    *colon = '\0';
+    *port = (unsigned)strtoul(colon + 1, NULL, 10);
+    return *port > 0 && *port < 65536;
+}
+
+static int again(char *first, const char *ca, char *second)
+{
+    static bact_tls tls;
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    unsigned p1, p2;
+    int rc;
+
+    if (!split_host_port(first, &p1) || !split_host_port(second, &p2))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, first, strlen(first), (uint16_t)p1, 5000);
+    tr.close(tr.io);
+    if (rc == BACT_OK)
+        rc = tr.open(tr.io, second, strlen(second), (uint16_t)p2, 5000);
+    tr.close(tr.io);
+    printf("%s handshakes=%u resumed=%u\n", rc == BACT_OK ? "ok" : "error",
+           bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -262,6 +311,8 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[3], "sleep") == 0)
         return deep_sleep(argv[1], argv[2]);
+    if (argc == 5 && strcmp(argv[3], "again") == 0)
+        return again(argv[1], argv[2], argv[4]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)

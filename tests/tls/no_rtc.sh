@@ -82,6 +82,15 @@ python3 tests/tls/tls_servers.py "$pki" >"$tmp/servers" 2>/dev/null &
 srv=$!
 for _ in $(seq 200); do grep -q '^trickle ' "$tmp/servers" 2>/dev/null && break; sleep 0.05; done
 port_of() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/servers"; }
+# A session is resumed with its host and port only (two ports of one
+# server, which would resume it; "localhost" and "127.0.0.1", both 9 bytes)
+p1=$(port_of cl-short-noclose) p2=$(port_of cl-short-notify)
+check session-resumed-same-host-and-port '^ok handshakes=2 resumed=1$' \
+    "127.0.0.1:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p1"
+check session-not-resumed-other-port '^ok handshakes=2 resumed=0$' \
+    "127.0.0.1:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p2"
+check session-not-resumed-other-host '^ok handshakes=2 resumed=0$' \
+    "localhost:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p1"
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)
