@@ -6,7 +6,8 @@
  *
  *   no_rtc BASE_URL CA_FILE none|epoch0|future|real|noclock|at:SECONDS
  *
- * Prints "ok dates_checked=N" or "tls <reason text>" or "error <text>".
+ * Prints "ok dates_checked=N" or "tls <reason text> stream=open|closed"
+ * (the TCP stream the handshake failed on) or "error <text>".
  * at:SECONDS: the time source answers that many seconds since the epoch.
  * noclock: the real time, but no monotonic clock for the TLS transport
  * (only inner calls can bound its waits) and a 1 s timeout.
@@ -24,8 +25,10 @@
  *
  * Two handshakes on one TLS state, to the first host and port and then to
  * the second (the transport alone, no request): prints "ok handshakes=N
- * resumed=N". A session is only resumed with the host and port it was
- * made with.
+ * resumed=N dates_checked=N stream=open|closed" (the TCP stream after the
+ * last close). A session is only resumed with the host and
+ * port it was made with; a resumed one has its dates checked as the
+ * session's were.
  *
  *   no_rtc - CA_FILE trickle
  *
@@ -80,11 +83,12 @@ static uint32_t vclock(void *ctx)
     return vclock_ms;
 }
 
+static int fake_open_rc = BACT_OK;
 static int fake_open(void *io, const char *host, size_t host_len,
                      uint16_t port, uint32_t timeout_ms)
 {
     (void)io; (void)host; (void)host_len; (void)port; (void)timeout_ms;
-    return BACT_OK;
+    return fake_open_rc;
 }
 
 static int32_t fake_send(void *io, const uint8_t *data, size_t len,
@@ -224,8 +228,10 @@ static int again(char *first, const char *ca, char *second)
     if (rc == BACT_OK)
         rc = tr.open(tr.io, second, strlen(second), (uint16_t)p2, 5000);
     tr.close(tr.io);
-    printf("%s handshakes=%u resumed=%u\n", rc == BACT_OK ? "ok" : "error",
-           bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+    printf("%s handshakes=%u resumed=%u dates_checked=%d stream=%s\n",
+           rc == BACT_OK ? "ok" : "error", bact_tls_handshakes(&tls),
+           bact_tls_resumptions(&tls), bact_tls_dates_checked(&tls),
+           conn.fd >= 0 ? "open" : "closed");
     bact_tls_free(&tls);
     return rc == BACT_OK ? 0 : 1;
 }
@@ -319,6 +325,10 @@ int main(int argc, char **argv)
         return early(argv[2], 1);
     if (argc == 4 && strcmp(argv[3], "silent") == 0)
         return early(argv[2], 0);
+    if (argc == 4 && strcmp(argv[3], "inner-timeout") == 0) {
+        fake_open_rc = BACT_E_TIMEOUT; /* the TCP connect timed out */
+        return early(argv[2], 1);
+    }
     if (argc != 4) {
         fprintf(stderr, "usage: no_rtc BASE_URL CA_FILE "
                         "none|epoch0|future|real|noclock|loopback|at:SECONDS\n");
@@ -363,8 +373,10 @@ int main(int argc, char **argv)
     if (rc == BACT_OK)
         printf("ok dates_checked=%d regions=%u\n", bact_tls_dates_checked(&tls),
                regions.count);
-    else if (rc == BACT_E_TLS)
-        printf("tls %s\n", bact_tls_reason_text(bact_tls_last_reason(&tls)));
+    else if (rc == BACT_E_TLS) /* and the TCP stream it failed on: closed */
+        printf("tls %s stream=%s\n",
+               bact_tls_reason_text(bact_tls_last_reason(&tls)),
+               conn.fd >= 0 ? "open" : "closed");
     else
         printf("error %s\n", bact_strerror(rc));
     bact_close(&c);

@@ -34,6 +34,7 @@ check no-clock-still-connects-dates-unchecked '^ok dates_checked=0 regions=4$' "
 check clock-at-1970-fails-not-yet-valid '^tls .*not valid yet' "$base" "$pki/ec-root.pem" epoch0
 check clock-in-2100-fails-expired '^tls .*expired' "$base" "$pki/ec-root.pem" future
 check no-clock-untrusted-ca-still-refused '^tls .*not trusted' "$base" "$pki/evil-root.pem" none
+check failed-handshake-closes-its-stream '^tls .* stream=closed$' "$base" "$pki/evil-root.pem" real
 # the dates to the second, from a clock set to the leaf's notAfter: valid
 # then, expired a second later; and a 15 February after it is read in its
 # own year (expired), not the year before
@@ -72,6 +73,8 @@ check handshake-timeout-with-early-waits '^ok .*timed out' \
     - "$pki/ec-root.pem" early
 check no-clock-handshake-two-idle-waits '^ok .*timed out' \
     - "$pki/ec-root.pem" silent
+# the TCP connect's own outcome comes through, not a TLS error
+check inner-open-timeout-passed-on '^ok timed out' - "$pki/ec-root.pem" inner-timeout
 
 # No monotonic clock either: only inner calls bound the waits. A peer that
 # keeps sending warning alerts (in the handshake, in clear; after it,
@@ -85,11 +88,11 @@ port_of() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/servers"; }
 # A session is resumed with its host and port only (two ports of one
 # server, which would resume it; "localhost" and "127.0.0.1", both 9 bytes)
 p1=$(port_of cl-short-noclose) p2=$(port_of cl-short-notify)
-check session-resumed-same-host-and-port '^ok handshakes=2 resumed=1$' \
+check session-resumed-same-host-and-port '^ok handshakes=2 resumed=1 dates_checked=1 stream=closed$' \
     "127.0.0.1:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p1"
-check session-not-resumed-other-port '^ok handshakes=2 resumed=0$' \
+check session-not-resumed-other-port '^ok handshakes=2 resumed=0 ' \
     "127.0.0.1:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p2"
-check session-not-resumed-other-host '^ok handshakes=2 resumed=0$' \
+check session-not-resumed-other-host '^ok handshakes=2 resumed=0 ' \
     "localhost:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p1"
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
