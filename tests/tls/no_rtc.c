@@ -19,7 +19,9 @@
  *
  * Deep sleep: one request, the session saved into a small buffer (as into
  * retention RAM), the TLS state freed and set up anew, the session loaded,
- * one more request: prints "ok saved=BYTES handshakes=N resumed=N".
+ * one more request: prints "ok saved=BYTES handshakes=N resumed=N". On the
+ * way, a TLS state without a trust anchor is refused, and a session saved
+ * into a buffer too small for it is BACT_E_BUF ("error ..." otherwise).
  *
  *   no_rtc HOST:PORT CA_FILE again HOST:PORT
  *
@@ -277,13 +279,22 @@ static int deep_sleep(const char *base, const char *ca)
     bact_posix_transport(&tcp, &conn);
     bact_posix_platform(&pf);
     memset(&tc, 0, sizeof tc);
-    tc.ca_file = ca;
     tc.platform = &pf;
+    rc = bact_tls_init(&tls, &tcp, &tc); /* no trust anchor */
+    bact_tls_free(&tls);
+    if (rc == BACT_OK)
+        return printf("error tls init without a trust anchor: accepted\n"), 1;
+    tc.ca_file = ca;
     if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
         return printf("error tls init\n"), 1;
     bact_tls_transport(&tr, &tls);
     rc = one_call(base, &tr, &pf);
-    if (rc == BACT_OK)
+    if (rc == BACT_OK &&
+        (rc = bact_tls_session_save(&tls, retained, 16, &saved)) != BACT_E_BUF) {
+        bact_tls_free(&tls);
+        return printf("error save into 16 bytes: %s\n", bact_strerror(rc)), 1;
+    }
+    if (rc == BACT_E_BUF)
         rc = bact_tls_session_save(&tls, retained, sizeof retained, &saved);
     bact_tls_free(&tls); /* asleep: only retained[] is left */
     if (rc != BACT_OK)
