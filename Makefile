@@ -206,22 +206,19 @@ AN := $(BUILD)/analyze
 AN_SRCS := $(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS) $(BACT_LWIP_SRCS)
 AN_TXT := $(patsubst %.c,$(AN)/%.txt,$(AN_SRCS)) $(AN)/m36/port/mbedtls/bact_mbedtls.txt \
           $(patsubst %.c,$(AN)/small/%.txt,$(BACT_CORE_SRCS))
+# (a recipe: the compiler, its flags between these two, then the file)
+AN_CC = @mkdir -p $(dir $@); $(CC) $(ALLCFLAGS) -Wno-error -fanalyzer
+AN_OUT = -c $< -o /dev/null 2>$@.tmp; mv $@.tmp $@
 $(AN)/%.txt: %.c $(wildcard include/*.h src/*.h port/*/*.h boards/host/*.h) $(TLS_HDRS) | deps-light
-	@mkdir -p $(dir $@)
-	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(TOOL_JSMN) $(AN_EXTRA) \
-	    -c $< -o /dev/null 2>$@.tmp; mv $@.tmp $@
+	$(AN_CC) $(TOOL_JSMN) $(AN_EXTRA) $(AN_OUT)
 $(AN)/boards/host/%.txt $(AN)/port/mbedtls/%.txt: AN_EXTRA = $(TLS_CFLAGS)
 $(AN)/port/lwip/%.txt: AN_EXTRA = -Iport/lwip -isystem /usr/include/lwip
 $(AN)/port/lwip/%.txt: | boards-deps-lwip
 $(AN)/small/%.txt: %.c $(wildcard include/*.h src/*.h boards/*.h) | deps-light
-	@mkdir -p $(dir $@)
-	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(SMALL_CFG) -c $< -o /dev/null \
-	    2>$@.tmp; mv $@.tmp $@
+	$(AN_CC) $(SMALL_CFG) $(AN_OUT)
 $(AN)/m36/%.txt: %.c $(wildcard include/*.h) $(TLS_HDRS) $(M36)/.stamp
-	@mkdir -p $(dir $@)
-	@$(CC) $(ALLCFLAGS) -Wno-error -fanalyzer $(TLS_CFLAGS) -isystem $(M36)/include \
-	    -Iport/mbedtls/config -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' \
-	    -c $< -o /dev/null 2>$@.tmp; mv $@.tmp $@
+	$(AN_CC) $(TLS_CFLAGS) -isystem $(M36)/include -Iport/mbedtls/config \
+	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' $(AN_OUT)
 analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 
