@@ -117,29 +117,43 @@ static int32_t fake_recv(void *io, uint8_t *buf, size_t len,
     return 1;
 }
 
-static int trickle(const char *ca)
+/* A handshake with the fake peer whose reads are recv, the virtual clock
+ * as the platform's (or no platform): the open's outcome, tls left for
+ * the caller to read and free; 1 when the TLS state could not be set up. */
+static int fake_handshake(bact_tls *tls, const char *ca, int with_clock,
+                          int32_t (*recv)(void *, uint8_t *, size_t,
+                                          uint32_t))
 {
-    static bact_tls tls;
-    bact_transport fake, tr;
-    bact_platform vpf;
+    static bact_transport fake;
+    static bact_platform vpf;
+    bact_transport tr;
     bact_tls_config tc;
-    int rc;
 
     memset(&fake, 0, sizeof fake);
     fake.open = fake_open;
     fake.send = fake_send;
-    fake.recv = fake_recv;
+    fake.recv = recv;
     memset(&vpf, 0, sizeof vpf);
     vpf.now_ms = vclock;
     memset(&tc, 0, sizeof tc);
     tc.ca_file = ca;
     tc.now = clock_real;
-    tc.platform = &vpf;
-    if (bact_tls_init(&tls, &fake, &tc) != BACT_OK)
+    tc.platform = with_clock ? &vpf : NULL;
+    if (bact_tls_init(tls, &fake, &tc) != BACT_OK)
         return printf("error tls init\n"), 1;
-    bact_tls_transport(&tr, &tls);
+    bact_tls_transport(&tr, tls);
+    return tr.open(tr.io, "localhost", 9, 443, HS_TIMEOUT);
+}
+
+static int trickle(const char *ca)
+{
+    static bact_tls tls;
+    int rc;
+
     next_byte_at = HS_TIMEOUT - 1u;
-    rc = tr.open(tr.io, "localhost", 9, 443, HS_TIMEOUT);
+    rc = fake_handshake(&tls, ca, 1, fake_recv);
+    if (rc == 1)
+        return 1;
     printf("%s %s after %lu ms, limit %u\n",
            vclock_ms <= 4u * HS_TIMEOUT ? "ok" : "late",
            rc == BACT_E_TLS ? bact_tls_reason_text(bact_tls_last_reason(&tls))
@@ -164,25 +178,10 @@ static int32_t early_recv(void *io, uint8_t *buf, size_t len,
 static int early(const char *ca, int with_clock)
 {
     static bact_tls tls;
-    bact_transport fake, tr;
-    bact_platform vpf;
-    bact_tls_config tc;
-    int rc;
+    int rc = fake_handshake(&tls, ca, with_clock, early_recv);
 
-    memset(&fake, 0, sizeof fake);
-    fake.open = fake_open;
-    fake.send = fake_send;
-    fake.recv = early_recv;
-    memset(&vpf, 0, sizeof vpf);
-    vpf.now_ms = vclock;
-    memset(&tc, 0, sizeof tc);
-    tc.ca_file = ca;
-    tc.now = clock_real;
-    tc.platform = with_clock ? &vpf : NULL;
-    if (bact_tls_init(&tls, &fake, &tc) != BACT_OK)
-        return printf("error tls init\n"), 1;
-    bact_tls_transport(&tr, &tls);
-    rc = tr.open(tr.io, "localhost", 9, 443, HS_TIMEOUT);
+    if (rc == 1)
+        return 1;
     printf("%s %s after %lu ms and %u waits, limit %u ms\n",
            vclock_ms > (with_clock ? HS_TIMEOUT : 2u * 300u) ? "late"
            : early_waits > (with_clock ? 16u : 2u)          ? "spins"
