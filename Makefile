@@ -223,7 +223,8 @@ analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 
 test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
-      boards-objs $(BUILD)/boards/host-lwip/lwip_test $(AN_TXT)
+      boards-objs $(BUILD)/boards/host-lwip/lwip_test \
+      $(BUILD)/boards/host-lwip-dns/lwip_test $(AN_TXT)
 	@tests/run.sh
 
 # what the demo needs (the tool, python3, openssl), not the test suite's

@@ -39,9 +39,11 @@
 #error "bact_lwip: lwIP has neither poll (LWIP_SOCKET_POLL) nor select"
 #endif
 
-/* The longest host name open() takes (bytes, without the NUL). */
+/* The longest host name open() takes (bytes, without the NUL): with
+ * LWIP_DNS, the longest lwIP's resolver asks for (it refuses
+ * DNS_MAX_NAME_LENGTH bytes or more). */
 #if LWIP_DNS
-#define HOST_MAX DNS_MAX_NAME_LENGTH
+#define HOST_MAX (DNS_MAX_NAME_LENGTH - 1)
 #else
 #define HOST_MAX 45u /* the longest numeric IPv6 address */
 #endif

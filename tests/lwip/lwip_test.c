@@ -14,10 +14,17 @@
  *
  * Prints one "ok - lwip.NAME" or "not ok - lwip.NAME: why" per check.
  *
- * Linked with -Wl,--wrap=lwip_poll: a check can make the port's waits fail
- * (only on the client's thread; the server's polls go on); and with
+ * Linked with -Wl,--wrap=lwip_poll (lwip_select when the port waits with
+ * select): a check can make the port's waits fail (only on the client's
+ * thread; the server's polls go on); and with
  * -Wl,--wrap=lwip_socket,--wrap=lwip_connect: no socket to be had, a
  * connect that fails at once.
+ *
+ * Built on an lwIP with a resolver (LWIP_DNS, the build from lwIP's source:
+ * tests/lwip/dns/), a DNS server of the test's own on an lwIP UDP socket at
+ * 127.0.0.1:53 answers for a few names, and the checks open names as well;
+ * lwip_getaddrinfo and lwip_freeaddrinfo are wrapped then, to count the
+ * results not freed.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,6 +35,10 @@
 #include <unistd.h>
 
 #include "lwip/init.h"
+#if LWIP_DNS
+#include "lwip/dns.h"
+#include "lwip/netdb.h"
+#endif
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/sockets.h"
@@ -60,6 +71,11 @@
 #define PORT_NONE 8099
 #define POLLS_RUNNING 2 /* get-task-status answers "running" this often */
 
+/* the checks' prefix: "lwip", or "lwip-dns" for the build on lwIP's source */
+#ifndef LWIP_TEST_NAME
+#define LWIP_TEST_NAME "lwip"
+#endif
+
 static int failures;
 static int checks;
 
@@ -67,11 +83,11 @@ static void result(int ok, const char *name, const char *fmt, ...)
 {
     checks++;
     if (ok) {
-        printf("ok - lwip.%s\n", name);
+        printf("ok - " LWIP_TEST_NAME ".%s\n", name);
     } else {
         va_list ap;
         failures++;
-        printf("not ok - lwip.%s: ", name);
+        printf("not ok - " LWIP_TEST_NAME ".%s: ", name);
         va_start(ap, fmt);
         vprintf(fmt, ap);
         va_end(ap);
@@ -179,6 +195,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int accepted_http[2];  /* connections accepted: plain, TLS */
 static int status_polls;
 static int bad_requests;
+static int host_by_name; /* requests whose Host was bact.test:8080 */
 
 #ifdef BACT_LWIP_TEST_TLS
 static mbedtls_ssl_config srv_conf;
@@ -330,6 +347,11 @@ static int handle_request(srv_io *io, const char *req, const char *body)
         bad_requests++;
         pthread_mutex_unlock(&lock);
         return respond(io, 401, "{\"code\":401,\"msg\":\"bad key\",\"data\":null}");
+    }
+    if (strstr(req, "\r\nHost: bact.test:8080\r\n") != NULL) {
+        pthread_mutex_lock(&lock);
+        host_by_name++;
+        pthread_mutex_unlock(&lock);
     }
     if (strcmp(line, "POST /v2/workflow/run-task HTTP/1.1") == 0) {
         if (strstr(body, "\"workflow_id\":\"16217357109956214\"") == NULL ||
@@ -604,6 +626,120 @@ static void *server_thread(void *arg)
     return NULL;
 }
 
+#if LWIP_DNS
+/* ------------------------------------------------------------------ */
+/* The resolver's server: DNS on an lwIP UDP socket, 127.0.0.1:53       */
+/* ------------------------------------------------------------------ */
+
+/* bact.test and localhost are 127.0.0.1; silent.bact.test gets no
+ * answer; every other name does not exist (NXDOMAIN). A query for
+ * another type than A about a known name gets an empty answer. */
+static int dns_queries;
+static char dns_last[300]; /* the last name asked, as it came */
+
+/* the question's name at q[12..n) as dotted text into out; the question's
+ * end (past type and class), or 0 if malformed */
+static size_t dns_name(const uint8_t *q, size_t n, char *out, size_t cap)
+{
+    size_t i = 12, o = 0;
+    while (i < n && q[i] != 0) {
+        size_t len = q[i++];
+        if (len > 63 || i + len > n || o + len + 2 > cap)
+            return 0;
+        if (o > 0)
+            out[o++] = '.';
+        memcpy(out + o, q + i, len);
+        o += len;
+        i += len;
+    }
+    out[o] = '\0';
+    return i + 5 <= n ? i + 5 : 0; /* the root label, type, class */
+}
+
+static void dns_answer(int fd, const uint8_t *q, size_t n,
+                       const struct sockaddr_in *from)
+{
+    static const uint8_t rr[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
+                                 127, 0, 0, 1}; /* A 127.0.0.1, TTL 60 */
+    uint8_t a[512];
+    char name[300];
+    size_t end = n >= 12 ? dns_name(q, n, name, sizeof name) : 0;
+    int known, type_a;
+
+    if (end == 0 || end + sizeof rr > sizeof a || (q[2] & 0x80) != 0)
+        return;
+    pthread_mutex_lock(&lock);
+    dns_queries++;
+    memcpy(dns_last, name, strlen(name) + 1);
+    pthread_mutex_unlock(&lock);
+    if (strcmp(name, "silent.bact.test") == 0)
+        return;
+    known = strcmp(name, "bact.test") == 0 || strcmp(name, "localhost") == 0;
+    type_a = q[end - 4] == 0 && q[end - 3] == 1;
+    memcpy(a, q, end); /* the id, flags and the question, as asked */
+    a[2] = (uint8_t)(0x80 | (q[2] & 0x01)); /* an answer; RD as asked */
+    a[3] = (uint8_t)(0x80 | (known ? 0 : 3));   /* RA; NXDOMAIN */
+    a[4] = 0; a[5] = 1;                         /* one question */
+    a[6] = 0; a[7] = (uint8_t)(known && type_a); /* answers */
+    memset(a + 8, 0, 4);
+    if (known && type_a) {
+        memcpy(a + end, rr, sizeof rr);
+        end += sizeof rr;
+    }
+    (void)lwip_sendto(fd, a, end, 0, (const struct sockaddr *)from,
+                      sizeof *from);
+}
+
+static void *dns_thread(void *arg)
+{
+    int fd = *(int *)arg;
+    while (!stopping) {
+        uint8_t q[512];
+        struct sockaddr_in from;
+        socklen_t flen = sizeof from;
+        struct pollfd p;
+        ssize_t r;
+        p.fd = fd;
+        p.events = POLLIN;
+        p.revents = 0;
+        if (lwip_poll(&p, 1, 50) <= 0)
+            continue;
+        r = lwip_recvfrom(fd, q, sizeof q, 0, (struct sockaddr *)&from,
+                          &flen);
+        if (r > 0 && flen == sizeof from && from.sin_family == AF_INET)
+            dns_answer(fd, q, (size_t)r, &from);
+    }
+    lwip_close(fd);
+    return NULL;
+}
+
+/* the DNS server up, and lwIP's resolver pointed at it */
+static int dns_up(pthread_t *th)
+{
+    static int fd;
+    struct sockaddr_in a;
+    ip_addr_t server;
+
+    fd = lwip_socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return 0;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = lwip_htons(53);
+    a.sin_addr.s_addr = lwip_htonl(0x7F000001u);
+    if (lwip_bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        pthread_create(th, NULL, dns_thread, &fd) != 0) {
+        lwip_close(fd);
+        return 0;
+    }
+    IP_ADDR4(&server, 127, 0, 0, 1);
+    LOCK_TCPIP_CORE();
+    dns_setserver(0, &server);
+    UNLOCK_TCPIP_CORE();
+    return 1;
+}
+#endif
+
 /* ------------------------------------------------------------------ */
 /* The client                                                           */
 /* ------------------------------------------------------------------ */
@@ -697,22 +833,41 @@ static void run_flow(const char *tag, const char *base_url,
     bact_close(&c);
 }
 
-/* lwip_poll, wrapped: while poll_failing, a call from poll_thread fails
- * (ENOMEM, as when lwIP is out of semaphores for the wait) */
+/* lwip_poll (or lwip_select, what the port waits with), wrapped: while
+ * poll_failing, a call from poll_thread fails (ENOMEM, as when lwIP is out
+ * of semaphores for the wait) */
 static volatile int poll_failing;
 static pthread_t poll_thread;
 
+static int wait_fails(void)
+{
+    if (poll_failing && pthread_equal(pthread_self(), poll_thread)) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+#if BACT_LWIP_USE_SELECT
+int __real_lwip_select(int n, fd_set *r, fd_set *w, fd_set *e,
+                       struct timeval *tv);
+int __wrap_lwip_select(int n, fd_set *r, fd_set *w, fd_set *e,
+                       struct timeval *tv);
+
+int __wrap_lwip_select(int n, fd_set *r, fd_set *w, fd_set *e,
+                       struct timeval *tv)
+{
+    return wait_fails() ? -1 : __real_lwip_select(n, r, w, e, tv);
+}
+#else
 int __real_lwip_poll(struct pollfd *fds, nfds_t n, int timeout);
 int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout);
 
 int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
-    if (poll_failing && pthread_equal(pthread_self(), poll_thread)) {
-        errno = ENOMEM;
-        return -1;
-    }
-    return __real_lwip_poll(fds, n, timeout);
+    return wait_fails() ? -1 : __real_lwip_poll(fds, n, timeout);
 }
+#endif
 
 /* lwip_socket and lwip_connect, wrapped: while socket_failing, a socket
  * cannot be had (ENFILE, as when lwIP is out of netconns); while
@@ -741,6 +896,39 @@ int __wrap_lwip_connect(int s, const struct sockaddr *name, socklen_t len)
     }
     return __real_lwip_connect(s, name, len);
 }
+
+#if LWIP_DNS
+/* lwip_getaddrinfo and lwip_freeaddrinfo, wrapped: the results handed out
+ * and not yet freed (lwIP's pools come from malloc here: a leak would
+ * otherwise go unseen) */
+static int addrinfo_out;
+
+int __real_lwip_getaddrinfo(const char *name, const char *serv,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res);
+int __wrap_lwip_getaddrinfo(const char *name, const char *serv,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res);
+void __real_lwip_freeaddrinfo(struct addrinfo *ai);
+void __wrap_lwip_freeaddrinfo(struct addrinfo *ai);
+
+int __wrap_lwip_getaddrinfo(const char *name, const char *serv,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res)
+{
+    int r = __real_lwip_getaddrinfo(name, serv, hints, res);
+    if (r == 0 && *res != NULL)
+        addrinfo_out++;
+    return r;
+}
+
+void __wrap_lwip_freeaddrinfo(struct addrinfo *ai)
+{
+    if (ai != NULL)
+        addrinfo_out--;
+    __real_lwip_freeaddrinfo(ai);
+}
+#endif
 
 /* the number the next socket gets (lwIP takes the lowest one free) */
 static int lowest_free(void)
@@ -775,6 +963,83 @@ static uint32_t elapsed(uint32_t t0)
 {
     return (uint32_t)sys_now() - t0;
 }
+
+#if LWIP_DNS
+static int queries(void)
+{
+    int n;
+    pthread_mutex_lock(&lock);
+    n = dns_queries;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+/* names through lwip_getaddrinfo(), against the test's DNS server */
+static void dns_checks(const bact_transport *tr)
+{
+    static char longest[DNS_MAX_NAME_LENGTH + 2];
+    int rc, k, q0 = queries();
+    uint32_t t0;
+
+    rc = tr->open(tr->io, "bact.test", 9, PORT_SILENT, 2000);
+    pthread_mutex_lock(&lock);
+    result(rc == BACT_OK && dns_queries == q0 + 1 &&
+               strcmp(dns_last, "bact.test") == 0,
+           "dns.name", "rc %d, %d queries, last '%s'", rc, dns_queries - q0,
+           dns_last);
+    pthread_mutex_unlock(&lock);
+    tr->close(tr->io);
+
+    /* a name that does not exist: the server's NXDOMAIN, at once */
+    t0 = (uint32_t)sys_now();
+    rc = tr->open(tr->io, "nowhere.bact.test", 17, PORT_SILENT, 2000);
+    result(rc == BACT_E_DNS && elapsed(t0) < 1000, "dns.no-such-name",
+           "rc %d after %u ms", rc, (unsigned)elapsed(t0));
+
+    /* numeric addresses are read, not asked for */
+    q0 = queries();
+    rc = tr->open(tr->io, "127.0.0.1", 9, PORT_SILENT, 2000);
+    tr->close(tr->io);
+#if LWIP_IPV6
+    if (rc == BACT_OK)
+        rc = tr->open(tr->io, "::1", 3, PORT_SILENT, 2000);
+    tr->close(tr->io);
+#endif
+    result(rc == BACT_OK && queries() == q0, "dns.numeric-not-asked",
+           "rc %d, %d queries", rc, queries() - q0);
+
+    /* the longest name lwIP's resolver asks for (DNS_MAX_NAME_LENGTH - 1
+     * bytes; labels of 63) is asked for; one byte more is refused before
+     * any query, and so is one that overflows the port's copy */
+    memset(longest, 'a', sizeof longest);
+    longest[63] = longest[127] = longest[191] = '.';
+    q0 = queries();
+    rc = tr->open(tr->io, longest, DNS_MAX_NAME_LENGTH - 1, PORT_SILENT, 2000);
+    result(rc == BACT_E_DNS && queries() == q0 + 1, "dns.longest-name-asked",
+           "rc %d, %d queries", rc, queries() - q0);
+    q0 = queries();
+    rc = tr->open(tr->io, longest, DNS_MAX_NAME_LENGTH, PORT_SILENT, 2000);
+    k = rc;
+    rc = tr->open(tr->io, longest, sizeof longest, PORT_SILENT, 2000);
+    result(k == BACT_E_DNS && rc == BACT_E_DNS && queries() == q0,
+           "dns.name-too-long", "rc %d and %d, %d queries", k, rc,
+           queries() - q0);
+
+    /* no answer at all: open() fails once lwIP's resolver gives up, after
+     * its own retries (DNS_MAX_RETRIES, DNS_TMR_INTERVAL), whatever
+     * timeout_ms says (lwip_getaddrinfo() takes no time limit) */
+    q0 = queries();
+    t0 = (uint32_t)sys_now();
+    rc = tr->open(tr->io, "silent.bact.test", 16, PORT_SILENT, 300);
+    result(rc == BACT_E_DNS && queries() - q0 == DNS_MAX_RETRIES,
+           "dns.no-answer", "rc %d, %d queries", rc, queries() - q0);
+    printf("# " LWIP_TEST_NAME ": a name without an answer failed after %u ms"
+           " (%d queries; open's timeout was 300 ms)\n",
+           (unsigned)elapsed(t0), queries() - q0);
+    result(addrinfo_out == 0, "dns.results-freed",
+           "%d lwip_getaddrinfo() results not freed", addrinfo_out);
+}
+#endif
 
 static void transport_checks(void)
 {
@@ -834,13 +1099,17 @@ static void transport_checks(void)
            "next socket %d, then %d, %d and %d; %d before", left[0], left[1],
            left[2], left[3], free0);
 
+#if LWIP_DNS
+    dns_checks(&tr);
+#else
     /* a name: this lwIP has no resolver (LWIP_DNS=0) */
     rc = tr.open(tr.io, "api.example.invalid", 19, 80, 300);
     result(rc == BACT_E_DNS, "open.name-without-dns", "rc %d", rc);
+#endif
     rc = tr.open(tr.io, "", 0, 80, 300);
     result(rc == BACT_E_DNS, "open.empty-host", "rc %d", rc);
 
-#if LWIP_IPV6
+#if LWIP_IPV6 && !LWIP_DNS
     /* without a resolver a host is a numeric address, 45 bytes at most */
     rc = tr.open(tr.io, host45, sizeof host45 - 1, PORT_SILENT, 2000);
     result(rc == BACT_OK, "open.host-45-bytes", "rc %d", rc);
@@ -1076,6 +1345,14 @@ static void tls_checks(const char *dir)
     result(bact_tls_handshakes(&tls) == 2 && bact_tls_resumptions(&tls) == 1,
            "tls.resumed", "%u handshakes, %u resumed",
            bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+#if LWIP_DNS
+    /* a name: resolved, sent as SNI, matched against the leaf's DNS name
+     * (a session is kept per host: a full handshake) */
+    run_flow("tls.by-name.", "https://localhost:8443", &tr, 1);
+    result(bact_tls_handshakes(&tls) == 3 && bact_tls_resumptions(&tls) == 1,
+           "tls.by-name.full-handshake", "%u handshakes, %u resumed",
+           bact_tls_handshakes(&tls), bact_tls_resumptions(&tls));
+#endif
     bact_tls_free(&tls);
 
     /* a server the trust anchor does not vouch for */
@@ -1101,6 +1378,9 @@ int main(int argc, char **argv)
     bact_lwip_conn conn;
     bact_transport tr;
     pthread_t srv;
+#if LWIP_DNS
+    pthread_t dns;
+#endif
     int i, ok;
 
     alarm(120); /* a hang is a failure, not a stuck test run */
@@ -1125,10 +1405,21 @@ int main(int argc, char **argv)
         return 1;
     if (pthread_create(&srv, NULL, server_thread, NULL) != 0)
         return 1;
+#if LWIP_DNS
+    ok = dns_up(&dns);
+    result(ok, "dns.server", "no DNS server on lwIP's 127.0.0.1:53");
+    if (!ok)
+        return 1;
+#endif
 
     transport_checks();
     bact_lwip_transport(&tr, &conn);
     run_flow("", "http://127.0.0.1:8080", &tr, 0);
+#if LWIP_DNS
+    run_flow("dns.", "http://bact.test:8080", &tr, 0);
+    result(host_by_name >= 3, "dns.host-header", "%d requests with Host "
+           "bact.test:8080", host_by_name);
+#endif
 #if LWIP_IPV6
     run_flow("ipv6.", "http://[::1]:8080", &tr, 0);
 #endif
@@ -1149,6 +1440,9 @@ int main(int argc, char **argv)
 
     stopping = 1;
     pthread_join(srv, NULL);
+#if LWIP_DNS
+    pthread_join(dns, NULL);
+#endif
     for (i = 0; i < n_held; i++)
         lwip_close(held[i]);
     printf("# %d checks, %d failed\n", checks, failures);

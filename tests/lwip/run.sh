@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The lwIP host test: the bact client over lwIP sockets (Debian's liblwip,
-# in-process loopback), plain and over TLS. Makes a throwaway PKI with the
+# or lwIP built from its source with a resolver; in-process loopback),
+# plain and over TLS. Makes a throwaway PKI with the
 # openssl CLI (an ECDSA P-256 root and a leaf for 127.0.0.1/localhost, and
 # a second root that vouches for nothing), then runs the test binary.
 #
 #   tests/lwip/run.sh BINARY [WORKDIR]   (PKI in a fresh folder under
 #                                         WORKDIR, removed afterwards)
 #
-# Output: one "ok - lwip.NAME" / "not ok - lwip.NAME: why" line per check.
+# Output: one "ok - lwip.NAME" / "not ok - lwip.NAME: why" line per check
+# (lwip-dns.NAME for the build from source).
 set -uo pipefail
 bin=${1:?usage: run.sh BINARY [WORKDIR]}
+# the checks' prefix, as the binary prints it: lwip (build/boards/host-lwip),
+# lwip-dns (build/boards/host-lwip-dns: lwIP from its source, a resolver)
+tag=$(basename "$(dirname "$bin")")
+tag=${tag#host-}
 work=${2:-$(dirname "$bin")}
 mkdir -p "$work"
 dir=$(mktemp -d "$work/pki.XXXXXX")
@@ -35,13 +41,13 @@ make_pki() {
 
 # fresh certificates each run (they are cheap: EC keys)
 if ! make_pki "$dir" >"$dir/openssl.log" 2>&1; then
-    echo "not ok - lwip.pki: openssl failed: $(tail -n 3 "$dir/openssl.log" | tr '\n' ' ')"
+    echo "not ok - $tag.pki: openssl failed: $(tail -n 3 "$dir/openssl.log" | tr '\n' ' ')"
     tls=
 else
     tls=$dir
 fi
 if [ ! -x "$bin" ]; then
-    echo "not ok - lwip.build: $bin missing"
+    echo "not ok - $tag.build: $bin missing"
     exit 1
 fi
 if [ -n "$tls" ]; then
@@ -50,6 +56,6 @@ else
     timeout 150 "$bin"
 fi
 rc=$?
-[ $rc -eq 124 ] && echo "not ok - lwip.finished: timed out"
+[ $rc -eq 124 ] && echo "not ok - $tag.finished: timed out"
 [ -z "$tls" ] && rc=1
 exit $rc
