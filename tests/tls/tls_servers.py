@@ -49,6 +49,8 @@ Kinds (see README.md for what the client must do with each):
             one encrypted warning alert every 100 ms for 15 s, no data.
   empty2    TLS 1.2 (made here); after the request, two empty application
             data records, the whole response in one record, close_notify.
+  sendrst   TLS 1.2+ with the ECDSA chain; right after the handshake, a
+            reset (RST), nothing read.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -598,7 +600,10 @@ class Servers:
         reset ("rst"), or a well-formed answer of its own, "failed", and
         stays open ("record"), a fatal internal_error alert ("alert": TLS
         1.2 made here, ctx must be raw_ctx()), or the first 15 bytes of a
-        64-byte record and stays open ("partial").
+        64-byte record and stays open ("partial"). Or, instead of
+        answering the poll at all, a quarter of the answer's head and
+        then a reset ("midrst": a reset while the client reads, after a
+        completed handshake).
         Later connections answer "finished", then the task. A client that
         reuses the first connection reads "failed" or nothing at all; one
         that sees the first connection is spoilt opens a second one and
@@ -637,6 +642,14 @@ class Servers:
                     _tls_close_notify(tls)
                     return
                 _read_request_head(tls)
+                if variant == "midrst":
+                    head = answer(b'{"status":"running"}')
+                    tls.sendall(head[:len(head) // 4])
+                    time.sleep(0.05)       # on its way before the reset
+                    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+                    tls.close()
+                    return
                 reply(tls, b'{"status":"running"}')
                 time.sleep(0.1)
                 if variant == "notify":
@@ -657,6 +670,17 @@ class Servers:
                         self._held.append(c)  # closed by stop_all()
             except (OSError, ssl.SSLError):
                 tls.close()
+        return h
+
+    @staticmethod
+    def h_sendrst(ctx):
+        def h(c):
+            tls = _accept_tls(ctx, c)
+            if tls is None:
+                return
+            tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                           struct.pack("ii", 1, 0))
+            tls.close()
         return h
 
     def take_sni(self):
@@ -733,13 +757,14 @@ class Servers:
         for v in ("cl-short-noclose", "cl-short-notify", "eof-noclose",
                   "eof-notify"):
             self.start(v, self.h_body(ec, v))
-        for v in ("notify", "fin", "rst", "record", "partial"):
+        for v in ("notify", "fin", "rst", "record", "partial", "midrst"):
             self.start("after-" + v, self.h_afterword(ec, v))
         self.start("after-alert", self.h_afterword(self.raw_ctx(), "alert"))
         self.start("alertflood", self.h_alertflood)
         raw = self.raw_ctx()
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
+        self.start("sendrst", self.h_sendrst(ec))
         return dict(self.ports)
 
 

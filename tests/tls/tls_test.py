@@ -460,6 +460,7 @@ CLOSED_RE = r"clos|eof|reset|end of|disconnect"
 VERSION_RE = r"version|protocol|1\.[01]"
 TIMEOUT_RE = r"time.?out|timed out"
 SHORT_RE = r"clos|truncat|short|early|incomplete|eof|end of|close_notify|cut"
+RESET_RE = r"network error|reset|clos"
 
 
 def suite(b, env):
@@ -690,6 +691,63 @@ def suite(b, env):
       lambda: afterword("after-alert", resumed=False))
     # part of a record nobody asked for: the connection is not idle
     c("reuse.partial_record_while_idle", lambda: afterword("after-partial"))
+
+    # ---- a reset after the handshake: a network error, the session kept ----
+
+    def handshakes(r):
+        return [ln for ln in r.err_lines if re.search(r"TLS: handshake", ln)]
+
+    def reset_reading(retries):
+        # the first connection reads the status poll, sends a quarter of
+        # the answer's head and resets; later ones answer
+        name = "after-midrst"
+        url = "https://127.0.0.1:%d" % srv.ports[name]
+        srv.after_reset("midrst")
+        before = srv.conns[name]
+        g = ("--retries", str(retries)) + (("-v",) if retries else ())
+        r = b.run(url, "wait", tls_servers.AFTER_TID, "--interval", "0.05",
+                  g=g)
+        if not retries:
+            expect_fail(r, (3,), RESET_RE, max_s=5)
+            return
+        # retried (a GET), on a second connection that resumes the session
+        # of the first: a reset is no TLS error (RFC 5246 7.2.1)
+        expect_ok(r, b"the output\n")
+        need(srv.conns[name] - before == 2,
+             "expected 2 connections, got %d" % (srv.conns[name] - before))
+        hs = handshakes(r)
+        need(len(hs) == 2 and "resumed" in hs[1],
+             "expected the second handshake resumed: " + short(" | ".join(hs), 300))
+    c("reset.while_reading_network_error", lambda: reset_reading(0))
+    c("reset.while_reading_retried_resumed", lambda: reset_reading(1))
+
+    # 1.2 MB of parameters: the server's reset, right after the handshake,
+    # comes while the request is being written
+    big = []
+    for i in range(12):
+        big += ["-p", "q%d=%s" % (i, "x" * 100000)]
+
+    def reset_sending(verbose):
+        url = "https://127.0.0.1:%d" % srv.ports["sendrst"]
+        r = b.run(url, "run", WF_FINISH, *big,
+                  g=("--retries", "0") + (("-v",) if verbose else ()))
+        if not verbose:
+            expect_fail(r, (3,), RESET_RE, max_s=5)
+            return
+        # run-task's answer is lost, so the tool asks list-tasks on a new
+        # connection: it resumes the session (TLS 1.2; TLS 1.3 has sent no
+        # ticket before the reset that the client read)
+        need(r.rc == 3, "expected exit 3: " + r.why())
+        hs = handshakes(r)
+        need(len(hs) == 2, "expected 2 handshakes: " + short(" | ".join(hs), 300))
+        if "TLSv1.2" in hs[0]:
+            need("resumed" in hs[1], "expected the second handshake resumed: "
+                 + short(" | ".join(hs), 300))
+        else:
+            emit("# %s: reset while sending: %s, no ticket yet, not resumed"
+                 % (tag, short(hs[0], 80)))
+    c("reset.while_sending_network_error", lambda: reset_sending(False))
+    c("reset.while_sending_session_kept", lambda: reset_sending(True))
 
     # ---- resumption ---------------------------------------------------------
 
