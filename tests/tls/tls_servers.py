@@ -51,6 +51,11 @@ Kinds (see README.md for what the client must do with each):
             data records, the whole response in one record, close_notify.
   sendrst   TLS 1.2+ with the ECDSA chain; right after the handshake, a
             reset (RST), nothing read.
+  closewatch  TLS 1.2+ with the ECDSA chain; answers the request
+            ("close": with Connection: close, "keep": keep-alive), then
+            reads on until the client closes and records how
+            (Servers.closes): "close_notify", or "eof" for a TCP close
+            without one.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -366,6 +371,7 @@ class Servers:
         self._lock = threading.Lock()
         self.after_state = {}
         self.sni = []
+        self.closes = []
         fd, self.keylog = tempfile.mkstemp(prefix="bact-tls-keylog-")
         os.close(fd)
 
@@ -683,6 +689,49 @@ class Servers:
             tls.close()
         return h
 
+    def h_closewatch(self, ctx, variant):
+        body = self.body
+
+        def h(c):
+            # suppress_ragged_eofs=False: a TCP close without close_notify
+            # is SSLEOFError, not b""
+            try:
+                tls = ctx.wrap_socket(c, server_side=True,
+                                      suppress_ragged_eofs=False)
+            except (OSError, ssl.SSLError):
+                c.close()
+                return
+            how = "none"
+            try:
+                _read_request_head(tls)
+                tls.sendall((JSON_HEADERS + "Content-Length: %d\r\n"
+                             "Connection: %s\r\n\r\n"
+                             % (len(body), "close" if variant == "close"
+                                else "keep-alive")).encode() + body)
+                while True:             # IO_TIMEOUT_S bounds each read
+                    if not tls.recv(4096):
+                        how = "close_notify"
+                        break
+            except ssl.SSLEOFError:
+                how = "eof"
+            except socket.timeout:
+                how = "timeout"
+            except (OSError, ssl.SSLError) as e:
+                how = type(e).__name__
+            with self._lock:
+                self.closes.append(how)
+            try:
+                tls.close()
+            except OSError:
+                pass
+        return h
+
+    def take_closes(self):
+        """How the closewatch connections ended since the last call."""
+        with self._lock:
+            hows, self.closes = self.closes, []
+        return hows
+
     def take_sni(self):
         """The server_name values the sni server received since the last
         call (one per ClientHello), oldest first."""
@@ -765,6 +814,8 @@ class Servers:
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
         self.start("sendrst", self.h_sendrst(ec))
+        for v in ("close", "keep"):
+            self.start("closewatch-" + v, self.h_closewatch(ec, v))
         return dict(self.ports)
 
 

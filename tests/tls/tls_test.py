@@ -749,6 +749,26 @@ def suite(b, env):
     c("reset.while_sending_network_error", lambda: reset_sending(False))
     c("reset.while_sending_session_kept", lambda: reset_sending(True))
 
+    # ---- close_notify from the client when it closes ------------------------
+
+    def closes(name, want):
+        srv.take_closes()
+        r = b.run("https://127.0.0.1:%d" % srv.ports[name], "workflows",
+                  g=("--retries", "0"))
+        same_as_ref(r, ("workflows",))
+        deadline = time.monotonic() + 3
+        got = srv.take_closes()
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.02)
+            got = srv.take_closes()
+        need(got == [want], "the server saw the client close with %r, "
+             "expected [%r]" % (got, want))
+    # after an answer with Connection: close, and at the tool's exit for a
+    # kept-alive one
+    c("close_notify.after_connection_close",
+      lambda: closes("closewatch-close", "close_notify"))
+    c("close_notify.at_exit", lambda: closes("closewatch-keep", "close_notify"))
+
     # ---- resumption ---------------------------------------------------------
 
     def resumption():
