@@ -56,6 +56,10 @@ Kinds (see README.md for what the client must do with each):
             reads on until the client closes and records how
             (Servers.closes): "close_notify", or "eof" for a TCP close
             without one.
+  bigrecord TLS 1.2 (made here); after the request, an application data
+            record header declaring 18432 bytes (2^14 + 2048, the most
+            RFC 5246 allows), more than the client's input buffer, and 100
+            bytes of it.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -726,6 +730,14 @@ class Servers:
                 pass
         return h
 
+    def h_bigrecord(self, ctx):
+        def h(c):
+            raw = Tls12Raw(ctx, self.keylog, c)
+            raw.read_request()
+            c.sendall(b"\x17\x03\x03\x48\x00" + bytes(100))
+            _graceful_close(c)
+        return h
+
     def take_closes(self):
         """How the closewatch connections ended since the last call."""
         with self._lock:
@@ -813,6 +825,7 @@ class Servers:
         raw = self.raw_ctx()
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
+        self.start("bigrecord", self.h_bigrecord(raw))
         self.start("sendrst", self.h_sendrst(ec))
         for v in ("close", "keep"):
             self.start("closewatch-" + v, self.h_closewatch(ec, v))

@@ -8,7 +8,9 @@ an ECDSA and an RSA chain, every certificate failure, handshakes with
 servers that are not TLS or break off, a TLS 1.0/1.1-only server, stalls,
 the SNI sent (none for an IP literal, IPv4 and IPv6),
 responses cut short after the handshake with and without close_notify,
-session resumption, and nginx as a TLS-terminating reverse proxy. See
+resets after the handshake, the client's own close_notify, a record too
+big for the client, session resumption, and nginx as a TLS-terminating
+reverse proxy. See
 README.md for the scenarios and the decided results.
 
 Output: one line per check, "ok - tls.<binary>.<name>" or
@@ -461,6 +463,7 @@ VERSION_RE = r"version|protocol|1\.[01]"
 TIMEOUT_RE = r"time.?out|timed out"
 SHORT_RE = r"clos|truncat|short|early|incomplete|eof|end of|close_notify|cut"
 RESET_RE = r"network error|reset|clos"
+TOO_BIG_RE = r"record (larger|too (big|large))"
 
 
 def suite(b, env):
@@ -768,6 +771,10 @@ def suite(b, env):
     c("close_notify.after_connection_close",
       lambda: closes("closewatch-close", "close_notify"))
     c("close_notify.at_exit", lambda: closes("closewatch-keep", "close_notify"))
+
+    # ---- a record larger than the client's input buffer ---------------------
+
+    c("response.record_too_big", lambda: body("bigrecord", (4,), TOO_BIG_RE))
 
     # ---- resumption ---------------------------------------------------------
 
