@@ -23,14 +23,17 @@
  * way, a TLS state without a trust anchor is refused, and a session saved
  * into a buffer too small for it is BACT_E_BUF ("error ..." otherwise).
  *
- *   no_rtc HOST:PORT CA_FILE again HOST:PORT
+ *   no_rtc HOST:PORT CA_FILE again HOST:PORT [HOST:PORT]
  *
  * Two handshakes on one TLS state, to the first host and port and then to
  * the second (the transport alone, no request): prints "ok handshakes=N
  * resumed=N dates_checked=N stream=open|closed" (the TCP stream after the
  * last close). A session is only resumed with the host and
  * port it was made with; a resumed one has its dates checked as the
- * session's were.
+ * session's were. With a third host and port, a third handshake follows
+ * even when the second failed, and the line ends " second=ok" or
+ * " second=<reason text>": a session is forgotten after a handshake that
+ * failed.
  *
  *   no_rtc - CA_FILE trickle
  *
@@ -204,17 +207,19 @@ static int split_host_port(char *s, unsigned *port)
     return *port > 0 && *port < 65536;
 }
 
-static int again(char *first, const char *ca, char *second)
+static int again(char *first, const char *ca, char *second, char *third)
 {
     static bact_tls tls;
     bact_posix_conn conn;
     bact_transport tcp, tr;
     bact_platform pf;
     bact_tls_config tc;
-    unsigned p1, p2;
+    unsigned p1, p2, p3 = 0;
+    const char *second_rc = "ok";
     int rc;
 
-    if (!split_host_port(first, &p1) || !split_host_port(second, &p2))
+    if (!split_host_port(first, &p1) || !split_host_port(second, &p2) ||
+        (third != NULL && !split_host_port(third, &p3)))
         return printf("error HOST:PORT expected\n"), 2;
     bact_posix_transport(&tcp, &conn);
     bact_posix_platform(&pf);
@@ -229,10 +234,20 @@ static int again(char *first, const char *ca, char *second)
     if (rc == BACT_OK)
         rc = tr.open(tr.io, second, strlen(second), (uint16_t)p2, 5000);
     tr.close(tr.io);
-    printf("%s handshakes=%u resumed=%u dates_checked=%d stream=%s\n",
+    if (third != NULL && rc != BACT_OK && bact_tls_handshakes(&tls) == 1) {
+        second_rc = rc == BACT_E_TLS
+                        ? bact_tls_reason_text(bact_tls_last_reason(&tls))
+                        : bact_strerror(rc);
+        rc = BACT_OK; /* the third is made anyway */
+    }
+    if (third != NULL && rc == BACT_OK)
+        rc = tr.open(tr.io, third, strlen(third), (uint16_t)p3, 5000);
+    tr.close(tr.io);
+    printf("%s handshakes=%u resumed=%u dates_checked=%d stream=%s%s%s\n",
            rc == BACT_OK ? "ok" : "error", bact_tls_handshakes(&tls),
            bact_tls_resumptions(&tls), bact_tls_dates_checked(&tls),
-           conn.fd >= 0 ? "open" : "closed");
+           conn.fd >= 0 ? "open" : "closed", third != NULL ? " second=" : "",
+           third != NULL ? second_rc : "");
     bact_tls_free(&tls);
     return rc == BACT_OK ? 0 : 1;
 }
@@ -327,8 +342,8 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[3], "sleep") == 0)
         return deep_sleep(argv[1], argv[2]);
-    if (argc == 5 && strcmp(argv[3], "again") == 0)
-        return again(argv[1], argv[2], argv[4]);
+    if ((argc == 5 || argc == 6) && strcmp(argv[3], "again") == 0)
+        return again(argv[1], argv[2], argv[4], argc == 6 ? argv[5] : NULL);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)

@@ -94,6 +94,13 @@ check session-not-resumed-other-port '^ok handshakes=2 resumed=0 ' \
     "127.0.0.1:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p2"
 check session-not-resumed-other-host '^ok handshakes=2 resumed=0 ' \
     "localhost:$p1" "$pki/ec-root.pem" again "127.0.0.1:$p1"
+# ... and forgotten after a handshake that failed: the server's second
+# connection gets a fatal alert for its ClientHello (which offered the
+# session), so the third must be a full handshake (RFC 5246 7.2.2)
+p3=$(port_of alternate)
+check session-forgotten-after-failed-handshake \
+    '^ok handshakes=2 resumed=0 dates_checked=1 stream=closed second=the server sent a fatal alert$' \
+    "127.0.0.1:$p3" "$pki/ec-root.pem" again "127.0.0.1:$p3" "127.0.0.1:$p3"
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)

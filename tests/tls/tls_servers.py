@@ -49,6 +49,9 @@ Kinds (see README.md for what the client must do with each):
             one encrypted warning alert every 100 ms for 15 s, no data.
   empty2    TLS 1.2 (made here); after the request, two empty application
             data records, the whole response in one record, close_notify.
+  alternate every other connection fails its handshake: the odd ones (1st,
+            3rd, ...) are `good`, the even ones get a fatal
+            handshake_failure alert in answer to their ClientHello.
   sendrst   TLS 1.2+ with the ECDSA chain; right after the handshake, a
             reset (RST), nothing read.
   closewatch  TLS 1.2+ with the ECDSA chain; answers the request
@@ -682,6 +685,25 @@ class Servers:
                 tls.close()
         return h
 
+    def h_alternate(self, good):
+        """Odd connections: good (a handler); even ones: a fatal alert."""
+        state = {"n": 0}
+
+        def h(c):
+            with self._lock:
+                state["n"] += 1
+                odd = state["n"] % 2 == 1
+            if odd:
+                good(c)
+                return
+            _read_record(c)
+            try:
+                c.sendall(b"\x15\x03\x03\x00\x02\x02\x28")  # handshake_failure
+            except OSError:
+                pass
+            _graceful_close(c)
+        return h
+
     @staticmethod
     def h_sendrst(ctx):
         def h(c):
@@ -826,6 +848,7 @@ class Servers:
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
         self.start("bigrecord", self.h_bigrecord(raw))
+        self.start("alternate", self.h_alternate(self.h_cert(ec)))
         self.start("sendrst", self.h_sendrst(ec))
         for v in ("close", "keep"):
             self.start("closewatch-" + v, self.h_closewatch(ec, v))
