@@ -631,9 +631,10 @@ static void *server_thread(void *arg)
 /* The resolver's server: DNS on an lwIP UDP socket, 127.0.0.1:53       */
 /* ------------------------------------------------------------------ */
 
-/* bact.test and localhost are 127.0.0.1; silent.bact.test gets no
- * answer; every other name does not exist (NXDOMAIN). A query for
- * another type than A about a known name gets an empty answer. */
+/* bact.test and localhost are 127.0.0.1 (A), v6.bact.test is ::1 (AAAA);
+ * silent.bact.test gets no answer; every other name does not exist
+ * (NXDOMAIN). A query for another type about a known name gets an empty
+ * answer. */
 static int dns_queries;
 static char dns_last[300]; /* the last name asked, as it came */
 
@@ -659,14 +660,19 @@ static size_t dns_name(const uint8_t *q, size_t n, char *out, size_t cap)
 static void dns_answer(int fd, const uint8_t *q, size_t n,
                        const struct sockaddr_in *from)
 {
-    static const uint8_t rr[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
-                                 127, 0, 0, 1}; /* A 127.0.0.1, TTL 60 */
+    static const uint8_t rr4[] = {0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
+                                  127, 0, 0, 1}; /* A 127.0.0.1, TTL 60 */
+    static const uint8_t rr6[] = {0xC0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16,
+                                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  0, 1}; /* AAAA ::1 */
     uint8_t a[512];
     char name[300];
     size_t end = n >= 12 ? dns_name(q, n, name, sizeof name) : 0;
-    int known, type_a;
+    const uint8_t *rr = NULL;
+    size_t rr_len = 0;
+    int known, v6, type;
 
-    if (end == 0 || end + sizeof rr > sizeof a || (q[2] & 0x80) != 0)
+    if (end == 0 || end + sizeof rr6 > sizeof a || (q[2] & 0x80) != 0)
         return;
     pthread_mutex_lock(&lock);
     dns_queries++;
@@ -674,17 +680,26 @@ static void dns_answer(int fd, const uint8_t *q, size_t n,
     pthread_mutex_unlock(&lock);
     if (strcmp(name, "silent.bact.test") == 0)
         return;
-    known = strcmp(name, "bact.test") == 0 || strcmp(name, "localhost") == 0;
-    type_a = q[end - 4] == 0 && q[end - 3] == 1;
+    v6 = strcmp(name, "v6.bact.test") == 0;
+    known = v6 || strcmp(name, "bact.test") == 0 ||
+            strcmp(name, "localhost") == 0;
+    type = q[end - 4] << 8 | q[end - 3];
+    if (known && !v6 && type == 1) {
+        rr = rr4;
+        rr_len = sizeof rr4;
+    } else if (v6 && type == 28) {
+        rr = rr6;
+        rr_len = sizeof rr6;
+    }
     memcpy(a, q, end); /* the id, flags and the question, as asked */
     a[2] = (uint8_t)(0x80 | (q[2] & 0x01)); /* an answer; RD as asked */
     a[3] = (uint8_t)(0x80 | (known ? 0 : 3));   /* RA; NXDOMAIN */
     a[4] = 0; a[5] = 1;                         /* one question */
-    a[6] = 0; a[7] = (uint8_t)(known && type_a); /* answers */
+    a[6] = 0; a[7] = (uint8_t)(rr != NULL);     /* answers */
     memset(a + 8, 0, 4);
-    if (known && type_a) {
-        memcpy(a + end, rr, sizeof rr);
-        end += sizeof rr;
+    if (rr != NULL) {
+        memcpy(a + end, rr, rr_len);
+        end += rr_len;
     }
     (void)lwip_sendto(fd, a, end, 0, (const struct sockaddr *)from,
                       sizeof *from);
@@ -989,6 +1004,26 @@ static void dns_checks(const bact_transport *tr)
            dns_last);
     pthread_mutex_unlock(&lock);
     tr->close(tr->io);
+
+#if LWIP_IPV6
+    /* a name with only an IPv6 address: lwIP asks for A, then AAAA */
+    q0 = queries();
+    rc = tr->open(tr->io, "v6.bact.test", 12, PORT_SILENT, 2000);
+    {
+        const bact_lwip_conn *conn = (const bact_lwip_conn *)tr->io;
+        struct sockaddr_in6 peer;
+        socklen_t plen = sizeof peer;
+        memset(&peer, 0, sizeof peer);
+        k = rc == BACT_OK ? lwip_getpeername(conn->fd, (struct sockaddr *)&peer,
+                                             &plen)
+                          : -1;
+        result(rc == BACT_OK && k == 0 && peer.sin6_family == AF_INET6 &&
+                   peer.sin6_addr.s6_addr[15] == 1 && queries() == q0 + 2,
+               "dns.ipv6-only-name", "rc %d, getpeername %d, family %d, %d "
+               "queries", rc, k, (int)peer.sin6_family, queries() - q0);
+    }
+    tr->close(tr->io);
+#endif
 
     /* a name that does not exist: the server's NXDOMAIN, at once */
     t0 = (uint32_t)sys_now();
