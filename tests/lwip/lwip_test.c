@@ -63,6 +63,8 @@
 #define TASK_ID "71001"
 #define PORT_HTTP 8080
 #define PORT_TLS 8443
+#define PORT_TLS_FLOOD 8445 /* TLS, then warning alerts for FLOOD_MS */
+#define FLOOD_MS 3000
 #define PORT_CLOSE 8081
 #define PORT_RESET 8082
 #define PORT_SILENT 8083
@@ -427,6 +429,49 @@ typedef struct conn_job {
     int port;
 } conn_job;
 
+#ifdef BACT_LWIP_TEST_TLS
+/* warning alerts (user_canceled) back to back for FLOOD_MS, or until
+ * the client is gone: each is a record that moves bytes, and mbedTLS skips
+ * each in a loop of its own. The records go out 8 KiB at a time (one per
+ * record would leave gaps between them: lwIP's loopback takes its time
+ * over each small segment). */
+typedef struct flood_out {
+    int fd;
+    size_t n;
+    unsigned char b[8192];
+} flood_out;
+
+static int flood_send(void *ctx, const unsigned char *p, size_t n)
+{
+    flood_out *f = (flood_out *)ctx;
+    if (n > sizeof f->b)
+        return MBEDTLS_ERR_NET_SEND_FAILED;
+    if (f->n + n > sizeof f->b) {
+        if (lwip_send(f->fd, f->b, f->n, 0) != (ssize_t)f->n)
+            return MBEDTLS_ERR_NET_SEND_FAILED;
+        f->n = 0;
+    }
+    memcpy(f->b + f->n, p, n);
+    f->n += n;
+    return (int)n;
+}
+
+static void alert_flood(mbedtls_ssl_context *ssl, int fd)
+{
+    static flood_out out; /* (one flood at a time) */
+    uint32_t t0 = (uint32_t)sys_now();
+    unsigned n;
+    out.fd = fd;
+    out.n = 0;
+    mbedtls_ssl_set_bio(ssl, &out, flood_send, bio_recv, NULL);
+    for (n = 0; n < 10000000u && (uint32_t)sys_now() - t0 < FLOOD_MS; n++)
+        if (mbedtls_ssl_send_alert_message(
+                ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                MBEDTLS_SSL_ALERT_MSG_USER_CANCELED) != 0)
+            break;
+}
+#endif
+
 static void *conn_thread(void *arg)
 {
     conn_job job = *(conn_job *)arg;
@@ -435,7 +480,7 @@ static void *conn_thread(void *arg)
     io.fd = job.fd;
 #ifdef BACT_LWIP_TEST_TLS
     io.ssl = NULL;
-    if (job.port == PORT_TLS) {
+    if (job.port == PORT_TLS || job.port == PORT_TLS_FLOOD) {
         mbedtls_ssl_context ssl;
         int r;
         mbedtls_ssl_init(&ssl);
@@ -445,7 +490,9 @@ static void *conn_thread(void *arg)
                 r = mbedtls_ssl_handshake(&ssl);
             } while (r == MBEDTLS_ERR_SSL_WANT_READ ||
                      r == MBEDTLS_ERR_SSL_WANT_WRITE);
-            if (r == 0) {
+            if (r == 0 && job.port == PORT_TLS_FLOOD) {
+                alert_flood(&ssl, job.fd);
+            } else if (r == 0) {
                 io.ssl = &ssl;
                 serve_http(&io);
                 (void)mbedtls_ssl_close_notify(&ssl);
@@ -612,7 +659,8 @@ static void *server_thread(void *arg)
                 job->fd = fd;
                 job->port = port;
                 pthread_mutex_lock(&lock);
-                accepted_http[port == PORT_TLS ? 1 : 0]++;
+                if (port != PORT_TLS_FLOOD)
+                    accepted_http[port == PORT_TLS ? 1 : 0]++;
                 pthread_mutex_unlock(&lock);
                 if (pthread_create(&th, NULL, conn_thread, job) != 0) {
                     free(job);
@@ -1350,6 +1398,15 @@ static void transport_checks(void)
 }
 
 #ifdef BACT_LWIP_TEST_TLS
+/* the lwIP transport with every recv 1 ms late: a peer that sends without
+ * pause then always has bytes waiting when the client reads */
+static bact_transport slow_inner;
+static int32_t slow_recv(void *io, uint8_t *b, size_t n, uint32_t timeout_ms)
+{
+    usleep(1000);
+    return slow_inner.recv(io, b, n, timeout_ms);
+}
+
 static void tls_checks(const char *dir)
 {
     static bact_tls tls;
@@ -1405,6 +1462,45 @@ static void tls_checks(const char *dir)
     } else {
         result(0, "tls.untrusted", "init rc %d", rc);
     }
+
+    /* a peer sending warning alerts back to back after the handshake,
+     * faster than the client reads them: bytes always wait, and mbedTLS
+     * skips each alert in a loop of its own that only a WANT_READ ends; yet
+     * a recv ends when its time is up (with the clock), and at once after
+     * its count of inner calls (timeout 0) */
+    tc.ca_file = ca;
+    slow_inner = inner;
+    inner.recv = slow_recv;
+    rc = bact_tls_init(&tls, &inner, &tc);
+    if (rc == BACT_OK) {
+        uint8_t b[64];
+        int32_t r = -1, r0 = -1;
+        uint32_t t0, dt = 0, dt0 = 0;
+        bact_tls_transport(&tr, &tls);
+        rc = tr.open(tr.io, "127.0.0.1", 9, PORT_TLS_FLOOD, 3000);
+        if (rc == BACT_OK) {
+            usleep(500000); /* a backlog of alerts builds up meanwhile */
+            t0 = (uint32_t)sys_now();
+            r = tr.recv(tr.io, b, sizeof b, 300);
+            dt = elapsed(t0);
+            t0 = (uint32_t)sys_now();
+            r0 = tr.recv(tr.io, b, sizeof b, 0);
+            dt0 = elapsed(t0);
+        }
+        printf("# " LWIP_TEST_NAME ": alert flood: a recv of 300 ms ended after"
+               " %u ms, one of 0 ms after %u ms\n", (unsigned)dt,
+               (unsigned)dt0);
+        result(rc == BACT_OK && r == 0 && dt < 1500, "tls.alert-flood.recv-ends",
+               "open %d, recv %d after %u ms (the flood lasts %u ms)", rc,
+               (int)r, (unsigned)dt, FLOOD_MS);
+        result(rc == BACT_OK && r0 == 0 && dt0 < 1000,
+               "tls.alert-flood.recv-no-wait", "open %d, recv %d after %u ms",
+               rc, (int)r0, (unsigned)dt0);
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+    } else {
+        result(0, "tls.alert-flood.recv-ends", "init rc %d", rc);
+    }
 }
 #endif
 
@@ -1433,7 +1529,8 @@ int main(int argc, char **argv)
 #endif
 #ifdef BACT_LWIP_TEST_TLS
     if (argc > 1 && tls_server_setup(argv[1]))
-        ok = ok && listen_on(AF_INET, PORT_TLS) >= 0;
+        ok = ok && listen_on(AF_INET, PORT_TLS) >= 0 &&
+             listen_on(AF_INET, PORT_TLS_FLOOD) >= 0;
 #endif
     result(ok, "listen", "could not listen on lwIP sockets");
     if (!ok)
