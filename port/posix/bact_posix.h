@@ -7,6 +7,11 @@
  * is given: each but the last gets half of the time left, the last all of
  * it. Signals cannot hold a wait: after one, the poll gets only what is
  * left of the timeout, counted from when the wait began.
+ *
+ * A name is resolved by getaddrinfo() before that, and for as long as the
+ * system's resolver takes, not timeout_ms: with glibc and a DNS server
+ * that does not answer, resolv.conf's timeout x attempts per server (5 s x
+ * 2 by default).
  */
 #ifndef BACT_POSIX_H
 #define BACT_POSIX_H
