@@ -33,8 +33,10 @@ extern "C" {
  *
  * open connects to host:port (host is host_len bytes, not NUL-terminated; an
  * IPv6 literal comes without brackets) and returns BACT_OK, BACT_E_DNS,
- * BACT_E_CONNECT, BACT_E_TIMEOUT or BACT_E_TLS. open is only called when no
- * stream is open. close releases the stream; it is safe to call when none is
+ * BACT_E_CONNECT, BACT_E_TIMEOUT or BACT_E_TLS. (A blocking resolver may
+ * hold open longer than timeout_ms while it looks a name up: the POSIX and
+ * lwIP ports' do; their headers say for how long.) open is only called
+ * when no stream is open. close releases the stream; it is safe to call when none is
  * open. Both may be NULL for a transport the application connects itself:
  * then the core never reconnects, and once that stream failed or the server
  * closed it, every call returns BACT_E_CLOSED at once (no retries; connect a
