@@ -205,6 +205,7 @@ check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 AN := $(BUILD)/analyze
 AN_SRCS := $(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS) $(BACT_LWIP_SRCS)
 AN_TXT := $(patsubst %.c,$(AN)/%.txt,$(AN_SRCS)) $(AN)/m36/port/mbedtls/bact_mbedtls.txt \
+          $(AN)/dns/port/lwip/bact_lwip.txt \
           $(patsubst %.c,$(AN)/small/%.txt,$(BACT_CORE_SRCS))
 # (a recipe: the compiler, its flags between these two, then the file)
 AN_CC = @mkdir -p $(dir $@); $(CC) $(ALLCFLAGS) -Wno-error -fanalyzer
@@ -219,6 +220,10 @@ $(AN)/small/%.txt: %.c $(wildcard include/*.h src/*.h boards/*.h) | deps-light
 $(AN)/m36/%.txt: %.c $(wildcard include/*.h) $(TLS_HDRS) $(M36)/.stamp
 	$(AN_CC) $(TLS_CFLAGS) -isystem $(M36)/include -Iport/mbedtls/config \
 	    -DMBEDTLS_CONFIG_FILE='"bact_mbedtls_config.h"' $(AN_OUT)
+# the lwIP port as the lwip-dns test builds it: lwIP's resolver and select
+$(AN)/dns/%.txt: %.c $(wildcard include/*.h port/lwip/*.h) tests/lwip/dns/lwipopts.h \
+    | $(BUILD)/deps/boards-src.mk
+	$(AN_CC) -DBACT_LWIP_USE_SELECT=1 -Iport/lwip $(HD_INC) $(AN_OUT)
 analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 

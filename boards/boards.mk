@@ -61,7 +61,7 @@ boards-deps:
 BOARDS_SRCMK := $(BUILD)/deps/boards-src.mk
 # (`test` too, for when the top Makefile's test depends on check-boards)
 ifneq ($(filter boards board-% boards-objs check-boards size firmware test \
-    lwip-dns-test,$(MAKECMDGOALS)),)
+    lwip-dns-test analyze,$(MAKECMDGOALS)),)
 -include $(BOARDS_SRCMK)
 endif
 $(BOARDS_SRCMK): scripts/lwip_src.sh | boards-deps

@@ -12,6 +12,7 @@ for t in "$@"; do
     case $name in
         m36/*) name="${name#m36/} (mbedTLS 3.6)" ;;
         small/*) name="${name#small/} (smallest configuration)" ;;
+        dns/*) name="${name#dns/} (lwIP from source: resolver, select)" ;;
     esac
     if [ ! -f "$t" ]; then
         echo "not ok - analyzer.$name: no findings file $t"; fails=1
