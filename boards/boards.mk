@@ -180,6 +180,16 @@ $(BRD_OPT)/%/client.elf: $(BRD_OPT)/%/stamp $(BRD)/cortex-m4f/size/client.o
 	    -Wl,-Map=$(BRD_OPT)/$*/client.map -o $@ $(BRD)/cortex-m4f/size/client.o \
 	    $(addprefix $(BRD_OPT)/$*/,$(notdir $(BACT_CORE_SRCS:.c=.o)))
 
+# cortex-m4f: the whole-client program once more with link-time
+# optimisation (library and program compiled into one link)
+$(BRD)/cortex-m4f/lto/client.elf: $(BACT_CORE_SRCS) scripts/size/client.c \
+    scripts/size/null_port.h $(BOARDS_HDRS) | $(BRD)/cortex-m4f/include/jsmn.h
+	@mkdir -p $(dir $@)
+	$(cortex-m4f_CC) -std=c99 $(BOARDS_WARN) -Os -ffunction-sections \
+	    -fdata-sections -flto $(cortex-m4f_CPU) -Iinclude -Iport/lwip \
+	    $(cortex-m4f_INC) -DSIZEOF_LWIP $(cortex-m4f_LINK) -Wl,--gc-sections \
+	    -Wl,-Map=$(dir $@)client.map -o $@ scripts/size/client.c $(BACT_CORE_SRCS)
+
 # the cross objects check-boards reads (make test builds them; tests/run.sh
 # runs the check, on every board of MCU_BOARDS)
 boards-objs: boards $(foreach b,$(MCU_BOARDS),$(patsubst %.c,$(BRD)/$(b)/small/%.o,$(BACT_CORE_SRCS)))
@@ -257,7 +267,8 @@ firmware: $(BRD_FW)/firmware.elf $(BRD_FW)/sizeof_tls.o
 size: boards $(foreach b,$(MCU_BOARDS),$(BRD)/$(b)/client.elf $(BRD)/$(b)/client-small.elf \
           $(BRD)/$(b)/app.elf $(BRD)/$(b)/app-small.elf $(BRD)/$(b)/empty.elf \
           $(BRD)/$(b)/size/sizeof.o $(BRD)/$(b)/board.env) firmware \
-      $(foreach o,$(SIZE_OPTIONS),$(BRD_OPT)/$(o)/client.elf)
+      $(foreach o,$(SIZE_OPTIONS),$(BRD_OPT)/$(o)/client.elf) \
+      $(BRD)/cortex-m4f/lto/client.elf
 	@scripts/size.sh $(MCU_BOARDS)
 
 # ---- the lwIP host test ----

@@ -258,6 +258,18 @@ def board_report(build, board, out, summary):
         out.append('Each option of the smallest configuration alone, against the '
                    'whole client (`make size` builds the library once per option): '
                    + '; '.join(opts) + '.')
+    lm = os.path.join(bd, 'lto', 'client.map')
+    if os.path.exists(lm):
+        # with LTO the library's code is compiled into the link's own
+        # objects: only the whole program can be compared
+        whole = sum(flash(d) for d in cs.values())
+        lto = sum(flash(d) for d in split(map_entries(lm)).values())
+        out.append('')
+        out.append('The same program built with link-time optimisation (`-flto`, '
+                   'the library compiled into the link): **%s B** of text, rodata '
+                   'and data in all, C library included, against %s B without: '
+                   '%s B less. (With LTO the library\'s share cannot be told '
+                   'from the program\'s.)' % (fmt(lto), fmt(whole), fmt(whole - lto)))
     app = {}
     for cfg, suffix in (('default', ''), ('small', '-small')):
         am = os.path.join(bd, 'app%s.map' % suffix)
