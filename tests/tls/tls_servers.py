@@ -314,6 +314,15 @@ def _graceful_close(sock):
         pass
 
 
+def _reset(sock):
+    """Close with SO_LINGER 0: an RST instead of a FIN."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack("ii", 1, 0))
+    finally:
+        sock.close()
+
+
 def _accept_tls(ctx, c):
     """The server side of a handshake on c; None (c closed) when it fails."""
     try:
@@ -550,11 +559,7 @@ class Servers:
     @staticmethod
     def h_reset(c):
         _read_record(c)
-        try:
-            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                         struct.pack("ii", 1, 0))
-        finally:
-            c.close()
+        _reset(c)
 
     def h_hscut(self, c):
         hello = _read_record(c)
@@ -659,9 +664,7 @@ class Servers:
                     head = answer(b'{"status":"running"}')
                     tls.sendall(head[:len(head) // 4])
                     time.sleep(0.05)       # on its way before the reset
-                    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                   struct.pack("ii", 1, 0))
-                    tls.close()
+                    _reset(tls)
                     return
                 reply(tls, b'{"status":"running"}')
                 time.sleep(0.1)
@@ -670,9 +673,7 @@ class Servers:
                 elif variant == "fin":
                     _tls_abrupt_close(tls)
                 elif variant == "rst":
-                    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                   struct.pack("ii", 1, 0))
-                    tls.close()
+                    _reset(tls)
                 elif variant == "partial":
                     os.write(tls.fileno(), b"\x17\x03\x03\x00\x40" + bytes(10))
                     with self._lock:
@@ -708,11 +709,8 @@ class Servers:
     def h_sendrst(ctx):
         def h(c):
             tls = _accept_tls(ctx, c)
-            if tls is None:
-                return
-            tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                           struct.pack("ii", 1, 0))
-            tls.close()
+            if tls is not None:
+                _reset(tls)
         return h
 
     def h_closewatch(self, ctx, variant):
