@@ -668,20 +668,23 @@ def suite(b, env):
 
     # ---- a kept-alive connection spoilt between two calls -------------------
 
-    def afterword(name, resumed=None):
+    def handshakes(r):
+        return [ln for ln in r.err_lines if re.search(r"TLS: handshake", ln)]
+
+    def afterword(name, resumed=None, retries=0):
         url = "https://127.0.0.1:%d" % srv.ports[name]
         srv.after_reset(name[len("after-"):])
         before = srv.conns[name]
         r = b.run(url, "wait", tls_servers.AFTER_TID, "--interval", "0.3",
-                  g=("--retries", "0", "-v"))
+                  g=("--retries", str(retries), "-v"))
         expect_ok(r, b"the output\n")
         need(srv.conns[name] - before == 2,
              "expected 2 connections, got %d" % (srv.conns[name] - before))
         if resumed is None:
             return
-        # the session of the first connection: kept after a close, forgotten
-        # after a fatal alert (RFC 5246 7.2.2)
-        hs = [ln for ln in r.err_lines if re.search(r"TLS: handshake", ln)]
+        # the session of the first connection: kept after a close or a
+        # reset, forgotten after a fatal alert (RFC 5246 7.2.1, 7.2.2)
+        hs = handshakes(r)
         need(len(hs) == 2 and ("resumed" in hs[1]) == resumed,
              "expected the second handshake %s: %s" % (
                  "resumed" if resumed else "full", short(" | ".join(hs), 300)))
@@ -697,30 +700,19 @@ def suite(b, env):
 
     # ---- a reset after the handshake: a network error, the session kept ----
 
-    def handshakes(r):
-        return [ln for ln in r.err_lines if re.search(r"TLS: handshake", ln)]
-
     def reset_reading(retries):
         # the first connection reads the status poll, sends a quarter of
         # the answer's head and resets; later ones answer
-        name = "after-midrst"
-        url = "https://127.0.0.1:%d" % srv.ports[name]
-        srv.after_reset("midrst")
-        before = srv.conns[name]
-        g = ("--retries", str(retries)) + (("-v",) if retries else ())
-        r = b.run(url, "wait", tls_servers.AFTER_TID, "--interval", "0.05",
-                  g=g)
-        if not retries:
-            expect_fail(r, (3,), RESET_RE, max_s=5)
+        if retries:
+            # retried (a GET), on a second connection that resumes the
+            # session of the first: a reset is no TLS error
+            afterword("after-midrst", resumed=True, retries=retries)
             return
-        # retried (a GET), on a second connection that resumes the session
-        # of the first: a reset is no TLS error (RFC 5246 7.2.1)
-        expect_ok(r, b"the output\n")
-        need(srv.conns[name] - before == 2,
-             "expected 2 connections, got %d" % (srv.conns[name] - before))
-        hs = handshakes(r)
-        need(len(hs) == 2 and "resumed" in hs[1],
-             "expected the second handshake resumed: " + short(" | ".join(hs), 300))
+        srv.after_reset("midrst")
+        r = b.run("https://127.0.0.1:%d" % srv.ports["after-midrst"], "wait",
+                  tls_servers.AFTER_TID, "--interval", "0.05",
+                  g=("--retries", "0"))
+        expect_fail(r, (3,), RESET_RE, max_s=5)
     c("reset.while_reading_network_error", lambda: reset_reading(0))
     c("reset.while_reading_retried_resumed", lambda: reset_reading(1))
 
