@@ -110,7 +110,10 @@ typedef struct bact_url {
 /**
  * Parse an API origin "http[s]://host[:port]" (one trailing "/" allowed,
  * nothing else after the authority). Scheme and host are case-insensitive.
- * Returns BACT_OK or BACT_E_ARG. out's pointers alias url.
+ * A host whose every part is digits (or "0x" and hex digits) must be an
+ * IPv4 address as inet_aton() reads it, without a part with a leading 0
+ * (which the resolver reads as octal): "127.0.0.010" and "1.2.3.4.5" are
+ * refused. Returns BACT_OK or BACT_E_ARG. out's pointers alias url.
  */
 int bact_parse_url(const char *url, bact_url *out);
 

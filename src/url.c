@@ -5,9 +5,9 @@
  * address: IPv4 is read the way inet_aton() reads it (1 to 4 parts,
  * decimal or hex), so "127.1", "0x7f.0.0.1" and "2130706433" are all
  * loopback; a part with a '0' before a digit (octal to inet_aton(),
- * decimal to other readers) and any host made only of digits (one at
- * least), dots and hex letters that does not parse are refused rather
- * than guessed at.
+ * decimal to other readers) and any host whose every part is digits, or
+ * "0x" and hex digits, that does not parse are refused rather than
+ * guessed at. The origin parser refuses those too.
  */
 #include <string.h>
 
@@ -126,7 +126,10 @@ int bact_parse_url(const char *url, bact_url *out)
     /* a path, query, fragment or userinfo is refused by host_port(): none
      * of '/', '?', '#', '@' is a host, IPv6 or port character */
     port = host_port(url + k, n - k, 0, &u);
-    if (port < 0 || u.host_len > 253u)
+    /* a numeric spelling is taken as the resolver will read it, or not
+     * at all: "127.0.0.010" is 127.0.0.8 to inet_aton() */
+    if (port < 0 || u.host_len > 253u ||
+        (!u.ipv6 && bact__host_is_local(u.host, u.host_len) == 3))
         return BACT_E_ARG;
     def = u.tls ? 443 : 80;
     if (port == 0) /* none given */
@@ -278,31 +281,39 @@ int bact__host_is_local(const char *h, size_t n)
 {
     uint32_t v4;
     uint16_t v6[8];
-    size_t k;
-    unsigned d, seen = 0; /* 1: a digit, 2: a byte no address holds */
+    size_t k, part = 0;
+    unsigned base = 10u, /* the current part's: 16 after its "0x" */
+        name = 0;        /* 1: a byte no such part holds */
 
     if (n > 0 && h[n - 1] == '.')
         n--; /* "localhost." is localhost */
     if (n == 0)
-        return 2;
+        return 3;
     if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
         (n == 9u || h[n - 10u] == '.'))
         return 1; /* localhost, *.localhost */
+    /* every part decimal digits, or "0x" and hex digits: a spelling that
+     * inet_aton() reads as a number, so it must parse as one, or it is
+     * refused; a byte no such part holds makes a name (or an IPv6
+     * address, when a ':' comes) */
     for (k = 0; k < n; k++) {
         int ch = (unsigned char)h[k];
         if (ch == ':')
-            return ipv6_parse(h, n, v6) != 0 ? 2 : ipv6_is_local(v6);
-        d = bact__hexval(ch);
-        if (d < 10u)
-            seen |= 1u;
-        else if (d > 15u && ch != '.' && (ch | 0x20) != 'x')
-            seen |= 2u;
+            return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
+        if (ch == '.') {
+            part = k + 1u;
+            base = 10u;
+        } else if (k == part && ch == '0' && k + 1u < n &&
+                   (h[k + 1u] | 0x20) == 'x') {
+            base = 16u;
+            k++;
+        } else if (bact__hexval(ch) >= base) {
+            name = 1; /* (on to the end: a ':' may come) */
+        }
     }
-    /* a name made only of digits, dots and hex looks like an address:
-     * it must parse as one, or it is refused */
-    if (seen == 1u)
-        return ipv4_parse(h, n, &v4, 0) != 0 ? 2 : ipv4_is_local(v4);
-    return 0;
+    if (name)
+        return 0;
+    return ipv4_parse(h, n, &v4, 0) != 0 ? 3 : ipv4_is_local(v4);
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)
@@ -328,7 +339,8 @@ int bact_check_callback_url(const char *url, unsigned flags)
     }
     if (host_port(url + at, e - at, 1, &u) < 0)
         return BACT_E_ARG;
-    /* private (2) is refused, loopback (1) unless allowed */
+    /* private (2) and a refused spelling (3) are refused, loopback (1)
+     * unless allowed */
     if ((unsigned)bact__host_is_local(u.host, u.host_len) >
         (flags & BACT_URL_ALLOW_LOOPBACK ? 1u : 0u))
         return BACT_E_ARG;

@@ -731,7 +731,8 @@ static int resolve_endpoint(globals *g, bact_url *url)
     }
     if (bact_parse_url(g->base_url, url) != BACT_OK)
         return usage_error("bad base URL '%s': expected http://host[:port] "
-                           "or https://host[:port], no path",
+                           "or https://host[:port], no path (an IPv4 host "
+                           "with no part starting with 0)",
                            strchr(g->base_url, '@') != NULL
                                ? "<not shown: it holds an '@', maybe a "
                                  "user:pass>"

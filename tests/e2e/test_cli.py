@@ -1687,6 +1687,10 @@ def bad_base(url, name):
 bad_base("127.0.0.1:1", "no_scheme")
 bad_base("ftp://127.0.0.1:1", "ftp")
 bad_base("http://127.0.0.1:1/v2", "with_path")
+# a part with a leading 0: 127.0.0.8 to the resolver, 127.0.0.10 to a reader
+# who means decimal (either way loopback, should the refusal fail)
+bad_base("http://127.0.0.010:1", "octal_part")
+bad_base("http://0x7f.0.0.01:1", "octal_part_after_hex")
 
 # Each refusal says why (and never echoes the URL, which may hold a
 # user:pass).

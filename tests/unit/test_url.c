@@ -273,6 +273,37 @@ static void parse_trailing_slash(void)
     PARSE_BAD("http://example.com/v2/");
 }
 
+static void parse_numeric_hosts(void)
+{
+    /* spellings inet_aton() reads as one address are taken */
+    PARSE_OK("http://127.0.0.1:8080", "127.0.0.1", 8080, 0, 0, 0);
+    PARSE_OK("http://127.1", "127.1", 80, 0, 0, 1);
+    PARSE_OK("http://0x7f.0.0.1", "0x7f.0.0.1", 80, 0, 0, 1);
+    PARSE_OK("http://2130706433", "2130706433", 80, 0, 0, 1);
+    PARSE_OK("http://8.8.8.0", "8.8.8.0", 80, 0, 0, 1);
+    PARSE_OK("http://0", "0", 80, 0, 0, 1);
+    /* names, however many digits and hex letters they hold */
+    PARSE_OK("http://cafe1.de", "cafe1.de", 80, 0, 0, 1);
+    PARSE_OK("http://1e100.net", "1e100.net", 80, 0, 0, 1);
+    PARSE_OK("http://1a.2.3.4", "1a.2.3.4", 80, 0, 0, 1);
+    PARSE_OK("http://localhost.", "localhost.", 80, 0, 0, 1);
+    /* a part with a leading 0 is octal to the resolver: 127.0.0.010 is
+     * 127.0.0.8 there, 0127.0.0.1 is 87.0.0.1; refused, not guessed */
+    PARSE_BAD("http://127.0.0.010:8080");
+    PARSE_BAD("http://0127.0.0.1");
+    PARSE_BAD("http://127.000.000.001");
+    PARSE_BAD("http://0x7f.0.0.01");
+    /* numeric spellings of no address */
+    PARSE_BAD("http://1.2.3.4.5");
+    PARSE_BAD("http://256.0.0.1");
+    PARSE_BAD("http://1.256.0.1");
+    PARSE_BAD("http://4294967296");
+    PARSE_BAD("http://0x");
+    PARSE_BAD("http://1..2");
+    PARSE_BAD("http://.");
+    PARSE_BAD("http://..");
+}
+
 static void parse_rejects_more_than_origin(void)
 {
     PARSE_BAD("http://example.com/path");
@@ -363,10 +394,11 @@ static void host_classes(void)
     CHECK_INT(local_of("64:ff9b::8.8.8.8"), 0);
     CHECK_INT(local_of("64:ff9b:1::10.0.0.1"), 0); /* not the prefix */
     CHECK_INT(local_of("::1:0:0:10.0.0.1"), 0);
-    CHECK_INT(local_of("999.1.1.1"), 2);  /* looks numeric, does not parse */
-    CHECK_INT(local_of("1:2"), 2);        /* has a colon, not IPv6 */
-    CHECK_INT(local_of("."), 2);
-    CHECK_INT(bact__host_is_local("x", 0), 2);
+    CHECK_INT(local_of("999.1.1.1"), 3);  /* looks numeric, does not parse */
+    CHECK_INT(local_of("127.0.0.010"), 3); /* 127.0.0.8 to inet_aton() */
+    CHECK_INT(local_of("1:2"), 3);        /* has a colon, not IPv6 */
+    CHECK_INT(local_of("."), 3);
+    CHECK_INT(bact__host_is_local("x", 0), 3);
     /* only the given length is looked at */
     CHECK_INT(bact__host_is_local("127.0.0.1", 3), 2); /* "127": 0.0.0.127 */
     CHECK_INT(bact__host_is_local("localhostXYZ", 9), 1);
@@ -393,10 +425,23 @@ static void host_hexish_names(void)
     /* names made of hex letters only are names */
     CHECK_INT(local_of("cafe.face"), 0);
     CHECK_INT(local_of("deadbeef"), 0);
-    /* with a digit they look like addresses and must parse */
-    CHECK_INT(local_of("1e100.net"), 0); /* 'n' and 't': a name */
+    /* so are hex letters in a part without "0x": inet_aton() reads no
+     * number there */
+    CHECK_INT(local_of("1e100.net"), 0);
+    CHECK_INT(local_of("cafe1.de"), 0);
+    CHECK_INT(local_of("1a.2.3.4"), 0);
+    CHECK_INT(local_of("7f000001"), 0);
+    CHECK_INT(local_of("0x7f.1a"), 0);   /* "1a": no number */
+    CHECK_INT(local_of("0xg"), 0);
+    /* with "0x", hex digits are a number and must parse */
     CHECK_INT(local_of("0xa"), 2);       /* 0.0.0.10: 0/8 */
+    CHECK_INT(local_of("0XA"), 2);
     CHECK_INT(local_of("0x08080808"), 0);
+    CHECK_INT(local_of("1.0x7f.1"), 0);  /* 1.127.0.1 */
+    CHECK_INT(local_of("0x"), 3);        /* no digits */
+    CHECK_INT(local_of("1.0x"), 3);
+    CHECK_INT(local_of("0x1ffffffff"), 3); /* over 32 bits */
+    CHECK_INT(local_of("x0.1"), 0);      /* "x" first: a name */
 }
 
 /* ------------------------------------------------------------------ */
@@ -526,7 +571,8 @@ static void cb_numeric_garbage(void)
     CB_BAD("http://08.0.0.1/");
     CB_BAD("http://0x/");
     CB_OK("http://0xg/"); /* a letter outside hex: a name */
-    CB_BAD("http://1a.2.3.4/");
+    CB_OK("http://1a.2.3.4/"); /* no number without "0x": a name */
+    CB_OK("http://cafe1.de/");
     CB_BAD("http://127.0.0.1../");
 }
 
@@ -710,7 +756,7 @@ static void regress_ipv6_nine_groups_with_trailing_gap(void)
     /* "::" after eight groups stands for zero groups: malformed (RFC 4291
      * 2.2). ipv6_parse() stores the gap position 8, which is also its
      * "no gap" sentinel, so the literal passes as 1:2:3:4:5:6:7:8. */
-    CHECK_INT(local_of("1:2:3:4:5:6:7:8::"), 2);
+    CHECK_INT(local_of("1:2:3:4:5:6:7:8::"), 3);
     CB_BAD("http://[1:2:3:4:5:6:7:8::]/");
 }
 
@@ -723,6 +769,7 @@ static const t_case cases[] = {
     T_CASE(parse_bad_ports),
     T_CASE(parse_ipv6),
     T_CASE(parse_trailing_slash),
+    T_CASE(parse_numeric_hosts),
     T_CASE(parse_rejects_more_than_origin),
     T_CASE(parse_bad_hosts),
     T_CASE(parse_null),
