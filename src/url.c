@@ -127,9 +127,10 @@ int bact_parse_url(const char *url, bact_url *out)
      * of '/', '?', '#', '@' is a host, IPv6 or port character */
     port = host_port(url + k, n - k, 0, &u);
     /* a numeric spelling is taken as the resolver will read it, or not
-     * at all: "127.0.0.010" is 127.0.0.8 to inet_aton() */
+     * at all: "127.0.0.010" is 127.0.0.8 to inet_aton() (an IPv6 literal,
+     * parsed already, is never 3) */
     if (port < 0 || u.host_len > 253u ||
-        (!u.ipv6 && bact__host_is_local(u.host, u.host_len) == 3))
+        bact__host_is_local(u.host, u.host_len) == 3)
         return BACT_E_ARG;
     def = u.tls ? 443 : 80;
     if (port == 0) /* none given */
