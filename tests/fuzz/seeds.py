@@ -234,6 +234,8 @@ def url_seeds():
         "empty_label": "http://a..b/",
         "host_only": "0x7f.0.0.1",
         "host_v6": "fd00::ab:1.2.3.4",
+        "base_octal_last": "http://127.0.0.010:8080",
+        "hexish_name": "https://cafe1.de/1a.2",
     }
     for name, u in urls.items():
         write("url", name, u)
