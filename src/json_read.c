@@ -460,26 +460,18 @@ const char *bact__past(const char *s, const char *word, size_t max)
  * pool's string does). A text parsed but not decoded that holds escapes
  * (json is then 1: raw mode's envelope check) has a \u escape count as
  * what it stands for, so "\u006dsg" is msg there as it is once decoded;
- * keys are C identifiers, so a short escape stands for no byte of one. */
+ * keys are C identifiers, so a short escape stands for no byte of one,
+ * and a backslash anywhere else (a decoded one) matches none. */
 static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
 {
     const uint8_t *a = c->buf;
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
     size_t i, r = (size_t)t->start, end = (size_t)t->end,
               len = BACT__QNAME_LEN(q);
-    if (c->json != 1u) { /* the bytes are the name */
-        if (end - r != len)
-            return 0;
-        for (i = 0; i < len; i++) {
-            if (a[r + i] != (uint8_t)key[i])
-                return 0;
-        }
-        return 1;
-    }
     for (i = 0; i < len && r < end; i++) {
         uint32_t ch = a[r++];
         if (ch == '\\') {
-            if (a[r] != 'u')
+            if (c->json != 1u || a[r] != 'u')
                 return 0;
             ch = hex4(a, end, r + 1u);
             r += 5;
