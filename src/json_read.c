@@ -502,10 +502,14 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
         neg = 1;
         i = 1;
     }
+    /* JSON has no leading zeros: 19 digits at most keep v below 10^19,
+     * which a uint64_t holds (no test of v in the loop) */
+    if (n - i > 19u)
+        return BACT_E_SHAPE; /* too large, or no integer */
     for (; i < n; i++) {
         unsigned d = (unsigned)s[i] - '0';
-        if (d > 9u || v > 922337203685477580u)
-            return BACT_E_SHAPE; /* true, null, 1.5, 1e3; too large */
+        if (d > 9u)
+            return BACT_E_SHAPE; /* true, null, 1.5, 1e3 */
         v = v * 10u + d;
     }
     /* the largest magnitude: 2^31 or 2^63, less one unless negative */
