@@ -216,81 +216,82 @@ static size_t skip_ws(const uint8_t *s, size_t n, size_t i)
     return i;
 }
 
-/* ws, a key, ws and ':' at s[i]: the index after the ':', or 0 (inline:
- * validate()'s two calls then share one copy of it, no frame) */
-static BACT__INLINE size_t member_key(const uint8_t *s, size_t n, size_t i,
-                                      unsigned *esc)
-{
-    i = skip_ws(s, n, i);
-    if (i >= n || s[i] != '"' || (i = scan_string(s, n, i, esc)) == 0)
-        return 0;
-    i = skip_ws(s, n, i);
-    return (i < n && s[i] == ':') ? i + 1 : 0;
-}
+/* What validate() takes next (in FIRST and AFTER, also the closer of
+ * the innermost container) */
+enum {
+    V_VALUE, /* a value: the text's, after ':', after ',' in an array */
+    V_KEY,   /* a key: after ',' in an object */
+    V_COLON, /* the ':' after a key */
+    V_FIRST, /* after an opener: its closer, or a key (object) or value */
+    V_AFTER  /* after a value: ',' or a closer; at the top, the end */
+};
 
-/* Grammar check, one value per round of the outer loop (each eats at
- * least a byte). The open containers are a stack of bits, one a level
- * (set: an object), shifted in and out: no variable shifts.
+/* Grammar check, one token (a value, a key, or a byte of {}[],:) per
+ * round, each eating at least a byte, whitespace before it. The open
+ * containers are a stack of bits, one a level (set: an object), shifted
+ * in and out: no variable shifts.
  * Returns the number of tokens jsmn will make of the text (one per value
  * and one per key), or 0 when the text is not JSON. */
 static size_t validate(const uint8_t *s, size_t n, unsigned *esc)
 {
     uint64_t kind = 0; /* bit 0: the innermost container */
-    unsigned depth = 0;
+    unsigned depth = 0, st = V_VALUE;
     size_t i = 0, count = 0;
 
-    while (i < n) {
+    for (;;) {
         uint8_t c;
         i = skip_ws(s, n, i);
-        if (i >= n)
-            break;
+        if (i >= n) /* one value only, every container closed */
+            return st == V_AFTER && depth == 0 ? count : 0;
         c = s[i];
-        count++;
-        if (c == '{' || c == '[') {
-            if (depth >= JSON_MAX_DEPTH)
-                return 0;
-            i = skip_ws(s, n, i + 1);
-            if (i < n && s[i] == c + 2) { /* '}' or ']': empty */
-                i++;
-            } else {
-                kind = kind << 1 | (c == '{');
-                depth++;
-                if (c == '{' && (count++, i = member_key(s, n, i, esc)) == 0)
-                    return 0;
-                continue; /* the first member's value */
-            }
-        } else {
-            if (c == '"')
-                i = scan_string(s, n, i, esc);
-            else if (c == 't' || c == 'f' || c == 'n')
-                i = scan_word(s, n, i,
-                              c == 't' ? "true" : c == 'f' ? "false" : "null");
-            else
-                i = scan_number(s, n, i);
-            if (i == 0)
-                return 0;
-        }
-        /* after a value: closers, then a ',' or the end (each round
-         * closes a container or leaves) */
-        for (;;) {
-            i = skip_ws(s, n, i);
-            if (depth == 0)
-                return i == n ? count : 0; /* one value only */
-            if (i >= n)
-                return 0;
-            if (s[i] == ',')
-                break;
-            if (s[i] != (']' | ((unsigned)kind & 1u) << 5)) /* '}' */
-                return 0;
+        if (st >= V_FIRST && depth != 0 &&
+            c == (']' | ((unsigned)kind & 1u) << 5)) { /* or '}' */
             kind >>= 1;
             depth--;
             i++;
+            st = V_AFTER;
+            continue;
         }
-        i++; /* ',' */
-        if ((kind & 1u) && (count++, i = member_key(s, n, i, esc)) == 0)
+        if (st == V_AFTER) {
+            if (c != ',' || depth == 0)
+                return 0;
+            i++;
+            st = (kind & 1u) ? V_KEY : V_VALUE;
+            continue;
+        }
+        if (st == V_COLON) {
+            if (c != ':')
+                return 0;
+            i++;
+            st = V_VALUE;
+            continue;
+        }
+        count++;
+        if (st == V_KEY || (st == V_FIRST && (kind & 1u))) {
+            if (c != '"')
+                return 0;
+            st = V_COLON;
+        } else if (c == '{' || c == '[') {
+            if (depth >= JSON_MAX_DEPTH)
+                return 0;
+            kind = kind << 1 | (c == '{');
+            depth++;
+            i++;
+            st = V_FIRST;
+            continue;
+        } else {
+            st = V_AFTER;
+        }
+        if (c == '"')
+            i = scan_string(s, n, i, esc);
+        else if (c == 't' || c == 'f' || c == 'n')
+            i = scan_word(s, n, i,
+                          c == 't' ? "true" : c == 'f' ? "false" : "null");
+        else
+            i = scan_number(s, n, i);
+        if (i == 0)
             return 0;
     }
-    return 0;
 }
 
 int bact__json_parse(bact_client *c)
