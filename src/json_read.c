@@ -469,18 +469,17 @@ static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
     size_t i, r = (size_t)t->start, end = (size_t)t->end,
               len = BACT__QNAME_LEN(q);
-    for (i = 0; i < len && r < end; i++) {
-        uint32_t ch = a[r++];
-        if (ch == '\\') {
-            if (c->json != 1u || a[r] != 'u')
+    /* (a[end] is the closing quote, or the NUL decoding put there: no
+     * byte of a key, so the compare stops there) */
+    for (i = 0; i < len; i++) {
+        if (a[r++] != (uint8_t)key[i]) { /* (escapes off the fast path) */
+            if (a[r - 1u] != '\\' || c->json != 1u || a[r] != 'u' ||
+                hex4(a, end, r + 1u) != (uint8_t)key[i])
                 return 0;
-            ch = hex4(a, end, r + 1u);
             r += 5;
         }
-        if (ch != (uint8_t)key[i])
-            return 0;
     }
-    return i == len && r == end;
+    return r == end;
 }
 
 static int is_null(const bact_client *c, const jsmntok_t *t)
