@@ -545,15 +545,16 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
         close_conn(c);
     c->conn_reused = c->conn_open == 1;
-    /* no answer yet in this attempt */
-    bact__resp_init(p, p->max_header_bytes, p->max_headers);
     if (!(call->ep->flags & BACT__C_DATE))
         f2 = BACT__F2_LEAN;
     /* the request line, in the buffer still: the answer to a HEAD has no
      * body whatever its head says (only bact_request() sends one) */
     if (c->buf[0] == 'H' && bact__past((const char *)c->buf, "HEAD ", 5))
         f2 |= BACT__F2_HEAD;
-    p->flags2 = f2; /* bact__resp_init() cleared it */
+    /* no answer yet in this attempt */
+    p->header_bytes = 0;
+    p->header_count = 0;
+    bact__resp_next(p, f2);
     if (!c->conn_open) {
         uint32_t cl = bact__call_left(c), ct = c->connect_ms;
         if (c->tr.open == NULL)

@@ -205,6 +205,15 @@ void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
     p->state = S_VER;
 }
 
+void bact__resp_next(bact_http_parser *p, unsigned flags2)
+{
+    /* the four counts and limits come first; the rest starts from zero,
+     * S_VER */
+    memset((char *)p + offsetof(bact_http_parser, state), 0,
+           sizeof *p - offsetof(bact_http_parser, state));
+    p->flags2 = (uint8_t)flags2;
+}
+
 /* Keep a value byte. Whitespace is held back as a count (p->pos is free
  * while a value is read) and written only when more text follows, so
  * leading and trailing whitespace never takes room. */
@@ -437,16 +446,8 @@ static int head_done(bact_http_parser *p)
     if (p->status < 200) {
         if (p->status == 101)
             return BACT_E_HTTP; /* no upgrade was asked for */
-        /* interim response: parse the next one, limits keep counting (the
-         * four counts and limits come first; the rest starts from zero,
-         * S_VER, as bact__resp_init() leaves it) */
-        {
-            uint8_t lean =
-                (uint8_t)(p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
-            memset((char *)p + offsetof(bact_http_parser, state), 0,
-                   sizeof *p - offsetof(bact_http_parser, state));
-            p->flags2 = lean;
-        }
+        /* interim response: parse the next one, limits keep counting */
+        bact__resp_next(p, p->flags2 & (BACT__F2_LEAN | BACT__F2_HEAD));
         return BACT__NEED;
     }
     /* with Transfer-Encoding: chunked, and no Content-Length (both:

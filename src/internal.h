@@ -107,8 +107,9 @@ enum {
 #define BACT__F_RA_DATE 0x20u    /* Retry-After was an HTTP-date */
 #define BACT__F_HAS_DATE 0x40u
 #define BACT__F_NOBODY 0x80u     /* 204, 304: no body whatever the headers */
-/* parser flags2, set by the caller after bact__resp_init(): a 2xx answer's
- * Date and Retry-After are not needed (not parsed) */
+/* parser flags2, given to bact__resp_next() (or set after
+ * bact__resp_init()): a 2xx answer's Date and Retry-After are not needed
+ * (not parsed) */
 #define BACT__F2_LEAN 0x04u
 /* ... and the request was HEAD: the answer has no body, whatever its
  * head says (RFC 9112 6.3) */
@@ -116,6 +117,9 @@ enum {
 
 void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
                      uint32_t max_headers);
+/* The next answer on p (its limits kept, its counts too: the caller
+ * zeroes them for a new one): all else cleared, flags2 set. */
+void bact__resp_next(bact_http_parser *p, unsigned flags2);
 /*
  * Feed n bytes. *used gets how many were consumed (the rest must be fed
  * again). Returns BACT__NEED / BACT__HEAD / BACT__BODY / BACT__DONE or a
