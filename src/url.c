@@ -52,20 +52,6 @@ static int host_char(int ch)
            ch == '_';
 }
 
-/* A URL of at most URL_MAX bytes (*n gets its length) that starts with
- * the scheme "http" or "https" and "://"; returns the length of that
- * start, 0 when the URL is not one. */
-static size_t scheme(const char *s, size_t *n, uint8_t *tls)
-{
-    size_t k = 4;
-    if (s == NULL || (*n = bact__strnlen(s, URL_MAX)) > URL_MAX ||
-        !ieq(s, 4, "http"))
-        return 0;
-    *tls = (uint8_t)((s[4] | 0x20) == 's');
-    k += *tls;
-    return (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/') ? k + 3 : 0;
-}
-
 /* host[:port] or [IPv6][:port] in s[0..n): sets u's host, host_len and
  * ipv6, and returns the port, 0 when none is given, or -1 when malformed.
  * The callback check also refuses empty labels and more than 5 digits of
@@ -112,31 +98,68 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
     return (port == 0 || port > 65535u) ? -1 : (int32_t)port;
 }
 
+/* The host of a URL of at most URL_MAX bytes that starts with the scheme
+ * "http" or "https" and "://": sets u's tls, host, host_len, ipv6 and
+ * port (0 when none is given), and returns the host's class
+ * (bact__host_is_local()), or -1 when the URL is malformed. callback: a
+ * webhook's, whose authority ends at a path, query or fragment and may
+ * hold userinfo; else the API origin's, with nothing after the authority
+ * but one slash (a path, query, fragment or userinfo is refused by
+ * host_port(): none of '/', '?', '#', '@' is a host, IPv6 or port
+ * character). One reading for both: one copy of it. */
+static int url_host(const char *url, int callback, bact_url *u)
+{
+    size_t n, k = 4, a, at, e;
+    int32_t port;
+
+    if (url == NULL || (n = bact__strnlen(url, URL_MAX)) > URL_MAX ||
+        !ieq(url, 4, "http"))
+        return -1;
+    u->tls = (uint8_t)((url[4] | 0x20) == 's');
+    k += u->tls;
+    if (url[k] != ':' || url[k + 1] != '/' || url[k + 2] != '/')
+        return -1;
+    at = k += 3;
+    e = n;
+    if (callback) {
+        for (a = 0; a < n; a++) {
+            unsigned char ch = (unsigned char)url[a];
+            if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
+                return -1; /* no spaces, control bytes or backslashes
+                              (some parsers read "\\" as "/") */
+        }
+        /* authority: up to the first '/', '?' or '#'; user:pass@ before
+         * the last '@' is skipped */
+        for (e = k; e < n && url[e] != '/' && url[e] != '?' && url[e] != '#';
+             e++) {
+            if (url[e] == '@')
+                at = e + 1;
+        }
+    } else if (n > k && url[n - 1] == '/') {
+        e--; /* one trailing slash is fine */
+    }
+    port = host_port(url + at, e - at, callback, u);
+    if (port < 0)
+        return -1;
+    u->port = (uint16_t)port;
+    return bact__host_is_local(u->host, u->host_len);
+}
+
 int bact_parse_url(const char *url, bact_url *out)
 {
-    size_t n, k;
-    int32_t port, def;
+    uint16_t def;
     bact_url u; /* (each member set before it is copied out) */
 
-    k = scheme(url, &n, &u.tls);
-    if (k == 0 || out == NULL)
-        return BACT_E_ARG;
-    if (n > k && url[n - 1] == '/')
-        n--; /* one trailing slash is fine */
-    /* a path, query, fragment or userinfo is refused by host_port(): none
-     * of '/', '?', '#', '@' is a host, IPv6 or port character */
-    port = host_port(url + k, n - k, 0, &u);
     /* a numeric spelling is taken as the resolver will read it, or not
-     * at all: "127.0.0.010" is 127.0.0.8 to inet_aton() (an IPv6 literal,
-     * parsed already, is never 3) */
-    if (port < 0 || u.host_len > 253u ||
-        bact__host_is_local(u.host, u.host_len) == 3)
+     * at all: "127.0.0.010" is 127.0.0.8 to inet_aton(), class 3 (an
+     * IPv6 literal, parsed already, is never 3) */
+    if (out == NULL || (unsigned)url_host(url, 0, &u) > 2u ||
+        u.host_len > 253u)
         return BACT_E_ARG;
-    def = u.tls ? 443 : 80;
-    if (port == 0) /* none given */
-        port = def;
-    u.default_port = (uint8_t)(port == def);
-    u.port = (uint16_t)port;
+    def = u.tls ? 443u : 80u;
+    if (u.port == 0) /* none given */
+        u.port = def;
+    u.default_port = (uint8_t)(u.port == def);
     *out = u;
     return BACT_OK;
 }
@@ -319,31 +342,11 @@ int bact__host_is_local(const char *h, size_t n)
 
 int bact_check_callback_url(const char *url, unsigned flags)
 {
-    size_t n, k, a, e, at;
     bact_url u;
-
-    k = scheme(url, &n, &u.tls);
-    if (k == 0)
-        return BACT_E_ARG;
-    for (a = 0; a < n; a++) {
-        unsigned char ch = (unsigned char)url[a];
-        if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
-            return BACT_E_ARG; /* no spaces, control bytes or backslashes
-                                  (some parsers read "\\" as "/") */
-    }
-    /* authority: up to the first '/', '?' or '#'; user:pass@ before the
-     * last '@' is skipped */
-    at = k;
-    for (e = k; e < n && url[e] != '/' && url[e] != '?' && url[e] != '#'; e++) {
-        if (url[e] == '@')
-            at = e + 1;
-    }
-    if (host_port(url + at, e - at, 1, &u) < 0)
-        return BACT_E_ARG;
     /* private (2) and a refused spelling (3) are refused, loopback (1)
-     * unless allowed */
-    if ((unsigned)bact__host_is_local(u.host, u.host_len) >
-        (flags & BACT_URL_ALLOW_LOOPBACK ? 1u : 0u))
-        return BACT_E_ARG;
-    return BACT_OK;
+     * unless allowed; a malformed URL (-1) too */
+    return (unsigned)url_host(url, 1, &u) >
+                   (flags & BACT_URL_ALLOW_LOOPBACK ? 1u : 0u)
+               ? BACT_E_ARG
+               : BACT_OK;
 }
