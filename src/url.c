@@ -166,49 +166,54 @@ int bact_parse_url(const char *url, bact_url *out)
 
 /* ---- address classification ---- */
 
-/* inet_aton-style IPv4: returns 0 and the address, -1 if not one;
- * decimal: four decimal parts (no leading zero), as in an IPv6 text. */
+/* inet_aton-style IPv4 in s[0..n): 0 and the address; 1 at a byte no
+ * numeric part holds (a name, or junk after an IPv6 text's groups); -1
+ * when every part is digits, or "0x" and hex digits, but they are no
+ * address (such a spelling is refused, not taken for a name). decimal:
+ * four decimal parts (no leading zero), as in an IPv6 text. */
 static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
 {
-    uint32_t v = 0, acc;
-    size_t i = 0;
-    unsigned np = 0;
+    uint32_t v = 0, acc = 0;
+    size_t i;
+    unsigned np = 1, nd = 0, /* parts, and the digits of this one */
+        base = 10u, bad = 0;
 
-    for (;;) { /* at most 4 rounds, each eating a byte */
-        unsigned base = 10u;
-        size_t st;
-        acc = 0;
-        /* "0x" starts a hex part; a '0' before a digit is refused: it is
-         * octal to inet_aton() and WHATWG URLs, decimal to others, and
-         * each reading may name another host */
-        if (i + 1 < n && s[i] == '0' && s[i + 1] != '.') {
-            if (decimal || (s[i + 1] | 0x20) != 'x')
-                return -1;
-            base = 16u;
-            i += 2;
-        }
-        for (st = i; i < n && s[i] != '.'; i++) {
-            unsigned d = bact__hexval((unsigned char)s[i]);
-            if (d >= base)
-                return -1;
+    /* on to the end once bad: a later byte may still make it a name */
+    for (i = 0; i < n; i++) {
+        unsigned d = bact__hexval((unsigned char)s[i]);
+        if (s[i] == '.') {
+            /* what came before is one byte, and a part must follow */
+            bad |= nd == 0 || acc > 255u;
+            v = (v << 8) | acc;
+            acc = 0;
+            nd = 0;
+            base = 10u;
+            np++;
+        } else if (nd == 0 && base == 10u && s[i] == '0' && i + 1 < n &&
+                   s[i + 1] != '.') {
+            /* the part's first byte: "0x" starts a hex part; a '0' before
+             * a digit is refused: it is octal to inet_aton() and WHATWG
+             * URLs, decimal to others, and each reading may name another
+             * host */
+            if (decimal || (s[i + 1] | 0x20) != 'x') {
+                bad = nd = 1; /* (a digit all the same: acc stays 0) */
+            } else {
+                base = 16u;
+                i++;
+            }
+        } else if (d >= base) {
+            return 1;
+        } else {
             /* acc * base + d must fit 32 bits */
-            if (acc > (0xFFFFFFFFu - d) / base)
-                return -1;
+            bad |= acc > (0xFFFFFFFFu - d) / base;
             acc = acc * base + d;
+            nd++;
         }
-        if (i == st)
-            return -1; /* no digits */
-        np++;
-        if (i >= n)
-            break;
-        /* a '.': what came before is one byte, and a part must follow */
-        if (np == 4u || acc > 255u || ++i >= n)
-            return -1;
-        v = (v << 8) | acc;
     }
-    /* the last part fills the bytes the others left; decimal: there are
-     * four */
-    if (acc > (0xFFFFFFFFu >> (8u * (np - 1u))) || (decimal && np != 4u))
+    /* at most four parts, the last one not empty, filling the bytes the
+     * others left; decimal: there are four */
+    if (bad || nd == 0 || np > 4u ||
+        acc > (0xFFFFFFFFu >> (8u * (np - 1u))) || (decimal && np != 4u))
         return -1;
     *out = ((v << (8u * (4u - np))) << 8) | acc;
     return 0;
@@ -305,9 +310,8 @@ int bact__host_is_local(const char *h, size_t n)
 {
     uint32_t v4;
     uint16_t v6[8];
-    size_t k, part = 0;
-    unsigned base = 10u, /* the current part's: 16 after its "0x" */
-        name = 0;        /* 1: a byte no such part holds */
+    size_t k;
+    int r;
 
     if (n > 0 && h[n - 1] == '.')
         n--; /* "localhost." is localhost */
@@ -316,28 +320,15 @@ int bact__host_is_local(const char *h, size_t n)
     if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
         (n == 9u || h[n - 10u] == '.'))
         return 1; /* localhost, *.localhost */
+    for (k = 0; k < n; k++) {
+        if (h[k] == ':')
+            return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
+    }
     /* every part decimal digits, or "0x" and hex digits: a spelling that
      * inet_aton() reads as a number, so it must parse as one, or it is
-     * refused; a byte no such part holds makes a name (or an IPv6
-     * address, when a ':' comes) */
-    for (k = 0; k < n; k++) {
-        int ch = (unsigned char)h[k];
-        if (ch == ':')
-            return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
-        if (ch == '.') {
-            part = k + 1u;
-            base = 10u;
-        } else if (k == part && ch == '0' && k + 1u < n &&
-                   (h[k + 1u] | 0x20) == 'x') {
-            base = 16u;
-            k++;
-        } else if (bact__hexval(ch) >= base) {
-            name = 1; /* (on to the end: a ':' may come) */
-        }
-    }
-    if (name)
-        return 0;
-    return ipv4_parse(h, n, &v4, 0) != 0 ? 3 : ipv4_is_local(v4);
+     * refused (3); a byte no such part holds makes a name */
+    r = ipv4_parse(h, n, &v4, 0);
+    return r > 0 ? 0 : r < 0 ? 3 : ipv4_is_local(v4);
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)
