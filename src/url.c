@@ -121,22 +121,23 @@ static int url_host(const char *url, int callback, bact_url *u)
         return -1;
     at = k += 3;
     e = n;
-    if (callback) {
-        for (a = 0; a < n; a++) {
-            unsigned char ch = (unsigned char)url[a];
-            if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
-                return -1; /* no spaces, control bytes or backslashes
-                              (some parsers read "\\" as "/") */
-        }
-        /* authority: up to the first '/', '?' or '#'; user:pass@ before
-         * the last '@' is skipped */
-        for (e = k; e < n && url[e] != '/' && url[e] != '?' && url[e] != '#';
-             e++) {
-            if (url[e] == '@')
-                at = e + 1;
-        }
-    } else if (n > k && url[n - 1] == '/') {
+    if (!callback && n > k && url[n - 1] == '/')
         e--; /* one trailing slash is fine */
+    /* (the scheme holds none of the bytes looked for) */
+    for (a = k; a < n; a++) {
+        unsigned char ch = (unsigned char)url[a];
+        /* no spaces, control bytes or backslashes (some parsers read
+         * "\\" as "/"; the origin's host_port() refuses them too) */
+        if (ch <= 0x20u || ch == 0x7Fu || ch == '\\')
+            return -1;
+        /* a callback's authority: up to the first '/', '?' or '#';
+         * user:pass@ before the last '@' is skipped */
+        if (!callback || e < n)
+            continue;
+        if (ch == '/' || ch == '?' || ch == '#')
+            e = a;
+        else if (ch == '@')
+            at = a + 1;
     }
     port = host_port(url + at, e - at, callback, u);
     if (port < 0)
