@@ -196,15 +196,6 @@ static BACT__INLINE int vchar(int ch)
     return ch == '\t' || (ch >= 0x20 && ch != 0x7F);
 }
 
-void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
-                     uint32_t max_headers)
-{
-    memset(p, 0, sizeof *p);
-    p->max_header_bytes = max_header_bytes;
-    p->max_headers = max_headers;
-    p->state = S_VER;
-}
-
 void bact__resp_next(bact_http_parser *p, unsigned flags2)
 {
     /* the four counts and limits come first; the rest starts from zero,

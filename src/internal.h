@@ -115,11 +115,21 @@ enum {
  * head says (RFC 9112 6.3) */
 #define BACT__F2_HEAD 0x08u
 
-void bact__resp_init(bact_http_parser *p, uint32_t max_header_bytes,
-                     uint32_t max_headers);
 /* The next answer on p (its limits kept, its counts too: the caller
  * zeroes them for a new one): all else cleared, flags2 set. */
 void bact__resp_next(bact_http_parser *p, unsigned flags2);
+/* A parser with these limits, before its first answer (the client sets
+ * its limits once, at init; the parser's tests start from here) */
+static BACT__INLINE void bact__resp_init(bact_http_parser *p,
+                                         uint32_t max_header_bytes,
+                                         uint32_t max_headers)
+{
+    p->header_bytes = 0;
+    p->header_count = 0;
+    p->max_header_bytes = max_header_bytes;
+    p->max_headers = max_headers;
+    bact__resp_next(p, 0);
+}
 /*
  * Feed n bytes. *used gets how many were consumed (the rest must be fed
  * again). Returns BACT__NEED / BACT__HEAD / BACT__BODY / BACT__DONE or a
