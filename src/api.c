@@ -76,13 +76,14 @@ static const char *nonempty(const char *s)
     return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
-/* An id an answer can give back: 1 to BACT_ID_SIZE - 1 bytes (a longer
- * one sent would come back in a field no result can hold). (not inlined:
- * one copy for all) */
-BACT__NOINLINE static int id_ok(const char *id)
+/* 1 when there is a client and id is an id an answer can give back: 1 to
+ * BACT_ID_SIZE - 1 bytes (a longer one sent would come back in a field no
+ * result can hold). (not inlined: one copy for all; the client with it,
+ * as every caller checks both) */
+BACT__NOINLINE static int id_ok(const bact_client *c, const char *id)
 {
-    return id != NULL && bact__strnlen(id, BACT_ID_SIZE) - 1u <
-                             BACT_ID_SIZE - 1u;
+    return c != NULL && id != NULL &&
+           bact__strnlen(id, BACT_ID_SIZE) - 1u < BACT_ID_SIZE - 1u;
 }
 
 /* The checks of a run request (a template run's is copied into one, see
@@ -95,8 +96,8 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
     if (out == NULL)
         return 0;
     memset(out, 0, sizeof *out);
-    if (c == NULL || rq == NULL || !id_ok(rq->workflow_id) ||
-        (nonempty(rq->profile_id) != NULL && !id_ok(rq->profile_id)) ||
+    if (rq == NULL || !id_ok(c, rq->workflow_id) ||
+        (nonempty(rq->profile_id) != NULL && !id_ok(c, rq->profile_id)) ||
         !bact__params_ok(rq->params, rq->n_params))
         return 0;
     fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS) ? BACT_URL_ALLOW_LOOPBACK
@@ -810,7 +811,7 @@ BACT__NOINLINE static int task_put(bact_client *c, const char *task_id,
 {
     const char *v[2];
     char num[12];
-    if (c == NULL || !id_ok(task_id))
+    if (!id_ok(c, task_id))
         return BACT_E_ARG;
     v[0] = task_id;
     v[1] = NULL;
@@ -876,7 +877,7 @@ EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, WF_FIELDS + 2, 8,
 static int get_one(bact_client *c, const char *id, void *out,
                    const bact__ep *ep)
 {
-    if (c == NULL || out == NULL || !id_ok(id))
+    if (out == NULL || !id_ok(c, id))
         return BACT_E_ARG;
     /* what out is, by the size of ep's answer table: the status one
      * entry, a task none (task_from() reads it), a workflow eight */
@@ -1032,7 +1033,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     uint8_t raw;
     int rc = BACT_E_DEADLINE;
 
-    if (c == NULL || out == NULL || !id_ok(task_id))
+    if (out == NULL || !id_ok(c, task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
     raw = c->raw;
