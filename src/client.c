@@ -405,6 +405,9 @@ BACT__NOINLINE static void compact(uint8_t *dst, const uint8_t *src,
 
 BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
 {
+    /* (ep's flags, not the call's copy: with the copy, an optimizing
+     * compiler passes the call's parts in one by one, which costs each
+     * poll more than the load saves) */
     const bact__raw *raw = (call->ep->flags & BACT__C_RAW)
                                ? (const bact__raw *)call->arg.in : NULL;
     size_t blen = 0;
@@ -518,7 +521,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
     uint32_t t;
     uint8_t f2 = 0;
     bact_http_parser *const p = &c->resp;
-    int rc, body = (call->ep->flags & BACT__C_BODY) != 0;
+    int rc, body = (call->flags & BACT__C_BODY) != 0;
 
     /* the body is measured first: its size goes in the headers (in 32
      * bits) */
@@ -545,7 +548,7 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         c->tr.recv(c->tr.io, (uint8_t *)c->tok, 1, 0) != 0)
         close_conn(c);
     c->conn_reused = c->conn_open == 1;
-    if (!(call->ep->flags & BACT__C_DATE))
+    if (!(call->flags & BACT__C_DATE))
         f2 = BACT__F2_LEAN;
     /* the request line, in the buffer still: the answer to a HEAD has no
      * body whatever its head says (only bact_request() sends one) */
@@ -596,14 +599,14 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
         unsigned s = c->resp.status, g = s - 502u; /* 502 503 504: 0 1 2 */
         if (s == 429 || g == 1u)
             return 1;
-        return (call->ep->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
+        return (call->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
     { /* DNS, CONNECT: nothing reached the server; NET, TIMEOUT, CLOSED
          (the codes that follow them) */
         unsigned k = (unsigned)(BACT_E_DNS - rc);
         if (k < 2u)
             return 1;
-        return k < 5u && (!sent || (call->ep->flags & BACT__C_IDEMPOTENT));
+        return k < 5u && (!sent || (call->flags & BACT__C_IDEMPOTENT));
     }
 }
 
@@ -688,10 +691,9 @@ int bact__params_ok(const bact_param *p, size_t n)
 BACT__NOINLINE static int begin_attempt(bact_client *c,
                                         const bact__call *call)
 {
-    const bact__ep *ep = call->ep;
     const bact_http_req *rq =
-        (ep->flags & BACT__C_RAW) ? ((const bact__raw *)call->arg.in)->rq
-                                  : NULL;
+        (call->flags & BACT__C_RAW) ? ((const bact__raw *)call->arg.in)->rq
+                                    : NULL;
     size_t i;
     memset(&c->err, 0, sizeof c->err);
     c->body_len = 0;
@@ -735,10 +737,10 @@ static void take_error(bact_client *c)
 BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
 {
     int rc;
-    if (!(call->ep->flags & BACT__C_JSON))
+    if (!(call->flags & BACT__C_JSON))
         return BACT_OK; /* any 2xx answer will do */
     rc = bact__json_parse(c);
-    if (rc != BACT_OK && !c->raw && !(call->ep->flags & BACT__C_ANY))
+    if (rc != BACT_OK && !c->raw && !(call->flags & BACT__C_ANY))
         return rc;
     if (rc == BACT_OK) {
         if (!c->raw)
@@ -792,6 +794,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
     call_.ep = ep;
     call_.values = values;
     call_.arg.in = arg;
+    call_.flags = ep->flags;
 
     c->needed = 0;
     c->retries_used = 0;
@@ -817,7 +820,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
                 int k408 = rc == BACT_OK && c->resp.status == 408;
                 if (k408 || (!(c->got & GOT_ANSWER) &&
                              (rc == BACT_E_CLOSED || rc == BACT_E_NET))) {
-                    if (k408 || (call->ep->flags & BACT__C_IDEMPOTENT)) {
+                    if (k408 || (call->flags & BACT__C_IDEMPOTENT)) {
                         close_conn(c);
                         stale_retry = 1;
                         continue;

@@ -383,6 +383,8 @@ typedef struct bact__call {
         const void *in;        /* the body writer's argument */
         void *out;             /* what ep->fields fill */
     } arg;
+    uint8_t flags;             /* ep->flags, copied: the attempt's steps
+                                  read them in one load, not two */
 } bact__call;
 
 /* The JSON body of a call (BACT__C_BODY; api.c). Measured (*len, 0 on the
