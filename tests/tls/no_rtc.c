@@ -35,6 +35,13 @@
  * " second=<reason text>": a session is forgotten after a handshake that
  * failed.
  *
+ *   no_rtc HOST:PORT CA_FILE direct
+ *
+ * One handshake by the transport alone (no client: bact_init() would
+ * refuse some hosts the transport must still handle), to HOST as the
+ * host name, the TCP connection going to 127.0.0.1 as with loopback:
+ * prints "ok dates_checked=N" or "tls <reason text> stream=open|closed".
+ *
  *   no_rtc - CA_FILE trickle
  *
  * No server: a peer that trickles a handshake record, a byte just before
@@ -252,6 +259,43 @@ static int again(char *first, const char *ca, char *second, char *third)
     return rc == BACT_OK ? 0 : 1;
 }
 
+static int direct(char *host, const char *ca)
+{
+    static bact_tls tls;
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    unsigned port;
+    int rc;
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    tcp_real = tcp;
+    tcp.open = open_loopback;
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    tc.now = clock_real;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    if (rc == BACT_OK)
+        printf("ok dates_checked=%d\n", bact_tls_dates_checked(&tls));
+    else if (rc == BACT_E_TLS)
+        printf("tls %s stream=%s\n",
+               bact_tls_reason_text(bact_tls_last_reason(&tls)),
+               conn.fd >= 0 ? "open" : "closed");
+    else
+        printf("error %s\n", bact_strerror(rc));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -344,6 +388,8 @@ int main(int argc, char **argv)
         return deep_sleep(argv[1], argv[2]);
     if ((argc == 5 || argc == 6) && strcmp(argv[3], "again") == 0)
         return again(argv[1], argv[2], argv[4], argc == 6 ? argv[5] : NULL);
+    if (argc == 4 && strcmp(argv[3], "direct") == 0)
+        return direct(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)
