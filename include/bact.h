@@ -112,7 +112,8 @@ typedef struct bact_url {
  * nothing else after the authority). Scheme and host are case-insensitive.
  * A host whose every part is digits (or "0x" and hex digits) must be an
  * IPv4 address as inet_aton() reads it, without a part with a leading 0
- * (which the resolver reads as octal): "127.0.0.010" and "1.2.3.4.5" are
+ * (which the resolver reads as octal) or a trailing dot (which makes it a
+ * name to the resolver): "127.0.0.010", "127.0.0.1." and "1.2.3.4.5" are
  * refused. Returns BACT_OK or BACT_E_ARG. out's pointers alias url.
  */
 int bact_parse_url(const char *url, bact_url *out);

@@ -311,11 +311,10 @@ int bact__host_is_local(const char *h, size_t n)
 {
     uint32_t v4;
     uint16_t v6[8];
-    size_t k;
+    size_t k, dot = n > 0 && h[n - 1] == '.';
     int r;
 
-    if (n > 0 && h[n - 1] == '.')
-        n--; /* "localhost." is localhost */
+    n -= dot; /* "localhost." is localhost */
     if (n == 0)
         return 3;
     if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
@@ -327,9 +326,11 @@ int bact__host_is_local(const char *h, size_t n)
     }
     /* every part decimal digits, or "0x" and hex digits: a spelling that
      * inet_aton() reads as a number, so it must parse as one, or it is
-     * refused (3); a byte no such part holds makes a name */
+     * refused (3); a byte no such part holds makes a name. With a
+     * trailing dot it is refused too: inet_aton() reads no address there,
+     * so the resolver would look the text up as a name */
     r = ipv4_parse(h, n, &v4, 0);
-    return r > 0 ? 0 : r < 0 ? 3 : ipv4_is_local(v4);
+    return r > 0 ? 0 : (r < 0 || dot) ? 3 : ipv4_is_local(v4);
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)

@@ -294,6 +294,11 @@ static void parse_numeric_hosts(void)
     PARSE_BAD("http://127.000.000.001");
     PARSE_BAD("http://0x7f.0.0.01");
     /* numeric spellings of no address */
+    /* a trailing dot makes a numeric spelling a name to inet_aton() and
+     * so to the resolver, which would look it up: refused */
+    PARSE_BAD("http://127.0.0.1.:8080");
+    PARSE_BAD("http://0x7f.1.");
+    PARSE_OK("http://example.com.", "example.com.", 80, 0, 0, 1);
     PARSE_BAD("http://1.2.3.4.5");
     PARSE_BAD("http://256.0.0.1");
     PARSE_BAD("http://1.256.0.1");
@@ -372,6 +377,8 @@ static void host_classes(void)
     CHECK_INT(local_of("93.184.216.34"), 0);
     CHECK_INT(local_of("localhost"), 1);
     CHECK_INT(local_of("LocalHost."), 1);
+    CHECK_INT(local_of("8.8.8.8."), 3);
+    CHECK_INT(local_of("1e100.net."), 0);
     CHECK_INT(local_of("a.b.localhost"), 1);
     CHECK_INT(local_of("127.0.0.1"), 1);
     CHECK_INT(local_of("127.255.255.254"), 1);
@@ -494,7 +501,7 @@ static void cb_ipv4_loopback_spellings(void)
     CB_LOOP("http://127.1/");
     CB_LOOP("http://127.0.1/");
     CB_LOOP("http://127.255.255.255/");
-    CB_LOOP("http://127.0.0.1./");
+    CB_BAD("http://127.0.0.1./"); /* a name to the resolver: refused */
     CB_LOOP("http://0x7f.0.0.1/");
     CB_LOOP("http://0X7F.0.0.1/");
     CB_LOOP("http://0x7f000001/");
