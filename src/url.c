@@ -5,9 +5,10 @@
  * address: IPv4 is read the way inet_aton() reads it (1 to 4 parts,
  * decimal or hex), so "127.1", "0x7f.0.0.1" and "2130706433" are all
  * loopback; a part with a '0' before a digit (octal to inet_aton(),
- * decimal to other readers) and any host whose every part is digits, or
- * "0x" and hex digits, that does not parse are refused rather than
- * guessed at. The origin parser refuses those too.
+ * decimal to other readers), any host whose every part is digits, or
+ * "0x" and hex digits, that does not parse, and such a host with a
+ * trailing dot (a name to inet_aton()) are refused rather than guessed
+ * at. The origin parser refuses those too.
  */
 #include <string.h>
 

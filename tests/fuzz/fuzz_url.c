@@ -107,8 +107,8 @@ static void check_host(const uint8_t *d, size_t n)
     cls = bact__host_is_local(h, n);
     FZ_CHECK(cls >= 0 && cls <= 3);
 
-    /* the same text as libc would see it (one trailing dot dropped, as
-     * the library does) */
+    /* the text without one trailing dot, as the library classes it (a
+     * numeric one with the dot it refuses, 3) */
     if (m > 0 && d[m - 1] == '.')
         m--;
     memcpy(z, d, m);
