@@ -199,10 +199,12 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
+    t->out_left = (uint32_t)len; /* what is left of a record: all of it */
     if (op_over(t))
         return MBEDTLS_ERR_SSL_WANT_WRITE;
     r = t->inner.send(t->inner.io, buf, len, window_left(t));
     if (r > 0 && (size_t)r <= len) {
+        t->out_left -= (uint32_t)r;
         moved(t);
         return (int)r;
     }
@@ -740,6 +742,8 @@ static int tls_open(void *io, const char *host, size_t host_len,
             return rc < 0 ? rc : BACT_E_CONNECT;
     }
     memset(t->rec_hdr, 0, sizeof t->rec_hdr);
+    t->out_left = 0; /* mbedtls_ssl_session_reset() drops what was left */
+    t->out_mine = 0;
     t->peer_eof = 0;
     t->rec_hdr_n = 0;
     t->stash_r = 0;
@@ -796,7 +800,8 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
                         uint32_t timeout_ms)
 {
     bact_tls *t = (bact_tls *)io;
-    int ret;
+    int ret, theirs;
+    unsigned k;
 
     begin_op(t, timeout_ms);
     if (!t->open)
@@ -805,11 +810,26 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
         return 0;
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
-    ret = mbedtls_ssl_write(&t->ssl, data, len);
-    if (ret > 0)
-        return (int32_t)ret;
-    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+    /* A record mbedTLS made itself may be left to send: the
+     * no_renegotiation alert that answers a HelloRequest, when it could
+     * not go out during a recv. mbedtls_ssl_write() then only finishes
+     * that record, yet answers as if it had taken the caller's bytes (it
+     * takes anything left for a record of the caller's, which it is only
+     * when this call's last answer was "nothing yet"): that count is not
+     * passed on, the data is written after it. */
+    for (k = 0;; k++) {
+        theirs = t->out_left > 0 && !t->out_mine;
+        ret = mbedtls_ssl_write(&t->ssl, data, len);
+        if (ret <= 0)
+            break;
+        t->out_mine = 0;
+        if (!theirs || k > 0)
+            return (int32_t)ret;
+    }
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        t->out_mine = (uint8_t)(!theirs && t->out_left > 0);
         return 0;
+    }
 #if BACT_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS)
     if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
         keep_session(t);

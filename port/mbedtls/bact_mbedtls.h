@@ -118,6 +118,10 @@ typedef struct bact_tls {
                                       with the byte stash, or an error;
                                       bio_recv() gives it to mbedTLS first */
     uint8_t stash;
+    uint32_t out_left;             /* bytes of a record mbedTLS has still to
+                                      send (its flush hands the BIO all) */
+    uint8_t out_mine;              /* 1: a record of the caller's data (a
+                                      send answered "nothing yet") */
     bact_tls_reason reason;
     uint8_t ready, open, has_session, resumed, dates_checked;
     uint8_t progress, verify_called, hs_dates_checked, sess_dates_checked,

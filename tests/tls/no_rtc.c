@@ -57,11 +57,24 @@
  * that no longer wait: prints "ok ...", "late ..." or "spins ...".
  * silent: the same peer, with no clock at all (only inner calls can bound
  * the handshake): at most two waits in a row that moved nothing.
+ *
+ *   no_rtc HOST:PORT CA_FILE hellorequest
+ *
+ * Against tls_servers.py's hellorequest server, by the transport alone: a
+ * request; once the server's HelloRequest is here, the socket's send
+ * buffer is filled with 0xEE bytes (written past mbedTLS, between two
+ * records; the server skips them) while the server reads nothing, so the
+ * no_renegotiation alert mbedTLS answers with cannot go out during the
+ * read of the first answer; then a second request, whose answer must
+ * come: prints "ok second answered" or "error ...". A send that only
+ * finished the alert must not report the request's bytes as sent.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "bact.h"
 #include "bact_mbedtls.h"
@@ -296,6 +309,109 @@ static int direct(char *host, const char *ca)
     return rc == BACT_OK ? 0 : 1;
 }
 
+/* send all of s within about limit_ms: 0, or the failing outcome */
+static int send_text(const bact_transport *tr, const char *s, uint32_t limit_ms)
+{
+    size_t off = 0, len = strlen(s);
+    uint32_t waited = 0;
+    while (off < len) {
+        int32_t r = tr->send(tr->io, (const uint8_t *)s + off, len - off, 100);
+        if (r < 0)
+            return (int)r;
+        if (r == 0 && (waited += 100) > limit_ms)
+            return BACT_E_TIMEOUT;
+        off += (size_t)r;
+    }
+    return 0;
+}
+
+/* read until what is in the text read so far: 0, or the failing outcome */
+static int recv_until(const bact_transport *tr, const char *what,
+                      uint32_t limit_ms)
+{
+    static char got[2048];
+    size_t n = 0;
+    uint32_t waited = 0;
+    got[0] = '\0';
+    while (strstr(got, what) == NULL) {
+        int32_t r = tr->recv(tr->io, (uint8_t *)got + n, sizeof got - 1 - n, 100);
+        if (r < 0)
+            return (int)r;
+        if (r == 0 && (waited += 100) > limit_ms)
+            return BACT_E_TIMEOUT;
+        n += (size_t)r;
+        got[n] = '\0';
+        if (n == sizeof got - 1)
+            return BACT_E_BUF;
+    }
+    return 0;
+}
+
+static int hello_request(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t fill[4096];
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    struct pollfd p;
+    unsigned port, quiet = 0, rounds;
+    int rc, small = 4096;
+    const char *step = "open";
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    if (rc == BACT_OK) {
+        step = "first request";
+        rc = send_text(&tr, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    }
+    if (rc == BACT_OK) {
+        /* the HelloRequest is here: the server reads nothing now */
+        step = "HelloRequest";
+        p.fd = conn.fd;
+        p.events = POLLIN;
+        rc = poll(&p, 1, 3000) == 1 ? BACT_OK : BACT_E_TIMEOUT;
+    }
+    if (rc == BACT_OK) {
+        (void)setsockopt(conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+        memset(fill, 0xEE, sizeof fill);
+        p.events = POLLOUT;
+        for (rounds = 0; quiet < 2 && rounds < 10000u; rounds++) {
+            if (send(conn.fd, fill, sizeof fill, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+                quiet = 0;
+            else if (poll(&p, 1, 100) == 0)
+                quiet++; /* full, and it stays so */
+        }
+        step = "first answer";
+        rc = recv_until(&tr, "{\"n\":1}", 5000);
+    }
+    if (rc == BACT_OK) {
+        step = "second request";
+        rc = send_text(&tr, "GET /two HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    }
+    if (rc == BACT_OK) {
+        step = "second answer";
+        rc = recv_until(&tr, "{\"n\":2}", 4500);
+    }
+    if (rc == BACT_OK)
+        printf("ok second answered\n");
+    else
+        printf("error %s: %s\n", step, bact_strerror(rc));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -390,6 +506,8 @@ int main(int argc, char **argv)
         return again(argv[1], argv[2], argv[4], argc == 6 ? argv[5] : NULL);
     if (argc == 4 && strcmp(argv[3], "direct") == 0)
         return direct(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "hellorequest") == 0)
+        return hello_request(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)

@@ -107,6 +107,11 @@ p3=$(port_of alternate)
 check session-forgotten-after-failed-handshake \
     '^ok handshakes=2 resumed=0 dates_checked=1 stream=closed second=the server sent a fatal alert$' \
     "127.0.0.1:$p3" "$pki/ec-root.pem" again "127.0.0.1:$p3" "127.0.0.1:$p3"
+# A HelloRequest while the send buffer is full: mbedTLS's no_renegotiation
+# alert is left to send, and the next send must not take finishing it for
+# sending the request (which the server would then never get)
+check pending-alert-not-taken-for-request-bytes '^ok second answered$' \
+    "127.0.0.1:$(port_of hellorequest)" "$pki/ec-root.pem" hellorequest
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)

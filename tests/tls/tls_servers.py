@@ -63,6 +63,13 @@ Kinds (see README.md for what the client must do with each):
             record header declaring 18432 bytes (2^14 + 2048, the most
             RFC 5246 allows), more than the client's input buffer, and 100
             bytes of it.
+  hellorequest  TLS 1.2 (made here); after a request, a HelloRequest
+            (renegotiation asked for), then nothing read for 1.5 s (a small
+            receive buffer: a client that fills its send buffer meanwhile
+            cannot send its no_renegotiation alert), an answer with
+            keep-alive; then the client's records are read here (0xEE
+            filler bytes between them skipped) and a second request, when
+            one comes within 3 s, is answered too; then a FIN.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -275,6 +282,7 @@ class Tls12Raw:
                   if ln.startswith("CLIENT_RANDOM " + crand.hex())][-1]
         kb = _prf(ms, b"key expansion", srand + crand, 40)
         self.key, self.iv = kb[16:32], kb[36:40]
+        self.ckey, self.civ = kb[0:16], kb[32:36]   # the client's, to open
         self.seq = 1                       # 0 was the server's Finished
 
     def read_request(self):
@@ -290,6 +298,38 @@ class Tls12Raw:
                 raise ConnectionError("closed before the request ended")
             self.inb.write(chunk)
         return data
+
+    def read_raw_request(self, limit_s):
+        """The client's next request, read from the socket here (OpenSSL
+        would end the connection at a no_renegotiation alert): records
+        opened with the client's key (tags not checked), alerts skipped,
+        and so are 0xEE bytes between records (a client's filler). Returns
+        the request's head, or b"" when none came within limit_s."""
+        buf, text = b"", b""
+        end = time.monotonic() + limit_s
+        while b"\r\n\r\n" not in text:
+            buf = buf.lstrip(b"\xee")
+            if len(buf) >= 5 and len(buf) >= 5 + int.from_bytes(buf[3:5], "big"):
+                n = 5 + int.from_bytes(buf[3:5], "big")
+                rec, buf = buf[:n], buf[n:]
+                if rec[0] == 23 and n >= 5 + 8 + 16:
+                    frag = rec[5:]
+                    ct = frag[8:-16]
+                    text += aes128_gcm(self.ckey, self.civ + frag[:8], b"",
+                                       ct)[:len(ct)]
+                continue
+            left = end - time.monotonic()
+            if left <= 0:
+                return b""
+            self.c.settimeout(left)
+            try:
+                chunk = self.c.recv(65536)
+            except OSError:
+                return b""
+            if not chunk:
+                return b""
+            buf += chunk
+        return text
 
     def seal(self, ctype, data):
         seq = self.seq.to_bytes(8, "big")
@@ -419,10 +459,12 @@ class Servers:
 
     # ---- listeners ---------------------------------------------------------
 
-    def start(self, name, handler, host=HOST):
+    def start(self, name, handler, host=HOST, rcvbuf=0):
         s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
                           socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if rcvbuf:  # before listen(): the accepted sockets get it
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         s.bind((host, 0))
         s.listen(16)
         s.settimeout(0.2)
@@ -750,6 +792,23 @@ class Servers:
                 pass
         return h
 
+    def h_hellorequest(self, ctx):
+        def answer(body):
+            return (JSON_HEADERS + "Content-Length: %d\r\n"
+                    "Connection: keep-alive\r\n\r\n" % len(body)
+                    ).encode() + body
+
+        def h(c):
+            raw = Tls12Raw(ctx, self.keylog, c)
+            raw.read_request()
+            c.sendall(raw.seal(22, b"\x00\x00\x00\x00"))  # HelloRequest
+            time.sleep(1.5)                                # nothing read
+            c.sendall(raw.seal(23, answer(b'{"n":1}')))
+            if raw.read_raw_request(3.0):
+                c.sendall(raw.seal(23, answer(b'{"n":2}')))
+            _graceful_close(c)
+        return h
+
     def h_bigrecord(self, ctx):
         def h(c):
             raw = Tls12Raw(ctx, self.keylog, c)
@@ -846,6 +905,7 @@ class Servers:
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
         self.start("bigrecord", self.h_bigrecord(raw))
+        self.start("hellorequest", self.h_hellorequest(raw), rcvbuf=4096)
         self.start("alternate", self.h_alternate(self.h_cert(ec)))
         self.start("sendrst", self.h_sendrst(ec))
         for v in ("close", "keep"):
