@@ -495,9 +495,10 @@ typedef struct bact_task_query {
     const char *workflow_id;     /**< a filter: sent as given */
     const char *workflow_name;
     const char *created_from;    /**< RFC 3339 date-time ("2024-01-01T00:00:00Z"),
-                                      created_at_from; anything else, or a
+                                      created_at_from; anything else, a
                                       moment that does not exist or lies
-                                      outside 1970..2105, is BACT_E_ARG */
+                                      outside 1970..2105, or a text over
+                                      64 bytes, is BACT_E_ARG */
     const char *created_to;      /**< the same, created_at_to */
     int32_t page, limit;
 } bact_task_query;

@@ -1528,6 +1528,9 @@ usage_check("to_basic_format", "tasks", "--to", "20240101T000000Z",
 # an empty value is no date-time either (not "no filter")
 usage_check("from_empty", "tasks", "--from", "", needles=("--from", "RFC 3339"))
 usage_check("to_empty", "tasks", "--to=", needles=("--to", "RFC 3339"))
+# a date-time with more after it is refused, however long its fraction
+usage_check("from_long_fraction_then_junk", "tasks", "--from",
+            "2024-01-01T00:00:00." + "0" * 44 + "Zjunk", needles=("RFC 3339",))
 # ids and URLs that go into a JSON body: the same clear message as -p
 usage_check("workflow_id_not_utf8", "run", "16\udcff", needles=("not UTF-8",))
 usage_check("template_id_not_utf8", "run-template", "\udcc0\udcaf",
