@@ -395,15 +395,25 @@ static const bact__field seen_fields[] = {
 };
 
 /* The decoded length of the string token whose view is p (it may hold
- * NUL bytes), or -1 when p is no string token's. */
+ * NUL bytes), or -1 when p is no string token's. jsmn makes its tokens in
+ * the order of the text, so their starts rise: the token is found by
+ * halving (a scan from the first token, for strings of each element of a
+ * list, takes time in the square of the list's length). */
 static int str_len(const bact_client *c, const char *p)
 {
-    int i, off = (int)(p - (const char *)c->buf);
-    for (i = 0; i < c->ntok_used; i++) {
-        if (c->tok[i].type == JSMN_STRING && c->tok[i].start == off)
-            return c->tok[i].end - off;
+    int lo = 0, hi = c->ntok_used, off = (int)(p - (const char *)c->buf);
+    const jsmntok_t *t;
+    while (lo < hi) { /* the first token that starts at off or later */
+        int m = lo + (hi - lo) / 2;
+        if (c->tok[m].start < off)
+            lo = m + 1;
+        else
+            hi = m;
     }
-    return -1;
+    t = &c->tok[lo];
+    return lo < c->ntok_used && t->type == JSMN_STRING && t->start == off
+               ? t->end - off
+               : -1;
 }
 
 /* The decoded length of a string view that holds no NUL (a \u0000 would

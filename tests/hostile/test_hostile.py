@@ -1282,6 +1282,24 @@ def _(h):
     return r
 
 
+# The run request's connection closes unanswered; every list-tasks page is
+# 2 MiB of items of this workflow, made since the request, with other
+# inputs: none is adopted, all 16 pages are read, and the call cannot tell.
+# Each item's strings are looked up among the answer's tokens: from the
+# item's own, not from the answer's first, or the pages take half a minute
+# of CPU between them (quadratic in the items of a page).
+REC_ITEM = (b'{"id":"1","status":"created","workflow_id":"' + WF.encode() +
+            b'","created_at":"2025-12-01T00:00:00Z","input_parameters":"q=2"}')
+REC_PAGE = b'{"items":[' + b",".join(
+    [REC_ITEM] * ((2 * 1024 * 1024 - 12) // (len(REC_ITEM) + 1))) + b']}'
+assert len(REC_PAGE) <= 2 * 1024 * 1024
+REC_SCN = scenario([RR, CLOSE])
+REC_SCN["default"] = answer(resp(REC_PAGE, headers=[
+    "Date: Mon, 01 Dec 2025 00:00:00 GMT", "Connection: close"]), CLOSE)
+case("other.run_reconcile_2mib_pages_linear", REC_SCN, (3, None, E_CLOSED),
+     args=("run", WF, "-p", "q=1"), shape=[1] * 17, max_s=8)
+
+
 # ==========================================================================
 # The table in README.md says what the checks assert
 # ==========================================================================
