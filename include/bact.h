@@ -13,7 +13,8 @@
  * until the next call on the same client. A string holding a \u0000 reads
  * as far as its first NUL (bact_task.output_len gives the output's whole
  * length; an id or a status word with one is refused). Of a member named
- * twice in an object read into a result, the first counts.
+ * twice in an object read into a result, the first that is not null
+ * counts.
  *
  *     bact_client c;  uint8_t buf[1024];  jsmntok_t tok[32];
  *     bact_config cfg = {0};
@@ -379,7 +380,8 @@ bact_status bact_status_parse(const char *word, size_t len);
 int bact_status_is_terminal(bact_status s);
 
 /** A status as reported: the enum and the word as it came (a word longer
- *  than BACT_STATUS_SIZE - 1 bytes is kept that far, and is OTHER). */
+ *  than BACT_STATUS_SIZE - 1 bytes is kept that far, back to a character's
+ *  start, and is OTHER). */
 typedef struct bact_task_state {
     bact_status status;
     char text[BACT_STATUS_SIZE];

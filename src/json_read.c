@@ -524,23 +524,25 @@ static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
 }
 
 /* Copy a string token into a fixed field of size cap; with cut set, a
- * longer one is cut to fit. Returns the length copied, or BACT_E_SHAPE
- * (nothing written). */
+ * longer one is cut to fit, at a character's start. Returns the length
+ * copied, or BACT_E_SHAPE (nothing written). */
 static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap, int cut)
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start);
+    /* never cut short, not even by a \u0000, wherever it is (bact__strnlen()
+     * reads s[n] too: at most the decoded string's own NUL) */
+    if (!(c->json & BACT__JSON_PLAIN) &&
+        bact__strnlen((const char *)s, n) < n)
+        return BACT_E_SHAPE;
     if (n >= cap) {
         if (!cut)
             return BACT_E_SHAPE;
         n = cap - 1u;
+        while (n > 0u && (s[n] & 0xC0u) == 0x80u) /* (valid UTF-8: 3 at most) */
+            n--;
     }
-    /* never cut short, not even by a \u0000 (bact__strnlen() reads s[n]
-     * too: at most the decoded string's own NUL) */
-    if (!(c->json & BACT__JSON_PLAIN) &&
-        bact__strnlen((const char *)s, n) < n)
-        return BACT_E_SHAPE;
     memcpy(dst, s, n);
     dst[n] = '\0';
     return (int)n;

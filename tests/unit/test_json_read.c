@@ -769,9 +769,32 @@ static void fields_status_word(void)
     CHECK_INT(fields(doc, &r), BACT_OK); /* cut to fit, not refused */
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
     CHECK_INT(strlen(r.st.text), BACT_STATUS_SIZE - 1);
-    /* a NUL inside the kept part is refused still */
+    /* a NUL inside the kept part is refused still, and past it too */
     CHECK_INT(fields("{\"id\":\"1\",\"status\":\"run\\u0000ning\"}", &r),
               BACT_E_SHAPE);
+    snprintf(doc, sizeof doc, "{\"id\":\"1\",\"status\":\"%s\\u0000\"}",
+             word);
+    CHECK_INT(fields(doc, &r), BACT_E_SHAPE);
+    /* the cut falls at a character's start: a character over the last
+     * kept byte is left out whole, from any of its continuation bytes */
+    for (i = 0; i < 4; i++) {
+        static const struct { size_t ws; const char *tail; size_t kept; }
+        cut[4] = {
+            { BACT_STATUS_SIZE - 2, "\xc3\xa9\xc3\xa9", BACT_STATUS_SIZE - 2 },
+            { BACT_STATUS_SIZE - 2, "\xe2\x82\xac", BACT_STATUS_SIZE - 2 },
+            { BACT_STATUS_SIZE - 3, "\xe2\x82\xac", BACT_STATUS_SIZE - 3 },
+            { BACT_STATUS_SIZE - 4, "\xe2\x82\xac\xe2\x82\xac",
+              BACT_STATUS_SIZE - 1 }
+        };
+        memset(word, 'w', sizeof word);
+        word[cut[i].ws] = '\0';
+        snprintf(doc, sizeof doc, "{\"id\":\"1\",\"status\":\"%s%s\"}",
+                 word, cut[i].tail);
+        CHECK_INT(fields(doc, &r), BACT_OK);
+        CHECK_INT(r.st.status, BACT_STATUS_OTHER);
+        CHECK_INT(strlen(r.st.text), cut[i].kept);
+        CHECK_INT(memcmp(r.st.text, word, cut[i].ws), 0);
+    }
     /* case matters */
     CHECK_INT(fields("{\"id\":\"1\",\"status\":\"Finished\"}", &r), BACT_OK);
     CHECK_INT(r.st.status, BACT_STATUS_OTHER);
