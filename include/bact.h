@@ -291,16 +291,20 @@ size_t bact_needed(const bact_client *c);
 
 /** After a call failed: 1 when its request had begun to go out, so the
  *  server may have acted on it (a run call's error may then hide a created
- *  task: bact_list_tasks() shows it); 0 when nothing was sent. For
- *  bact_run_task() this is the run request's, whatever lists were asked
- *  for afterwards. */
+ *  task: bact_list_tasks() shows it): in the last attempt, or in an
+ *  earlier one that the server did not turn away (a 429 or 503 answer, or
+ *  a kept-alive connection it had closed or answered 408 on, turns it
+ *  away); 0 otherwise, as when nothing was sent. For bact_run_task() this
+ *  is the run request's, whatever lists were asked for afterwards. */
 int bact_request_sent(const bact_client *c);
 
 /** After BACT_E_API: what the server said. */
 const bact_api_error *bact_last_error(const bact_client *c);
 
 /** The last response's body (de-chunked) and its length; valid until the
- *  next call. In raw mode this is the body exactly as received. */
+ *  next call. In raw mode this is the body exactly as received, but for
+ *  one that made the call BACT_E_API: an error body in JSON has its
+ *  strings decoded in place for bact_last_error(). */
 const uint8_t *bact_body(const bact_client *c, size_t *len);
 
 /** Retries made for the last request sent. A call that sends several

@@ -603,6 +603,10 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
         }
         out->outcome = BACT_RUN_RESENT; /* in raw mode too */
     }
+    /* a second round follows a run request that went out, whatever the
+     * one sent again did (it may have failed before sending) */
+    if (round != 0)
+        c->sent = 1;
     c->held = 0; /* the next call has a limit of its own */
     return rc;
 }

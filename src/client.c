@@ -16,6 +16,11 @@
 
 #include "internal.h"
 
+/* c->sent: 1 once the attempt's send began; SENT_BEFORE when an earlier
+ * attempt of the call sent a request the server may have taken (it did
+ * not answer 429 or 503) */
+#define SENT_BEFORE 4u
+
 static BACT__INLINE uint32_t now(const bact_client *c)
 {
     return c->pf.now_ms(c->pf.ctx);
@@ -200,7 +205,7 @@ size_t bact_needed(const bact_client *c)
 
 int bact_request_sent(const bact_client *c)
 {
-    return c ? c->sent : 0;
+    return c ? c->sent != 0 : 0;
 }
 
 const bact_api_error *bact_last_error(const bact_client *c)
@@ -336,6 +341,9 @@ static int send_all(bact_client *c, size_t len)
         int32_t r;
         if (w == 0 || ++calls > BACT_MAX_IO_CALLS)
             return BACT_E_TIMEOUT;
+        /* from the first send call on, bytes may have gone out (not
+         * before it: a call whose time ran out in the connect sent none) */
+        c->sent |= 1u;
         r = c->tr.send(c->tr.io, c->buf + off, len - off, w);
         t = now(c);
         if (r > 0) {
@@ -573,7 +581,6 @@ BACT__NOINLINE static int send_request(bact_client *c, const bact__call *call)
         c->conn_open = 1;
     }
     t = now(c);
-    c->sent = 1;
     c->t_sent = c->t_last = t;
     return send_all(c, len);
 }
@@ -588,6 +595,8 @@ typedef char bact__net_codes[BACT_E_CONNECT == BACT_E_DNS - 1 &&
                              BACT_E_TIMEOUT == BACT_E_DNS - 3 &&
                              BACT_E_CLOSED == BACT_E_DNS - 4 ? 1 : -1];
 
+/* 0: rc ends the call; 1: another attempt may follow; 2: it may, and the
+ * server said it did not take the request (429, 503) */
 static int retryable(const bact_client *c, const bact__call *call, int rc,
                      int sent)
 {
@@ -598,7 +607,7 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
     if (rc == BACT_E_API || rc == BACT_E_BODY_SIZE) {
         unsigned s = c->resp.status, g = s - 502u; /* 502 503 504: 0 1 2 */
         if (s == 429 || g == 1u)
-            return 1;
+            return 2; /* the server did not take the request */
         return (call->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
     { /* DNS, CONNECT: nothing reached the server; NET, TIMEOUT, CLOSED
@@ -699,7 +708,7 @@ BACT__NOINLINE static int begin_attempt(bact_client *c,
     c->body_len = 0;
     c->json = 0;
     c->ntok_used = 0;
-    c->sent = 0;
+    c->sent &= SENT_BEFORE; /* (retry_wait() may have set it) */
     c->got = 0;
     if (rq == NULL)
         return 1; /* one of the library's own endpoints */
@@ -768,9 +777,14 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
                                      int rc)
 {
     uint32_t d;
+    int k;
     if (c->retries_used >= c->retries ||
-        !retryable(c, call, rc, c->sent | (c->got & GOT_SINK)))
+        !(k = retryable(c, call, rc, c->sent | (c->got & GOT_SINK))))
         return 0;
+    /* a request that went out and may have been taken stays sent for
+     * bact_request_sent(), whatever the next attempts do */
+    if (k == 1 && (c->sent & 1u))
+        c->sent = SENT_BEFORE;
     d = delay_ms(c, c->retries_used);
     /* no limit: UINT32_MAX, no clock reading */
     if (bact__call_left(c) <= d)
@@ -799,6 +813,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
     c->needed = 0;
     c->retries_used = 0;
     c->resp.status = 0;
+    c->sent = 0; /* nothing of this call yet */
     if (c->call_ms != 0 && !c->held) /* read only for a whole-call limit */
         c->call_start = now(c);
     for (;;) {
@@ -807,7 +822,7 @@ int bact__exec(bact_client *c, const bact__ep *ep,
         if (!begin_attempt(c, call))
             return BACT_E_ARG;
         rc = send_request(c, call);
-        if (c->sent) {
+        if (c->sent & 1u) {
             if (rc == BACT_OK)
                 rc = receive(c, call);
             if (rc != BACT_OK || !(c->got & GOT_REUSE))

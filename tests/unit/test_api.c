@@ -763,6 +763,34 @@ static void request_sent(void)
     CHECK_INT(bact_request_sent(c), 1);
 }
 
+/* The run request went out and its answer was lost; two looks found no
+ * task, and the request sent again could not even connect: the call's
+ * request still had gone out (the first one), so the tool's hint that a
+ * task may exist is given. */
+static int open_twice(void *p, const char *h, size_t n, uint16_t port,
+                      uint32_t t)
+{
+    /* the run's connection and the lookups' (one each: Connection: close) */
+    if (((t_io *)p)->opens >= 3)
+        return BACT_E_CONNECT;
+    return harness_open(p, h, n, port, t);
+}
+
+static void request_sent_resend_unsent(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    harness_open = c->tr.open;
+    c->tr.open = open_twice;
+    listed("");
+    listed("");
+    CHECK_INT(run_lost(c, &t), BACT_E_CONNECT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
+    CHECK_INT(bact_request_sent(c), 1);
+    CHECK_STR(t.id, "");
+}
+
 /* Sent again once at most: the second request's answer lost too, and
  * nothing listed again, the original error and two requests in all. */
 static void reconcile_resends_once(void)
@@ -2719,6 +2747,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_resends_once),
     T_CASE(reconcile_within_call_ms),
     T_CASE(request_sent),
+    T_CASE(request_sent_resend_unsent),
     T_CASE(run_template),
     T_CASE(task_status_words),
     T_CASE(task_status_other_words),

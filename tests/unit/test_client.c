@@ -1570,6 +1570,122 @@ static void connect_and_call_deadlines(void)
     }
 }
 
+/* bact_request_sent() is 1 once a send call was made, not before: a
+ * call whose whole-call time ran out in the connect sent nothing (its
+ * connection, clean, is kept for the next call), and says so. */
+static int open_slow(void *p, const char *h, size_t n, uint16_t port,
+                     uint32_t t)
+{
+    ((t_io *)p)->now += t; /* the connect takes all the time it may */
+    return w_open(p, h, n, port, t);
+}
+
+static void sent_only_from_the_first_send(void)
+{
+    static const uint8_t body[] = "{}";
+    bact_http_req post = { "POST", "/p", NULL, 0, body, 2, NULL, 0 };
+    bact_config cfg;
+    bact_client *c;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    cfg_init(&cfg, 1024, "http://h", 2);
+    cfg.call_ms = 500;
+    CTR.open = open_slow;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &post, NULL, NULL, NULL), BACT_E_TIMEOUT);
+    CHECK_INT(bact_request_sent(c), 0);
+    CHECK_INT(IO.sends, 0);
+    CHECK_INT(IO.closes, 0);
+    CHECK_INT(bact_retries_used(c), 0); /* no time for one */
+    /* the next call reuses that connection */
+    c->tr.open = w_open;
+    CHECK_INT(bact_request(c, &post, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_request_sent(c), 1);
+    CHECK_INT(IO.opens, 1);
+    CHECK_STR(body_str(c), "{}");
+}
+
+/* ... and stays 1 for the call when an earlier attempt went out and the
+ * server may have taken it, whatever the last attempt did (here: it could
+ * not connect); after a 429 or 503, or a kept-alive connection the server
+ * had closed (not taken), it is the last attempt's. */
+static void sent_across_attempts(void)
+{
+    static const uint8_t body[] = "{}";
+    bact_http_req post = { "POST", "/p", NULL, 0, body, 2, NULL, 0 };
+    bact_client *c;
+    /* a GET that timed out, then no connection */
+    begin(T_WHOLE);
+    t_io_add(&IO, T_END, NULL, 0);
+    W.fail_opens = 1;
+    W.fail_after = 1;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(bact_request_sent(c), 1);
+    /* a GET answered 503, then no connection */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "Connection: close\r\n",
+                        ""));
+    W.fail_opens = 1;
+    W.fail_after = 1;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 0);
+    /* a POST answered 429, then no connection */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("429 Too Many Requests", "Connection: close\r\n",
+                        ""));
+    W.fail_opens = 1;
+    W.fail_after = 1;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &post, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 0);
+    /* a GET whose kept-alive connection was dropped under it (the server
+     * closed it idle and took nothing), sent once more and unable to
+     * connect: nothing taken */
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    t_io_add(&IO, T_NOTHING, NULL, 0); /* the probe before reuse */
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_NET);
+    W.fail_opens = 1;
+    W.fail_after = 1;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 0);
+    /* a call starts from nothing: a GET that timed out and could not
+     * connect again, then a call that never connects */
+    begin(T_WHOLE);
+    t_io_add(&IO, T_END, NULL, 0);
+    W.fail_opens = 1;
+    W.fail_after = 1;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 1);
+    W.fail_opens = 2;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_request_sent(c), 0);
+    /* a retry after a timeout, then after a 503: what the first took may
+     * stand, so still sent */
+    begin(T_WHOLE);
+    t_io_add(&IO, T_END, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "Connection: close\r\n",
+                        ""));
+    W.fail_opens = 1;
+    W.fail_after = 2;
+    W.fail_rc = BACT_E_CONNECT;
+    c = mk(1024, "http://h", 2);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
+    CHECK_INT(bact_retries_used(c), 2);
+    CHECK_INT(bact_request_sent(c), 1);
+}
+
 static void retry_503_then_200(void)
 {
     bact_client *c;
@@ -2591,6 +2707,8 @@ static const t_case cases[] = {
     T_CASE(network_error),
     T_CASE(transport_misbehaves),
     T_CASE(retry_503_then_200),
+    T_CASE(sent_only_from_the_first_send),
+    T_CASE(sent_across_attempts),
     T_CASE(connect_and_call_deadlines),
     T_CASE(retry_after_seconds),
     T_CASE(retry_after_date),
