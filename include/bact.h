@@ -627,9 +627,9 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * Poll get-task-status every interval_ms until the task is finished,
  * failed or canceled (BACT_OK, *out holds it), or max_wait_ms has passed
  * (BACT_E_DEADLINE; it ends a sleep early, and a poll's retries and their
- * waits too), or a call fails (its error; a failure whose wait before a
- * retry, Retry-After or back-off, would pass the deadline ends the wait
- * at once with it).
+ * waits too; 0 makes one poll, with no retry), or a call
+ * fails (its error; a failure whose wait before a retry, Retry-After or
+ * back-off, would pass the deadline ends the wait at once with it).
  * BACT_WAIT_FOREVER: no limit. Sleeps through the platform's sleep_ms;
  * interval_ms 0 polls back to back (servers rate-limit that: mind it).
  */

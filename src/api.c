@@ -1047,7 +1047,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
 {
     uint32_t t0, left = max_wait_ms, call_ms;
     unsigned long polls;
-    uint8_t raw;
+    uint8_t raw, retries;
     int rc = BACT_E_DEADLINE;
 
     if (out == NULL || !id_ok(c, task_id))
@@ -1056,6 +1056,9 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     raw = c->raw;
     c->raw = 0; /* the status must be decoded */
     call_ms = c->call_ms;
+    retries = c->retries;
+    if (max_wait_ms == 0) /* one look: no time for a retry's wait */
+        c->retries = 0;
     t0 = c->pf.now_ms(c->pf.ctx);
     for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
@@ -1063,14 +1066,15 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         int changed;
         /* a poll, its retries and their waits included, ends by the
          * deadline too: what is left of it, when that is less than the
-         * whole-call limit (0: none) */
+         * whole-call limit (0: none; and none left, max_wait_ms 0, is no
+         * limit either: that poll makes no retry instead, below) */
         if (max_wait_ms != BACT_WAIT_FOREVER && left - 1u < call_ms - 1u)
             c->call_ms = left;
         rc = get_one(c, task_id, &st, &status_ep);
         c->call_ms = call_ms;
         left = wait_left(max_wait_ms, c->pf.now_ms(c->pf.ctx) - t0);
         if (rc != BACT_OK) {
-            if (left == 0)
+            if (left == 0 && max_wait_ms != 0)
                 rc = BACT_E_DEADLINE; /* cut short by the deadline */
             break;
         }
@@ -1097,5 +1101,6 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
             break;
     }
     c->raw = raw;
+    c->retries = retries;
     return rc;
 }

@@ -763,6 +763,28 @@ def _():
     need("running" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
 
 
+@check("wait.max_wait_zero_one_look")
+def _():
+    # --max-wait 0: one look, its answer as it came; no retry on a busy
+    # answer (the back-off would outlast a deadline already reached)
+    tid = M.new_task(run_ms=60000)
+    M.clear_requests()
+    r = bact("wait", tid, "--interval", "5", "--max-wait", "0")
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    eq(r.out, b"", "stdout")
+    need("running" in r.err_lines[-1], "last stderr line: " + short(r.err_lines[-1]))
+    eq(len(M.api_requests("get-task-status")), 1, "status polls")
+    done = M.new_task()
+    r = bact("wait", done, "--max-wait", "0")
+    need(r.rc == 0, "expected exit 0 for a finished task: " + r.why())
+    M.clear_requests()
+    M.fault(kind="status", code=503, count=5, path=V2 + "get-task-status")
+    r = bact("wait", tid, "--max-wait", "0", g=["--retries", "5"])
+    error(r, 1, "503")
+    need(r.dt < 2.0, "took %.2fs (no back-off)" % r.dt)
+    eq(len(M.api_requests("get-task-status")), 1, "status polls")
+
+
 @check("wait.unknown_task")
 def _():
     r = bact("wait", "1", "--interval", "0.05")

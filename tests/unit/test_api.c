@@ -2567,6 +2567,37 @@ static void wait_deadline_bounds_retries(void)
     CHECK(IO.opens >= 2 && IO.opens < 7);
     CHECK_INT(c->call_ms, 0);
 
+    /* no time at all (max_wait_ms 0) bounds them as much: one look, no
+     * retry and no wait, and the look's own error (0 left was once taken
+     * for no limit, and the busy answers' back-off ran its whole course) */
+    c = begin();
+    c->retries = 5;
+    for (i = 0; i < 6; i++)
+        t_io_data(&IO, answer("503 Service Unavailable", "{}"));
+    status_answers(w, 1);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 0, NULL, NULL, &st), BACT_E_API);
+    CHECK_INT(c->resp.status, 503);
+    CHECK_INT(IO.now - t0, 0);
+    CHECK_INT(IO.sleeps, 0);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(c->call_ms, 0);
+    CHECK_INT(c->retries, 5);
+    /* ... and a look that answers: the status, once, the attempt not cut
+     * by the deadline however long it takes (within its timeouts) */
+    c = begin();
+    c->retries = 5;
+    for (i = 0; i < 5; i++)
+        t_io_add(&IO, T_NOTHING, NULL, 0); /* 1 ms each */
+    status_answers(w, 1);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 0, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK_INT(st.status, BACT_STATUS_RUNNING);
+    CHECK_STR(st.text, "running");
+    CHECK(IO.now - t0 >= 5);
+    CHECK_INT(IO.sleeps, 0);
+    CHECK_INT(IO.opens, 1);
+
     /* a Retry-After beyond the deadline: the answer as it came, at once */
     c = begin();
     c->retries = 5;
