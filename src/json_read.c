@@ -530,12 +530,7 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
                     size_t cap, int cut)
 {
     const uint8_t *s = c->buf + t->start;
-    size_t n = (size_t)(t->end - t->start);
-    /* never cut short, not even by a \u0000, wherever it is (bact__strnlen()
-     * reads s[n] too: at most the decoded string's own NUL) */
-    if (!(c->json & BACT__JSON_PLAIN) &&
-        bact__strnlen((const char *)s, n) < n)
-        return BACT_E_SHAPE;
+    size_t len = (size_t)(t->end - t->start), n = len;
     if (n >= cap) {
         if (!cut)
             return BACT_E_SHAPE;
@@ -543,6 +538,11 @@ static int copy_str(const bact_client *c, const jsmntok_t *t, char *dst,
         while (n > 0u && (s[n] & 0xC0u) == 0x80u) /* (valid UTF-8: 3 at most) */
             n--;
     }
+    /* never cut short, not even by a \u0000, wherever it is (bact__strnlen()
+     * reads s[len] too: at most the decoded string's own NUL) */
+    if (!(c->json & BACT__JSON_PLAIN) &&
+        bact__strnlen((const char *)s, len) < len)
+        return BACT_E_SHAPE;
     memcpy(dst, s, n);
     dst[n] = '\0';
     return (int)n;
