@@ -24,7 +24,8 @@ extern "C" {
  *                  (would block, or the wait timed out). Not an error: the
  *                  core decides when a deadline has passed;
  *   BACT_E_CLOSED  (recv only) the peer closed the stream cleanly (EOF;
- *                  over TLS, a close_notify);
+ *                  over TLS, a close_notify); every later recv returns it
+ *                  again, whatever comes after (over TLS, the FIN);
  *   other < 0      a fatal error, as a bact_err code: BACT_E_NET (reset,
  *                  broken pipe, any socket error), BACT_E_TLS, ...
  *                  The stream is unusable afterwards.

@@ -745,6 +745,7 @@ static int tls_open(void *io, const char *host, size_t host_len,
     t->out_left = 0; /* mbedtls_ssl_session_reset() drops what was left */
     t->out_mine = 0;
     t->peer_eof = 0;
+    t->peer_notify = 0;
     t->rec_hdr_n = 0;
     t->stash_r = 0;
     t->alert = -1;
@@ -849,6 +850,10 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
     begin_op(t, timeout_ms);
     if (!t->open)
         return BACT_E_NET;
+    /* A clean close reads the same every time (bact_port.h): mbedTLS
+     * itself would read on, and take the FIN after it for a truncation */
+    if (t->peer_notify)
+        return BACT_E_CLOSED;
     if (len == 0)
         return 0;
     if (len > 0x7FFFFFFFu)
@@ -899,8 +904,10 @@ static int32_t tls_recv(void *io, uint8_t *buf, size_t len,
                 continue;
             break;
         }
-        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            t->peer_notify = 1;
             return BACT_E_CLOSED;
+        }
 #if BACT_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS)
         if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t); /* and read on */

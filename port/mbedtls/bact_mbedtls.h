@@ -113,6 +113,8 @@ typedef struct bact_tls {
                                       description), -1: none */
     uint8_t rec_hdr[5], rec_hdr_n;
     uint8_t peer_eof;              /* the inner transport reported EOF */
+    uint8_t peer_notify;           /* a close_notify came: every later
+                                      recv returns BACT_E_CLOSED again */
     int32_t stash_r;               /* what the keep-alive check's inner
                                       recv answered (0: nothing kept): 1
                                       with the byte stash, or an error;

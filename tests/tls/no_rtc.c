@@ -68,6 +68,15 @@
  * read of the first answer; then a second request, whose answer must
  * come: prints "ok second answered" or "error ...". A send that only
  * finished the alert must not report the request's bytes as sent.
+ *
+ *   no_rtc HOST:PORT CA_FILE closed
+ *
+ * Against tls_servers.py's eof-notify server, by the transport alone: a
+ * request, its close-delimited answer read up to the close_notify
+ * (BACT_E_CLOSED), then three more reads (3 s, 3 s, no wait), the server's
+ * FIN coming meanwhile: a clean close must read the same every time, as a
+ * plain EOF does (bact_port.h). Prints "ok after close_notify: closed,
+ * closed, closed" or "error ...", naming what each read returned.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -412,6 +421,70 @@ static int hello_request(char *host, const char *ca)
     return rc == BACT_OK ? 0 : 1;
 }
 
+/* what one recv returned, in a word */
+static const char *outcome(int32_t r)
+{
+    if (r > 0)
+        return "bytes";
+    if (r == 0)
+        return "nothing yet";
+    return r == BACT_E_CLOSED ? "closed" : bact_strerror((int)r);
+}
+
+static int read_after_close(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t got[4096];
+    static const uint32_t waits[3] = {3000, 3000, 0};
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    const char *after[3] = {"-", "-", "-"};
+    unsigned port, i;
+    int32_t r = 0;
+    int rc, again_closed = 1;
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    if (rc == BACT_OK)
+        rc = send_text(&tr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    /* the answer, then its close_notify (50 waits of 100 ms at most) */
+    for (i = 0; rc == BACT_OK && i < 50u; i++) {
+        r = tr.recv(tr.io, got, sizeof got, 100);
+        if (r < 0)
+            break;
+        if (r > 0)
+            i = 0;
+    }
+    if (rc != BACT_OK || r != BACT_E_CLOSED) {
+        printf("error before close_notify: %s\n",
+               rc != BACT_OK ? bact_strerror(rc) : outcome(r));
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+        return 1;
+    }
+    for (i = 0; i < 3u; i++) {
+        r = tr.recv(tr.io, got, sizeof got, waits[i]);
+        after[i] = outcome(r);
+        again_closed &= r == BACT_E_CLOSED;
+    }
+    printf("%s after close_notify: %s, %s, %s\n", again_closed ? "ok" : "error",
+           after[0], after[1], after[2]);
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return again_closed ? 0 : 1;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -508,6 +581,8 @@ int main(int argc, char **argv)
         return direct(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "hellorequest") == 0)
         return hello_request(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "closed") == 0)
+        return read_after_close(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)

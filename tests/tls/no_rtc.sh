@@ -112,6 +112,11 @@ check session-forgotten-after-failed-handshake \
 # sending the request (which the server would then never get)
 check pending-alert-not-taken-for-request-bytes '^ok second answered$' \
     "127.0.0.1:$(port_of hellorequest)" "$pki/ec-root.pem" hellorequest
+# A clean close reads the same every time (bact_port.h): after the
+# close_notify, three more reads (the server's FIN comes meanwhile) each
+# return BACT_E_CLOSED again, not a truncation or "nothing yet"
+check close-notify-read-three-times '^ok after close_notify: closed, closed, closed$' \
+    "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" closed
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)
