@@ -77,6 +77,19 @@
  * FIN coming meanwhile: a clean close must read the same every time, as a
  * plain EOF does (bact_port.h). Prints "ok after close_notify: closed,
  * closed, closed" or "error ...", naming what each read returned.
+ *
+ *   no_rtc HOST:PORT CA_FILE send
+ *
+ * The clocked limit of a send, against tls_servers.py's noread or slowread
+ * server (a small receive buffer; nothing read, or what has come taken
+ * every 0.7 s), by the transport alone, the socket's send buffer made
+ * small: sends of 16 KiB with a 500 ms timeout, for 3 s. Each must end
+ * within its timeout (300 ms allowed for the machine), and one that
+ * answers "nothing yet" not before 0.9 times it; at least two must answer
+ * so. Prints "ok ...", "late ...", "early ..." or "error ...", with the
+ * counts, the times, and how many of the "nothing yet" sends moved bytes
+ * on the socket (counted below the TLS transport) before their time ran
+ * out.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -485,6 +498,103 @@ static int read_after_close(char *host, const char *ca)
     return again_closed ? 0 : 1;
 }
 
+static uint32_t elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint32_t)((t.tv_sec - t0->tv_sec) * 1000 +
+                      (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* the TCP transport's send, counting the bytes it moved */
+static unsigned long inner_moved;
+static int32_t send_counted(void *io, const uint8_t *data, size_t len,
+                            uint32_t timeout_ms)
+{
+    int32_t r = tcp_real.send(io, data, len, timeout_ms);
+    if (r > 0)
+        inner_moved += (unsigned long)r;
+    return r;
+}
+
+#define SEND_TIMEOUT 500u
+#define SEND_MARGIN 300u
+
+static int send_limit(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t data[16384];
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    struct timespec start, t0;
+    unsigned port, sends = 0, zeros = 0, moving = 0;
+    uint32_t ms, longest = 0, shortest_zero = 0xFFFFFFFFu, longest_zero = 0;
+    unsigned long sent = 0;
+    int rc, small = 4096;
+    const char *verdict;
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    tcp_real = tcp;
+    tcp.send = send_counted;
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    if (rc == BACT_OK)
+        (void)setsockopt(conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    memset(data, 0x5A, sizeof data);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (rc == BACT_OK && elapsed_ms(&start) < 3000u && sends < 1000u) {
+        unsigned long before = inner_moved;
+        int32_t r;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        r = tr.send(tr.io, data, sizeof data, SEND_TIMEOUT);
+        ms = elapsed_ms(&t0);
+        sends++;
+        if (r < 0)
+            rc = (int)r;
+        else if (r > 0)
+            sent += (unsigned long)r;
+        if (ms > longest)
+            longest = ms;
+        if (r == 0) {
+            zeros++;
+            moving += inner_moved != before;
+            if (ms < shortest_zero)
+                shortest_zero = ms;
+            if (ms > longest_zero)
+                longest_zero = ms;
+        }
+    }
+    if (rc != BACT_OK) {
+        printf("error send %u: %s\n", sends, bact_strerror(rc));
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+        return 1;
+    }
+    verdict = zeros < 2u                              ? "error"
+            : longest > SEND_TIMEOUT + SEND_MARGIN    ? "late"
+            : shortest_zero < SEND_TIMEOUT * 9u / 10u ? "early"
+                                                      : "ok";
+    printf("%s %u sends took %lu bytes; %u said nothing yet, after %lu..%lu ms, "
+           "%u of them moving bytes; the longest took %lu ms (timeout %u)\n",
+           verdict, sends, sent, zeros,
+           zeros > 0 ? (unsigned long)shortest_zero : 0ul,
+           (unsigned long)longest_zero, moving, (unsigned long)longest,
+           SEND_TIMEOUT);
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return verdict[0] == 'o' ? 0 : 1;
+}
+
 static uint8_t wbuf[4096];
 static jsmntok_t wtok[128];
 
@@ -581,6 +691,8 @@ int main(int argc, char **argv)
         return direct(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "hellorequest") == 0)
         return hello_request(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "send") == 0)
+        return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closed") == 0)
         return read_after_close(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)

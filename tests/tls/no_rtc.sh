@@ -133,3 +133,13 @@ timed no-monotonic-clock-alert-flood-in-handshake 8 '^tls .*timed out' \
     "https://127.0.0.1:$(port_of alertflood)" "$pki/ec-root.pem" noclock
 timed no-monotonic-clock-alert-trickle-after-handshake 8 '^error ' \
     "https://127.0.0.1:$(port_of trickle)" "$pki/ec-root.pem" noclock
+# The clocked limit of a send: a server that stops reading after the
+# handshake (a small receive buffer), the client's send buffer small too;
+# sends of 16 KiB with a 500 ms timeout for 3 s each end at their timeout,
+# neither later (no hang while the buffers are full) nor at once. And the
+# same while the server takes what has come every 0.7 s: sends that moved
+# bytes still end when their time is up. The servers hold on for 15 s.
+timed send-ends-at-its-timeout-peer-not-reading 8 '^ok .* said nothing yet' \
+    "127.0.0.1:$(port_of noread)" "$pki/ec-root.pem" send
+timed send-ends-at-its-timeout-while-bytes-move 8 '^ok .* [1-9][0-9]* of them moving bytes' \
+    "127.0.0.1:$(port_of slowread)" "$pki/ec-root.pem" send

@@ -70,6 +70,12 @@ Kinds (see README.md for what the client must do with each):
             keep-alive; then the client's records are read here (0xEE
             filler bytes between them skipped) and a second request, when
             one comes within 3 s, is answered too; then a FIN.
+  noread    TLS 1.2+ with the ECDSA chain and a small receive buffer; after
+            the handshake, nothing read for 15 s, then a reset: a client's
+            sends fill the socket buffers and then cannot move a byte.
+  slowread  the same, but every 0.7 s what has come is taken (raw, not
+            decrypted): a client's sends move bytes now and then, most
+            waits end with nothing moved.
   body      TLS 1.2+ with the ECDSA chain; after the request, one of:
               cl-short-noclose  Content-Length: 100, 10 bytes, FIN (no
                                 close_notify)
@@ -361,6 +367,20 @@ def _reset(sock):
                         struct.pack("ii", 1, 0))
     finally:
         sock.close()
+
+
+def _drain(fd):
+    """Take the raw bytes that have come, without waiting (64 KiB at
+    most); False once the peer has closed."""
+    try:
+        for _ in range(16):
+            if not os.read(fd, 4096):
+                return False
+    except BlockingIOError:
+        pass
+    except OSError:
+        return False
+    return True
 
 
 def _accept_tls(ctx, c):
@@ -792,6 +812,22 @@ class Servers:
                 pass
         return h
 
+    def h_sink(self, ctx, variant):
+        """After the handshake, read nothing ("noread"), or every 0.7 s
+        the raw bytes that have come ("slowread"), for 15 s; then a
+        reset."""
+        def h(c):
+            tls = _accept_tls(ctx, c)
+            if tls is None:
+                return
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 15 and not self._stop.is_set():
+                if variant == "slowread" and not _drain(tls.fileno()):
+                    break                   # the client closed
+                self._stop.wait(0.7)
+            _reset(tls)
+        return h
+
     def h_hellorequest(self, ctx):
         def answer(body):
             return (JSON_HEADERS + "Content-Length: %d\r\n"
@@ -907,6 +943,8 @@ class Servers:
         self.start("bigrecord", self.h_bigrecord(raw))
         self.start("hellorequest", self.h_hellorequest(raw), rcvbuf=4096)
         self.start("alternate", self.h_alternate(self.h_cert(ec)))
+        for v in ("noread", "slowread"):
+            self.start(v, self.h_sink(ec, v), rcvbuf=4096)
         self.start("sendrst", self.h_sendrst(ec))
         for v in ("close", "keep"):
             self.start("closewatch-" + v, self.h_closewatch(ec, v))
