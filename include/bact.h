@@ -14,7 +14,9 @@
  * as far as its first NUL (bact_task.output_len gives the output's whole
  * length; an id or a status word with one is refused). Of a member named
  * twice in an object read into a result, the first that is not null
- * counts.
+ * counts. A callback (body sink, status callback, trace) runs inside a
+ * call on its client and must not call into that client (another client
+ * is fine).
  *
  *     bact_client c;  uint8_t buf[1024];  jsmntok_t tok[32];
  *     bact_config cfg = {0};
@@ -630,8 +632,10 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * waits too; 0 makes one poll, with no retry), or a call
  * fails (its error; a failure whose wait before a retry, Retry-After or
  * back-off, would pass the deadline ends the wait at once with it).
- * BACT_WAIT_FOREVER: no limit. Sleeps through the platform's sleep_ms;
- * interval_ms 0 polls back to back (servers rate-limit that: mind it).
+ * BACT_WAIT_FOREVER: no limit of time (the loop is bounded still: after
+ * 10,000,000 polls it ends with BACT_E_DEADLINE: over a year at one every
+ * 5 s). Sleeps through the platform's sleep_ms; interval_ms 0 polls
+ * back to back (servers rate-limit that: mind it).
  */
 int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
               uint32_t max_wait_ms, bact_status_cb cb, void *user,
