@@ -791,7 +791,7 @@ API_ROUTES = {
 # --------------------------------------------------------------------------
 
 FAULT_KINDS = ("status", "429", "slow", "trickle", "drop", "reset",
-               "cut_after_run", "stall", "garbage")
+               "cut_after_run", "stall", "garbage", "body")
 
 
 class ControlError(Exception):
@@ -902,8 +902,12 @@ def add_fault(st, req):
     path = body.get("path")
     if path is not None and not isinstance(path, str):
         raise ControlError("path must be a string")
+    text = body.get("body", "")
+    if not isinstance(text, str):
+        raise ControlError("body must be a string")
     f = {"kind": kind, "count": _cint(body, "count", 1, 1, 100000), "path": path,
-         "code": _cint(body, "code", 500, 100, 599),
+         "code": _cint(body, "code", 200 if kind == "body" else 500, 100, 599),
+         "body": text,
          "delay_ms": _cint(body, "delay_ms",
                            10 if kind == "trickle" else 2000, 0, MAX_FAULT_DELAY_MS),
          "bytes": _cint(body, "bytes", 1, 1, 1 << 20)}
@@ -1191,6 +1195,8 @@ class Handler(socketserver.BaseRequestHandler):
         elif fault and fault["kind"] in ("drop", "reset", "garbage"):
             self.log(req, "fault:" + fault["kind"])
             self.abort(fault)
+        elif fault and fault["kind"] == "body":
+            status, obj = fault["code"], None
         else:
             status, obj, extra = self.dispatch(req)
         if cfg["close"] and not req.path.startswith("/_mock/"):
@@ -1198,7 +1204,9 @@ class Handler(socketserver.BaseRequestHandler):
         if fault and fault["kind"] == "cut_after_run":
             self.log(req, "fault:cut_after_run after %d" % status)
             raise Close()
-        if obj is None:
+        if fault and fault["kind"] == "body":
+            body = fault["body"].encode("utf-8")
+        elif obj is None:
             body = b""
         else:
             body = json.dumps(obj, ensure_ascii=cfg["ascii_json"],
