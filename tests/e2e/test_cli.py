@@ -791,6 +791,47 @@ def _():
     error(r, 1, "10112")
 
 
+@check("wait.unknown_status_word_not_terminal")
+def _():
+    # a status word the tool does not know: shown as it came (status, and
+    # wait's progress), and waited past, not taken for the end
+    tid = M.new_task(created_ms=CREATED_MS, run_ms=RUN_MS)
+    odd = '{"status":"queued_for_gpu"}'
+    M.fault(kind="body", body=odd, count=2, path=V2 + "get-task-status")
+    ok(bact("status", tid), "queued_for_gpu\n")
+    ok(bact("status", tid, g=["--json"]), odd)
+    M.fault(kind="body", body=odd, count=3, path=V2 + "get-task-status")
+    M.clear_requests()
+    r = bact("wait", tid, "--interval", "0.05")
+    need(r.rc == 0, "expected exit 0: " + r.why())
+    eq(r.out, (M.output_of(tid) + "\n").encode(), "stdout")
+    eq(r.err_lines[0], "bact: task %s: queued_for_gpu" % tid,
+       "first progress line")
+    need("bact: task %s: finished" % tid in r.err_lines, "stderr: " + short(r.err))
+    need(len(M.api_requests("get-task-status")) >= 4, "polls")
+
+
+@check("wait.finished_without_output")
+def _():
+    # a finished task whose output string is null or absent: exit 0 and
+    # stdout empty (for run --wait: the task-id line alone)
+    tid = M.new_task()
+    d = json.loads(M.task_body(tid))
+    no_string = dict(d, output=dict(d["output"], string=None))
+    no_output = {k: v for k, v in d.items() if k != "output"}
+    for body in (no_string, dict(d, output=None), no_output):
+        M.fault(kind="body", body=json.dumps(body), path=V2 + "get-task")
+        r = bact("wait", tid, "--interval", "0.05")
+        need(r.rc == 0, "expected exit 0: " + r.why())
+        eq(r.out, b"", "stdout")
+    M.reset()
+    M.fault(kind="body", body=json.dumps(no_output), path=V2 + "get-task")
+    r = bact("run", WF_FINISH, "--wait", "--interval", "0.05")
+    need(r.rc == 0, "run --wait: expected exit 0: " + r.why())
+    eq(r.out, b"%d\n" % FIRST_TASK, "run --wait stdout")
+
+
+
 @check("stop.biz_code")
 def _():
     tid = M.new_task(run_ms=60000)
@@ -1108,6 +1149,7 @@ def _():
 def _():
     r = bact("regions", env={"BROWSERACT_API_KEY": WRONG_KEY})
     ok(r, REGIONS_OUT)
+
 
 
 # ==========================================================================
@@ -1946,6 +1988,32 @@ def _():
     error(bact("status", "1", g=["--json", "--retries", "0"]), 5)
 
 
+@check("proto.malformed_json_body")
+def _():
+    # a 200 whose body is no JSON: exit 5; --json prints it as it came, as
+    # it does not judge the body
+    bad = '{"status": "running", '
+    M.fault(kind="body", body=bad, path=V2 + "get-task-status")
+    error(bact("status", "1"), 5, "get-task-status", "malformed")
+    M.fault(kind="body", body=bad, path=V2 + "get-task-status")
+    ok(bact("status", "1", g=["--json"]), bad)
+    M.fault(kind="body", body="<html>ok</html>", path=V2 + "get-region-list")
+    error(bact("regions"), 5, "malformed")
+
+
+@check("proto.unexpected_json_body")
+def _():
+    # JSON, but not the shape the command expects: exit 5, stdout empty
+    for path, args, body in (("get-task-status", ["status", "1"], "[1, 2]"),
+                             ("get-task-status", ["status", "1"],
+                              '{"status": 5}'),
+                             ("get-region-list", ["regions"], '{"a": 1}'),
+                             ("list-tasks", ["tasks"], '"items"'),
+                             ("run-task", ["run", WF_FINISH], '{"id": 7}')):
+        M.fault(kind="body", body=body, path=V2 + path)
+        error(bact(*args, g=["--retries", "0"]), 5)
+
+
 def to_full_disk(*args):
     """Run bact G... ARGS... with stdout on /dev/full (a full disk)."""
     argv = [BACT, "--base-url", M.url, "--api-key", KEY] + list(args)
@@ -2172,6 +2240,9 @@ def _():
     r = bact("regions", g=["--retries", "1"])
     error(r, 1, "503")
     eq(len(M.api_requests()), 2, "requests")
+
+
+
 
 
 @check("retry.429_retry_after_1")
