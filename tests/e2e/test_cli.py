@@ -831,6 +831,17 @@ def _():
     eq(r.out, b"%d\n" % FIRST_TASK, "run --wait stdout")
 
 
+@check("wait.default_interval_5s")
+def _():
+    # no --interval: a poll every 5 s; within 5.3 s that is two polls (at
+    # 0 and 5 s), where a default of 2.65 s or less makes three and one
+    # over 5.3 s makes one
+    tid = M.new_task(run_ms=60000)
+    M.clear_requests()
+    r = bact("wait", tid, "--max-wait", "5.3")
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    eq(len(M.api_requests("get-task-status")), 2, "status polls in 5.3 s")
+
 
 @check("stop.biz_code")
 def _():
@@ -1150,6 +1161,12 @@ def _():
     r = bact("regions", env={"BROWSERACT_API_KEY": WRONG_KEY})
     ok(r, REGIONS_OUT)
 
+
+@check("base_url_option_overrides_env")
+def _():
+    r = bact("regions", env={"BROWSERACT_BASE_URL": "http://127.0.0.1:%d"
+                             % closed_port()})
+    ok(r, REGIONS_OUT)
 
 
 # ==========================================================================
@@ -2242,7 +2259,59 @@ def _():
     eq(len(M.api_requests()), 2, "requests")
 
 
+@check("retry.get_502_504_retried")
+def _():
+    # a GET is retried on 502 and 504 too (a run only on 429 and 503)
+    M.fault(kind="status", code=502, path=V2 + "get-region-list")
+    M.fault(kind="status", code=504, path=V2 + "get-region-list")
+    ok(bact("regions"), REGIONS_OUT)
+    eq(len(M.api_requests()), 3, "requests")
+    M.reset()
+    M.fault(kind="status", code=504, count=5, path=V2 + "run-task")
+    error(bact("run", WF_FINISH), 1, "504")
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
 
+
+@check("retry.default_3")
+def _():
+    # no --retries: three retries, four attempts in all (Retry-After: 0,
+    # so no back-off)
+    M.fault(kind="429", retry_after="0", count=3, path=V2 + "get-region-list")
+    ok(bact("regions"), REGIONS_OUT)
+    eq(len(M.api_requests()), 4, "requests")
+    M.reset()
+    M.fault(kind="429", retry_after="0", count=4, path=V2 + "get-region-list")
+    error(bact("regions"), 1, "429")
+    eq(len(M.api_requests()), 4, "requests when all four are busy")
+
+
+@check("retry.retry_after_capped_60s")
+def _():
+    # Retry-After: 3600 waits 60 s, not an hour: -v says so, then the run
+    # is ended here rather than waited for
+    M.fault(kind="429", retry_after="3600", path=V2 + "get-region-list")
+    argv = [BACT, "--base-url", M.url, "--api-key", KEY, "-v", "regions"]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=clean_env())
+    lines = []
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            ln = p.stderr.readline().decode("utf-8", "replace")
+            if not ln:
+                break
+            lines.append(ln.rstrip("\n"))
+            if ln.startswith("bact: retry"):
+                break
+    finally:
+        p.kill()
+        p.wait(5)
+        p.stderr.close()
+    need(not any(KEY in ln for ln in lines), "API key shown on stderr")
+    retry = [ln for ln in lines if ln.startswith("bact: retry")]
+    need(retry, "no retry line: " + short(" | ".join(lines)))
+    need(" in 60000 ms " in retry[0], "retry line: " + short(retry[0]))
 
 
 @check("retry.429_retry_after_1")
