@@ -1805,6 +1805,10 @@ CALLBACKS_REFUSED = [
 for _name, _url, _why in CALLBACKS_REFUSED:
     usage_check("callback_" + _name, "run", WF_FINISH, "--callback-url", _url,
                 needles=("--callback-url", _why))
+# 2048 characters but 2049 bytes: the limit counts bytes
+usage_check("callback_2048_chars_2049_bytes", "run", WF_FINISH, "--callback-url",
+            "https://example.com/\u00e9" + "a" * (2048 - 21),
+            needles=("--callback-url", "longer than 2048 bytes"))
 
 
 @check("usage.callback_refusal_hides_userinfo")
