@@ -2263,6 +2263,23 @@ def _():
     eq(len(M.api_requests()), 2, "requests")
 
 
+@check("retry.backoff_grows")
+def _():
+    # no Retry-After: the waits double from 0.5 s, each with half of it
+    # random ("equal jitter"): 250..500 ms, then 500..1000 ms
+    M.fault(kind="status", code=503, count=2, path=V2 + "get-region-list")
+    r = bact("regions", g=["-v"])
+    need(r.rc == 0, r.why())
+    waits = [int(m.group(1)) for m in (re.search(r" in (\d+) ms ", ln)
+                                       for ln in r.err_lines
+                                       if ln.startswith("bact: retry"))
+             if m]
+    eq(len(waits), 2, "retry lines with a wait")
+    need(250 <= waits[0] <= 500 and 500 <= waits[1] <= 1000,
+         "waits %r ms" % waits)
+    need(r.dt >= (waits[0] + waits[1]) / 1000.0, "took %.2fs" % r.dt)
+
+
 @check("retry.get_502_504_retried")
 def _():
     # a GET is retried on 502 and 504 too (a run only on 429 and 503)
