@@ -572,6 +572,16 @@ static int set_datetime(const char **dst, const char *opt, const char *v)
     return EX_OK;
 }
 
+/* "" filters nothing (the library leaves it out): --workflow-name "$UNSET"
+ * would list every task, so it is refused, as an empty date-time is */
+static int set_filter(const char **dst, const char *opt, const char *v)
+{
+    if (v[0] == '\0')
+        return usage_error("%s: expected a text to filter by, got ''", opt);
+    *dst = v;
+    return EX_OK;
+}
+
 static int set_status(bact_status *dst, const char *v)
 {
     *dst = bact_status_parse(v, strlen(v));
@@ -625,8 +635,7 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_WORKFLOW_ID:
         return set_id(&a->workflow_id, name, v);
     case O_WORKFLOW_NAME:
-        a->workflow_name = v;
-        return EX_OK;
+        return set_filter(&a->workflow_name, name, v);
     case O_FROM:
         return set_datetime(&a->from, name, v);
     case O_TO:
@@ -636,8 +645,7 @@ static int apply_option(cmd_args *a, const cli_item *it)
     case O_LIMIT:
         return set_int32(&a->limit, name, v, 1, MAX_LIMIT);
     case O_KEYWORD:
-        a->keyword = v;
-        return EX_OK;
+        return set_filter(&a->keyword, name, v);
     case O_HELP:
         a->help = 1;
         return EX_OK;

@@ -1609,6 +1609,10 @@ usage_check("to_basic_format", "tasks", "--to", "20240101T000000Z",
 # an empty value is no date-time either (not "no filter")
 usage_check("from_empty", "tasks", "--from", "", needles=("--from", "RFC 3339"))
 usage_check("to_empty", "tasks", "--to=", needles=("--to", "RFC 3339"))
+# the same for the text filters: "$UNSET" would list everything
+usage_check("workflow_name_empty", "tasks", "--workflow-name", "",
+            needles=("--workflow-name", "filter"))
+usage_check("keyword_empty", "templates", "--keyword=", needles=("--keyword", "filter"))
 # a date-time with more after it is refused, however long its fraction
 usage_check("from_long_fraction_then_junk", "tasks", "--from",
             "2024-01-01T00:00:00." + "0" * 44 + "Zjunk", needles=("RFC 3339",))
