@@ -2,7 +2,8 @@
 # Webhooks end to end: the library (with its loopback opt-in) asks the mock
 # for a task with both callback URLs pointing at a listener on 127.0.0.1;
 # the mock must POST every status change and the final get-task payload
-# there. Without the opt-in the library refuses the loopback URL.
+# there, and try one again after a 5xx only (3 attempts in all). Without
+# the opt-in the library refuses the loopback URL.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 prog=${1:-build/host/webhook_run}
@@ -18,9 +19,17 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n)
-        with open(sys.argv[2], "a") as f:
+        with open(sys.argv[2], "a+") as f:
+            f.seek(0)
+            seen = sum(1 for l in f if json.loads(l)["path"] == self.path)
             f.write(json.dumps({"path": self.path, "body": json.loads(body)}) + "\n")
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+        # /flaky fails twice with a 5xx (retried), /gone always with a 4xx
+        code = 200
+        if self.path == "/flaky" and seen < 2:
+            code = 503
+        elif self.path == "/gone":
+            code = 404
+        self.send_response(code); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *a): pass
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
 tmp = sys.argv[1] + ".tmp"
@@ -55,6 +64,31 @@ def check(name, ok, why):
 check("status-changes-posted", status[-2:] == ["running", "finished"], "got %r" % status)
 check("final-posted-once", len(final) == 1 and final[0]["status"] == "finished"
       and final[0]["workflow_id"] == "16217357109956214", "got %r" % final)
+PY
+# The API retries a callback only after a 5xx, at most 3 attempts in all;
+# a 4xx is final.
+out=$("$prog" "$base" wh-key 16217357109956214 "$hook/flaky" "$hook/gone" 2>&1)
+rc=$?
+id=${out%% *}
+[ $rc -eq 0 ] || echo "not ok - webhooks.run-with-failing-receivers: exit $rc: $out"
+python3 - "$tmp/hooks" "$id" <<'PY'
+import json, sys, time
+def seen(path):
+    try:
+        hooks = [json.loads(l) for l in open(sys.argv[1])]
+    except FileNotFoundError:
+        hooks = []
+    return [h["body"]["status"] for h in hooks
+            if h["path"] == path and h["body"].get("id") == sys.argv[2]]
+deadline = time.time() + 10
+while time.time() < deadline and len(seen("/flaky")) < 3:
+    time.sleep(0.05)
+time.sleep(1.5)  # room for an attempt too many
+def check(name, ok, why):
+    print(("ok - webhooks." + name) if ok else ("not ok - webhooks.%s: %s" % (name, why)))
+flaky, gone = seen("/flaky"), seen("/gone")
+check("5xx-retried-3-attempts", flaky == ["finished"] * 3, "got %r" % flaky)
+check("4xx-not-retried", gone == ["running", "finished"], "got %r" % gone)
 PY
 out=$("$prog" "$base" wh-key 16217357109956214 "$hook/final" "$hook/status" strict 2>&1)
 if [ "$out" = refused ]; then echo "ok - webhooks.loopback-refused-by-default"

@@ -56,6 +56,8 @@ MAX_RECORDS = 10000          # cap on the request log and the callback log
 MAX_FAULT_DELAY_MS = 60000
 TICK_S = 0.02
 CALLBACK_TIMEOUT_S = 5.0
+CALLBACK_ATTEMPTS = 3            # the API retries a callback after a 5xx only
+CALLBACK_RETRY_S = (0.2, 0.4)    # waits before the 2nd and 3rd attempts
 SERVER_NAME = "bact-mock"
 
 TASK_STATUSES = ("created", "running", "finished", "canceled",
@@ -336,6 +338,7 @@ class State:
         self.reset()
 
     def reset(self):
+        self.generation = getattr(self, "generation", 0) + 1
         self.cfg = dict(self.defaults)
         self.tasks = {}          # id -> Task, insertion order = creation order
         self.active = set()      # ids of tasks that may still change by time
@@ -987,13 +990,25 @@ def callback_worker(st, log):
         url, kind, tid, status, snap = st.cbq.get()
         body = json.dumps(snap, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
-        ok, code, err = deliver(url, body)
-        rec = {"url": url, "kind": kind, "task_id": tid, "status": status,
-               "delivered": ok, "http_status": code, "error": err, "ts": now_ms()}
         with st.lock:
-            st.callbacks.append(rec)
-            del st.callbacks[:-MAX_RECORDS]
-        log.write("callback %s %s %s -> delivered=%s %s" % (kind, tid, status, ok, err or ""))
+            gen = st.generation
+        for attempt in range(1, CALLBACK_ATTEMPTS + 1):
+            ok, code, err = deliver(url, body)
+            rec = {"url": url, "kind": kind, "task_id": tid, "status": status,
+                   "delivered": ok, "http_status": code, "error": err,
+                   "attempt": attempt, "ts": now_ms()}
+            with st.lock:
+                st.callbacks.append(rec)
+                del st.callbacks[:-MAX_RECORDS]
+                gone = st.generation != gen   # a reset drops pending retries
+            log.write("callback %s %s %s attempt %d -> delivered=%s %s"
+                      % (kind, tid, status, attempt, ok, err or ""))
+            # only a 5xx answer is tried again: not a 2xx, 3xx or 4xx, nor
+            # no answer (refused, timed out)
+            if (ok or code is None or not 500 <= code <= 599 or gone
+                    or attempt == CALLBACK_ATTEMPTS):
+                break
+            time.sleep(CALLBACK_RETRY_S[attempt - 1])
 
 
 def ticker(st):
