@@ -546,7 +546,12 @@ int bact_decode_task(bact_client *c, bact_task *out);
 int bact_list_tasks(bact_client *c, const bact_task_query *q,
                     bact_page *out);
 /** PUT stop-task (no body: "Content-Length: 0"); biz_code NULL: not
- *  sent. */
+ *  sent. Stop and resume are retried as the GETs are, also after they
+ *  went out; the API answers a stop of an ended task with code 10121 and
+ *  a resume of a task not paused with 10127, so a retry whose earlier
+ *  attempt took effect (its answer lost) may get that error: after one
+ *  with bact_retries_used() > 0, bact_get_task_status() tells whether
+ *  the task is now canceled (or running) as asked. */
 int bact_stop_task(bact_client *c, const char *task_id,
                    const int32_t *biz_code);
 int bact_resume_task(bact_client *c, const char *task_id);

@@ -814,8 +814,9 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     return run(c, &list_tasks_ep, v, NULL, out);
 }
 
-/* stopping or resuming twice does no harm: safe to retry. The answer is
- * an empty 200; a body, if any, may only be an error envelope. */
+/* stopping or resuming twice changes nothing more: safe to retry (though
+ * the second one may be answered 10121 or 10127, see bact.h). The answer
+ * is an empty 200; a body, if any, may only be an error envelope. */
 EP(stop_ep, PUT, PATH(stop_task), QN_TASK, 2, 0, 0,
    JSON | IDEM | BACT__C_ANY);
 EP(resume_ep, PUT, PATH(resume_task), QN_TASK, 2, 0, 0,

@@ -1515,6 +1515,30 @@ static void stop_and_resume(void)
     ok("{\"code\":10121,\"msg\":\"Task has completed.\"}");
     CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
     CHECK_INT(bact_last_error(c)->code, 10121);
+    /* the answer to a stop that went out is lost (a reset): the retry
+     * finds the task ended, 10121, which may be the first one's doing; as
+     * bact.h says, the call reports the retry's error, with a retry used
+     * and the request sent, for the caller to look at the task */
+    c = begin();
+    c->retries = 1;
+    t_io_add(&IO, T_FAIL, NULL, (size_t)BACT_E_NET);
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10121,\"msg\":\"Task has completed.\"}"));
+    CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10121);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(bact_request_sent(c), 1);
+    CHECK_INT(IO.opens, 2);
+    /* resume alike: 10127, the task no longer paused */
+    c = begin();
+    c->retries = 1;
+    t_io_add(&IO, T_FAIL, NULL, (size_t)BACT_E_NET);
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10127,\"msg\":\"Task resume only use for "
+                          "paused task\"}"));
+    CHECK_INT(bact_resume_task(c, "1"), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10127);
+    CHECK_INT(bact_retries_used(c), 1);
     c = begin();
     ok("{\"code\":10121,\"msg\":\"Task has completed.\",\"traceId\":\"t1\"}");
     CHECK_INT(bact_stop_task(c, "1", NULL), BACT_E_API);
