@@ -472,21 +472,23 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
     lim[0] = at;
     if (at < lim[1])
         return REC_RESEND; /* older than the request: none made */
-    if ((w = bact__past(t.workflow_id, rq->workflow_id, c->cap)) != NULL &&
-        *w == '\0' && /* equal up to its first NUL, which ends it */
-        whole_len(c, t.workflow_id) >= 0 &&
-        (t.input == NULL || whole_len(c, t.input) >= 0) &&
-        same_input(c, t.input, rq->params, rq->n_params)) {
-        /* the id last: when anything fails, none was taken */
-        if (t.id[0] == '\0' || !take_id(c, out->profile_id, t.profile_id) ||
-            !take_id(c, out->id, t.id)) {
-            out->profile_id[0] = '\0';
-            return REC_UNSURE; /* ours, but no usable id */
-        }
-        out->outcome = BACT_RUN_ADOPTED;
-        return REC_ADOPTED;
+    if ((w = bact__past(t.workflow_id, rq->workflow_id, c->cap)) == NULL ||
+        *w != '\0' || /* equal up to its first NUL, which ends it */
+        whole_len(c, t.workflow_id) < 0 ||
+        (t.input != NULL && whole_len(c, t.input) < 0))
+        return REC_NEXT;
+    /* input_parameters is optional: a task that does not report it is
+     * ours when no input was sent, and may be when some was */
+    if (!same_input(c, t.input, rq->params, rq->n_params))
+        return t.input != NULL ? REC_NEXT : REC_UNSURE;
+    /* ours: the id last, so that when anything fails none was taken */
+    if (t.id[0] == '\0' || !take_id(c, out->profile_id, t.profile_id) ||
+        !take_id(c, out->id, t.id)) {
+        out->profile_id[0] = '\0';
+        return REC_UNSURE; /* ours, but no usable id */
     }
-    return REC_NEXT;
+    out->outcome = BACT_RUN_ADOPTED;
+    return REC_ADOPTED;
 }
 
 #if RECONCILE_PAGES > 999

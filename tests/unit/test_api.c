@@ -364,6 +364,35 @@ static void reconcile_no_input(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* input_parameters is optional in a list item: one of our workflow made
+ * since the request went out that does not say its input may be ours, so
+ * neither a second look nor a resend follows (a duplicate would); with no
+ * input sent, reconcile_no_input adopts it */
+static void reconcile_input_unreported(void)
+{
+    static const char *const items[] = {
+        "{\"id\":\"6\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW "\"}",
+        "{\"id\":\"6\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+        "\",\"input_parameters\":null}",
+        /* after another one, newer, that is not ours */
+        ITEM("5", WF, NOW, "query=tea; n=2") ","
+        "{\"id\":\"6\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW "\"}"
+    };
+    size_t i;
+    for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+        bact_task_created t;
+        bact_client *c = lost_run();
+        listed(items[i]);
+        listed(items[i]);
+        ok("{\"id\":\"9\"}");
+        CHECK_INT(run_lost(c, &t), BACT_E_NET);
+        CHECK_STR(t.id, "");
+        CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+        CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+        CHECK_INT(bact_request_sent(c), 1);
+    }
+}
+
 static void reconcile_resends(void)
 {
     bact_task_created t;
@@ -2789,6 +2818,7 @@ static const t_case cases[] = {
     T_CASE(run_task_answer_shapes),
     T_CASE(reconcile_adopts),
     T_CASE(reconcile_no_input),
+    T_CASE(reconcile_input_unreported),
     T_CASE(reconcile_resends),
     T_CASE(reconcile_not_ours),
     T_CASE(reconcile_second_look),
