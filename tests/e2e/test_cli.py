@@ -2416,6 +2416,18 @@ def _():
     need(b"adopted" in r.err, "stderr: " + short(r.err))
 
 
+@check("retry.run_cut_input_unreported_not_resent")
+def _():
+    # list-tasks items need not carry input_parameters: the task made since
+    # the request may be ours, so the run is not sent again (a duplicate)
+    M.config(list_input=False)
+    M.fault(kind="cut_after_run", path=V2 + "run-task")
+    r = bact("run", WF_FINISH, "-p", "q=cut")
+    error(r, 3, "closed", "a task may have been created")
+    eq(len(M.api_requests("run-task")), 1, "run-task requests")
+    eq(len(M.tasks()), 1, "tasks created")
+
+
 @check("retry.run_cut_json_prints_adopted_id")
 def _():
     M.fault(kind="cut_after_run", path=V2 + "run-task")

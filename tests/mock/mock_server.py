@@ -333,7 +333,8 @@ class State:
         self.api_key = args.api_key
         self.defaults = {"created_ms": args.created_ms, "run_ms": args.run_ms,
                          "profile_key": "profile_id", "chunked": False,
-                         "close": False, "ascii_json": False}
+                         "close": False, "ascii_json": False,
+                         "list_input": True}
         self.cbq = queue.Queue()
         self.reset()
 
@@ -549,6 +550,8 @@ class State:
             "credit": 2 * done,
             "input_parameters": "; ".join("%s=%s" % kv for kv in t.params),
         })
+        if simple and not self.cfg["list_input"]:
+            del d["input_parameters"]   # optional in list items
         if not simple:
             files = []
             if status == "finished" and not t.is_template:
@@ -885,7 +888,7 @@ def set_config(st, req):
         if body["profile_key"] not in ("profile_id", "profileId", "both"):
             raise ControlError("profile_key must be profile_id, profileId or both")
         new["profile_key"] = body["profile_key"]
-    for key in ("chunked", "close", "ascii_json"):
+    for key in ("chunked", "close", "ascii_json", "list_input"):
         if key in body:
             if not isinstance(body[key], bool):
                 raise ControlError("%s must be a boolean" % key)
