@@ -1050,16 +1050,15 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
 {
     uint32_t t0, left = max_wait_ms, call_ms;
     unsigned long polls;
-    uint8_t raw, retries;
+    unsigned saved; /* raw mode and retries, given back at the end */
     int rc = BACT_E_DEADLINE;
 
     if (out == NULL || !id_ok(c, task_id))
         return BACT_E_ARG;
     memset(out, 0, sizeof *out);
-    raw = c->raw;
+    saved = c->raw | (unsigned)c->retries << 8;
     c->raw = 0; /* the status must be decoded */
     call_ms = c->call_ms;
-    retries = c->retries;
     if (max_wait_ms == 0) /* one look: no time for a retry's wait */
         c->retries = 0;
     t0 = c->pf.now_ms(c->pf.ctx);
@@ -1103,7 +1102,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         if (left == 0)
             break;
     }
-    c->raw = raw;
-    c->retries = retries;
+    c->raw = (uint8_t)saved;
+    c->retries = (uint8_t)(saved >> 8);
     return rc;
 }
