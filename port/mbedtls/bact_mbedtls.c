@@ -802,7 +802,6 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
 {
     bact_tls *t = (bact_tls *)io;
     int ret, theirs;
-    unsigned k;
 
     begin_op(t, timeout_ms);
     if (!t->open)
@@ -818,14 +817,15 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
      * takes anything left for a record of the caller's, which it is only
      * when this call's last answer was "nothing yet"): that count is not
      * passed on, the data is written after it. */
-    for (k = 0;; k++) {
-        theirs = t->out_left > 0 && !t->out_mine;
+    theirs = t->out_left > 0 && !t->out_mine;
+    ret = mbedtls_ssl_write(&t->ssl, data, len);
+    if (ret > 0 && theirs) { /* that record went out whole: now the data */
+        theirs = 0;
         ret = mbedtls_ssl_write(&t->ssl, data, len);
-        if (ret <= 0)
-            break;
+    }
+    if (ret > 0) {
         t->out_mine = 0;
-        if (!theirs || k > 0)
-            return (int32_t)ret;
+        return (int32_t)ret;
     }
     if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
         t->out_mine = (uint8_t)(!theirs && t->out_left > 0);
