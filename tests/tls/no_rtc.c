@@ -369,30 +369,52 @@ static int recv_until(const bact_transport *tr, const char *what,
     return 0;
 }
 
+/* tr: the TLS transport over TCP (conn) to host, "HOST:PORT" (cut in
+ * place), with the real monotonic clock, and inner_send in place of the
+ * TCP send unless NULL (the TCP transport is in tcp_real then); opened, with
+ * 5 s for it. Returns the open's outcome, or an exit code (printed) when
+ * there is nothing to close: 2, HOST:PORT malformed; 1, no TLS state. */
+static int tls_connect(bact_tls *tls, bact_posix_conn *conn,
+                       bact_transport *tr, char *host, const char *ca,
+                       int32_t (*inner_send)(void *, const uint8_t *,
+                                             size_t, uint32_t))
+{
+    bact_transport tcp;
+    bact_platform pf;
+    bact_tls_config tc;
+    unsigned port;
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, conn);
+    bact_posix_platform(&pf);
+    if (inner_send != NULL) {
+        tcp_real = tcp;
+        tcp.send = inner_send;
+    }
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(tr, tls);
+    return tr->open(tr->io, host, strlen(host), (uint16_t)port, 5000);
+}
+
 static int hello_request(char *host, const char *ca)
 {
     static bact_tls tls;
     static uint8_t fill[4096];
     bact_posix_conn conn;
-    bact_transport tcp, tr;
-    bact_platform pf;
-    bact_tls_config tc;
+    bact_transport tr;
     struct pollfd p;
-    unsigned port, quiet = 0, rounds;
+    unsigned quiet = 0, rounds;
     int rc, small = 4096;
     const char *step = "open";
 
-    if (!split_host_port(host, &port))
-        return printf("error HOST:PORT expected\n"), 2;
-    bact_posix_transport(&tcp, &conn);
-    bact_posix_platform(&pf);
-    memset(&tc, 0, sizeof tc);
-    tc.ca_file = ca;
-    tc.platform = &pf;
-    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
-        return printf("error tls init\n"), 1;
-    bact_tls_transport(&tr, &tls);
-    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    rc = tls_connect(&tls, &conn, &tr, host, ca, NULL);
+    if (rc > 0)
+        return rc;
     if (rc == BACT_OK) {
         step = "first request";
         rc = send_text(&tr, "GET /one HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
@@ -450,25 +472,15 @@ static int read_after_close(char *host, const char *ca)
     static uint8_t got[4096];
     static const uint32_t waits[3] = {3000, 3000, 0};
     bact_posix_conn conn;
-    bact_transport tcp, tr;
-    bact_platform pf;
-    bact_tls_config tc;
+    bact_transport tr;
     const char *after[3] = {"-", "-", "-"};
-    unsigned port, i;
+    unsigned i;
     int32_t r = 0;
     int rc, again_closed = 1;
 
-    if (!split_host_port(host, &port))
-        return printf("error HOST:PORT expected\n"), 2;
-    bact_posix_transport(&tcp, &conn);
-    bact_posix_platform(&pf);
-    memset(&tc, 0, sizeof tc);
-    tc.ca_file = ca;
-    tc.platform = &pf;
-    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
-        return printf("error tls init\n"), 1;
-    bact_tls_transport(&tr, &tls);
-    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    rc = tls_connect(&tls, &conn, &tr, host, ca, NULL);
+    if (rc > 0)
+        return rc;
     if (rc == BACT_OK)
         rc = send_text(&tr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
     /* the answer, then its close_notify (50 waits of 100 ms at most) */
@@ -525,29 +537,17 @@ static int send_limit(char *host, const char *ca)
     static bact_tls tls;
     static uint8_t data[16384];
     bact_posix_conn conn;
-    bact_transport tcp, tr;
-    bact_platform pf;
-    bact_tls_config tc;
+    bact_transport tr;
     struct timespec start, t0;
-    unsigned port, sends = 0, zeros = 0, moving = 0;
+    unsigned sends = 0, zeros = 0, moving = 0;
     uint32_t ms, longest = 0, shortest_zero = 0xFFFFFFFFu, longest_zero = 0;
     unsigned long sent = 0;
     int rc, small = 4096;
     const char *verdict;
 
-    if (!split_host_port(host, &port))
-        return printf("error HOST:PORT expected\n"), 2;
-    bact_posix_transport(&tcp, &conn);
-    bact_posix_platform(&pf);
-    tcp_real = tcp;
-    tcp.send = send_counted;
-    memset(&tc, 0, sizeof tc);
-    tc.ca_file = ca;
-    tc.platform = &pf;
-    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
-        return printf("error tls init\n"), 1;
-    bact_tls_transport(&tr, &tls);
-    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    rc = tls_connect(&tls, &conn, &tr, host, ca, send_counted);
+    if (rc > 0)
+        return rc;
     if (rc == BACT_OK)
         (void)setsockopt(conn.fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
     memset(data, 0x5A, sizeof data);
