@@ -1285,9 +1285,9 @@ def _(h):
 # The run request's connection closes unanswered; every list-tasks page is
 # 2 MiB of items of this workflow, made since the request, with other
 # inputs: none is adopted, all 16 pages are read, and the call cannot tell.
-# Each item's strings are looked up among the answer's tokens: from the
-# item's own, not from the answer's first, or the pages take half a minute
-# of CPU between them (quadratic in the items of a page).
+# Each item's strings are found among the answer's tokens by halving, not
+# by a scan from the answer's first, or the pages take about 20 s of CPU
+# between them (quadratic in the items of a page).
 REC_ITEM = (b'{"id":"1","status":"created","workflow_id":"' + WF.encode() +
             b'","created_at":"2025-12-01T00:00:00Z","input_parameters":"q=2"}')
 REC_PAGE = b'{"items":[' + b",".join(
