@@ -213,6 +213,9 @@ static void parse_ports(void)
     PARSE_OK("https://h:443", "h", 443, 1, 0, 1);
     PARSE_OK("https://h:80", "h", 80, 1, 0, 0);
     PARSE_OK("http://h:080", "h", 80, 0, 0, 1);
+    /* the origin takes six digits of port (leading zeros), not seven */
+    PARSE_OK("http://h:008080", "h", 8080, 0, 0, 0);
+    PARSE_OK("https://[::1]:000443", "::1", 443, 1, 1, 1);
     PARSE_OK("http://h:8080/", "h", 8080, 0, 0, 0);
 }
 
@@ -220,6 +223,7 @@ static void parse_bad_ports(void)
 {
     PARSE_BAD("http://h:0");
     PARSE_BAD("http://h:00");
+    PARSE_BAD("http://h:0008080");
     PARSE_BAD("http://h:65536");
     PARSE_BAD("http://h:99999");
     PARSE_BAD("http://h:4294967377"); /* 2^32 + 81 must not wrap to 81 */
@@ -410,6 +414,22 @@ static void host_classes(void)
     CHECK_INT(bact__host_is_local("127.0.0.1", 3), 2); /* "127": 0.0.0.127 */
     CHECK_INT(bact__host_is_local("localhostXYZ", 9), 1);
     CHECK_INT(bact__host_is_local("10.0.0.1.example.com", 8), 2);
+}
+
+static void host_ipv6_group_counts(void)
+{
+    /* an embedded IPv4 address takes the last two of the eight groups:
+     * after six written out it fits, after seven it does not */
+    CHECK_INT(local_of("0:0:0:0:0:ffff:127.0.0.1"), 1);
+    CHECK_INT(local_of("0:0:0:0:0:ffff:10.0.0.1"), 2);
+    CHECK_INT(local_of("0:0:0:0:0:ffff:8.8.8.8"), 0);
+    CHECK_INT(local_of("2001:db8:0:0:0:0:8.8.8.8"), 0);
+    CHECK_INT(local_of("1:2:3:4:5:6:7:8.8.8.8"), 3);
+    CB_LOOP("http://[0:0:0:0:0:ffff:127.0.0.1]/");
+    /* a leading ':' must be "::" within the given length: the byte after
+     * it is not read */
+    CHECK_INT(bact__host_is_local("::", 1), 3);
+    CHECK_INT(bact__host_is_local("::1", 1), 3);
 }
 
 static void host_localhost_fold(void)
@@ -782,6 +802,7 @@ static const t_case cases[] = {
     T_CASE(parse_null),
     T_CASE(parse_lengths),
     T_CASE(host_classes),
+    T_CASE(host_ipv6_group_counts),
     T_CASE(host_localhost_fold),
     T_CASE(host_hexish_names),
     T_CASE(cb_public_ok),
