@@ -196,6 +196,8 @@ static void invalid_documents(void)
         S("[1e]"), S("[1e+]"), S("[--1]"), S("[-a]"), S("[0x10]"),
         S("[Infinity]"), S("[NaN]"), S("[1.e5]"), S("[-.5]"), S("[00]"),
         S("[-01]"), S("[1 2]"),
+        /* only 'e' or 'E' starts an exponent ('d' | 0x21 is 'e' too) */
+        S("[1d5]"), S("[1D5]"), S("1d5"), S("[1.5d2]"),
         /* ... and cut short at the end of the text */
         S("-"), S("1e"), S("1E+"), S("1."), S("{\"a\""), S("{\"a\" "),
         /* raw control characters and NUL */
@@ -446,6 +448,18 @@ static void decode_every_escape(void)
     CHECK_INT(tlen(1), sizeof want - 1u);
     CHECK(memcmp(tstr(1), want, sizeof want - 1u) == 0);
     CHECK_INT(J.buf[J.tok[1].end], 0);
+}
+
+/* a \u escape decodes to the shortest UTF-8 form, at each length's edges */
+static void decode_utf8_length_edges(void)
+{
+    static const char want[] = "\x7F" "\xC2\x80" "\xDF\xBF" "\xE0\xA0\x80"
+                               "\xEF\xBF\xBF" "\xF0\x90\x80\x80" "\x01";
+    CHECK_INT(load("[\"\\u007f\\u0080\\u07FF\\u0800\\uffff"
+                   "\\ud800\\udc00\\u0001\"]"),
+              BACT_OK);
+    CHECK_INT(tlen(1), sizeof want - 1u);
+    CHECK(memcmp(tstr(1), want, sizeof want - 1u) == 0);
 }
 
 static void decode_keys_and_neighbours(void)
@@ -951,6 +965,15 @@ static void envelope_not_detected(void)
             t_fail(__FILE__, __LINE__, msg);
         }
     }
+    /* a top-level array is no envelope, whatever its elements */
+    CHECK_INT(load("[\"code\",10112,\"msg\",\"x\"]"), BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 0);
+    /* the code is this answer's: none here, whatever an earlier one had */
+    CHECK_INT(load("{\"msg\":\"x\",\"traceId\":\"t\"}"), BACT_OK);
+    J.err.has_code = 1;
+    J.err.code = 10112;
+    CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK_INT(J.err.has_code, 0);
     /* nothing parsed: never an envelope */
     CHECK_INT(parse("{\"code\":1,\"msg\":\"x\",}"), BACT_E_JSON);
     CHECK_INT(bact__json_envelope(&J), 0);
@@ -989,6 +1012,7 @@ static const t_case cases[] = {
     T_CASE(deep_nesting_does_not_crash),
     T_CASE(token_counts),
     T_CASE(decode_every_escape),
+    T_CASE(decode_utf8_length_edges),
     T_CASE(decode_keys_and_neighbours),
     T_CASE(decode_nul_escape),
     T_CASE(decode_once_only),
