@@ -554,6 +554,9 @@ static void cl_malformed(void)
     RESP_ERR(OK_HEAD "Content-Length:\r\n\r\nhello", BACT_E_HTTP);
     RESP_ERR(OK_HEAD "Content-Length:   \r\n\r\nhello", BACT_E_HTTP);
     RESP_ERR(OK_HEAD "Content-Length: \"5\"\r\n\r\nhello", BACT_E_HTTP);
+    /* the bytes just past '0' and '9' are no digits */
+    RESP_ERR(OK_HEAD "Content-Length: 0:\r\n\r\nhello", BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "Content-Length: /5\r\n\r\nhello", BACT_E_HTTP);
 }
 
 static void cl_overflow(void)
@@ -829,6 +832,13 @@ static void te_only_lone_chunked(void)
     RESP_ERR(OK_HEAD "Transfer-Encoding: identity\r\n\r\nxyz", BACT_E_HTTP);
     RESP_ERR(OK_HEAD "Transfer-Encoding: chunkedx\r\n\r\n0\r\n\r\n",
              BACT_E_HTTP);
+    /* as long as "chunked", one byte off at either end or inside */
+    RESP_ERR(OK_HEAD "Transfer-Encoding: chunkex\r\n\r\n0\r\n\r\n",
+             BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "Transfer-Encoding: xhunked\r\n\r\n0\r\n\r\n",
+             BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "Transfer-Encoding: chu-ked\r\n\r\n0\r\n\r\n",
+             BACT_E_HTTP);
     RESP_ERR(OK_HEAD "Transfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n",
              BACT_E_HTTP);
     /* a Transfer-Encoding field with no coding at all frames nothing */
@@ -966,6 +976,13 @@ static void keepalive_rules(void)
              "\r\n", 0, BACT__DONE, 200, "");
     CHECK_INT(o->keep, 1);
     o = RESP(OK_HEAD "X-Connection: close\r\nContent-Length: 0\r\n\r\n", 0,
+             BACT__DONE, 200, "");
+    CHECK_INT(o->keep, 1);
+    /* as long as "close", one byte off at the start or the end */
+    o = RESP(OK_HEAD "Connection: closx\r\nContent-Length: 0\r\n\r\n", 0,
+             BACT__DONE, 200, "");
+    CHECK_INT(o->keep, 1);
+    o = RESP(OK_HEAD "Connection: xlose\r\nContent-Length: 0\r\n\r\n", 0,
              BACT__DONE, 200, "");
     CHECK_INT(o->keep, 1);
     o = RESP("HTTP/1.0 200 OK\r\nConnection: keep-alives\r\n"
