@@ -1492,6 +1492,14 @@ static void date_invalid(void)
     CHECK_INT(date_of("Sun, 00 Nov 1994 08:49:37 GMT"), -2);
     CHECK_INT(date_of("Sun, 32 Nov 1994 08:49:37 GMT"), -2);
     CHECK_INT(date_of("Sun, 6 Nov 1994 08:49:37 GMT"), -2);
+    /* a field takes its digits and no more: a third (or fifth) is junk */
+    CHECK_INT(date_of("Sun, 006 Nov 1994 08:49:37 GMT"), -2);
+    CHECK_INT(date_of("Sun, 06 Nov 1994 008:49:37 GMT"), -2);
+    CHECK_INT(date_of("Sun, 06 Nov 1994 08:049:37 GMT"), -2);
+    CHECK_INT(date_of("Sun, 06 Nov 1994 08:49:037 GMT"), -2);
+    CHECK_INT(date_of("Sunday, 006-Nov-94 08:49:37 GMT"), -2);
+    CHECK_INT(date_of("Sun Nov  006 08:49:37 1994"), -2);
+    CHECK_INT(date_of("Sun Nov 006 08:49:37 1994"), -2);
     CHECK_INT(date_of("Sun, 06 Nov 94 08:49:37 GMT"), -2);
     CHECK_INT(date_of("Sun 06 Nov 1994 08:49:37 GMT"), -2);
     CHECK_INT(date_of("Sun,06 Nov 1994 08:49:37 GMT"), -2);
