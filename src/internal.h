@@ -419,8 +419,8 @@ uint32_t bact__call_left(const bact_client *c);
 /* ---- URL helpers (url.c) ---- */
 
 /* 0: a public host (a name, or a public address); 1: loopback
- * (localhost, 127/8, ::1); 2: a private, link-local or unspecified
- * address; 3: refused, no host or a numeric spelling that does not parse
+ * (localhost, 127/8, ::1); 2: a private, link-local, unspecified,
+ * shared, multicast or reserved address; 3: refused, no host or a numeric spelling that does not parse
  * (such as a part with a leading 0) or ends in a dot. */
 int bact__host_is_local(const char *host, size_t host_len);
 

@@ -221,14 +221,18 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
     return 0;
 }
 
-/* 0 public, 1 loopback, 2 private, link-local or unspecified (inline:
- * its callers, both in bact__host_is_local(), then share one copy) */
+/* 0 public, 1 loopback, 2 private, link-local, unspecified, or no
+ * unicast host on the Internet: shared 100.64/10, multicast 224/4,
+ * reserved 240/4 and the broadcast address (inline: its callers, both in
+ * bact__host_is_local(), then share one copy) */
 static BACT__INLINE int ipv4_is_local(uint32_t a)
 {
     uint32_t b0 = a >> 24, b1 = (a >> 16) & 0xFFu;
     if (b0 == 127u)
         return 1;
-    return (b0 == 10u || b0 == 0u || (b0 == 172u && (b1 & 0xF0u) == 16u) ||
+    return (b0 == 10u || b0 == 0u || b0 >= 224u ||
+            (b0 == 172u && (b1 & 0xF0u) == 16u) ||
+            (b0 == 100u && (b1 & 0xC0u) == 64u) ||
             (b0 == 192u && b1 == 168u) || (b0 == 169u && b1 == 254u))
                ? 2 : 0;
 }
@@ -296,8 +300,9 @@ static int ipv6_is_local(const uint16_t g[8])
 {
     uint32_t mid = (uint32_t)g[2] | g[3] | g[4]; /* groups 2..4 OR-ed */
     uint32_t v4 = ((uint32_t)g[6] << 16) | g[7];
-    if ((g[0] & 0xFE00u) == 0xFC00u || (g[0] & 0xFFC0u) == 0xFE80u)
-        return 2; /* fc00::/7, fe80::/10 */
+    if ((g[0] & 0xFE00u) == 0xFC00u || g[0] >= 0xFE80u)
+        return 2; /* fc00::/7, fe80::/10, fec0::/10 (site-local, once),
+                     ff00::/8 (multicast) */
     /* an IPv4 address inside: mapped (::ffff:a.b.c.d), compatible
      * (::a.b.c.d, deprecated; ::1 is the loopback, and :: and the rest
      * of ::/104 are what 0/8 is) or behind NAT64's well-known prefix

@@ -525,8 +525,8 @@ static const char *callback_refusal(const char *v)
         return "its host is this machine (localhost or a loopback address), "
                "which the API cannot reach";
     return "its host or port is missing or malformed, or its host is a "
-           "private, link-local or unspecified address, which the API "
-           "cannot reach";
+           "private, link-local, unspecified, shared, multicast or reserved "
+           "address, which the API cannot reach";
 }
 
 static int set_callback(const char **dst, const char *opt, const char *v)

@@ -1783,7 +1783,7 @@ bad_base("http://0x7f.0.0.01:1", "octal_part_after_hex")
 
 # Each refusal says why (and never echoes the URL, which may hold a
 # user:pass).
-LOOP, PRIV = "this machine", "private, link-local or unspecified"
+LOOP, PRIV = "this machine", "private, link-local, unspecified, shared, multicast or reserved"
 CALLBACKS_REFUSED = [
     ("loopback", "http://127.0.0.1/x", LOOP),
     ("loopback_other", "http://127.1.2.3:8080/x", LOOP),
@@ -1799,6 +1799,10 @@ CALLBACKS_REFUSED = [
     ("ipv6_unspecified", "http://[::]/x", PRIV),
     ("ipv6_ula", "http://[fd12:3456::1]/x", PRIV),
     ("ipv6_link_local", "http://[fe80::1]/x", PRIV),
+    ("shared_100_64", "http://100.100.1.1/x", PRIV),
+    ("multicast", "http://239.1.2.3/x", PRIV),
+    ("broadcast", "http://255.255.255.255/x", PRIV),
+    ("ipv6_multicast", "http://[ff02::1]/x", PRIV),
     ("no_host", "https:///x", "malformed"),
     ("space", "https://example.com/a b", "a space"),
     ("ftp", "ftp://x", "not an http:// or https:// URL"),

@@ -70,8 +70,9 @@ static void check_parsed(const char *s, size_t n, const bact_url *u)
 static int v4_local(uint32_t a)
 {
     uint32_t b0 = a >> 24, b1 = (a >> 16) & 0xFFu;
-    return b0 == 127u || b0 == 10u || b0 == 0u ||
+    return b0 == 127u || b0 == 10u || b0 == 0u || b0 >= 224u ||
            (b0 == 172u && b1 >= 16u && b1 <= 31u) ||
+           (b0 == 100u && b1 >= 64u && b1 <= 127u) ||
            (b0 == 192u && b1 == 168u) || (b0 == 169u && b1 == 254u);
 }
 
@@ -80,8 +81,9 @@ static int v6_local(const uint8_t *a)
     static const uint8_t zero[16], nat64[12] = {0, 0x64, 0xFF, 0x9B};
     if (memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1))
         return 1; /* :: and ::1 */
-    if ((a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80))
-        return 1; /* fc00::/7, fe80::/10 */
+    if ((a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && a[1] >= 0x80) ||
+        a[0] == 0xFF)
+        return 1; /* fc00::/7, fe80::/10, fec0::/10, ff00::/8 */
     /* IPv4 inside: mapped, compatible, NAT64's well-known prefix */
     if ((memcmp(a, zero, 10) == 0 &&
          ((a[10] == 0xFF && a[11] == 0xFF) || (a[10] == 0 && a[11] == 0))) ||

@@ -391,6 +391,17 @@ static void host_classes(void)
     CHECK_INT(local_of("0.0.0.0"), 2);
     CHECK_INT(local_of("::"), 2);
     CHECK_INT(local_of("fe80::1"), 2);
+    CHECK_INT(local_of("febf::1"), 2);
+    CHECK_INT(local_of("fec0::1"), 2);  /* site-local, once */
+    CHECK_INT(local_of("ff02::1"), 2);  /* multicast */
+    CHECK_INT(local_of("ffff::"), 2);
+    CHECK_INT(local_of("fe7f::1"), 0);
+    CHECK_INT(local_of("2001:db8::1"), 0);
+    CHECK_INT(local_of("::ffff:224.0.0.1"), 2);
+    CHECK_INT(local_of("64:ff9b::100.64.0.1"), 2);
+    CHECK_INT(local_of("100.64.0.1"), 2);
+    CHECK_INT(local_of("255.255.255.255"), 2);
+    CHECK_INT(local_of("223.255.255.255"), 0);
     CHECK_INT(local_of("::ffff:127.0.0.1"), 1);
     CHECK_INT(local_of("::ffff:192.168.0.1"), 2);
     CHECK_INT(local_of("::ffff:8.8.8.8"), 0);
@@ -559,6 +570,19 @@ static void cb_ipv4_private(void)
     CB_BAD("http://10.1/");
     CB_BAD("http://192.168.257/");     /* 192.168.1.1 */
     /* the neighbours are public */
+    /* no unicast host on the Internet: shared (100.64/10), multicast
+     * (224/4), reserved (240/4) and the broadcast address */
+    CB_BAD("http://100.64.0.0/");
+    CB_BAD("http://100.127.255.255/");
+    CB_BAD("http://224.0.0.1/");
+    CB_BAD("http://239.255.255.255/");
+    CB_BAD("http://240.0.0.1/");
+    CB_BAD("http://255.255.255.255/");
+    CB_BAD("http://4294967295/");
+    CB_BAD("http://0xffffffff/");
+    CB_OK("http://100.63.255.255/");
+    CB_OK("http://100.128.0.0/");
+    CB_OK("http://223.255.255.255/");
     CB_OK("http://172.32.0.1/");
     CB_OK("http://172.15.255.255/");
     CB_OK("http://11.0.0.1/");
@@ -630,7 +654,10 @@ static void cb_ipv6(void)
     /* neighbours of the blocked ranges */
     CB_OK("http://[fb00::1]/");
     CB_OK("http://[fe00::1]/");
-    CB_OK("http://[fec0::1]/");
+    CB_OK("http://[fe7f:ffff::1]/");
+    CB_BAD("http://[fec0::1]/"); /* site-local (deprecated), then multicast */
+    CB_BAD("http://[ff02::1]/");
+    CB_BAD("http://[FF0E::1]/");
     CB_BAD("http://[::2]/"); /* ::0.0.0.2, IPv4-compatible: 0.0.0.0/8 */
     CB_OK("http://[::1:0:0:2]/");
     CB_OK("http://[::8.8.8.8]/");
