@@ -2807,6 +2807,64 @@ static void small_budgets(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Edges of reconciliation and of the answers                          */
+/* ------------------------------------------------------------------ */
+
+/* ours, first on a full page whose next item is older than the request:
+ * adopted there, the older one after it changes nothing (a resend would
+ * start the workflow twice) */
+static void reconcile_adopts_before_older(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed(ITEM("8", WF, NOW, "query=coffee; n=2") ","
+           ITEM("1", WF, OLD, "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "8");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+}
+
+/* a full page whose last item is older than the request ends the look:
+ * no second page is asked for */
+static void reconcile_older_ends_full_page(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed(ITEM("2", WF, NOW, "query=tea; n=2") ","
+           ITEM("1", WF, OLD, "query=coffee; n=2"));
+    listed(ITEM("2", WF, NOW, "query=tea; n=2") ","
+           ITEM("1", WF, OLD, "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "9");
+    CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
+    CHECK_INT(count_in_sent("&page=2&"), 0);
+}
+
+/* nothing sent as input and an empty input_parameters reported: ours;
+ * an empty profile_id is taken as none */
+static void reconcile_empty_input_and_profile(void)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = lost_run();
+    listed("{\"id\":\"6\",\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+           "\",\"input_parameters\":\"\",\"profile_id\":\"\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = WF;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "6");
+    CHECK_STR(t.profile_id, "");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
 static const t_case cases[] = {
     T_CASE(run_task_body),
     T_CASE(run_task_minimal),
@@ -2866,6 +2924,9 @@ static const t_case cases[] = {
     T_CASE(wait_aborted_by_callback),
     T_CASE(wait_call_fails),
     T_CASE(one_kib_goal),
+    T_CASE(reconcile_adopts_before_older),
+    T_CASE(reconcile_older_ends_full_page),
+    T_CASE(reconcile_empty_input_and_profile),
     T_CASE(small_budgets),
 };
 
