@@ -1395,6 +1395,10 @@ static void list_tasks_date_filters(void)
         "1970-01-01T00:00:00+00:01",
         /* a date-time of 65 bytes (the check's bound), then more */
         "2024-01-01T00:00:00.00000000000000000000000000000000000000000000Z"
+        "junk",
+        /* one of 64 bytes that exists, then more: refused, not read as
+         * far as the bound and sent whole */
+        "2024-01-01T00:00:00.0000000000000000000000000000000000000000000Z"
         "junk"
     };
     static const char *const good[] = {
