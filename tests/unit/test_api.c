@@ -2869,6 +2869,85 @@ static void reconcile_empty_input_and_profile(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* the older API's profileId is read only when profile_id is absent: a
+ * one-byte profile_id stands */
+static void run_task_profile_id_alias(void)
+{
+    bact_run_req rq;
+    bact_task_created t;
+    bact_client *c = begin();
+    ok("{\"id\":\"5\",\"profile_id\":\"s\",\"profileId\":\"p9\"}");
+    memset(&rq, 0, sizeof rq);
+    rq.workflow_id = WF;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(t.id, "5");
+    CHECK_STR(t.profile_id, "s");
+}
+
+static void status_words_edges(void)
+{
+    CHECK_STR(bact_status_name((bact_status)99), "");
+    CHECK_STR(bact_status_name(BACT_STATUS_OTHER), "");
+    CHECK_INT(bact_status_parse("created", 0), BACT_STATUS_OTHER);
+    CHECK_INT(bact_status_parse(NULL, 7), BACT_STATUS_OTHER);
+    CHECK_INT(bact_status_parse("created", 7), BACT_STATUS_CREATED);
+}
+
+/* get-workflow reads all eight of its fields, detailUrl the last */
+static void get_workflow_detail_url(void)
+{
+    bact_workflow w;
+    bact_client *c = begin();
+    ok("{\"id\":\"7\",\"name\":\"n\",\"recommendDesc\":\"r\","
+       "\"detailUrl\":\"https://x/7\"}");
+    CHECK_INT(bact_get_workflow(c, "7", &w), BACT_OK);
+    CHECK_STR(w.id, "7");
+    CHECK_STR(w.recommend_desc, "r");
+    CHECK_STR(w.detail_url, "https://x/7");
+}
+
+/* a failed or raw get-region-list leaves an empty array handle */
+static void regions_failed_or_raw(void)
+{
+    bact_array a;
+    bact_client *c = begin();
+    t_io_data(&IO, answer("500 Internal Server Error",
+                          "[{\"code\":\"US\"}]"));
+    a.count = 7;
+    a.tok = 3;
+    CHECK_INT(bact_get_regions(c, &a), BACT_E_API);
+    CHECK_INT(a.count, 0);
+    CHECK_INT(a.tok, -1);
+    c = begin();
+    ok("[{\"code\":\"US\"}]");
+    bact_set_raw(c, 1);
+    a.count = 7;
+    a.tok = 3;
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(a.count, 0);
+    CHECK_INT(a.tok, -1);
+}
+
+/* an element that is neither a string nor null is no string */
+static void string_at_refuses_other_values(void)
+{
+    bact_task t;
+    const char *s = "x";
+    bact_client *c = begin();
+    ok("{\"id\":\"1\",\"status\":\"finished\",\"created_at\":\"c\","
+       "\"workflow_id\":\"2\",\"steps\":[],"
+       "\"output\":{\"string\":\"a\",\"files\":[5,true,null,\"f\"]}}");
+    CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
+    CHECK_INT(t.output_len, 1);
+    CHECK_INT(t.output_files.count, 4);
+    CHECK_INT(bact_string_at(c, &t.output_files, 0, &s), BACT_E_SHAPE);
+    CHECK_INT(bact_string_at(c, &t.output_files, 1, &s), BACT_E_SHAPE);
+    CHECK_INT(bact_string_at(c, &t.output_files, 2, &s), BACT_OK);
+    CHECK(s == NULL);
+    CHECK_INT(bact_string_at(c, &t.output_files, 3, &s), BACT_OK);
+    CHECK_STR(s, "f");
+}
+
 static const t_case cases[] = {
     T_CASE(run_task_body),
     T_CASE(run_task_minimal),
@@ -2931,6 +3010,11 @@ static const t_case cases[] = {
     T_CASE(reconcile_adopts_before_older),
     T_CASE(reconcile_older_ends_full_page),
     T_CASE(reconcile_empty_input_and_profile),
+    T_CASE(run_task_profile_id_alias),
+    T_CASE(status_words_edges),
+    T_CASE(get_workflow_detail_url),
+    T_CASE(regions_failed_or_raw),
+    T_CASE(string_at_refuses_other_values),
     T_CASE(small_budgets),
 };
 
