@@ -2672,6 +2672,100 @@ static void error_texts(void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Edges of the driver                                                  */
+/* ------------------------------------------------------------------ */
+
+/* each call has the whole retry budget, whatever the one before used */
+static void retry_budget_per_call(void)
+{
+    bact_client *c;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{\"n\":2}"));
+    c = mk(1024, "http://h", 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_STR(body_str(c), "{\"n\":2}");
+}
+
+/* 505 is no gateway's busy answer: not retried, an idempotent call
+ * either */
+static void no_retry_on_505(void)
+{
+    bact_client *c;
+    int status = 0;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("505 HTTP Version Not Supported", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 2);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_E_API);
+    CHECK_INT(status, 505);
+    CHECK_INT(bact_retries_used(c), 0);
+    CHECK_INT(IO.opens, 1);
+}
+
+static size_t sunk;
+static int count_sink(void *user, const uint8_t *b, size_t n)
+{
+    (void)user;
+    (void)b;
+    sunk += n;
+    return 0;
+}
+
+/* any 2xx status is success, 299 too: its body goes to the sink */
+static void status_299_is_success(void)
+{
+    bact_client *c;
+    int status = 0;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("299 Odd", "", "abc"));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("299 Odd", "", "abcd"));
+    c = mk(1024, "http://h", 0);
+    sunk = 0;
+    CHECK_INT(bact_request(c, &GET, count_sink, NULL, &status), BACT_OK);
+    CHECK_INT(status, 299);
+    CHECK_INT(sunk, 3);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_OK);
+    CHECK_STR(body_str(c), "abcd");
+    CHECK_INT(sunk, 3);
+}
+
+/* the status and bact_needed() are the call's own: a call refused before
+ * anything was sent reports no status; a call after one whose answer did
+ * not fit needs nothing */
+static void status_and_needed_per_call(void)
+{
+    bact_http_req bad = { "get", "/v1/x", NULL, 0, NULL, 0, NULL, 1 };
+    bact_client *c;
+    int status = -1;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n");
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_OK);
+    CHECK_INT(status, 200);
+    CHECK_INT(bact_request(c, &bad, NULL, NULL, &status), BACT_E_ARG);
+    CHECK_INT(status, 0);
+    CHECK_INT(bact_request_sent(c), 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_E_BODY_SIZE);
+    CHECK_INT(bact_needed(c), 5000);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, &status), BACT_OK);
+    CHECK_INT(bact_needed(c), 0);
+}
+
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
@@ -2732,6 +2826,10 @@ static const t_case cases[] = {
     T_CASE(streaming_sink_no_duplicate_on_retry),
     T_CASE(request_larger_than_buffer),
     T_CASE(fresh_connection_after_error),
+    T_CASE(retry_budget_per_call),
+    T_CASE(no_retry_on_505),
+    T_CASE(status_299_is_success),
+    T_CASE(status_and_needed_per_call),
     T_CASE(trace_events),
 };
 
