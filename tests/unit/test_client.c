@@ -2766,6 +2766,70 @@ static void status_and_needed_per_call(void)
     CHECK_INT(bact_needed(c), 0);
 }
 
+/* bact_request() argument checks: a missing body must be empty; a
+ * method is upper-case letters and '-', its first byte too */
+static void request_argument_edges(void)
+{
+    static const char *const bad[] = { "gET", "1ET", "G T", "" };
+    static const char *const good[] = { "BAZ", "Z", "M-SEARCH" };
+    bact_http_req rq = { "POST", "/v1/x", NULL, 0, NULL, 1, NULL, 0 };
+    bact_client *c;
+    size_t i;
+    begin(T_WHOLE);
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_ARG);
+    CHECK_INT(IO.opens, 0);
+    rq.body_len = 0;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rq.method = bad[i];
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_ARG);
+    }
+    CHECK_INT(IO.opens, 0);
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(1024, "http://h", 0);
+        rq.method = good[i];
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_OK);
+        CHECK(strncmp(sent(), good[i], strlen(good[i])) == 0);
+    }
+}
+
+/* a content type of BACT__STR_MAX - 1 bytes is the longest taken */
+static void content_type_length(void)
+{
+    static char type[BACT__STR_MAX + 1u];
+    static const uint8_t body[] = "x";
+    bact_http_req rq = { "POST", "/v1/x", NULL, 0, body, 1, type, 0 };
+    bact_client *c;
+    memset(type, 'a', sizeof type - 1u);
+    type[BACT__STR_MAX] = '\0';
+    begin(T_WHOLE);
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_ARG);
+    type[BACT__STR_MAX - 1u] = '\0';
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_BUF);
+    CHECK_INT(IO.opens, 0);
+}
+
+/* bact_init() edges: a one-byte User-Agent; the largest token count */
+static void init_edges(void)
+{
+    bact_config cfg;
+    bact_client c2;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    cfg_init(&cfg, 1024, "http://h", 0);
+    cfg.user_agent = "u";
+    (void)mk_cfg(&cfg);
+    CHECK_INT(bact_request(&CL, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(strstr(sent(), "\r\nUser-Agent: u\r\n") != NULL);
+    cfg.n_tokens = 0x7FFFFFFFu;
+    CHECK_INT(bact_init(&c2, &cfg), BACT_OK);
+    cfg.n_tokens = 0x80000000u;
+    CHECK_INT(bact_init(&c2, &cfg), BACT_E_ARG);
+}
+
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
@@ -2830,6 +2894,9 @@ static const t_case cases[] = {
     T_CASE(no_retry_on_505),
     T_CASE(status_299_is_success),
     T_CASE(status_and_needed_per_call),
+    T_CASE(request_argument_edges),
+    T_CASE(content_type_length),
+    T_CASE(init_edges),
     T_CASE(trace_events),
 };
 
