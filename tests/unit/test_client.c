@@ -2647,6 +2647,27 @@ static void trace_events(void)
                          "1:GET /v1/x HTTP/1.1|2:HTTP/1.1 200|");
 }
 
+/* each byte sent counts as activity: a slow sender that keeps making
+ * progress is not cut off by the inactivity limit */
+static int32_t slow_send(void *io, const uint8_t *b, size_t n,
+                         uint32_t timeout_ms)
+{
+    IO.now += 600u;
+    return W.base.send(io, b, n, timeout_ms);
+}
+
+static void slow_send_is_activity(void)
+{
+    bact_client *c;
+    begin(T_WHOLE);
+    CTR.send = slow_send;
+    IO.send_max = 30;
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://api.example.com", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(IO.sends >= 3u);
+}
+
 static void error_texts(void)
 {
     int e;
@@ -2830,6 +2851,47 @@ static void init_edges(void)
     CHECK_INT(bact_init(&c2, &cfg), BACT_E_ARG);
 }
 
+/* a transport that takes one byte per send call: all of it goes out
+ * once, in order */
+static void send_one_byte_at_a_time(void)
+{
+    bact_client *c;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    IO.send_max = 1;
+    c = mk(1024, "http://api.example.com", 0);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_STR(sent(), "GET /v1/x HTTP/1.1\r\n"
+                      "Host: api.example.com\r\n"
+                      "User-Agent: " BACT_USER_AGENT "\r\n"
+                      "Authorization: Bearer test-key\r\n"
+                      "\r\n");
+}
+
+/* a recv that returns later than it was asked to (a blocking one that
+ * overran): the inactivity limit still ends the attempt when it has
+ * passed, not the whole-attempt limit */
+static int32_t late_recv(void *io, uint8_t *b, size_t n, uint32_t timeout_ms)
+{
+    int32_t r = W.base.recv(io, b, n, timeout_ms);
+    if (r == 0)
+        IO.now += 700u;
+    return r;
+}
+
+static void inactivity_limit_overrun(void)
+{
+    bact_client *c;
+    uint32_t t0;
+    begin(T_WHOLE);
+    CTR.recv = late_recv;
+    t_io_add(&IO, T_END, NULL, 0);
+    c = mk(1024, "http://h", 0);
+    t0 = IO.now;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_TIMEOUT);
+    CHECK(IO.now - t0 < 2000u);
+}
+
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
@@ -2897,7 +2959,10 @@ static const t_case cases[] = {
     T_CASE(request_argument_edges),
     T_CASE(content_type_length),
     T_CASE(init_edges),
+    T_CASE(send_one_byte_at_a_time),
+    T_CASE(inactivity_limit_overrun),
     T_CASE(trace_events),
+    T_CASE(slow_send_is_activity),
 };
 
 int main(void) { return t_main("client", cases, sizeof cases / sizeof cases[0]); }
