@@ -2668,6 +2668,45 @@ static void slow_send_is_activity(void)
     CHECK(IO.sends >= 3u);
 }
 
+static void *trace_user_seen;
+static void tracer_user(void *user, int ev, const char *text, size_t len)
+{
+    trace_user_seen = user;
+    tracer(NULL, ev, text, len);
+}
+
+/* the trace callback gets the configured user pointer; a retry after an
+ * error that is no HTTP status names the error */
+static void trace_retry_after_error(void)
+{
+    static int marker;
+    bact_config cfg;
+    bact_client *c;
+    const char *r;
+    begin(T_WHOLE);
+    t_io_add(&IO, T_END, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    cfg_init(&cfg, 1024, "http://h", 1);
+    cfg.trace = tracer_user;
+    cfg.trace_user = &marker;
+    trace_len = 0;
+    trace_log[0] = '\0';
+    trace_user_seen = NULL;
+#if !BACT_CONFIG_TRACE
+    return;
+#endif
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK(trace_user_seen == (void *)&marker);
+    r = strstr(trace_log, "|3:retry 1/1 in ");
+    CHECK(r != NULL);
+    if (r != NULL) {
+        r = strchr(r + 1, '|');
+        CHECK(r != NULL && r - 19 > trace_log &&
+              strncmp(r - 19, " ms after timed out", 19) == 0);
+    }
+}
+
 static void error_texts(void)
 {
     int e;
@@ -2868,6 +2907,32 @@ static void send_one_byte_at_a_time(void)
                       "\r\n");
 }
 
+/* bact_decode_task() reads the last answer, not one parsed before it */
+static void decode_reads_the_last_answer(void)
+{
+    bact_task t;
+    bact_task_state st;
+    bact_client *c;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "",
+                        "{\"id\":\"1\",\"status\":\"running\","
+                        "\"created_at\":\"c\",\"workflow_id\":\"2\","
+                        "\"steps\":[]}"));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    /* the same bytes but the closing brace: no JSON */
+    t_io_data(&IO, resp("200 OK", "",
+                        "{\"id\":\"1\",\"status\":\"running\","
+                        "\"created_at\":\"c\",\"workflow_id\":\"2\","
+                        "\"steps\":[] "));
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(bact_decode_task(c, &t), BACT_OK);
+    CHECK_STR(t.id, "1");
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_decode_task(c, &t), BACT_E_JSON);
+    CHECK_STR(t.id, "");
+}
+
 /* a recv that returns later than it was asked to (a blocking one that
  * overran): the inactivity limit still ends the attempt when it has
  * passed, not the whole-attempt limit */
@@ -2960,9 +3025,11 @@ static const t_case cases[] = {
     T_CASE(content_type_length),
     T_CASE(init_edges),
     T_CASE(send_one_byte_at_a_time),
+    T_CASE(decode_reads_the_last_answer),
     T_CASE(inactivity_limit_overrun),
     T_CASE(trace_events),
     T_CASE(slow_send_is_activity),
+    T_CASE(trace_retry_after_error),
 };
 
 int main(void) { return t_main("client", cases, sizeof cases / sizeof cases[0]); }
