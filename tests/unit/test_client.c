@@ -2957,6 +2957,33 @@ static void inactivity_limit_overrun(void)
     CHECK(IO.now - t0 < 2000u);
 }
 
+/* a back-off step that doubles past the cap is capped before the jitter
+ * is drawn: the wait is in [cap/2, cap], not the cap itself */
+static uint32_t jitter(uint32_t d)
+{
+    return d / 2u + 12345u % (d / 2u + 1u); /* the harness's random */
+}
+
+static void backoff_capped_before_jitter(void)
+{
+    bact_config cfg;
+    bact_client *c;
+    uint32_t b = BACT_MAX_BACKOFF_MS / 6u * 5u;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("503 Service Unavailable", "", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    cfg_init(&cfg, 1024, "http://h", 2);
+    cfg.backoff_ms = b;
+    c = mk_cfg(&cfg);
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_retries_used(c), 2);
+    CHECK_INT(IO.sleeps, 2);
+    CHECK_INT(IO.slept, jitter(b) + jitter(BACT_MAX_BACKOFF_MS));
+}
+
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
@@ -3027,6 +3054,7 @@ static const t_case cases[] = {
     T_CASE(send_one_byte_at_a_time),
     T_CASE(decode_reads_the_last_answer),
     T_CASE(inactivity_limit_overrun),
+    T_CASE(backoff_capped_before_jitter),
     T_CASE(trace_events),
     T_CASE(slow_send_is_activity),
     T_CASE(trace_retry_after_error),
