@@ -2984,6 +2984,35 @@ static void backoff_capped_before_jitter(void)
     CHECK_INT(IO.slept, jitter(b) + jitter(BACT_MAX_BACKOFF_MS));
 }
 
+/* a request that runs past the buffer in its path and query: nothing is
+ * written past the buffer's end (the sanitizer build checks it), and
+ * bact_needed() is the request's whole size */
+static void query_past_buffer_end(void)
+{
+    static char path[320];
+    static const bact_param q[] = { { "a", "1" }, { "b", "2" } };
+    bact_http_req rq = { "GET", path, q, 2, NULL, 0, NULL, 1 };
+    size_t n;
+    /* paths that put each byte of the query at the buffer's end in turn */
+    for (n = 240; n < sizeof path; n++) {
+        bact_client *c;
+        size_t need;
+        path[0] = '/';
+        memset(path + 1, 'p', n - 1u);
+        path[n] = '\0';
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(2048, "http://api.example.com", 0);
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_OK);
+        need = IO.sent_len;
+        begin(T_WHOLE);
+        c = mk(256, "http://api.example.com", 0);
+        CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_BUF);
+        CHECK_INT(bact_needed(c), need);
+        CHECK_INT(IO.opens, 0);
+    }
+}
+
 static const t_case cases[] = {
     T_CASE(error_texts),
     T_CASE(init_argument_checks),
@@ -3055,6 +3084,7 @@ static const t_case cases[] = {
     T_CASE(decode_reads_the_last_answer),
     T_CASE(inactivity_limit_overrun),
     T_CASE(backoff_capped_before_jitter),
+    T_CASE(query_past_buffer_end),
     T_CASE(trace_events),
     T_CASE(slow_send_is_activity),
     T_CASE(trace_retry_after_error),
