@@ -2948,6 +2948,25 @@ static void string_at_refuses_other_values(void)
     CHECK_STR(s, "f");
 }
 
+/* a whole-call limit shorter than what is left of the wait bounds each
+ * poll: a Retry-After past it ends the poll, it is not waited out under
+ * the wait's longer deadline */
+static void wait_poll_keeps_call_limit(void)
+{
+    bact_task_state st;
+    bact_client *c = begin();
+    t_io_data(&IO, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\n"
+                   "Connection: close\r\nContent-Length: 0\r\n\r\n");
+    ok("{\"status\":\"finished\"}");
+    c->retries = 1;
+    c->call_ms = 1000;
+    CHECK_INT(bact_wait(c, "1", 5000, 100000, NULL, NULL, &st), BACT_E_API);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(IO.sleeps, 0);
+    CHECK_INT(c->call_ms, 1000);
+    CHECK_INT(c->retries, 1);
+}
+
 static const t_case cases[] = {
     T_CASE(run_task_body),
     T_CASE(run_task_minimal),
@@ -3015,6 +3034,7 @@ static const t_case cases[] = {
     T_CASE(get_workflow_detail_url),
     T_CASE(regions_failed_or_raw),
     T_CASE(string_at_refuses_other_values),
+    T_CASE(wait_poll_keeps_call_limit),
     T_CASE(small_budgets),
 };
 
