@@ -1570,6 +1570,14 @@ static void connect_and_call_deadlines(void)
     }
 }
 
+/* one open, once `after` opens were made, fails with BACT_E_CONNECT */
+static void connect_fails_after(unsigned after)
+{
+    W.fail_opens = 1;
+    W.fail_after = after;
+    W.fail_rc = BACT_E_CONNECT;
+}
+
 /* bact_request_sent() is 1 once a send call was made, not before: a
  * call whose whole-call time ran out in the connect sent nothing (its
  * connection, clean, is kept for the next call), and says so. */
@@ -1617,9 +1625,7 @@ static void sent_across_attempts(void)
     /* a GET that timed out, then no connection */
     begin(T_WHOLE);
     t_io_add(&IO, T_END, NULL, 0);
-    W.fail_opens = 1;
-    W.fail_after = 1;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(1);
     c = mk(1024, "http://h", 1);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
     CHECK_INT(bact_retries_used(c), 1);
@@ -1628,9 +1634,7 @@ static void sent_across_attempts(void)
     begin(T_WHOLE);
     t_io_data(&IO, resp("503 Service Unavailable", "Connection: close\r\n",
                         ""));
-    W.fail_opens = 1;
-    W.fail_after = 1;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(1);
     c = mk(1024, "http://h", 1);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
     CHECK_INT(bact_request_sent(c), 0);
@@ -1638,9 +1642,7 @@ static void sent_across_attempts(void)
     begin(T_WHOLE);
     t_io_data(&IO, resp("429 Too Many Requests", "Connection: close\r\n",
                         ""));
-    W.fail_opens = 1;
-    W.fail_after = 1;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(1);
     c = mk(1024, "http://h", 1);
     CHECK_INT(bact_request(c, &post, NULL, NULL, NULL), BACT_E_CONNECT);
     CHECK_INT(bact_request_sent(c), 0);
@@ -1651,9 +1653,7 @@ static void sent_across_attempts(void)
     t_io_data(&IO, resp("200 OK", "", "{}"));
     t_io_add(&IO, T_NOTHING, NULL, 0); /* the probe before reuse */
     t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_NET);
-    W.fail_opens = 1;
-    W.fail_after = 1;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(1);
     c = mk(1024, "http://h", 0);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
@@ -1662,9 +1662,7 @@ static void sent_across_attempts(void)
      * connect again, then a call that never connects */
     begin(T_WHOLE);
     t_io_add(&IO, T_END, NULL, 0);
-    W.fail_opens = 1;
-    W.fail_after = 1;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(1);
     c = mk(1024, "http://h", 1);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
     CHECK_INT(bact_request_sent(c), 1);
@@ -1677,9 +1675,7 @@ static void sent_across_attempts(void)
     t_io_add(&IO, T_END, NULL, 0);
     t_io_data(&IO, resp("503 Service Unavailable", "Connection: close\r\n",
                         ""));
-    W.fail_opens = 1;
-    W.fail_after = 2;
-    W.fail_rc = BACT_E_CONNECT;
+    connect_fails_after(2);
     c = mk(1024, "http://h", 2);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CONNECT);
     CHECK_INT(bact_retries_used(c), 2);
