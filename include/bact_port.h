@@ -28,7 +28,11 @@ extern "C" {
  *                  again, whatever comes after (over TLS, the FIN);
  *   other < 0      a fatal error, as a bact_err code: BACT_E_NET (reset,
  *                  broken pipe, any socket error), BACT_E_TLS, ...
- *                  The stream is unusable afterwards.
+ *                  The stream is unusable afterwards, but for reading
+ *                  what came before: after a send failed, the core calls
+ *                  recv for an answer the server sent before it reset the
+ *                  stream (a 401 or 413 before it read a large body);
+ *                  recv returns the bytes that came, then an error.
  *
  * timeout_ms is the longest the call may block; 0 means "do not block".
  *

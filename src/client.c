@@ -20,6 +20,9 @@
  * attempt of the call sent a request the server may have taken (it did
  * not answer 429 or 503) */
 #define SENT_BEFORE 4u
+/* c->sent: SENT_FAILED when the transport failed under a send (an answer
+ * that came before may still be read) */
+#define SENT_FAILED 8u
 
 static BACT__INLINE uint32_t now(const bact_client *c)
 {
@@ -352,6 +355,7 @@ static int send_all(bact_client *c, size_t len)
             off += (size_t)r;
             c->t_last = t;
         } else if (r < 0) {
+            c->sent |= SENT_FAILED;
             return r;
         }
     }
@@ -823,9 +827,17 @@ int bact__exec(bact_client *c, const bact__ep *ep,
             return BACT_E_ARG;
         rc = send_request(c, call);
         if (c->sent & 1u) {
-            if (rc == BACT_OK)
-                rc = receive(c, call);
-            if (rc != BACT_OK || !(c->got & GOT_REUSE))
+            /* read after a failed send too: a server may answer (a 401,
+             * a 413) and reset the stream before it read the whole
+             * request; an answer that came whole is the one to report
+             * (bact_port.h), the stream is closed after it */
+            if (rc == BACT_OK || (c->sent & SENT_FAILED)) {
+                int r = receive(c, call);
+                if (rc == BACT_OK || r == BACT_OK)
+                    rc = r;
+            }
+            if (rc != BACT_OK || !(c->got & GOT_REUSE) ||
+                (c->sent & SENT_FAILED))
                 close_conn(c);
             if (c->conn_reused && !stale_retry) {
                 /* the server closed an idle connection as we reused it

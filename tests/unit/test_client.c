@@ -2093,6 +2093,76 @@ static void post_not_retried_once_sent(void)
     CHECK_INT(bact_retries_used(c), 0);
 }
 
+/* A send that fails once 64 bytes went out (the server reset the
+ * stream): the answer the server sent before that is still read. */
+static int32_t reset_send(void *p, const uint8_t *d, size_t n, uint32_t t)
+{
+    t_io *io = (t_io *)p;
+    if (io->sent_len >= 64u) {
+        io->sends++;
+        return BACT_E_NET;
+    }
+    return W.base.send(p, d, n < 64u - io->sent_len ? n : 64u - io->sent_len,
+                       t);
+}
+
+static void early_answer_read_after_send_fails(void)
+{
+    bact_run_req rr;
+    bact_task_created t;
+    bact_client *c;
+
+    memset(&rr, 0, sizeof rr);
+    rr.workflow_id = "16217357109956214";
+    /* a 401 sent before the server reset the stream: reported as the
+     * server's answer, not as a network error, and not retried */
+    begin(T_WHOLE);
+    CTR.send = reset_send;
+    t_io_data(&IO, resp("401 Unauthorized", "",
+                        "{\"code\":401,\"msg\":\"bad key\",\"data\":null}"));
+    t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+    c = mk(1024, "http://h", 2);
+    CHECK_INT(bact_run_task(c, &rr, &t), BACT_E_API);
+    CHECK_INT(bact_last_error(c)->http_status, 401);
+    CHECK_INT(bact_last_error(c)->code, 401);
+    CHECK_STR(bact_last_error(c)->msg, "bad key");
+    CHECK_INT(IO.sent_len, 64);
+    CHECK_INT(IO.sends, 2);
+    CHECK_INT(IO.opens, 1);
+    CHECK_INT(IO.closes, 1);
+    CHECK_INT(bact_request_sent(c), 1);
+    CHECK_INT(bact_retries_used(c), 0);
+    /* a 413 likewise, in every delivery mode */
+    {
+        int mode;
+        for (mode = T_WHOLE; mode <= T_GAPS; mode++) {
+            begin(mode);
+            CTR.send = reset_send;
+            t_io_data(&IO, resp("413 Content Too Large", "", ""));
+            t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+            c = mk(1024, "http://h", 0);
+            CHECK_MODE(bact_run_task(c, &rr, &t) == BACT_E_API, mode);
+            CHECK_MODE(bact_last_error(c)->http_status == 413, mode);
+        }
+    }
+    /* only part of an answer before the reset: the send's error stands */
+    begin(T_WHOLE);
+    CTR.send = reset_send;
+    t_io_data(&IO, "HTTP/1.1 401 Unauthorized\r\nContent-Len");
+    t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_run_task(c, &rr, &t), BACT_E_NET);
+    CHECK_INT(bact_last_error(c)->http_status, 0);
+    /* nothing before the reset: the send's error, at once */
+    begin(T_WHOLE);
+    CTR.send = reset_send;
+    t_io_add(&IO, T_ERROR, NULL, (size_t)(long)BACT_E_NET);
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_run_task(c, &rr, &t), BACT_E_NET);
+    CHECK_INT(IO.recvs, 2); /* the keep-alive probe's, then the read */
+    CHECK_INT(IO.slept, 0);
+}
+
 static void post_retried_when_not_taken(void)
 {
     bact_run_req rr;
@@ -3043,6 +3113,7 @@ static const t_case cases[] = {
     T_CASE(early_close),
     T_CASE(network_error),
     T_CASE(transport_misbehaves),
+    T_CASE(early_answer_read_after_send_fails),
     T_CASE(retry_503_then_200),
     T_CASE(sent_only_from_the_first_send),
     T_CASE(sent_across_attempts),
