@@ -31,6 +31,10 @@
  * --no-resume forgets the TLS session before every connection, so each one
  * makes a full handshake (for the "handshakes per 100 polls" figure against
  * a server that closes after each answer).
+ *
+ * --no-count leaves the counting transport out (tx, rx and conns print 0):
+ * the instruction counts are then those of an application, without the
+ * bench's own bookkeeping between the TLS (or HTTP) layer and the socket.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -242,8 +246,8 @@ static double now_s(void)
 
 static int usage(void)
 {
-    fputs("usage: poll_bench URL N [--ca-file F] [--no-resume] [--key K] "
-          "[--task ID]\n", stderr);
+    fputs("usage: poll_bench URL N [--ca-file F] [--no-resume] [--no-count] "
+          "[--key K] [--task ID]\n", stderr);
     return 2;
 }
 
@@ -282,7 +286,7 @@ int main(int argc, char **argv)
     const char *url, *ca_file = NULL, *key = "bact-bench-key-0123456789abcdef";
     const char *task = "16217357109956214";
     unsigned long n, i;
-    int no_resume = 0, a, rc = BACT_OK, status = 0;
+    int no_resume = 0, no_count = 0, a, rc = BACT_OK, status = 0;
     char *end;
     bact_posix_conn conn;
     bact_transport tcp, wire, tr;
@@ -320,6 +324,8 @@ int main(int argc, char **argv)
             task = argv[++a];
         else if (strcmp(argv[a], "--no-resume") == 0)
             no_resume = 1;
+        else if (strcmp(argv[a], "--no-count") == 0)
+            no_count = 1;
         else
             return usage();
     }
@@ -327,6 +333,8 @@ int main(int argc, char **argv)
     bact_posix_transport(&tcp, &conn);
     bact_posix_platform(&pf);
     counting_transport(&wire, &cnt, &tcp);
+    if (no_count)
+        wire = tcp;
     tr = wire;
     if (strncmp(url, "https:", 6) == 0) {
 #ifdef BACT_HAVE_TLS

@@ -658,8 +658,10 @@ def measure(b, proto, relays):
             if who == "bact":
                 # warm-up + k-1: k polls in all; the k-1 timed ones counted
                 # apart (callgrind.bact.*.k.2): a handshake's cost varies
-                loop, total = callgrind_ir(b.bact_cmd(proto, k - 1), out,
-                                           loop=LOOP_FN)
+                # (without the counting transport: an application has none)
+                loop, total = callgrind_ir(
+                    b.bact_cmd(proto, k - 1) + ["--no-count"], out,
+                    loop=LOOP_FN)
                 vals.append(loop)
                 totals.append(total)
             else:
