@@ -181,6 +181,7 @@ static int32_t posix_recv(void *io, uint8_t *buf, size_t len,
                           uint32_t timeout_ms)
 {
     bact_posix_conn *c = (bact_posix_conn *)io;
+    uint8_t one;
     ssize_t r;
     if (c->fd < 0)
         return BACT_E_NET;
@@ -193,9 +194,12 @@ static int32_t posix_recv(void *io, uint8_t *buf, size_t len,
         if (w < 0)
             return BACT_E_NET;
     }
-    r = recv(c->fd, buf, len, 0);
+    /* A read of no bytes moves none, but still tells the end of the
+     * stream or an error: a recv() of no bytes returns 0 whatever the
+     * stream holds, so it peeks at one byte instead. */
+    r = len > 0 ? recv(c->fd, buf, len, 0) : recv(c->fd, &one, 1, MSG_PEEK);
     if (r > 0)
-        return (int32_t)r;
+        return len > 0 ? (int32_t)r : 0;
     if (r == 0)
         return BACT_E_CLOSED;
     return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0

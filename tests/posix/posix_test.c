@@ -589,6 +589,49 @@ static int case_recv_closed_twice(char *why)
     return 1;
 }
 
+/* A read of no bytes moves none: 0, with bytes waiting as on an idle
+ * stream, and the bytes are read after it; once the peer's FIN was read
+ * it is BACT_E_CLOSED like every later read (a recv() of no bytes returns
+ * 0 whatever the stream holds: no end of the stream) */
+static int case_recv_zero_len(char *why)
+{
+    pair p;
+    uint8_t b[16];
+    struct pollfd pf;
+    int32_t r;
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    r = p.tr.recv(p.tr.io, b, 0, 0);
+    if (r != 0)
+        FAIL("recv (len 0) on an idle stream: %d, want 0", (int)r);
+    if (send(p.srv, "hi", 2, 0) != 2)
+        FAIL("server send failed");
+    pf.fd = p.conn.fd;
+    pf.events = POLLIN;
+    pf.revents = 0;
+    if (poll(&pf, 1, 2000) != 1)
+        FAIL("the server's bytes did not come");
+    r = p.tr.recv(p.tr.io, b, 0, 0);
+    if (r != 0)
+        FAIL("recv (len 0) with 2 bytes waiting: %d, want 0", (int)r);
+    TIMED("recv (len 0, timeout 200 ms) with 2 bytes waiting",
+          p.tr.recv(p.tr.io, b, 0, 200), 0, 0, 100);
+    r = p.tr.recv(p.tr.io, b, sizeof b, 2000);
+    if (r != 2 || memcmp(b, "hi", 2) != 0)
+        FAIL("recv after the reads of no bytes: %d, want the 2 bytes \"hi\"",
+             (int)r);
+    close(p.srv);
+    r = p.tr.recv(p.tr.io, b, sizeof b, 2000);
+    if (r != BACT_E_CLOSED)
+        FAIL("recv after the peer's FIN: %d, want %d", (int)r, BACT_E_CLOSED);
+    r = p.tr.recv(p.tr.io, b, 0, 0);
+    if (r != BACT_E_CLOSED)
+        FAIL("recv (len 0) after the FIN was read: %d, want %d", (int)r,
+             BACT_E_CLOSED);
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
 /* BACT_E_NET: a reset (recv, then send) */
 static int case_recv_reset(char *why)
 {
@@ -1215,6 +1258,7 @@ static const test_case cases[] = {
     {"fd-zero", case_fd_zero, 10000},
     {"recv-nothing-yet", case_recv_nothing_yet, 10000},
     {"recv-closed-twice", case_recv_closed_twice, 10000},
+    {"recv-zero-len", case_recv_zero_len, 10000},
     {"recv-reset", case_recv_reset, 10000},
     {"recv-longest-timeout", case_recv_longest_timeout, 10000},
     {"open-refused", case_open_refused, 10000},
