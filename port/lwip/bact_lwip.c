@@ -233,6 +233,8 @@ static int32_t lwip_tr_recv(void *io, uint8_t *buf, size_t len,
         return BACT_E_NET;
     if (c->eof) /* lwIP reports the FIN once, then ENOTCONN */
         return BACT_E_CLOSED;
+    if (len == 0) /* lwip_recv() of no bytes returns 0, which is no FIN */
+        return 0;
     if (len > 0x7FFFFFFFu)
         len = 0x7FFFFFFFu;
     if (timeout_ms > 0) {

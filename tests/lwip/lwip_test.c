@@ -1374,6 +1374,29 @@ static void transport_checks(void)
     }
     tr.close(tr.io);
 
+    /* a read of no bytes moves none: 0 on an idle stream and with bytes
+     * waiting, which are read after it (lwIP's recv of no bytes returns
+     * 0, which is no FIN) */
+    rc = tr.open(tr.io, "127.0.0.1", 9, PORT_LATE, 2000);
+    {
+        int32_t z0 = -100, z1 = -100, z2 = -100;
+        if (rc == BACT_OK) {
+            struct pollfd q;
+            q.fd = conn.fd;
+            q.events = POLLIN;
+            q.revents = 0;
+            z0 = tr.recv(tr.io, b, 0, 0);
+            (void)lwip_poll(&q, 1, 2000); /* "late" is there */
+            z1 = tr.recv(tr.io, b, 0, 0);
+            z2 = tr.recv(tr.io, b, sizeof b, 2000);
+        }
+        result(z0 == 0 && z1 == 0 && z2 == 4 && memcmp(b, "late", 4) == 0,
+               "recv.zero-length",
+               "open %d; recv (len 0) %d, with bytes waiting %d, then %d, "
+               "want 0, 0, then 4 (\"late\")", rc, (int)z0, (int)z1, (int)z2);
+    }
+    tr.close(tr.io);
+
     /* a send that waited for room moves bytes once the peer reads */
     drain_mode = 0;
     rc = tr.open(tr.io, "127.0.0.1", 9, PORT_DRAIN, 2000);
@@ -1410,9 +1433,12 @@ static void transport_checks(void)
         /* lwIP reports the FIN once, then ENOTCONN: still a clean close */
         int32_t r2 = tr.recv(tr.io, b, sizeof b, 500);
         int32_t r3 = tr.recv(tr.io, b, sizeof b, 0);
-        result(r2 == BACT_E_CLOSED && r3 == BACT_E_CLOSED,
-               "recv.peer-closed-again", "recv %d, then %d (timeout 0)",
-               (int)r2, (int)r3);
+        int32_t r4 = tr.recv(tr.io, b, 0, 0);
+        result(r2 == BACT_E_CLOSED && r3 == BACT_E_CLOSED &&
+                   r4 == BACT_E_CLOSED,
+               "recv.peer-closed-again",
+               "recv %d, then %d (timeout 0), then %d (len 0)", (int)r2,
+               (int)r3, (int)r4);
     }
     tr.close(tr.io);
 
