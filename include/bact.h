@@ -639,8 +639,9 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * fails (its error; a failure whose wait before a retry, Retry-After or
  * back-off, would pass the deadline ends the wait at once with it).
  * BACT_WAIT_FOREVER: no limit of time (the loop is bounded still: after
- * 10,000,000 polls it ends with BACT_E_DEADLINE: over a year at one every
- * 5 s). Sleeps through the platform's sleep_ms; interval_ms 0 polls
+ * BACT_WAIT_MAX_POLLS polls, 10,000,000 by default, it ends with
+ * BACT_E_DEADLINE, with or without a max_wait_ms: over a year at one
+ * every 5 s; a caller tells the two apart by the time that has passed). Sleeps through the platform's sleep_ms; interval_ms 0 polls
  * back to back (servers rate-limit that: mind it).
  */
 int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,

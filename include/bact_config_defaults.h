@@ -89,11 +89,21 @@
 #define BACT_MAX_IO_CALLS 1000000ul
 #endif
 
+/** Upper bound on the polls of one bact_wait() call, with max_wait_ms
+ *  BACT_WAIT_FOREVER too (over a year at one every 5 s); reached, it
+ *  returns BACT_E_DEADLINE. A test build may set it low to reach it. */
+#ifndef BACT_WAIT_MAX_POLLS
+#define BACT_WAIT_MAX_POLLS 10000000ul
+#endif
+
 #if BACT_ID_SIZE < 18 || BACT_ID_SIZE > 256
 #error "BACT_ID_SIZE must hold a 17-digit id and NUL, and be at most 256"
 #endif
 #if BACT_STATUS_SIZE < 10 || BACT_STATUS_SIZE > 256
 #error "BACT_STATUS_SIZE must be between 10 and 256"
+#endif
+#if BACT_WAIT_MAX_POLLS < 1
+#error "BACT_WAIT_MAX_POLLS must be at least 1"
 #endif
 #if BACT_CONFIG_ERROR_STRINGS != 0 && BACT_CONFIG_ERROR_STRINGS != 1
 #error "BACT_CONFIG_ERROR_STRINGS must be 0 or 1"

@@ -1033,8 +1033,6 @@ int bact_string_at(const bact_client *c, const bact_array *a, unsigned i,
 /* Waiting                                                              */
 /* ------------------------------------------------------------------ */
 
-#define WAIT_MAX_POLLS 10000000ul
-
 /* What is left of max_wait_ms after el ms (0: over; UINT32_MAX with
  * BACT_WAIT_FOREVER, which never ends). */
 BACT__NOINLINE static uint32_t wait_left(uint32_t max_wait_ms, uint32_t el)
@@ -1062,7 +1060,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
     if (max_wait_ms == 0) /* one look: no time for a retry's wait */
         c->retries = 0;
     t0 = c->pf.now_ms(c->pf.ctx);
-    for (polls = 0; polls < WAIT_MAX_POLLS; polls++) {
+    for (polls = 0; polls < (unsigned long)BACT_WAIT_MAX_POLLS; polls++) {
         bact_task_state st;
         const char *p;
         int changed;

@@ -52,7 +52,7 @@ for build in "unit:unit" "asan:unit+asan" \
 done
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
-run "e2e" tests/e2e/run.sh build/host/bact
+run "e2e" env E2E_POLLS3_BACT=build/polls3/bact tests/e2e/run.sh build/host/bact
 run "e2e+asan" tests/e2e/run.sh build/asan/bact
 run "e2e under valgrind (memcheck: errors, definite leaks)" \
     tests/valgrind/run.sh build/host/bact

@@ -302,7 +302,8 @@ static void usage(FILE *f)
           "DATETIME is an RFC 3339 date-time, e.g. 2024-01-01T00:00:00Z.\n"
           "Exit status: 0 ok, 1 API error, 2 usage, 3 network, 4 TLS, "
           "5 protocol,\n"
-          "6 task failed or canceled, 7 --max-wait ran out.\n", f);
+          "6 task failed or canceled, 7 the wait ended first (--max-wait,\n"
+          "or its bound of polls).\n", f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1317,13 +1318,31 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
 {
     wait_progress wp;
     bact_task_state st;
+    bact_platform pf;
+    uint32_t t0, elapsed;
     int rc;
 
     wp.id = id;
     wp.last[0] = '\0';
     bact_set_raw(&cx->c, 0); /* the status must be decoded */
+    /* the library's clock, read around its own reads of it */
+    bact_posix_platform(&pf);
+    t0 = pf.now_ms(pf.ctx);
     rc = bact_wait(&cx->c, id, a->interval_ms, a->max_wait_ms, on_status,
                    &wp, &st);
+    elapsed = pf.now_ms(pf.ctx) - t0;
+    /* BACT_E_DEADLINE is also the end of bact_wait's polls
+     * (BACT_WAIT_MAX_POLLS), with no --max-wait or one not yet over */
+    if (rc == BACT_E_DEADLINE && (a->max_wait_ms == BACT_WAIT_FOREVER ||
+                                  elapsed < a->max_wait_ms)) {
+        cli_msg("task %s: stopped waiting after %lu polls, the most one wait "
+                "makes (%s)%s%s", id, (unsigned long)BACT_WAIT_MAX_POLLS,
+                a->max_wait_ms == BACT_WAIT_FOREVER
+                    ? "no --max-wait was given"
+                    : "--max-wait had not run out",
+                wp.last[0] != '\0' ? "; it is still " : "", wp.last);
+        return EX_DEADLINE;
+    }
     if (rc == BACT_E_DEADLINE) {
         if (wp.last[0] != '\0')
             cli_msg("task %s: --max-wait ran out; it is still %s", id,

@@ -301,9 +301,11 @@ def clean_env(extra=None):
     return env
 
 
-def bact(*args, g=(), key=DEFAULT, base=DEFAULT, env=None, timeout=None):
-    """Run bact [--base-url URL] [--api-key KEY] G... ARGS..."""
-    argv = [BACT]
+def bact(*args, g=(), key=DEFAULT, base=DEFAULT, env=None, timeout=None,
+         binary=None):
+    """Run bact [--base-url URL] [--api-key KEY] G... ARGS... (binary: another
+    build of the tool than the one under test)"""
+    argv = [binary or BACT]
     if base is DEFAULT:
         base = M.url
     if base is not None:
@@ -842,6 +844,51 @@ def _():
     r = bact("wait", tid, "--max-wait", "5.8")
     need(r.rc == 7, "expected exit 7: " + r.why())
     eq(len(M.api_requests("get-task-status")), 2, "status polls in 5.8 s")
+
+
+def polls3_bact():
+    """The tool built with bact_wait()'s poll bound at 3 (make
+    build/polls3/bact), from E2E_POLLS3_BACT; the check is skipped without
+    it (the default bound, 10,000,000 polls, takes hours to reach)."""
+    path = os.environ.get("E2E_POLLS3_BACT", "")
+    if not path:
+        raise Skip("E2E_POLLS3_BACT (build/polls3/bact) not given")
+    path = os.path.abspath(path)
+    need(os.access(path, os.X_OK), "E2E_POLLS3_BACT: %s is not executable"
+         % path)
+    return path
+
+
+@check("wait.poll_bound_is_not_max_wait")
+def _():
+    # bact_wait() ends after its bound of polls (BACT_WAIT_MAX_POLLS) with
+    # BACT_E_DEADLINE, --max-wait or not: the tool must not say that
+    # --max-wait ran out when none was given, or when it was far from over
+    binary = polls3_bact()
+    tid = M.new_task(run_ms=60000)
+    for extra in ([], ["--max-wait", "600"]):
+        M.clear_requests()
+        r = bact("wait", tid, "--interval", "0.02", *extra, binary=binary)
+        need(r.rc == 7, "expected exit 7: " + r.why())
+        eq(r.out, b"", "stdout")
+        eq(len(M.api_requests("get-task-status")), 3, "status polls")
+        last = r.err_lines[-1]
+        need("--max-wait ran out" not in last and "3 polls" in last
+             and "running" in last, "last stderr line %s" % short(last))
+    # run --wait: the same, its line naming the task
+    r = bact("run", WF_FINISH, "-p", "_mock_run_ms=60000", "--wait",
+             "--interval", "0.02", binary=binary)
+    need(r.rc == 7, "run --wait: expected exit 7: " + r.why())
+    last = r.err_lines[-1]
+    need(last.startswith("bact: task %d: " % (FIRST_TASK + 1))
+         and "3 polls" in last and "--max-wait ran out" not in last,
+         "run --wait: last stderr line %s" % short(last))
+    # and when --max-wait did run out first, it says so
+    r = bact("wait", tid, "--interval", "5", "--max-wait", "0.2",
+             binary=binary)
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    need("--max-wait ran out" in r.err_lines[-1],
+         "last stderr line %s" % short(r.err_lines[-1]))
 
 
 @check("stop.biz_code")
