@@ -686,6 +686,14 @@ static int parse_command(const command *cmd, int argc, char **argv,
         if ((cmd->opts & BIT(it.opt->id)) == 0)
             return usage_error("%s does not take %s", cmd->name,
                                it.opt->name);
+        /* "--profile-id --wait": the value was forgotten and the next
+         * option taken for it, which would run without waiting. A value
+         * that looks like an option is given as "--keyword=-v". */
+        if (it.opt->takes_value && it.value != NULL &&
+            it.value == argv[s.next - 1] &&
+            (cli_find(command_opts, N_ELEMS(command_opts), it.value) != NULL ||
+             cli_find(global_opts, N_ELEMS(global_opts), it.value) != NULL))
+            return usage_error("%s needs a value", it.opt->name);
         rc = apply_option(a, &it);
         if (rc != EX_OK)
             return rc;

@@ -1710,7 +1710,29 @@ usage_check("api_key_after_command_not_shown", "status", "1", "--api-key=" + KEY
 usage_check("api_key_after_valueless_option_not_shown", "regions", key=None,
             g=["--base-url", "--api-key", KEY], needles=("--base-url needs a value",))
 usage_check("api_key_as_argument_not_shown", "run", WF_FINISH, "--profile-id",
-            "--api-key", KEY, needles=("unexpected argument",))
+            "--api-key", KEY, needles=("--profile-id needs a value",))
+# An option whose value was left out must not take the next option for it:
+# "--profile-id --wait" ran the task without waiting, exit 0, and
+# "-p --save-browser-data=x" sent an input named --save-browser-data
+for _name, _args in (("profile_id", ["run", WF_FINISH, "--profile-id", "--wait"]),
+                     ("workflow_name", ["tasks", "--workflow-name", "--json"]),
+                     ("keyword", ["templates", "--keyword", "-v"]),
+                     ("region", ["run-template", TPL_MAPS, "--region", "--wait"]),
+                     ("param", ["run", WF_FINISH, "-p",
+                                "--save-browser-data=x"])):
+    usage_check("value_is_next_option_" + _name, *_args,
+                needles=(_args[-2] + " needs a value",))
+
+
+@check("usage.value_like_option_given_with_equals")
+def _():
+    # "--keyword=-v" says the value is "-v": taken as it is
+    ok(bact("templates", "--keyword=-v"), "")
+    eq([dict(urllib.parse.parse_qsl(x["query"])).get("keyword")
+        for x in M.api_requests("list-official-workflow-templates")],
+       ["-v"], "keyword in the query")
+
+
 usage_check("api_key_after_dashdash_not_shown", "status", "--", "--api-key", KEY,
             needles=("unexpected argument",))
 for _args in (["wait", "1", "--max-wait"], ["wait", "1", "--interval"],
