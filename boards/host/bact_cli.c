@@ -378,6 +378,10 @@ static int apply_global(globals *g, const cli_item *it)
         g->base_url = v;
         break;
     case G_API_KEY:
+        /* refused at once: in "--api-key= KEY" the word after it, likely
+         * the key, would be read as the command and shown as unknown */
+        if (v[0] == '\0')
+            return usage_error("--api-key: empty key");
         g->api_key = v;
         break;
     case G_CA_FILE:
@@ -722,9 +726,7 @@ static int resolve_endpoint(globals *g, bact_url *url)
     const char *env;
     size_t i;
 
-    if (g->api_key != NULL && g->api_key[0] == '\0')
-        return usage_error("--api-key: empty key");
-    if (g->api_key == NULL)
+    if (g->api_key == NULL) /* given, it is not empty (apply_global) */
         g->api_key = getenv("BROWSERACT_API_KEY");
     if (g->api_key == NULL || g->api_key[0] == '\0')
         return usage_error("no API key: use --api-key KEY or set "

@@ -1733,6 +1733,13 @@ def _():
        ["-v"], "keyword in the query")
 
 
+# "--api-key= KEY" (a space after the '='): the key would be taken for the
+# command word and shown as an unknown command; an empty key is refused
+# before the command word is read
+usage_check("api_key_empty_eq_then_key_not_shown", "status", "1", key=None,
+            g=["--api-key=", KEY], needles=("--api-key", "empty"))
+usage_check("api_key_empty_then_key_not_shown", "status", "1", key=None,
+            g=["--api-key", "", KEY], needles=("--api-key", "empty"))
 usage_check("api_key_after_dashdash_not_shown", "status", "--", "--api-key", KEY,
             needles=("unexpected argument",))
 for _args in (["wait", "1", "--max-wait"], ["wait", "1", "--interval"],
