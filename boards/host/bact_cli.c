@@ -1397,16 +1397,32 @@ static int has_control(const char *s)
     return 0;
 }
 
+/* The end of a run's error line when its request was sent and no error
+ * answer came: a task may exist, and this says where to look for it.
+ * wf: the workflow's id, NULL for a template run. */
+static void set_sent_hint(cli *cx, char *hint, size_t size, const char *wf)
+{
+    int plain = wf != NULL && !has_control(wf);
+    snprintf(hint, size, "the request was sent, so a task may have been "
+             "created: `bact tasks%s%s` lists the newest",
+             plain ? " --workflow-id " : "", plain ? wf : "");
+    cx->hint = hint;
+}
+
 static int task_created(cli *cx, const cmd_args *a, const char *what,
-                        const bact_task_created *t, int show_profile)
+                        const bact_task_created *t, const char *wf)
 {
     /* The first line is the task id alone, for scripts to pass on: a
      * cleaned-up id would be another id, so one with control characters
      * (escape sequences) is refused. Only --json without --wait leaves the
-     * answer unjudged, as it prints the body as received. */
+     * answer unjudged, as it prints the body as received. The task was
+     * made all the same: the line says where to find it. */
     if ((!cx->g->json || a->wait) && has_control(t->id)) {
+        char hint[160];
+        set_sent_hint(cx, hint, sizeof hint, wf);
         fail_msg(cx, "%s: unexpected answer: the created task's id holds "
                  "control characters", what);
+        cx->hint = NULL;
         return EX_PROTO;
     }
     /* From here on the task exists: a failure (of the wait, or of the
@@ -1445,7 +1461,7 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
         }
     } else {
         printf("%s\n", t->id);
-        if (show_profile)
+        if (wf != NULL) /* run-task's answer; a template run has none */
             put_kv(stdout, "profile_id", nonempty(t->profile_id));
         /* the id is out before the (long) wait; when it cannot be
          * written, waiting would only put off the error, which main()
@@ -1465,13 +1481,8 @@ static int run_failed(cli *cx, const char *what, int rc, const char *wf)
 {
     char hint[160];
     int code;
-    if (rc != BACT_E_API && bact_request_sent(&cx->c)) {
-        int plain = wf != NULL && !has_control(wf);
-        snprintf(hint, sizeof hint, "the request was sent, so a task may "
-                 "have been created: `bact tasks%s%s` lists the newest",
-                 plain ? " --workflow-id " : "", plain ? wf : "");
-        cx->hint = hint;
-    }
+    if (rc != BACT_E_API && bact_request_sent(&cx->c))
+        set_sent_hint(cx, hint, sizeof hint, wf);
     code = fail(cx, what, rc);
     cx->hint = NULL;
     return code;
@@ -1495,7 +1506,7 @@ static int cmd_run(cli *cx, const cmd_args *a)
     rc = bact_run_task(&cx->c, &rq, &t);
     if (rc != BACT_OK)
         return run_failed(cx, "run-task", rc, a->id);
-    return task_created(cx, a, "run-task", &t, 1);
+    return task_created(cx, a, "run-task", &t, a->id);
 }
 
 static int cmd_run_template(cli *cx, const cmd_args *a)
@@ -1515,7 +1526,7 @@ static int cmd_run_template(cli *cx, const cmd_args *a)
     rc = bact_run_template(&cx->c, &rq, &t);
     if (rc != BACT_OK)
         return run_failed(cx, "run-task-by-template", rc, NULL);
-    return task_created(cx, a, "run-task-by-template", &t, 0);
+    return task_created(cx, a, "run-task-by-template", &t, NULL);
 }
 
 static int cmd_wait(cli *cx, const cmd_args *a)

@@ -2518,6 +2518,22 @@ def _():
     eq(json.loads(r.out), {"id": tasks[0]["id"]}, "stdout")
 
 
+@check("retry.run_id_with_control_chars_says_task_may_exist")
+def _():
+    # an answer whose task id holds control characters is refused (exit 5),
+    # but the request was sent and the task was made: as for any other
+    # answer that is no task, the line says where to find it
+    body = '{"id":"16429034742537847\\u001b[2J"}'
+    for cmd, ep, ident, hint in (
+            ("run", "run-task", WF_FINISH, "bact tasks --workflow-id " + WF_FINISH),
+            ("run-template", "run-task-by-template", TPL_MAPS, "bact tasks")):
+        for extra, g in (([], []), (["--wait"], ["--json"])):
+            M.fault(kind="body", body=body, path=V2 + ep)
+            r = bact(cmd, ident, *extra, g=g)
+            error(r, 5, "control characters", "; the request was sent, so a "
+                  "task may have been created: `%s` lists the newest" % hint)
+
+
 @check("retry.run_not_retried_after_timeout")
 def _():
     M.fault(kind="slow", delay_ms=2000, path=V2 + "run-task")
