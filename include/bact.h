@@ -641,7 +641,8 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * BACT_WAIT_FOREVER: no limit of time (the loop is bounded still: after
  * BACT_WAIT_MAX_POLLS polls, 10,000,000 by default, it ends with
  * BACT_E_DEADLINE, with or without a max_wait_ms: over a year at one
- * every 5 s; a caller tells the two apart by the time that has passed). Sleeps through the platform's sleep_ms; interval_ms 0 polls
+ * every 5 s; a caller tells the two apart by the time that has
+ * passed). Sleeps through the platform's sleep_ms; interval_ms 0 polls
  * back to back (servers rate-limit that: mind it).
  */
 int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
