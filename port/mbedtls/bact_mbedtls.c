@@ -926,9 +926,13 @@ static void tls_close(void *io)
     bact_tls *t = (bact_tls *)io;
 
     if (t->open) {
-        /* best effort, without waiting */
+        /* best effort, without waiting. With a record left to send
+         * (a send that answered "nothing yet"), mbedTLS only finishes
+         * that one: once it went out, the close_notify is asked again */
+        uint32_t pending = t->out_left;
         window_start(t, 0);
-        (void)mbedtls_ssl_close_notify(&t->ssl);
+        if (mbedtls_ssl_close_notify(&t->ssl) == 0 && pending > 0)
+            (void)mbedtls_ssl_close_notify(&t->ssl);
         if (t->inner.close != NULL)
             t->inner.close(t->inner.io);
     }

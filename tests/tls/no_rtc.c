@@ -78,6 +78,15 @@
  * plain EOF does (bact_port.h). Prints "ok after close_notify: closed,
  * closed, closed" or "error ...", naming what each read returned.
  *
+ *   no_rtc HOST:PORT CA_FILE closeflush
+ *
+ * Against tls_servers.py's closewatch-keep server, by the transport alone,
+ * the TCP send jammed after the handshake (10 bytes move, then "nothing
+ * yet"): a request's send answers "nothing yet" with most of its record
+ * left to send; then the jam ends and close() is called. It must finish
+ * that record and then send a close_notify, a record of its own. Prints
+ * "ok ..." or "error ...", with what each TCP send in close() was handed.
+ *
  *   no_rtc HOST:PORT CA_FILE send
  *
  * The clocked limit of a send, against tls_servers.py's noread or slowread
@@ -510,6 +519,80 @@ static int read_after_close(char *host, const char *ca)
     return again_closed ? 0 : 1;
 }
 
+/* the TCP send, jammed while jam is set (the first call moves 10 bytes,
+ * later ones nothing); while watching, what each call was handed */
+static int jam, watching;
+static unsigned jam_moved, watched;
+static char watch_log[256];
+
+static int32_t send_jammed(void *io, const uint8_t *data, size_t len,
+                           uint32_t timeout_ms)
+{
+    int32_t r;
+    if (jam) {
+        if (jam_moved > 0)
+            return 0;
+        r = tcp_real.send(io, data, len < 10 ? len : 10, timeout_ms);
+        if (r > 0)
+            jam_moved += (unsigned)r;
+        return r;
+    }
+    r = tcp_real.send(io, data, len, timeout_ms);
+    if (watching && r > 0) {
+        size_t n = strlen(watch_log);
+        int whole = len >= 5 && (data[0] == 21 || data[0] == 23) &&
+                    data[1] == 3 &&
+                    ((size_t)data[3] << 8 | data[4]) + 5 == (size_t)r;
+        watched++;
+        snprintf(watch_log + n, sizeof watch_log - n, "%s%ld%s",
+                 n > 0 ? ", " : "", (long)r,
+                 whole ? (data[0] == 21 ? " (an alert record)"
+                                        : " (a whole record)")
+                       : "");
+    }
+    return r;
+}
+
+static int close_flush(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    bact_posix_conn conn;
+    bact_transport tr;
+    int32_t r;
+    int rc, ok;
+
+    rc = tls_connect(&tls, &conn, &tr, host, ca, send_jammed);
+    if (rc > 0)
+        return rc;
+    if (rc != BACT_OK) {
+        printf("error open: %s\n", bact_strerror(rc));
+        bact_tls_free(&tls);
+        return 1;
+    }
+    jam = 1;
+    r = tr.send(tr.io, (const uint8_t *)req, sizeof req - 1, 100);
+    jam = 0;
+    if (r != 0 || jam_moved == 0) {
+        printf("error the jammed send answered %ld, %u bytes moved\n",
+               (long)r, jam_moved);
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+        return 1;
+    }
+    watching = 1;
+    tr.close(tr.io);
+    watching = 0;
+    /* the rest of the request's record, then the close_notify, whole */
+    ok = watched == 2 && strstr(watch_log, ", ") != NULL &&
+         strstr(strstr(watch_log, ", "), "record") != NULL &&
+         strstr(watch_log, "record, ") == NULL;
+    printf("%s close sent %s\n", ok ? "ok" : "error",
+           watched > 0 ? watch_log : "nothing");
+    bact_tls_free(&tls);
+    return ok ? 0 : 1;
+}
+
 static uint32_t elapsed_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -693,6 +776,8 @@ int main(int argc, char **argv)
         return hello_request(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "send") == 0)
         return send_limit(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "closeflush") == 0)
+        return close_flush(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closed") == 0)
         return read_after_close(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
