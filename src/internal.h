@@ -184,12 +184,35 @@ typedef struct bact__jw {
     uint8_t bad;     /* nesting misuse */
 } bact__jw;
 
-void bact__jw_init(bact__jw *w, char *p, size_t cap);
-void bact__jw_obj(bact__jw *w);            /* '{' as a value */
-void bact__jw_arr(bact__jw *w);            /* '[' as a value */
+/* (inline: one caller, which sets most of it anyway) */
+static BACT__INLINE void bact__jw_init(bact__jw *w, char *p, size_t cap)
+{
+    w->b.p = p;
+    w->b.cap = cap;
+    w->b.len = 0;
+    w->first = 1;
+    w->depth = 0;
+    w->bad = 0;
+}
+/* '{' or '[' as a value */
+void bact__jw_open(bact__jw *w, char ch);
 void bact__jw_end(bact__jw *w, char close);/* '}' or ']' */
-void bact__jw_key(bact__jw *w, const char *key);
-void bact__jw_str(bact__jw *w, const char *s);   /* escaped string value */
+/* s as an escaped string (its separator first); a key (colon 1) with its
+ * ':', a value (colon 0) */
+void bact__jw_string(bact__jw *w, const char *s, size_t colon);
+/* (inline: a call of the above with one argument more is smaller than a
+ * wrapper of its own) */
+static BACT__INLINE void bact__jw_obj(bact__jw *w) { bact__jw_open(w, '{'); }
+static BACT__INLINE void bact__jw_arr(bact__jw *w) { bact__jw_open(w, '['); }
+static BACT__INLINE void bact__jw_key(bact__jw *w, const char *key)
+{
+    bact__jw_string(w, key, 1);
+}
+/* escaped string value */
+static BACT__INLINE void bact__jw_str(bact__jw *w, const char *s)
+{
+    bact__jw_string(w, s, 0);
+}
 void bact__jw_bool(bact__jw *w, int v);
 void bact__jw_int(bact__jw *w, int32_t v);
 /* key + string value; nothing when s is NULL */

@@ -12,16 +12,6 @@
 
 #define JW_MAX_DEPTH 31u
 
-void bact__jw_init(bact__jw *w, char *p, size_t cap)
-{
-    w->b.p = p;
-    w->b.cap = cap;
-    w->b.len = 0;
-    w->first = 1;
-    w->depth = 0;
-    w->bad = 0;
-}
-
 /* Called before every value and every key. */
 static void sep(bact__jw *w)
 {
@@ -30,8 +20,7 @@ static void sep(bact__jw *w)
     bact__put(&w->b, ",", 1u - f); /* (nothing after a first-item mark) */
 }
 
-/* (not inlined: one copy for both openers) */
-BACT__NOINLINE static void open_(bact__jw *w, char ch)
+void bact__jw_open(bact__jw *w, char ch)
 {
     sep(w);
     bact__put(&w->b, &ch, 1);
@@ -41,16 +30,6 @@ BACT__NOINLINE static void open_(bact__jw *w, char ch)
     }
     w->depth++;
     w->first = 1;
-}
-
-void bact__jw_obj(bact__jw *w)
-{
-    open_(w, '{');
-}
-
-void bact__jw_arr(bact__jw *w)
-{
-    open_(w, '[');
 }
 
 void bact__jw_end(bact__jw *w, char close)
@@ -64,9 +43,8 @@ void bact__jw_end(bact__jw *w, char close)
     bact__put(&w->b, &close, 1);
 }
 
-/* s as a JSON string (its separator first); a key (colon set) with its
- * ':', and then the value that follows gets no comma */
-static void string(bact__jw *w, const char *s, size_t colon)
+/* (a key's ':' set, the value that follows gets no comma) */
+void bact__jw_string(bact__jw *w, const char *s, size_t colon)
 {
     /* each byte with a short escape, then the letter after the '\\' */
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
@@ -112,16 +90,6 @@ static void string(bact__jw *w, const char *s, size_t colon)
     bact__put(&w->b, "\":", 1u + colon);
 }
 
-void bact__jw_key(bact__jw *w, const char *k)
-{
-    string(w, k, 1);
-}
-
-void bact__jw_str(bact__jw *w, const char *s)
-{
-    string(w, s, 0);
-}
-
 void bact__jw_bool(bact__jw *w, int v)
 {
     size_t t = v != 0;
@@ -141,6 +109,6 @@ void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
 {
     if (s == NULL)
         return;
-    string(w, k, 1);
-    string(w, s, 0);
+    bact__jw_string(w, k, 1);
+    bact__jw_string(w, s, 0);
 }
