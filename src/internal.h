@@ -216,7 +216,14 @@ static BACT__INLINE void bact__jw_str(bact__jw *w, const char *s)
 void bact__jw_bool(bact__jw *w, int v);
 void bact__jw_int(bact__jw *w, int32_t v);
 /* key + string value; nothing when s is NULL */
-void bact__jw_kstr(bact__jw *w, const char *key, const char *s);
+static BACT__INLINE void bact__jw_kstr(bact__jw *w, const char *key,
+                                       const char *s)
+{
+    if (s == NULL)
+        return;
+    bact__jw_string(w, key, 1);
+    bact__jw_string(w, s, 0);
+}
 
 /* ---- JSON reader (json_read.c) ---- */
 

@@ -104,11 +104,3 @@ void bact__jw_int(bact__jw *w, int32_t v)
     sep(w);
     bact__put(&w->b, d, n);
 }
-
-void bact__jw_kstr(bact__jw *w, const char *k, const char *s)
-{
-    if (s == NULL)
-        return;
-    bact__jw_string(w, k, 1);
-    bact__jw_string(w, s, 0);
-}
