@@ -18,6 +18,17 @@
 #define BACT__NOINLINE
 #endif
 
+/* Keeps a helper with one caller out of line in a build for size (-Os),
+ * where inlining it would grow its caller by more than the helper holds
+ * (the caller's registers then spill). Not on Xtensa, where -mlongcalls
+ * makes each call a literal load and an indirect call; and a build for
+ * speed (-O2) leaves it to the compiler. */
+#if defined(__GNUC__) && defined(__OPTIMIZE_SIZE__) && !defined(__XTENSA__)
+#define BACT__OUTLINE __attribute__((noinline))
+#else
+#define BACT__OUTLINE
+#endif
+
 /* Puts a small helper's body into its callers, so that the helper's frame
  * is not stacked on theirs. */
 #if defined(__GNUC__)

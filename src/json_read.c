@@ -181,7 +181,8 @@ static size_t digits(const uint8_t *s, size_t n, size_t i)
     return j == i ? 0 : j;
 }
 
-static size_t scan_number(const uint8_t *s, size_t n, size_t i)
+/* (out of line: validate()'s loop keeps its registers, internal.h) */
+static BACT__OUTLINE size_t scan_number(const uint8_t *s, size_t n, size_t i)
 {
     if (i < n && s[i] == '-')
         i++;
