@@ -251,9 +251,30 @@ BACT__NOINLINE static void put_ch(bact__buf *b, char ch)
     b->len++;
 }
 
-/* what follows a request's target (trace_status() takes "HTTP/1." from
- * it too) */
-static const char h1[] = " HTTP/1.1\r\nHost: ";
+/* The constant parts of a request run together, one address for all (a
+ * part's place and length come from this layout, as the paths' do in
+ * api.c); the default content type last, with its NUL. trace_status()
+ * takes "HTTP/1." from the http part too. */
+#define REQ_TEXTS(X)                                                        \
+    X(http, " HTTP/1.1\r\nHost: ") X(agent, "\r\nUser-Agent: ")            \
+    X(auth, "\r\nAuthorization: Bearer ")                                   \
+    X(ctype, "\r\nContent-Type: ") X(clen, "\r\nContent-Length: ")         \
+    X(end, "\r\n\r\n") X(prefix, "/v2/workflow/")                          \
+    X(methods, "GET PUT POST ")
+#define REQ_MEMBER(m, text) char m[sizeof text - 1u];
+#define REQ_TEXT(m, text) text
+struct req_texts {
+    REQ_TEXTS(REQ_MEMBER)
+    char json[sizeof "application/json"];
+};
+static const char req_texts[] = REQ_TEXTS(REQ_TEXT) "application/json";
+#undef REQ_MEMBER
+#undef REQ_TEXT
+typedef char req_texts_fit[sizeof req_texts == sizeof(struct req_texts)
+                               ? 1 : -1];
+#define REQ_AT(m) (req_texts + offsetof(struct req_texts, m))
+#define PUT_TEXT(b, m)                                                      \
+    bact__put((b), REQ_AT(m), sizeof(((struct req_texts *)0)->m))
 
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
@@ -264,7 +285,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
 {
     const bact__ep *ep = call->ep;
     const bact_http_req *rq = NULL;
-    const char *type = "application/json";
+    const char *type = REQ_AT(json);
     bact__buf b;
     size_t i, nq = ep->n_query, body_len = *len;
     int has_body = (ep->flags & BACT__C_BODY) != 0;
@@ -283,8 +304,8 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     b.len = 0;
     if (rq == NULL) { /* the endpoints all live under one prefix */
         unsigned m = (ep->flags >> 5) & 3u; /* BACT__C_GET, _PUT, _POST */
-        bact__put(&b, &"GET PUT POST "[4u * m], 4u + (m >> 1));
-        BACT__PUTL(&b, "/v2/workflow/");
+        bact__put(&b, REQ_AT(methods) + 4u * m, 4u + (m >> 1));
+        PUT_TEXT(&b, prefix);
         bact__put(&b, (const char *)&bact__paths + ep->path, ep->path_len);
     } else {
         bact__puts(&b, rq->method);
@@ -307,24 +328,24 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         sep = '&';
         bact__put_pct(&b, v);
     }
-    BACT__PUTL(&b, h1);
+    PUT_TEXT(&b, http);
     bact__put(&b, c->host - c->ipv6, c->host_hdr_len);
-    BACT__PUTL(&b, "\r\nUser-Agent: ");
+    PUT_TEXT(&b, agent);
     bact__put(&b, c->user_agent, c->agent_len);
-    BACT__PUTL(&b, "\r\nAuthorization: Bearer ");
+    PUT_TEXT(&b, auth);
     bact__put(&b, c->api_key, c->key_len);
     /* a body's headers; a PUT (stop, resume) has no body and says so, as
      * fetch() and most clients do (RFC 9110 8.6; some front ends answer
      * 411 without it) */
     if (has_body || (ep->flags & BACT__C_PUT)) {
         if (has_body) {
-            BACT__PUTL(&b, "\r\nContent-Type: ");
+            PUT_TEXT(&b, ctype);
             bact__puts(&b, type);
         }
-        BACT__PUTL(&b, "\r\nContent-Length: ");
+        PUT_TEXT(&b, clen);
         put_dec(&b, (uint32_t)body_len); /* (0 for a PUT) */
     }
-    BACT__PUTL(&b, "\r\n\r\n"); /* the end of the head */
+    PUT_TEXT(&b, end); /* the end of the head */
     if (rq != NULL && has_body) /* a raw request's body follows */
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
@@ -376,7 +397,7 @@ BACT__NOINLINE static void trace_status(const bact_client *c)
 {
     const bact_http_parser *p = &c->resp;
     char line[16]; /* a uint16_t status: five digits and a NUL fit */
-    memcpy(line, h1 + 1, 7); /* "HTTP/1." */
+    memcpy(line, REQ_AT(http) + 1, 7); /* "HTTP/1." */
     line[7] = (char)('0' + p->minor);
     line[8] = ' ';
     (void)bact__u32_to_dec(p->status, line + 9);
