@@ -273,8 +273,15 @@ static const char req_texts[] = REQ_TEXTS(REQ_TEXT) "application/json";
 typedef char req_texts_fit[sizeof req_texts == sizeof(struct req_texts)
                                ? 1 : -1];
 #define REQ_AT(m) (req_texts + offsetof(struct req_texts, m))
+/* (not inlined: a place is a small number, where an address would take
+ * a word of its own at each call) */
+BACT__NOINLINE static void put_text(bact__buf *b, size_t at, size_t n)
+{
+    bact__put(b, req_texts + at, n);
+}
 #define PUT_TEXT(b, m)                                                      \
-    bact__put((b), REQ_AT(m), sizeof(((struct req_texts *)0)->m))
+    put_text((b), offsetof(struct req_texts, m),                            \
+             sizeof(((struct req_texts *)0)->m))
 
 /* The request line and headers (and a raw body) into the buffer; *len is
  * the size of the JSON body to announce on the way in, the request's size
@@ -304,7 +311,8 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     b.len = 0;
     if (rq == NULL) { /* the endpoints all live under one prefix */
         unsigned m = (ep->flags >> 5) & 3u; /* BACT__C_GET, _PUT, _POST */
-        bact__put(&b, REQ_AT(methods) + 4u * m, 4u + (m >> 1));
+        put_text(&b, offsetof(struct req_texts, methods) + 4u * m,
+                 4u + (m >> 1));
         PUT_TEXT(&b, prefix);
         bact__put(&b, (const char *)&bact__paths + ep->path, ep->path_len);
     } else {
