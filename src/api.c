@@ -256,16 +256,67 @@ typedef char ep_fields_fit[sizeof bact__ep_fields /
 /* a run as a table, for a reader that uses it too */
 #define page_fields (bact__ep_fields + PAGE_FIELDS)
 
+/* The endpoints, one table: a call names its endpoint by its place in
+ * it, a small number, where an address would take a word of its own at
+ * each use. bact_request()'s two come first (internal.h). */
+enum {
+    RECONCILE_EP = BACT__EP_RAW_IDEM + 1, RUN_EP, TEMPLATE_RUN_EP, STATUS_EP,
+    TASK_EP, LIST_TASKS_EP, STOP_EP, RESUME_EP, WORKFLOWS_EP, TEMPLATES_EP,
+    WORKFLOW_EP, TEMPLATE_EP, REGIONS_EP, N_EP
+};
+
 /* An endpoint: method, path (PATH()), its query names' run, its answer
  * table's place (0 with no table) and length, BACT__C_*. */
 #define EP(name, method, path, query, nq, fields, nf, flags)               \
-    static const bact__ep name = {path, query, nq, fields, nf,              \
-                                  (uint8_t)((flags) | BACT__C_##method)}
+    [name] = {path, query, nq, fields, nf,                                  \
+              (uint8_t)((flags) | BACT__C_##method)}
 
-/* Run one call of ep: its query values, the body writer's argument or
- * what the field table fills. Inlined: the call chains under it are the
- * library's deepest. */
-static BACT__INLINE int run(bact_client *c, const bact__ep *ep,
+const bact__ep bact__eps[] = {
+    /* bact_request()'s: the method and path are the request's */
+    [BACT__EP_RAW] = { 0, 0, 0, 0, 0, 0, BACT__C_RAW },
+    [BACT__EP_RAW_IDEM] = { 0, 0, 0, 0, 0, 0,
+                            BACT__C_RAW | BACT__C_IDEMPOTENT },
+    /* what bact_list_tasks() sends for a workflow_id, a page and a limit
+     * of RECONCILE_PAGE */
+    EP(RECONCILE_EP, GET, PATH_AT(list_task, "list-tasks"), QN_REC, 3,
+       0, 0, JSON | IDEM | BACT__C_DATE),
+    EP(RUN_EP, POST, PATH_AT(run_task_by_template, "run-task"), 0, 0,
+       0, 0, JSON | BACT__C_BODY),
+    EP(TEMPLATE_RUN_EP, POST, PATH(run_task_by_template), 0, 0,
+       0, 0, JSON | BACT__C_BODY),
+    EP(STATUS_EP, GET, PATH(get_task_status), QN_TASK, 1,
+       STATE_FIELDS, 1, JSON | IDEM),
+    EP(TASK_EP, GET, PATH_AT(get_task_status, "get-task"), QN_TASK, 1,
+       0, 0, JSON | IDEM),
+    /* the Date as reconcile() asks for it */
+    EP(LIST_TASKS_EP, GET, PATH_AT(list_task, "list-tasks"), QN_TASKS, 7,
+       PAGE_FIELDS, 5, JSON | IDEM | BACT__C_DATE),
+    /* stopping or resuming twice changes nothing more: safe to retry
+     * (though the second one may be answered 10121 or 10127, see bact.h).
+     * The answer is an empty 200; a body, if any, may only be an error
+     * envelope. */
+    EP(STOP_EP, PUT, PATH(stop_task), QN_TASK, 2, 0, 0,
+       JSON | IDEM | BACT__C_ANY),
+    EP(RESUME_EP, PUT, PATH(resume_task), QN_TASK, 2, 0, 0,
+       JSON | IDEM | BACT__C_ANY),
+    EP(WORKFLOWS_EP, GET, PATH(list_workflows), QN_LIST, 3,
+       PAGE_FIELDS, 5, JSON | IDEM),
+    EP(TEMPLATES_EP, GET, PATH(list_templates), QN_LIST, 3, PAGE_FIELDS, 5,
+       JSON | IDEM),
+    /* workflow_id: the first of reconcile()'s run */
+    EP(WORKFLOW_EP, GET, PATH(get_workflow), QN_REC, 1,
+       WF_FIELDS + 4, 8, JSON | IDEM),
+    EP(TEMPLATE_EP, GET, PATH(get_template), QN_TEMPLATE, 1,
+       WF_FIELDS + 2, 8, JSON | IDEM),
+    EP(REGIONS_EP, GET, PATH_AT(get_region_, "get-region-list"), 0, 0, 0, 0,
+       JSON | IDEM)
+};
+typedef char eps_fit[sizeof bact__eps / sizeof bact__eps[0] == N_EP ? 1 : -1];
+
+/* Run one call of endpoint ep: its query values, the body writer's
+ * argument or what the field table fills. Inlined: the call chains under
+ * it are the library's deepest. */
+static BACT__INLINE int run(bact_client *c, unsigned ep,
                             const char *const *values, const void *in,
                             void *out)
 {
@@ -497,11 +548,6 @@ BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* what bact_list_tasks() sends for a workflow_id, a page and a limit of
- * RECONCILE_PAGE */
-EP(reconcile_ep, GET, PATH_AT(list_task, "list-tasks"), QN_REC, 3,
-   0, 0, JSON | IDEM | BACT__C_DATE);
-
 /* Pages through the workflow's tasks, newest first (the list-tasks call
  * is built here, not through bact_list_tasks(), so that this deepest of
  * the library's call chains carries no more than it needs). */
@@ -525,7 +571,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
         int items, rr;
         unsigned i, count;
         (void)bact__u32_to_dec(page, num);
-        rr = run(c, &reconcile_ep, v, NULL, NULL);
+        rr = run(c, RECONCILE_EP, v, NULL, NULL);
         /* c->t_sent stays when the run request went out: a second look
          * measures from that moment too, not from the first look's */
         c->t_sent = t_sent;
@@ -553,12 +599,6 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     return REC_UNSURE;
 }
 
-EP(run_ep, POST, PATH_AT(run_task_by_template, "run-task"), 0, 0,
-   0, 0, JSON | BACT__C_BODY);
-
-EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
-   0, 0, JSON | BACT__C_BODY);
-
 /* One run request (tmpl: run-task-by-template, a template run's request
  * copied into a run request); out of raw mode, the answer fills out. The
  * outcome is run_ok()'s BACT_RUN_CREATED until bact_run_task() says
@@ -566,7 +606,7 @@ EP(template_run_ep, POST, PATH(run_task_by_template), 0, 0,
 BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
                                    bact_task_created *out, int tmpl)
 {
-    int rc = run(c, tmpl ? &template_run_ep : &run_ep, NULL, rq, NULL);
+    int rc = run(c, tmpl ? TEMPLATE_RUN_EP : RUN_EP, NULL, rq, NULL);
     if (rc == BACT_OK && !c->raw)
         rc = created(c, out);
     return rc;
@@ -620,7 +660,7 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
     bact__jw w;
     /* either kind of run request: a template run's copied into one */
     const bact_run_req *r = (const bact_run_req *)call->arg.in;
-    int run = call->ep == &run_ep;
+    int run = call->ep == &bact__eps[RUN_EP];
     /* measured in no room at all: nothing is written */
     bact__jw_init(&w, (char *)c->buf, write ? c->cap : 0u);
     w.b.len = *len;
@@ -666,9 +706,6 @@ int bact_run_template(bact_client *c, const bact_template_run_req *rq,
         return BACT_E_ARG;
     return run_once(c, &r, out, 1);
 }
-
-EP(status_ep, GET, PATH(get_task_status), QN_TASK, 1,
-   STATE_FIELDS, 1, JSON | IDEM);
 
 /* A task: the fields of a list item first, then get-task's extras. The
  * nested objects' token indexes go to obj_[] on the way. */
@@ -741,9 +778,6 @@ BACT__NOINLINE static int task_from(const bact_client *c, int obj,
     return BACT_OK;
 }
 
-EP(task_ep, GET, PATH_AT(get_task_status, "get-task"), QN_TASK, 1,
-   0, 0, JSON | IDEM);
-
 
 /* For the two decoders: out's first size bytes cleared, and the kept
  * answer parsed (when it was not) and its strings unescaped. */
@@ -795,10 +829,6 @@ BACT__NOINLINE static int page_args(bact_page *out, int32_t pg, int32_t lim,
     return 1;
 }
 
-/* the Date as reconcile() asks for it */
-EP(list_tasks_ep, GET, PATH_AT(list_task, "list-tasks"), QN_TASKS, 7,
-   PAGE_FIELDS, 5, JSON | IDEM | BACT__C_DATE);
-
 int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
 {
     const char *v[7];
@@ -813,21 +843,13 @@ int bact_list_tasks(bact_client *c, const bact_task_query *q, bact_page *out)
     v[0] = nonempty(bact_status_name(q->status)); /* OTHER's is "" */
     v[1] = nonempty(q->workflow_id);
     v[2] = nonempty(q->workflow_name);
-    return run(c, &list_tasks_ep, v, NULL, out);
+    return run(c, LIST_TASKS_EP, v, NULL, out);
 }
-
-/* stopping or resuming twice changes nothing more: safe to retry (though
- * the second one may be answered 10121 or 10127, see bact.h). The answer
- * is an empty 200; a body, if any, may only be an error envelope. */
-EP(stop_ep, PUT, PATH(stop_task), QN_TASK, 2, 0, 0,
-   JSON | IDEM | BACT__C_ANY);
-EP(resume_ep, PUT, PATH(resume_task), QN_TASK, 2, 0, 0,
-   JSON | IDEM | BACT__C_ANY);
 
 /* Not inlined: the two calls of it jump to it, their arguments in place. */
 BACT__NOINLINE static int task_put(bact_client *c, const char *task_id,
                                    const int32_t *biz_code,
-                                   const bact__ep *ep)
+                                   unsigned ep)
 {
     const char *v[2];
     char num[12];
@@ -845,26 +867,21 @@ BACT__NOINLINE static int task_put(bact_client *c, const char *task_id,
 int bact_stop_task(bact_client *c, const char *task_id,
                    const int32_t *biz_code)
 {
-    return task_put(c, task_id, biz_code, &stop_ep);
+    return task_put(c, task_id, biz_code, STOP_EP);
 }
 
 int bact_resume_task(bact_client *c, const char *task_id)
 {
-    return task_put(c, task_id, NULL, &resume_ep);
+    return task_put(c, task_id, NULL, RESUME_EP);
 }
 
 /* ------------------------------------------------------------------ */
 /* Workflows, templates, regions                                        */
 /* ------------------------------------------------------------------ */
 
-EP(workflows_ep, GET, PATH(list_workflows), QN_LIST, 3,
-   PAGE_FIELDS, 5, JSON | IDEM);
-EP(templates_ep, GET, PATH(list_templates), QN_LIST, 3, PAGE_FIELDS, 5,
-   JSON | IDEM);
-
 static int list_call(bact_client *c, int32_t pg, int32_t lim,
                      bact_page *out, const char *keyword,
-                     const bact__ep *ep)
+                     unsigned ep)
 {
     const char *v[3];
     char num[16];
@@ -877,64 +894,55 @@ static int list_call(bact_client *c, int32_t pg, int32_t lim,
 int bact_list_workflows(bact_client *c, int32_t page, int32_t limit,
                         bact_page *out)
 {
-    return list_call(c, page, limit, out, NULL, &workflows_ep);
+    return list_call(c, page, limit, out, NULL, WORKFLOWS_EP);
 }
 
 int bact_list_templates(bact_client *c, const char *keyword, int32_t page,
                         int32_t limit, bact_page *out)
 {
-    return list_call(c, page, limit, out, keyword, &templates_ep);
+    return list_call(c, page, limit, out, keyword, TEMPLATES_EP);
 }
-
-/* workflow_id: the first of reconcile()'s run */
-EP(workflow_ep, GET, PATH(get_workflow), QN_REC, 1,
-   WF_FIELDS + 4, 8, JSON | IDEM);
-EP(template_ep, GET, PATH(get_template), QN_TEMPLATE, 1, WF_FIELDS + 2, 8,
-   JSON | IDEM);
 
 /* A call by one id (task, workflow or template): out, cleared first, is
  * what ep's field table fills (get-task's is filled after). */
 static int get_one(bact_client *c, const char *id, void *out,
-                   const bact__ep *ep)
+                   unsigned ep)
 {
     if (out == NULL || !id_ok(c, id))
         return BACT_E_ARG;
-    /* what out is, by the size of ep's answer table: the status one
-     * entry, a task none (task_from() reads it), a workflow eight */
-    memset(out, 0, ep->nfields == 1u ? sizeof(bact_task_state)
-                   : ep->nfields == 0u ? sizeof(bact_task)
-                                       : sizeof(bact_workflow));
+    /* what out is, by the endpoint: a status, a task (task_from() reads
+     * it), or a workflow */
+    memset(out, 0, ep == STATUS_EP ? sizeof(bact_task_state)
+                   : ep == TASK_EP ? sizeof(bact_task)
+                                   : sizeof(bact_workflow));
     return run(c, ep, &id, NULL, out);
 }
 
 int bact_get_task_status(bact_client *c, const char *task_id,
                          bact_task_state *out)
 {
-    return get_one(c, task_id, out, &status_ep);
+    return get_one(c, task_id, out, STATUS_EP);
 }
 
 int bact_get_task(bact_client *c, const char *task_id, bact_task *out)
 {
     /* out is still clear and the answer decoded: bact_decode_task()
      * reads it as it would a raw one */
-    int rc = get_one(c, task_id, out, &task_ep);
+    int rc = get_one(c, task_id, out, TASK_EP);
     return (rc != BACT_OK || c->raw) ? rc : bact_decode_task(c, out);
 }
 
 int bact_get_workflow(bact_client *c, const char *workflow_id,
                       bact_workflow *out)
 {
-    return get_one(c, workflow_id, out, &workflow_ep);
+    return get_one(c, workflow_id, out, WORKFLOW_EP);
 }
 
 int bact_get_template(bact_client *c, const char *template_id,
                       bact_workflow *out)
 {
-    return get_one(c, template_id, out, &template_ep);
+    return get_one(c, template_id, out, TEMPLATE_EP);
 }
-
-EP(regions_ep, GET, PATH_AT(get_region_, "get-region-list"), 0, 0, 0, 0,
-   JSON | IDEM);
 
 int bact_get_regions(bact_client *c, bact_array *out)
 {
@@ -943,7 +951,7 @@ int bact_get_regions(bact_client *c, bact_array *out)
         return BACT_E_ARG;
     out->tok = -1;
     out->count = 0;
-    rc = run(c, &regions_ep, NULL, NULL, NULL);
+    rc = run(c, REGIONS_EP, NULL, NULL, NULL);
     if (rc != BACT_OK || c->raw)
         return rc;
     if (c->tok[0].type != JSMN_ARRAY)
@@ -952,6 +960,27 @@ int bact_get_regions(bact_client *c, bact_array *out)
     out->count = (unsigned)c->tok[0].size;
     out->answer = c->answers;
     return BACT_OK;
+}
+
+/* Any request, through one of the two raw endpoints of the table above
+ * (here with them, where what they are is in view) */
+int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
+                 void *user, int *status)
+{
+    bact__raw raw;
+    int rc;
+    if (status)
+        *status = 0;
+    if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
+        return BACT_E_ARG;
+    raw.rq = rq;
+    raw.sink = sink;
+    raw.user = user;
+    rc = bact__exec(c, rq->idempotent ? BACT__EP_RAW_IDEM : BACT__EP_RAW,
+                    NULL, &raw);
+    if (status) /* (below 100: digits of a cut or refused code, no status) */
+        *status = c->resp.status >= 100u ? c->resp.status : 0;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1070,7 +1099,7 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
          * limit either: that poll makes no retry instead, below) */
         if (max_wait_ms != BACT_WAIT_FOREVER && left - 1u < call_ms - 1u)
             c->call_ms = left;
-        rc = get_one(c, task_id, &st, &status_ep);
+        rc = get_one(c, task_id, &st, STATUS_EP);
         c->call_ms = call_ms;
         left = wait_left(max_wait_ms, c->pf.now_ms(c->pf.ctx) - t0);
         if (rc != BACT_OK) {

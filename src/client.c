@@ -831,9 +831,10 @@ BACT__NOINLINE static int retry_wait(bact_client *c, const bact__call *call,
     return 1;
 }
 
-int bact__exec(bact_client *c, const bact__ep *ep,
-               const char *const *values, const void *arg)
+int bact__exec(bact_client *c, unsigned ep_at, const char *const *values,
+               const void *arg)
 {
+    const bact__ep *ep = &bact__eps[ep_at];
     bact__call call_;
     const bact__call *call = &call_;
     int stale_retry = 0;
@@ -894,27 +895,6 @@ int bact__exec(bact_client *c, const bact__ep *ep,
         if (!retry_wait(c, call, rc))
             return rc;
     }
-}
-
-int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
-                 void *user, int *status)
-{
-    bact__ep ep = { 0, 0, 0, 0, 0, 0, BACT__C_RAW }; /* flags last */
-    bact__raw raw;
-    int rc;
-    if (status)
-        *status = 0;
-    if (c == NULL || rq == NULL || (rq->body == NULL && rq->body_len > 0))
-        return BACT_E_ARG;
-    if (rq->idempotent)
-        ep.flags |= BACT__C_IDEMPOTENT;
-    raw.rq = rq;
-    raw.sink = sink;
-    raw.user = user;
-    rc = bact__exec(c, &ep, NULL, &raw);
-    if (status) /* (below 100: digits of a cut or refused code, no status) */
-        *status = c->resp.status >= 100u ? c->resp.status : 0;
-    return rc;
 }
 
 /* ------------------------------------------------------------------ */

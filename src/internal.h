@@ -361,8 +361,8 @@ int bact__json_envelope(bact_client *c);
 
 /* ---- the driver (client.c) ---- */
 
-/* An endpoint: constant, one per endpoint (bact_request() builds one for
- * its request). */
+/* An endpoint: constant, one per endpoint, all in one table (bact__eps;
+ * bact_request() has two of its own there, raw, one of them idempotent). */
 typedef struct bact__ep {
     /* after "/v2/workflow/", path_len bytes from bact__paths + path
      * (unused with RAW: the bact_http_req's method and path); the method
@@ -380,6 +380,11 @@ typedef struct bact__ep {
     uint8_t flags;             /* BACT__C_* */
 } bact__ep;
 
+/* the endpoints (api.c), named by their places: bact_request()'s two
+ * first, then the library's own */
+extern const bact__ep bact__eps[];
+#define BACT__EP_RAW 0u      /* a request of bact_request() */
+#define BACT__EP_RAW_IDEM 1u /* ... that may be repeated */
 /* the endpoints' paths, query names and answer tables (api.c) */
 extern const char bact__paths[];
 extern const uint16_t bact__qnames[];
@@ -439,14 +444,16 @@ typedef struct bact__call {
 int bact__body(bact_client *c, const bact__call *call, size_t *len,
                int write);
 
-/* Run a call of ep with retries: values and arg are its bact__call's
+/* Run a call of the endpoint bact__eps[ep] with retries (a place, not an
+ * address: each caller loads a small number): values and arg are its
+ * bact__call's
  * (arg its arg.in, or its arg.out). On BACT_OK the 2xx body is in
  * c->buf[0..c->body_len) (or went to a bact__raw's sink); with BACT__C_JSON, parsed,
  * out of raw mode decoded and read into arg.out through ep->fields (a 2xx
  * error envelope is BACT_E_API). On a non-2xx answer the body is
  * buffered, c->err filled, and BACT_E_API returned. */
-int bact__exec(bact_client *c, const bact__ep *ep,
-               const char *const *values, const void *arg);
+int bact__exec(bact_client *c, unsigned ep, const char *const *values,
+               const void *arg);
 
 /* 1 when p[0..n) is there and each name is non-empty (query parameters,
  * workflow input). */
