@@ -895,22 +895,6 @@ int bact__resp_close_delimited(const bact_http_parser *p)
     return p->state == S_BODY_CLOSE;
 }
 
-int32_t bact__resp_retry_after(const bact_http_parser *p)
-{
-    uint32_t s;
-    if (!(p->flags & BACT__F_HAS_RA))
-        return -1;
-    if (p->flags & BACT__F_RA_DATE) {
-        /* relative to the server's own clock: works without an RTC */
-        if (!(p->flags & BACT__F_HAS_DATE))
-            return -1;
-        s = (p->retry_after > p->date) ? p->retry_after - p->date : 0u;
-    } else {
-        s = p->retry_after;
-    }
-    return s > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)s;
-}
-
 /* ------------------------------------------------------------------ */
 /* HTTP-date                                                            */
 /* ------------------------------------------------------------------ */

@@ -157,8 +157,24 @@ int bact__resp_done(const bact_http_parser *p);
 int bact__resp_keepalive(const bact_http_parser *p);
 /* 1 when the body is delimited by the connection closing. */
 int bact__resp_close_delimited(const bact_http_parser *p);
-/* Retry-After in seconds, or -1 when absent or unusable. */
-int32_t bact__resp_retry_after(const bact_http_parser *p);
+/* Retry-After in seconds, or -1 when absent or unusable (inline: its
+ * one caller, the retry delay, uses it once) */
+static BACT__INLINE int32_t
+bact__resp_retry_after(const bact_http_parser *p)
+{
+    uint32_t s;
+    if (!(p->flags & BACT__F_HAS_RA))
+        return -1;
+    if (p->flags & BACT__F_RA_DATE) {
+        /* relative to the server's own clock: works without an RTC */
+        if (!(p->flags & BACT__F_HAS_DATE))
+            return -1;
+        s = (p->retry_after > p->date) ? p->retry_after - p->date : 0u;
+    } else {
+        s = p->retry_after;
+    }
+    return s > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)s;
+}
 
 /* Parse an HTTP-date (IMF-fixdate, RFC 850 or asctime) into seconds since
  * the epoch; returns 0 on success, -1 on a malformed date. */
