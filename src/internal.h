@@ -240,7 +240,15 @@ static BACT__INLINE void bact__jw_str(bact__jw *w, const char *s)
 {
     bact__jw_string(w, s, 0);
 }
-void bact__jw_bool(bact__jw *w, int v);
+/* the separator a value or key needs before it: a comma after an item */
+void bact__jw_sep(bact__jw *w);
+/* (inline: the one caller writes true, a constant) */
+static BACT__INLINE void bact__jw_bool(bact__jw *w, int v)
+{
+    size_t t = v != 0;
+    bact__jw_sep(w);
+    bact__put(&w->b, &"falsetrue"[5u * t], 5u - t);
+}
 void bact__jw_int(bact__jw *w, int32_t v);
 /* key + string value; nothing when s is NULL */
 static BACT__INLINE void bact__jw_kstr(bact__jw *w, const char *key,

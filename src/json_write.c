@@ -13,7 +13,7 @@
 #define JW_MAX_DEPTH 31u
 
 /* Called before every value and every key. */
-static void sep(bact__jw *w)
+void bact__jw_sep(bact__jw *w)
 {
     size_t f = w->first;
     w->first = 0;
@@ -22,7 +22,7 @@ static void sep(bact__jw *w)
 
 void bact__jw_open(bact__jw *w, char ch)
 {
-    sep(w);
+    bact__jw_sep(w);
     bact__put(&w->b, &ch, 1);
     if (w->depth >= JW_MAX_DEPTH) {
         w->bad = 1;
@@ -50,7 +50,7 @@ void bact__jw_string(bact__jw *w, const char *s, size_t colon)
     static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
     size_t i, k, from = 0; /* the plain bytes not yet written */
 
-    sep(w);
+    bact__jw_sep(w);
     bact__put(&w->b, esc, 1); /* (esc starts with a quote) */
     for (i = 0; s[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)s[i];
@@ -90,17 +90,10 @@ void bact__jw_string(bact__jw *w, const char *s, size_t colon)
     bact__put(&w->b, "\":", 1u + colon);
 }
 
-void bact__jw_bool(bact__jw *w, int v)
-{
-    size_t t = v != 0;
-    sep(w);
-    bact__put(&w->b, &"falsetrue"[5u * t], 5u - t);
-}
-
 void bact__jw_int(bact__jw *w, int32_t v)
 {
     char d[12];
     size_t n = bact__i32_to_dec(v, d);
-    sep(w);
+    bact__jw_sep(w);
     bact__put(&w->b, d, n);
 }
