@@ -127,6 +127,9 @@ enum {
     S_BODY_CLOSE, S_BODY_LEN, S_CHUNK_DATA,
     S_CHUNK_EXT, S_CHUNK_SIZE, S_CHUNK_CR, S_CHUNK_LF, S_CHUNK_DLF, S_DONE
 };
+/* bact__resp_eof() (internal.h) reads the state itself */
+typedef char bact__s_eof[S_DONE == BACT__S_DONE &&
+                         S_BODY_CLOSE == BACT__S_BODY_CLOSE ? 1 : -1];
 
 /*
  * The words looked for: the names of the headers the client acts on, and
@@ -871,13 +874,6 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
 out:
     *used = i;
     return r;
-}
-
-int bact__resp_eof(const bact_http_parser *p)
-{
-    if (p->state == S_DONE || p->state == S_BODY_CLOSE)
-        return BACT__DONE;
-    return BACT_E_CLOSED;
 }
 
 int bact__resp_done(const bact_http_parser *p)

@@ -148,9 +148,18 @@ static BACT__INLINE void bact__resp_init(bact_http_parser *p,
  */
 int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     size_t *used, const uint8_t **body, size_t *body_len);
+/* the parser's states that bact__resp_eof() tells apart (http.c checks
+ * them): the answer is complete; its body runs to the connection's end */
+#define BACT__S_DONE 16u
+#define BACT__S_BODY_CLOSE 8u
 /* The peer closed: BACT__DONE for a close-delimited body, else
- * BACT_E_CLOSED. */
-int bact__resp_eof(const bact_http_parser *p);
+ * BACT_E_CLOSED. (Inline: its one caller is the receive loop.) */
+static BACT__INLINE int bact__resp_eof(const bact_http_parser *p)
+{
+    if (p->state == BACT__S_DONE || p->state == BACT__S_BODY_CLOSE)
+        return BACT__DONE;
+    return BACT_E_CLOSED;
+}
 /* 1 when the response is complete. */
 int bact__resp_done(const bact_http_parser *p);
 /* 1 when the connection may carry another request after DONE. */
