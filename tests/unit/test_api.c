@@ -1046,7 +1046,7 @@ static const char full_task[] =
     "{\n"
     "  \"id\": \"16429034742537847\",\n"
     "  \"workflow_id\": \"16217357109956214\",\n"
-    "  \"profile_id\": null,\n"
+    "  \"profile_id\": \"prof-0042\",\n"
     "  \"status\": \"failed\",\n"
     "  \"created_at\": \"2025-10-08T10:17:54Z\",\n"
     "  \"finished_at\": \"2025-10-08T10:20:01Z\",\n"
@@ -1065,7 +1065,7 @@ static const char full_task[] =
     "     \"screenshots_url\": \"https://s.example.com/1.png\"},\n"
     "    {\"id\": \"181974\", \"step\": 2, \"status\": \"failed\",\n"
     "     \"evaluation_previous_goal\": \"Opened\", \"step_goal\": \"Extract\",\n"
-    "     \"screenshots_url\": null}\n"
+    "     \"screenshots_url\": null, \"guid\": \"not-a-step-member\"}\n"
     "  ],\n"
     "  \"download_files\": [\n"
     "    {\"guid\": \"g-1\", \"fileName\": \"report.pdf\", \"fileSize\": 10485760,\n"
@@ -1074,7 +1074,8 @@ static const char full_task[] =
     "     \"downloadStartTime\": 1759918674000, \"downloadCompletedTime\": 1759918675000,\n"
     "     \"expiresAt\": 1760523475000, \"errorMessage\": null,\n"
     "     \"createTime\": 1759918674000},\n"
-    "    {\"guid\": \"g-2\", \"status\": \"failed\", \"errorMessage\": \"Quota\"}\n"
+    "    {\"guid\": \"g-2\", \"status\": \"failed\", \"errorMessage\": \"Quota\"},\n"
+    "    {\"fileName\": \"pending.csv\", \"progress\": 5}\n"
     "  ],\n"
     "  \"files_expires_at\": 1760523601000,\n"
     "  \"log_detail_url\": \"https://www.browseract.com/logs/16429034742537847\"\n"
@@ -1093,7 +1094,7 @@ static void get_task_full(void)
               "GET /v2/workflow/get-task?task_id=16429034742537847 HTTP/1.1");
     CHECK_STR(t.id, "16429034742537847");
     CHECK_STR(t.workflow_id, "16217357109956214");
-    CHECK_STR(t.profile_id, "");
+    CHECK_STR(t.profile_id, "prof-0042");
     CHECK_INT(t.state.status, BACT_STATUS_FAILED);
     CHECK_STR(t.state.text, "failed");
     CHECK_STR(t.created_at, "2025-10-08T10:17:54Z");
@@ -1134,10 +1135,12 @@ static void get_task_full(void)
     CHECK_STR(s.id, "181974");
     CHECK_INT(s.step, 2);
     CHECK_STR(s.status, "failed");
+    CHECK_STR(s.evaluation_previous_goal, "Opened");
+    CHECK_STR(s.step_goal, "Extract");
     CHECK(s.screenshots_url == NULL);
     CHECK_INT(bact_step_at(c, &t.steps, 2, &s), BACT_E_ARG);
 
-    CHECK_INT(t.download_files.count, 2);
+    CHECK_INT(t.download_files.count, 3);
     CHECK_INT(bact_download_at(c, &t.download_files, 0, &d), BACT_OK);
     CHECK_STR(d.guid, "g-1");
     CHECK_STR(d.file_name, "report.pdf");
@@ -1155,7 +1158,14 @@ static void get_task_full(void)
     CHECK(d.download_url == NULL);
     CHECK_STR(d.error_message, "Quota");
     CHECK_INT(d.expires_at, -1);
-    CHECK_INT(bact_download_at(c, &t.download_files, 2, &d), BACT_E_ARG);
+    /* none of a download's members is required */
+    CHECK_INT(bact_download_at(c, &t.download_files, 2, &d), BACT_OK);
+    CHECK(d.guid == NULL);
+    CHECK_STR(d.file_name, "pending.csv");
+    CHECK(d.status == NULL);
+    CHECK_INT(d.progress, 5);
+    CHECK(d.error_message == NULL);
+    CHECK_INT(bact_download_at(c, &t.download_files, 3, &d), BACT_E_ARG);
 }
 
 static void get_task_nulls(void)
@@ -1210,8 +1220,18 @@ static void get_task_shapes(void)
         "{\"id\":1,\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[]}",
         "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":{}}",
         "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":5,\"steps\":[]}",
+        /* id, workflow_id, status and created_at are required too */
+        "{\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[]}",
+        "{\"id\":\"1\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[]}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"created_at\":\"x\",\"steps\":[]}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"steps\":[]}",
+        /* task_failure_info: code and message required, code an int32 */
         "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
         "\"task_failure_info\":{\"code\":1}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"task_failure_info\":{\"message\":\"m\"}}",
+        "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
+        "\"task_failure_info\":{\"code\":2147483648,\"message\":\"m\"}}",
         "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
         "\"task_failure_info\":{\"code\":1.5,\"message\":\"m\"}}",
         "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\",\"created_at\":\"x\",\"steps\":[],"
@@ -1237,18 +1257,32 @@ static void get_task_shapes(void)
             t_fail(__FILE__, __LINE__, msg);
         }
     }
-    /* a step without its required fields */
+    /* a step without its required fields (id, step, status: each one
+     * missing), or with a step number that is no int32 */
     {
         bact_task t;
         bact_step s;
+        unsigned k;
         bact_client *c = begin();
         ok("{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
            "\"created_at\":\"x\",\"steps\":[{\"id\":\"9\"},5,"
-           "{\"id\":\"9\",\"step\":\"1\",\"status\":\"running\"}]}");
+           "{\"id\":\"9\",\"step\":\"1\",\"status\":\"running\"},"
+           "{\"step\":1,\"status\":\"running\"},"
+           "{\"id\":\"9\",\"status\":\"running\"},"
+           "{\"id\":\"9\",\"step\":1},"
+           "{\"id\":\"9\",\"step\":2147483648,\"status\":\"running\"},"
+           "{\"id\":\"9\",\"step\":-2147483648,\"status\":\"running\"}]}");
         CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
-        CHECK_INT(bact_step_at(c, &t.steps, 0, &s), BACT_E_SHAPE);
-        CHECK_INT(bact_step_at(c, &t.steps, 1, &s), BACT_E_SHAPE);
-        CHECK_INT(bact_step_at(c, &t.steps, 2, &s), BACT_E_SHAPE);
+        CHECK_INT(t.steps.count, 8);
+        for (k = 0; k < 7u; k++) {
+            int rc = bact_step_at(c, &t.steps, k, &s);
+            if (rc != BACT_E_SHAPE)
+                t_fail_int(__FILE__, __LINE__, "step refused", k, rc);
+        }
+        CHECK_INT(bact_step_at(c, &t.steps, 7, &s), BACT_OK);
+        CHECK_INT(s.step, INT32_MIN);
+        /* the other members are optional */
+        CHECK(s.step_goal == NULL && s.evaluation_previous_goal == NULL);
     }
 }
 
