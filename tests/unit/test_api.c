@@ -1740,7 +1740,8 @@ static void workflows(void)
     ok("{\"page\":1,\"limit\":20,\"items\":["
        "{\"id\":\"16217357109956214\",\"name\":\"Coffee finder\","
        "\"description\":\"Finds coffee\",\"create_at\":\"2025-09-01T00:00:00Z\","
-       "\"publish_at\":\"2025-09-02T00:00:00Z\"},"
+       "\"publish_at\":\"2025-09-02T00:00:00Z\",\"recommendDesc\":\"Coffee\","
+       "\"detailUrl\":\"https://www.browseract.com/workflow/1\"},"
        "{\"id\":\"16217357109956215\",\"name\":\"Second\",\"description\":null,"
        "\"create_at\":null,\"publish_at\":null}],"
        "\"total_pages\":1,\"total_count\":2}");
@@ -1754,6 +1755,8 @@ static void workflows(void)
     CHECK_STR(w.description, "Finds coffee");
     CHECK_STR(w.create_at, "2025-09-01T00:00:00Z");
     CHECK_STR(w.publish_at, "2025-09-02T00:00:00Z");
+    CHECK_STR(w.recommend_desc, "Coffee");
+    CHECK_STR(w.detail_url, "https://www.browseract.com/workflow/1");
     CHECK_INT(w.input_parameters.tok, -1);
     CHECK_INT(bact_workflow_at(c, &pg.items, 1, &w), BACT_OK);
     CHECK_STR(w.id, "16217357109956215");
@@ -1775,7 +1778,7 @@ static void workflows(void)
     ok("{\"id\":\"16217357109956214\",\"name\":\"Coffee finder\","
        "\"description\":\"d\",\"create_at\":\"2025-09-01T00:00:00Z\","
        "\"publish_at\":\"2025-09-02T00:00:00Z\",\"input_parameters\":["
-       "{\"name\":\"query\",\"default_enabled\":false},"
+       "{\"name\":\"query\",\"default_enabled\":false,\"name\":\"again\"},"
        "{\"name\":\"limit\",\"default_enabled\":true},"
        "{\"name\":\"region\"},"
        "{\"default_enabled\":true},"
@@ -1799,6 +1802,12 @@ static void workflows(void)
     CHECK_INT(bact_input_def_at(c, &w.input_parameters, 4, &d), BACT_E_SHAPE);
     CHECK_INT(bact_input_def_at(c, &w.input_parameters, 5, &d), BACT_E_ARG);
 
+    /* none of a workflow's members is required */
+    c = begin();
+    ok("{}");
+    CHECK_INT(bact_get_workflow(c, "1", &w), BACT_OK);
+    CHECK_STR(w.id, "");
+    CHECK(w.name == NULL && w.detail_url == NULL);
     c = begin();
     ok("{\"id\":16217357109956214}");
     CHECK_INT(bact_get_workflow(c, "1", &w), BACT_E_SHAPE);
@@ -1816,24 +1825,34 @@ static void templates(void)
     ok("{\"page\":1,\"limit\":20,\"items\":["
        "{\"templateId\":\"77638424152140851\",\"name\":\"Amazon price\","
        "\"recommendDesc\":\"Track prices\","
-       "\"detailUrl\":\"https://www.browseract.com/template/77638424152140851\"},"
+       "\"detailUrl\":\"https://www.browseract.com/template/77638424152140851\","
+       "\"id\":\"not-the-template-id\","
+       "\"input_parameters\":[{\"name\":\"asin\",\"default_enabled\":true}]},"
        "{\"id\":\"77638424152140852\",\"name\":\"No templateId\","
-       "\"recommendDesc\":\"r\",\"detailUrl\":\"u\"}],"
+       "\"recommendDesc\":\"r\",\"detailUrl\":\"u\"},"
+       "{\"templateId\":\"3\",\"recommendDesc\":\"r\",\"detailUrl\":\"u\"}],"
        "\"total_pages\":1,\"total_count\":2}");
     CHECK_INT(bact_list_templates(c, "amazon price & stock/\xC3\xA9", 0, 0, &pg),
               BACT_OK);
     CHECK_STR(req_line(),
               "GET /v2/workflow/list-official-workflow-templates"
               "?keyword=amazon%20price%20%26%20stock%2F%C3%A9&page=1&limit=20 HTTP/1.1");
-    CHECK_INT(pg.items.count, 2);
+    CHECK_INT(pg.items.count, 3);
     CHECK_INT(bact_template_at(c, &pg.items, 0, &w), BACT_OK);
+    /* a list item's template id is its templateId, not an id */
     CHECK_STR(w.id, "77638424152140851");
     CHECK_STR(w.name, "Amazon price");
     CHECK_STR(w.recommend_desc, "Track prices");
     CHECK_STR(w.detail_url, "https://www.browseract.com/template/77638424152140851");
     CHECK(w.description == NULL);
+    CHECK_INT(w.input_parameters.count, 1);
+    CHECK_INT(bact_input_def_at(c, &w.input_parameters, 0, &d), BACT_OK);
+    CHECK_STR(d.name, "asin");
+    CHECK_INT(d.default_enabled, 1);
+    /* templateId and name are required in a list item */
     CHECK_INT(bact_template_at(c, &pg.items, 1, &w), BACT_E_SHAPE);
-    CHECK_INT(bact_template_at(c, &pg.items, 2, &w), BACT_E_ARG);
+    CHECK_INT(bact_template_at(c, &pg.items, 2, &w), BACT_E_SHAPE);
+    CHECK_INT(bact_template_at(c, &pg.items, 3, &w), BACT_E_ARG);
 
     c = begin();
     ok("{}");
@@ -1855,25 +1874,77 @@ static void templates(void)
        "\"description\":\"desc\",\"recommendDesc\":\"Track\","
        "\"detailUrl\":\"https://www.browseract.com/template/77638424152140851\","
        "\"create_at\":\"2025-01-01T00:00:00Z\",\"publish_at\":\"2025-01-02T00:00:00Z\","
-       "\"input_parameters\":[{\"name\":\"asin\",\"default_enabled\":false}]}");
+       "\"input_parameters\":[{\"name\":\"asin\",\"default_enabled\":false}],"
+       "\"recommendDesc\":\"named twice\"}");
     CHECK_INT(bact_get_template(c, "77638424152140851", &w), BACT_OK);
     CHECK_STR(req_line(), "GET /v2/workflow/get-official-workflow-template"
                           "?workflow_template_id=77638424152140851 HTTP/1.1");
     CHECK_STR(w.id, "77638424152140851");
+    CHECK_STR(w.name, "Amazon price");
     CHECK_STR(w.description, "desc");
-    CHECK_STR(w.recommend_desc, "Track");
+    CHECK_STR(w.recommend_desc, "Track"); /* of a member named twice, the first */
     CHECK_STR(w.detail_url, "https://www.browseract.com/template/77638424152140851");
     CHECK_STR(w.create_at, "2025-01-01T00:00:00Z");
     CHECK_INT(w.input_parameters.count, 1);
     CHECK_INT(bact_input_def_at(c, &w.input_parameters, 0, &d), BACT_OK);
     CHECK_STR(d.name, "asin");
-    /* recommendDesc and detailUrl are required here */
+    CHECK_STR(w.publish_at, "2025-01-02T00:00:00Z");
+    /* recommendDesc and detailUrl are required here, the rest is not */
+    c = begin();
+    ok("{\"recommendDesc\":\"r\",\"detailUrl\":\"u\"}");
+    CHECK_INT(bact_get_template(c, "7", &w), BACT_OK);
+    CHECK_STR(w.id, "");
+    CHECK(w.name == NULL);
+    CHECK_STR(w.recommend_desc, "r");
+    CHECK_STR(w.detail_url, "u");
     c = begin();
     ok("{\"id\":\"7\",\"name\":\"n\",\"detailUrl\":\"u\"}");
     CHECK_INT(bact_get_template(c, "7", &w), BACT_E_SHAPE);
     c = begin();
     ok("{\"id\":\"7\",\"name\":\"n\",\"recommendDesc\":\"r\"}");
     CHECK_INT(bact_get_template(c, "7", &w), BACT_E_SHAPE);
+}
+
+/* The page fields of the three lists: each read (in an order that is not
+ * the struct's), each an int32. */
+static int list_page(bact_client *c, unsigned which, bact_page *pg)
+{
+    bact_task_query q;
+    memset(&q, 0, sizeof q);
+    return which == 0u   ? bact_list_tasks(c, &q, pg)
+           : which == 1u ? bact_list_workflows(c, 0, 0, pg)
+                         : bact_list_templates(c, NULL, 0, 0, pg);
+}
+
+static void page_fields(void)
+{
+    static const char *const big[] = {
+        "{\"items\":[],\"page\":2147483648}",
+        "{\"items\":[],\"limit\":2147483648}",
+        "{\"items\":[],\"total_pages\":2147483648}",
+        "{\"items\":[],\"total_count\":2147483648}",
+    };
+    unsigned which, k;
+    for (which = 0; which < 3u; which++) {
+        bact_page pg;
+        bact_client *c = begin();
+        ok("{\"total_count\":1001,\"total_pages\":3,\"items\":[{},{}],"
+           "\"limit\":500,\"page\":2}");
+        CHECK_INT(list_page(c, which, &pg), BACT_OK);
+        CHECK_INT(pg.page, 2);
+        CHECK_INT(pg.limit, 500);
+        CHECK_INT(pg.total_pages, 3);
+        CHECK_INT(pg.total_count, 1001);
+        CHECK_INT(pg.items.count, 2);
+        for (k = 0; k < sizeof big / sizeof big[0]; k++) {
+            int rc;
+            c = begin();
+            ok(big[k]);
+            rc = list_page(c, which, &pg);
+            if (rc != BACT_E_SHAPE)
+                t_fail_str(__FILE__, __LINE__, "not refused", big[k], "");
+        }
+    }
 }
 
 static void regions(void)
@@ -1908,10 +1979,14 @@ static void regions(void)
     ok("{\"items\":[]}");
     CHECK_INT(bact_get_regions(c, &a), BACT_E_SHAPE);
     c = begin();
-    ok("[{\"name\":\"No code\"},{\"code\":5}]");
+    ok("[{\"name\":\"No code\"},{\"code\":5},{\"code\":\"FR\"}]");
     CHECK_INT(bact_get_regions(c, &a), BACT_OK);
     CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_SHAPE);
     CHECK_INT(bact_region_at(c, &a, 1, &r), BACT_E_SHAPE);
+    /* a code is enough */
+    CHECK_INT(bact_region_at(c, &a, 2, &r), BACT_OK);
+    CHECK(r.name == NULL);
+    CHECK_STR(r.code, "FR");
 }
 
 /* ------------------------------------------------------------------ */
@@ -3040,6 +3115,7 @@ static const t_case cases[] = {
     T_CASE(error_redirect_and_non_json),
     T_CASE(workflows),
     T_CASE(templates),
+    T_CASE(page_fields),
     T_CASE(regions),
     T_CASE(element_readers_bad_index),
     T_CASE(element_readers_refuse_old_handle),
