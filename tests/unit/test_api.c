@@ -1691,6 +1691,106 @@ static void error_envelope_on_200(void)
     CHECK_STR(t.id, "5");
 }
 
+/* The twelve calls, each with what its endpoint entry says: the request
+ * line, a 200 that is an error envelope (an error), a 200 that is not
+ * JSON (no error only where any 2xx body will do), and a 502 (retried
+ * only where resending is safe). */
+static const struct ep_case {
+    const char *line, *good;
+    int idempotent, any_body;
+} ep_cases[] = {
+    { "GET /v2/workflow/get-task-status?task_id=1 HTTP/1.1",
+      "{\"status\":\"running\"}", 1, 0 },
+    { "GET /v2/workflow/get-task?task_id=1 HTTP/1.1",
+      "{\"id\":\"1\",\"workflow_id\":\"2\",\"status\":\"running\","
+      "\"created_at\":\"x\",\"steps\":[]}", 1, 0 },
+    { "GET /v2/workflow/list-tasks?page=1&limit=20 HTTP/1.1", "{\"items\":[]}",
+      1, 0 },
+    { "PUT /v2/workflow/stop-task?task_id=1 HTTP/1.1", "", 1, 1 },
+    { "PUT /v2/workflow/resume-task?task_id=1 HTTP/1.1", "", 1, 1 },
+    { "GET /v2/workflow/list-workflows?page=1&limit=20 HTTP/1.1", "{}", 1, 0 },
+    { "GET /v2/workflow/get-workflow?workflow_id=1 HTTP/1.1", "{}", 1, 0 },
+    { "GET /v2/workflow/list-official-workflow-templates?page=1&limit=20 "
+      "HTTP/1.1", "{}", 1, 0 },
+    { "GET /v2/workflow/get-official-workflow-template"
+      "?workflow_template_id=1 HTTP/1.1",
+      "{\"recommendDesc\":\"r\",\"detailUrl\":\"u\"}", 1, 0 },
+    { "GET /v2/workflow/get-region-list HTTP/1.1", "[]", 1, 0 },
+    { "POST /v2/workflow/run-task HTTP/1.1", "{\"id\":\"9\"}", 0, 0 },
+    { "POST /v2/workflow/run-task-by-template HTTP/1.1", "{\"id\":\"9\"}", 0,
+      0 },
+};
+
+static int ep_call(bact_client *c, unsigned k)
+{
+    static bact_task_state st;
+    static bact_task t;
+    static bact_page pg;
+    static bact_workflow w;
+    static bact_array a;
+    static bact_task_created tc;
+    bact_task_query q;
+    bact_run_req rq;
+    bact_template_run_req tr;
+    memset(&q, 0, sizeof q);
+    memset(&rq, 0, sizeof rq);
+    memset(&tr, 0, sizeof tr);
+    rq.workflow_id = tr.template_id = "1";
+    switch (k) {
+    case 0: return bact_get_task_status(c, "1", &st);
+    case 1: return bact_get_task(c, "1", &t);
+    case 2: return bact_list_tasks(c, &q, &pg);
+    case 3: return bact_stop_task(c, "1", NULL);
+    case 4: return bact_resume_task(c, "1");
+    case 5: return bact_list_workflows(c, 0, 0, &pg);
+    case 6: return bact_get_workflow(c, "1", &w);
+    case 7: return bact_list_templates(c, NULL, 0, 0, &pg);
+    case 8: return bact_get_template(c, "1", &w);
+    case 9: return bact_get_regions(c, &a);
+    case 10: return bact_run_task(c, &rq, &tc);
+    default: return bact_run_template(c, &tr, &tc);
+    }
+}
+
+static void every_endpoint_answers(void)
+{
+    unsigned k;
+    for (k = 0; k < sizeof ep_cases / sizeof ep_cases[0]; k++) {
+        const struct ep_case *e = &ep_cases[k];
+        char what[160];
+        int rc;
+        bact_client *c = begin();
+        snprintf(what, sizeof what, "#%u %.60s", k, e->line);
+        ok(e->good);
+        rc = ep_call(c, k);
+        if (rc != BACT_OK || strcmp(req_line(), e->line) != 0)
+            t_fail_str(__FILE__, __LINE__, what, req_line(), e->line);
+        /* an error envelope on a 200 */
+        c = begin();
+        ok("{\"code\":10112,\"msg\":\"Task is not exist.\"}");
+        rc = ep_call(c, k);
+        if (rc != BACT_E_API || bact_last_error(c)->code != 10112 ||
+            bact_last_error(c)->http_status != 200)
+            t_fail_int(__FILE__, __LINE__, what, rc, BACT_E_API);
+        /* a 200 that is not JSON */
+        c = begin();
+        ok("<html>busy</html>");
+        rc = ep_call(c, k);
+        if (rc != (e->any_body ? BACT_OK : BACT_E_JSON))
+            t_fail_int(__FILE__, __LINE__, what, rc,
+                       e->any_body ? BACT_OK : BACT_E_JSON);
+        /* a 502, then the answer: sent again only when that is safe */
+        c = begin();
+        c->retries = 1;
+        t_io_data(&IO, answer("502 Bad Gateway", "{}"));
+        ok(e->good);
+        rc = ep_call(c, k);
+        if (rc != (e->idempotent ? BACT_OK : BACT_E_API) ||
+            IO.opens != (e->idempotent ? 2 : 1))
+            t_fail_int(__FILE__, __LINE__, what, rc, (long long)IO.opens);
+    }
+}
+
 static void error_redirect_and_non_json(void)
 {
     bact_task_state st;
@@ -3112,6 +3212,7 @@ static const t_case cases[] = {
     T_CASE(copied_client_reads_elements),
     T_CASE(error_envelope_400),
     T_CASE(error_envelope_on_200),
+    T_CASE(every_endpoint_answers),
     T_CASE(error_redirect_and_non_json),
     T_CASE(workflows),
     T_CASE(templates),
