@@ -570,6 +570,13 @@ static void reconcile_unsure(void)
                    "Content-Length: 24\r\n\r\n{\"items\":[],\"page\":\"1\"}");
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    /* the last page field too, our task listed beside it */
+    c = lost_run();
+    dated("10:17:54", "{\"items\":[" ITEM("8", WF, NOW, "query=coffee; n=2")
+                      "],\"total_count\":\"1\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_INT(t.id[0], 0);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
     c = lost_run();
     t_io_data(&IO, answer("500 Internal Server Error", "{}"));
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
@@ -600,6 +607,49 @@ static void reconcile_unsure(void)
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(t.id[0], 0);
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
+/* A listed task of ours without its id, its workflow_id or its
+ * created_at cannot be told apart from ours: neither adopted, nor looked
+ * past (a second look and a resend would follow) */
+static void reconcile_item_members_required(void)
+{
+    static const char *const items[] = {
+        "{\"workflow_id\":\"" WF "\",\"created_at\":\"" NOW
+        "\",\"input_parameters\":\"query=coffee; n=2\"}",
+        "{\"id\":\"8\",\"created_at\":\"" NOW
+        "\",\"input_parameters\":\"query=coffee; n=2\"}",
+        "{\"id\":\"8\",\"workflow_id\":\"" WF
+        "\",\"input_parameters\":\"query=coffee; n=2\"}",
+    };
+    size_t i;
+    for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+        bact_task_created t;
+        bact_client *c = lost_run();
+        listed(items[i]);
+        listed(items[i]);
+        ok("{\"id\":\"9\"}");
+        CHECK_INT(run_lost(c, &t), BACT_E_NET);
+        CHECK_STR(t.id, "");
+        CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+        CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 1);
+    }
+}
+
+/* The lookup is a list-tasks call: safe to send again, so a 502 to it is
+ * retried (the run request, which went out, is not) */
+static void reconcile_lookup_retried(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    c->retries = 1;
+    t_io_data(&IO, answer("502 Bad Gateway", "{}"));
+    listed(ITEM("8", WF, NOW, "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "8");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(count_in_sent("GET /v2/workflow/list-tasks?"), 2);
 }
 
 /* An id as long as the field holds (BACT_ID_SIZE - 1 bytes) is adopted;
@@ -3188,6 +3238,8 @@ static const t_case cases[] = {
     T_CASE(reconcile_second_look),
     T_CASE(reconcile_no_time_left),
     T_CASE(reconcile_unsure),
+    T_CASE(reconcile_item_members_required),
+    T_CASE(reconcile_lookup_retried),
     T_CASE(reconcile_id_size),
     T_CASE(reconcile_request_moment),
     T_CASE(reconcile_page_count),
