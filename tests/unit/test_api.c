@@ -2580,15 +2580,19 @@ static void raw_mode_body_untouched(void)
     const uint8_t *b;
     bact_task t;
     bact_task_state st;
+    static const bact_task clear;
     bact_client *c = begin();
     bact_set_raw(c, 1);
     ok(doc);
+    memset(&t, 0x5A, sizeof t);
     CHECK_INT(bact_get_task(c, "1", &t), BACT_OK);
     b = bact_body(c, &n);
     CHECK_INT(n, sizeof doc - 1u);
     CHECK(memcmp(b, doc, sizeof doc - 1u) == 0);
-    /* nothing was decoded, so there is nothing to read elements from */
+    /* nothing was decoded (the whole task left cleared), so there is
+     * nothing to read elements from */
     CHECK_STR(t.id, "");
+    CHECK(memcmp(&t, &clear, sizeof t) == 0);
     {
         bact_array all = { 0, 1, 0 };
         bact_step s;
