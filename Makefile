@@ -216,7 +216,7 @@ check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 AN := $(BUILD)/analyze
 AN_SRCS := $(LIB_SRCS) $(CLI_SRCS) $(TLS_SRCS) $(BACT_LWIP_SRCS)
 AN_TXT := $(patsubst %.c,$(AN)/%.txt,$(AN_SRCS)) $(AN)/m36/port/mbedtls/bact_mbedtls.txt \
-          $(AN)/dns/port/lwip/bact_lwip.txt \
+          $(AN)/dns/port/lwip/bact_lwip.txt $(AN)/v4/port/lwip/bact_lwip.txt \
           $(patsubst %.c,$(AN)/small/%.txt,$(BACT_CORE_SRCS))
 # (a recipe: the compiler, its flags between these two, then the file)
 AN_CC = @mkdir -p $(dir $@); $(CC) $(ALLCFLAGS) -Wno-error -fanalyzer
@@ -235,12 +235,18 @@ $(AN)/m36/%.txt: %.c $(wildcard include/*.h) $(TLS_HDRS) $(M36)/.stamp
 $(AN)/dns/%.txt: %.c $(wildcard include/*.h port/lwip/*.h) tests/lwip/dns/lwipopts.h \
     | $(BUILD)/deps/boards-src.mk
 	$(AN_CC) -DBACT_LWIP_USE_SELECT=1 -Iport/lwip $(HD_INC) $(AN_OUT)
+# and as the lwip-v4 test builds it: the same without IPv6
+$(AN)/v4/%.txt: %.c $(wildcard include/*.h port/lwip/*.h) tests/lwip/dns/lwipopts.h \
+    | $(BUILD)/deps/boards-src.mk
+	$(AN_CC) -DBACT_LWIP_USE_SELECT=1 -DBACT_TEST_LWIP_IPV4_ONLY -Iport/lwip \
+	    $(HD_INC) $(AN_OUT)
 analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 
 test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/polls3/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       boards-objs $(BUILD)/boards/host-lwip/lwip_test \
-      $(BUILD)/boards/host-lwip-dns/lwip_test $(AN_TXT)
+      $(BUILD)/boards/host-lwip-dns/lwip_test $(BUILD)/boards/host-lwip-v4/lwip_test \
+      $(AN_TXT)
 	@tests/run.sh
 
 # what the demo needs (the tool, python3, openssl), not the test suite's

@@ -15,6 +15,7 @@
 #   make lwip-test   builds and runs the lwIP host test (tests/lwip/)
 #   make lwip-dns-test   the same on lwIP built from its source, with a
 #                    resolver and select()
+#   make lwip-v4-test    that build again without IPv6 (LWIP_IPV6 0)
 #
 # A board is boards/<name>/board.mk (boards/host.mk for the host): its
 # compiler, CPU flags, link flags (specs) and port. Toolchains and liblwip
@@ -51,6 +52,7 @@ BOARDS_HDRS := $(wildcard include/*.h src/*.h port/*/*.h port/*/config/*.h \
 BRD := $(BUILD)/boards
 
 .PHONY: boards boards-deps boards-objs check-boards size firmware lwip-test lwip-dns-test \
+        lwip-v4-test \
         $(addprefix board-,$(BOARDS))
 
 boards-deps:
@@ -61,7 +63,7 @@ boards-deps:
 BOARDS_SRCMK := $(BUILD)/deps/boards-src.mk
 # (`test` too, for when the top Makefile's test depends on check-boards)
 ifneq ($(filter boards board-% boards-objs check-boards size firmware test \
-    lwip-dns-test analyze,$(MAKECMDGOALS)),)
+    lwip-dns-test lwip-v4-test analyze,$(MAKECMDGOALS)),)
 -include $(BOARDS_SRCMK)
 endif
 $(BOARDS_SRCMK): scripts/lwip_src.sh | boards-deps
@@ -294,33 +296,42 @@ lwip-test: $(BRD_HL)/lwip_test
 # built from the source package (src/ and the unix port's sys_arch.c) with
 # the unix port's options plus those two (tests/lwip/dns/lwipopts.h); the
 # port waits with select, and the test resolves names with a DNS server of
-# its own on an lwIP UDP socket.
-BRD_HD := $(BRD)/host-lwip-dns
+# its own on an lwIP UDP socket. lwip-v4-test builds the same without IPv6
+# (LWIP_IPV6 0, as many devices have it): the port's IPv4-only paths.
 HD_INC = -Itests/lwip/dns -I$(LWIP_SRC)/port/include -isystem $(LWIP_SRC)/src/include
 HD_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g
 HD_LWIP_SRCS = $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c \
     $(LWIP_SRC)/src/core/ipv6/*.c $(LWIP_SRC)/src/api/*.c) \
     $(LWIP_SRC)/src/netif/ethernet.c $(LWIP_SRC)/port/sys_arch.c
-HD_LWIP_OBJS = $(patsubst $(LWIP_SRC)/%.c,$(BRD_HD)/lwip/%.o,$(HD_LWIP_SRCS))
-$(BRD_HD)/lwip/%.o: $(LWIP_SRC)/%.c tests/lwip/dns/lwipopts.h
-	@mkdir -p $(dir $@)
-	@gcc $(HD_CFLAGS) -w -Werror=implicit-function-declaration $(HD_INC) -c $< -o $@
-$(BRD_HD)/liblwip.a: $(HD_LWIP_OBJS)
-	@rm -f $@
-	@ar rcs $@ $^
-$(BRD_HD)/obj/%.o: %.c $(BOARDS_HDRS) tests/lwip/dns/lwipopts.h | boards-deps-lwip
-	@mkdir -p $(dir $@)
-	gcc $(HD_CFLAGS) $(BOARDS_WARN) -DBACT_LWIP_USE_SELECT=1 \
-	    -DBACT_LWIP_TEST_TLS -DLWIP_TEST_NAME='"lwip-dns"' -Iinclude \
-	    -Iport/lwip -Iport/mbedtls $(HD_INC) -c $< -o $@
-$(BRD_HD)/lwip_test: $(host-lwip_CORE) $(BRD_HD)/obj/port/lwip/bact_lwip.o \
-    $(BRD_HL)/obj/port/mbedtls/bact_mbedtls.o $(BRD_HD)/obj/tests/lwip/lwip_test.o \
-    $(BRD_HD)/liblwip.a
+
+# $(call lwip_src_test,FOLDER,TEST NAME,EXTRA CFLAGS)
+define lwip_src_test
+$(1)/lwip/%.o: $$(LWIP_SRC)/%.c tests/lwip/dns/lwipopts.h
+	@mkdir -p $$(dir $$@)
+	@gcc $$(HD_CFLAGS) $(3) -w -Werror=implicit-function-declaration $$(HD_INC) -c $$< -o $$@
+$(1)/liblwip.a: $$(patsubst $$(LWIP_SRC)/%.c,$(1)/lwip/%.o,$$(HD_LWIP_SRCS))
+	@rm -f $$@
+	@ar rcs $$@ $$^
+$(1)/obj/%.o: %.c $$(BOARDS_HDRS) tests/lwip/dns/lwipopts.h | boards-deps-lwip
+	@mkdir -p $$(dir $$@)
+	gcc $$(HD_CFLAGS) $(3) $$(BOARDS_WARN) -DBACT_LWIP_USE_SELECT=1 \
+	    -DBACT_LWIP_TEST_TLS -DLWIP_TEST_NAME='"$(2)"' -Iinclude \
+	    -Iport/lwip -Iport/mbedtls $$(HD_INC) -c $$< -o $$@
+$(1)/lwip_test: $$(host-lwip_CORE) $(1)/obj/port/lwip/bact_lwip.o \
+    $$(BRD_HL)/obj/port/mbedtls/bact_mbedtls.o $(1)/obj/tests/lwip/lwip_test.o \
+    $(1)/liblwip.a
 	gcc -Wl,--wrap=lwip_select,--wrap=lwip_socket,--wrap=lwip_connect \
-	    -Wl,--wrap=lwip_getaddrinfo,--wrap=lwip_freeaddrinfo -o $@ $^ \
+	    -Wl,--wrap=lwip_getaddrinfo,--wrap=lwip_freeaddrinfo -o $$@ $$^ \
 	    -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+endef
+BRD_HD := $(BRD)/host-lwip-dns
+BRD_H4 := $(BRD)/host-lwip-v4
+$(eval $(call lwip_src_test,$(BRD_HD),lwip-dns,))
+$(eval $(call lwip_src_test,$(BRD_H4),lwip-v4,-DBACT_TEST_LWIP_IPV4_ONLY))
 
 lwip-dns-test: $(BRD_HD)/lwip_test
+	@tests/lwip/run.sh $<
+lwip-v4-test: $(BRD_H4)/lwip_test
 	@tests/lwip/run.sh $<
 
 .DEFAULT_GOAL := $(BOARDS_SAVED_GOAL)

@@ -64,6 +64,8 @@ run "posix transport (loopback sockets: 127.0.0.1, ::1)" build/host/posix_test
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "lwip-dns (lwIP from its source: resolver, select)" \
     tests/lwip/run.sh build/boards/host-lwip-dns/lwip_test
+run "lwip-v4 (that lwIP without IPv6)" \
+    tests/lwip/run.sh build/boards/host-lwip-v4/lwip_test
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
     make -s --no-print-directory check-boards
 run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \

@@ -152,6 +152,12 @@ static int lwip_tr_open(void *io, const char *host, size_t host_len,
     name[host_len] = '\0';
     memset(&a, 0, sizeof a);
 #if LWIP_DNS
+#if !LWIP_IPV6
+    /* an IPv6 address (no name holds a colon): lwIP without IPv6 does not
+     * read it, and its resolver would ask the DNS server for it */
+    if (memchr(name, ':', host_len) != NULL)
+        return BACT_E_DNS;
+#endif
     {
         struct addrinfo hints, *res = NULL;
         memset(&hints, 0, sizeof hints);

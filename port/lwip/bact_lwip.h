@@ -17,7 +17,8 @@
  * ticks per DNS server (R = DNS_MAX_RETRIES, a tick DNS_TMR_INTERVAL),
  * which is 7 s with lwIP's defaults (4, 1000 ms); the lwIP host test saw
  * 6.7 s. Without LWIP_DNS, numeric addresses only (IPv4, and IPv6 with
- * LWIP_IPV6); a name is BACT_E_DNS.
+ * LWIP_IPV6); a name is BACT_E_DNS. Without LWIP_IPV6, an IPv6 address
+ * is BACT_E_DNS at once, never sent to the resolver as a name.
  *
  * Waiting: lwip_poll() when lwIP has it (LWIP_SOCKET_POLL, 2.1+),
  * otherwise lwip_select(); define BACT_LWIP_USE_SELECT=1 to force select.

@@ -73,7 +73,8 @@
 #define PORT_NONE 8099
 #define POLLS_RUNNING 2 /* get-task-status answers "running" this often */
 
-/* the checks' prefix: "lwip", or "lwip-dns" for the build on lwIP's source */
+/* the checks' prefix: "lwip", or "lwip-dns" for the build on lwIP's source
+ * ("lwip-v4" for it without IPv6) */
 #ifndef LWIP_TEST_NAME
 #define LWIP_TEST_NAME "lwip"
 #endif
@@ -1152,6 +1153,15 @@ static void dns_checks(const bact_transport *tr)
 #endif
     result(rc == BACT_OK && queries() == q0, "dns.numeric-not-asked",
            "rc %d, %d queries", rc, queries() - q0);
+#if !LWIP_IPV6
+    /* an IPv6 address where lwIP has no IPv6: lwIP's resolver would ask
+     * the DNS server for it as a name; the port refuses it at once */
+    q0 = queries();
+    rc = tr->open(tr->io, "::1", 3, PORT_SILENT, 2000);
+    tr->close(tr->io);
+    result(rc == BACT_E_DNS && queries() == q0, "dns.ipv6-address-not-asked",
+           "rc %d, %d queries", rc, queries() - q0);
+#endif
 
     /* the longest name lwIP's resolver asks for (DNS_MAX_NAME_LENGTH - 1
      * bytes; labels of 63) is asked for; one byte more is refused before

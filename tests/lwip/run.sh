@@ -9,11 +9,13 @@
 #                                         WORKDIR, removed afterwards)
 #
 # Output: one "ok - lwip.NAME" / "not ok - lwip.NAME: why" line per check
-# (lwip-dns.NAME for the build from source).
+# (lwip-dns.NAME for the build from source, lwip-v4.NAME for it without
+# IPv6).
 set -uo pipefail
 bin=${1:?usage: run.sh BINARY [WORKDIR]}
 # the checks' prefix, as the binary prints it: lwip (build/boards/host-lwip),
-# lwip-dns (build/boards/host-lwip-dns: lwIP from its source, a resolver)
+# lwip-dns (build/boards/host-lwip-dns: lwIP from its source, a resolver),
+# lwip-v4 (build/boards/host-lwip-v4: the same without IPv6)
 tag=$(basename "$(dirname "$bin")")
 tag=${tag#host-}
 work=${2:-$(dirname "$bin")}

@@ -34,5 +34,12 @@
 /* lwIP's netdb.c defines a plain int h_errno; the C library has its own
  * (thread-local) one: lwIP's gets another name */
 #define h_errno bact_test_lwip_h_errno
+/* the IPv4-only build of the same test (make lwip-v4-test) */
+#ifdef BACT_TEST_LWIP_IPV4_ONLY
+#undef LWIP_IPV6
+#define LWIP_IPV6 0
+#undef LWIP_IPV6_MLD /* the unix port sets it; it needs IPv6 */
+#define LWIP_IPV6_MLD 0
+#endif
 
 #endif
