@@ -288,9 +288,8 @@ const bact__ep bact__eps[] = {
        STATE_FIELDS, 1, JSON | IDEM),
     EP(TASK_EP, GET, PATH_AT(get_task_status, "get-task"), QN_TASK, 1,
        0, 0, JSON | IDEM),
-    /* the Date as reconcile() asks for it */
     EP(LIST_TASKS_EP, GET, PATH_AT(list_task, "list-tasks"), QN_TASKS, 7,
-       PAGE_FIELDS, 5, JSON | IDEM | BACT__C_DATE),
+       PAGE_FIELDS, 5, JSON | IDEM),
     /* stopping or resuming twice changes nothing more: safe to retry
      * (though the second one may be answered 10121 or 10127, see bact.h).
      * The answer is an empty 200; a body, if any, may only be an error
