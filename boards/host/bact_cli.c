@@ -172,7 +172,11 @@ typedef struct cli {
     bact_tls tls;         /* https: TLS over conn, one for the whole run, so
                              later connections resume the session */
     bact_transport tls_tr;
-    int tls_on;
+    bact_transport sock_tr; /* what TLS runs over, for tls_load() */
+    bact_platform pf;     /* the handshake's clock, for tls_load() */
+    const char *ca_file;  /* read by tls_load(), at the first connection */
+    int tls_on;           /* tls is set up: bact_tls_free() is due */
+    int ca_failed;        /* the CA file could not be loaded: its line is out */
 #endif
 } cli;
 
@@ -901,6 +905,8 @@ static int fail(const cli *cx, const char *what, int err)
     int code = exit_code_for(err);
 
 #ifdef BACT_HAVE_TLS
+    if (cx->ca_failed) /* tls_load() printed the line */
+        return EX_TLS;
     if (fail_tls(cx, err, code) >= 0)
         return code;
 #endif
@@ -1341,6 +1347,12 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
     rc = bact_wait(&cx->c, id, a->interval_ms, a->max_wait_ms, on_status,
                    &wp, &st);
     elapsed = pf.now_ms(pf.ctx) - t0;
+#ifdef BACT_HAVE_TLS
+    /* the CA file failed at the first poll, which bact_wait() reports as
+     * BACT_E_DEADLINE when --max-wait ran out meanwhile: its line is out */
+    if (cx->ca_failed)
+        return EX_TLS;
+#endif
     /* BACT_E_DEADLINE is also the end of bact_wait's polls
      * (BACT_WAIT_MAX_POLLS), with no --max-wait or one not yet over */
     if (rc == BACT_E_DEADLINE && (a->max_wait_ms == BACT_WAIT_FOREVER ||
@@ -1725,14 +1737,19 @@ static void trace_to_stderr(void *user, int event, const char *text,
 }
 
 #ifdef BACT_HAVE_TLS
+static int tls_load(cli *cx);
+
 /* The TLS transport, seen through these wrappers so that -v can tell how
- * each handshake went. */
+ * each handshake went (and so that the CA file is read at the first
+ * connection). */
 static int tls_open(void *io, const char *host, size_t host_len,
                     uint16_t port, uint32_t timeout_ms)
 {
     cli *cx = io;
-    int rc = cx->tls_tr.open(cx->tls_tr.io, host, host_len, port, timeout_ms);
+    int rc = tls_load(cx);
 
+    if (rc == BACT_OK)
+        rc = cx->tls_tr.open(cx->tls_tr.io, host, host_len, port, timeout_ms);
     if (rc == BACT_OK && cx->g->verbose) {
         cli_msg("TLS: handshake (%s) %s %s",
                 bact_tls_resumed(&cx->tls) ? "resumed" : "full",
@@ -1784,33 +1801,47 @@ static int check_ca_file(const char *path)
     return EX_OK;
 }
 
-/* https: TLS over the socket transport tr, which becomes the TLS one. */
-static int setup_tls(cli *cx, const globals *g, bact_transport *tr,
-                     const bact_platform *pf)
+/* The CA bundle is loaded at the first connection, not at setup: by then
+ * the library has checked the call, so one it refuses (a bad --from) is a
+ * usage error (exit 2) whatever the CA file. A failure prints its line
+ * here, once (fail() then adds none), before anything is connected or even
+ * looked up; a later connection fails the same way. */
+static int tls_load(cli *cx)
 {
     bact_tls_config tc;
-    int rc;
 
+    if (cx->tls_on)
+        return BACT_OK;
+    if (cx->ca_failed || check_ca_file(cx->ca_file) != EX_OK) {
+        cx->ca_failed = 1;
+        return BACT_E_TLS;
+    }
     memset(&tc, 0, sizeof tc);
-    tc.ca_file = g->ca_file != NULL ? g->ca_file : DEFAULT_CA_FILE;
-    rc = check_ca_file(tc.ca_file);
-    if (rc != EX_OK)
-        return rc;
-    tc.platform = pf;
-    rc = bact_tls_init(&cx->tls, tr, &tc);
-    if (rc != BACT_OK) {
+    tc.ca_file = cx->ca_file;
+    tc.platform = &cx->pf;
+    if (bact_tls_init(&cx->tls, &cx->sock_tr, &tc) != BACT_OK) {
         bact_tls_free(&cx->tls);
-        cli_msg("TLS: cannot load CA certificates from %s", tc.ca_file);
-        return EX_TLS;
+        cli_msg("TLS: cannot load CA certificates from %s", cx->ca_file);
+        cx->ca_failed = 1;
+        return BACT_E_TLS;
     }
     cx->tls_on = 1;
+    return BACT_OK;
+}
+
+/* https: TLS over the socket transport tr, which becomes the TLS one. */
+static void setup_tls(cli *cx, const globals *g, bact_transport *tr,
+                      const bact_platform *pf)
+{
+    cx->ca_file = g->ca_file != NULL ? g->ca_file : DEFAULT_CA_FILE;
+    cx->sock_tr = *tr;
+    cx->pf = *pf;
     bact_tls_transport(&cx->tls_tr, &cx->tls);
     tr->io = cx;
     tr->open = tls_open;
     tr->send = tls_send;
     tr->recv = tls_recv;
     tr->close = tls_close;
-    return EX_OK;
 }
 #endif
 
@@ -1825,11 +1856,8 @@ static int open_client(cli *cx, const globals *g, const bact_url *url)
     bact_posix_transport(&tr, &cx->conn);
     bact_posix_platform(&pf);
 #ifdef BACT_HAVE_TLS
-    if (url->tls) {
-        rc = setup_tls(cx, g, &tr, &pf);
-        if (rc != EX_OK)
-            return rc;
-    }
+    if (url->tls)
+        setup_tls(cx, g, &tr, &pf);
 #else
     (void)url;
 #endif

@@ -2077,6 +2077,26 @@ def _():
     no_requests()
 
 
+@check("tls.ca_file_read_after_argument_check")
+def _():
+    # the CA file is read at the first connection: a call the library
+    # refuses (a --from that is no RFC 3339 date-time, a request too large
+    # to send) is a usage error whatever the CA file, and the same call
+    # with good arguments still fails on the missing file
+    g = ["--ca-file", os.path.join(TMP, "no-such.pem")]
+    https = "https://127.0.0.1:%d" % M.port
+    error(bact("tasks", "--from", "2024-01-01", g=g, base=https), 2,
+          "RFC 3339")
+    v = "\x01" * 100000
+    error(bact("run", WF_FINISH, "-p", "a=" + v, "-p", "b=" + v, "-p",
+               "c=" + v, "-p", "d=" + v, g=g, base=https), 2,
+          "request too large", "nothing was sent")
+    for args in (["tasks", "--from", "2024-01-01T00:00:00Z"],
+                 ["run", WF_FINISH], ["wait", str(FIRST_TASK)]):
+        error(bact(*args, g=g, base=https), 4, "no-such.pem", "No such file")
+    no_requests()
+
+
 # ==========================================================================
 # Exit 5: protocol errors and limits
 # ==========================================================================
