@@ -1409,15 +1409,72 @@ static int has_control(const char *s)
     return 0;
 }
 
+/* An id as one shell word: at most '\'' (4 bytes) for each of its
+ * BACT_ID_SIZE - 1 bytes (a longer id is a usage error), the quotes
+ * around them and the NUL */
+#define SHELL_ID_SIZE (4u * (BACT_ID_SIZE - 1u) + 3u)
+/* The hint of a run's error line: its text (under 128 bytes) and the id */
+#define HINT_SIZE (128u + SHELL_ID_SIZE)
+
+/* 1 when a POSIX shell reads s as it is, as one word, anywhere in a line */
+static int shell_plain(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++) {
+        char c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* s as one word for a POSIX shell: as it is when plain, else in single
+ * quotes, inside which nothing is special but the quote itself, written
+ * '\'' (close, an escaped quote, open again). 0, or -1 when out is too
+ * small. */
+static int shell_word(char *out, size_t size, const char *s)
+{
+    int plain = shell_plain(s);
+    size_t n = 0;
+
+    if (size < 3u) /* '' and the NUL */
+        return -1;
+    if (!plain)
+        out[n++] = '\'';
+    for (; *s != '\0'; s++) {
+        const char *part = *s == '\'' ? "'\\''" : s;
+        size_t len = *s == '\'' ? strlen(part) : 1u;
+        if (n + len + 2u > size) /* the closing quote and the NUL */
+            return -1;
+        memcpy(out + n, part, len);
+        n += len;
+    }
+    if (!plain)
+        out[n++] = '\'';
+    out[n] = '\0';
+    return 0;
+}
+
 /* The end of a run's error line when its request was sent and no error
- * answer came: a task may exist, and this says where to look for it.
- * wf: the workflow's id, NULL for a template run. */
+ * answer came: a task may exist, and this says where to look for it, as a
+ * command to paste: the id quoted for the shell, and after '=' when it
+ * starts with '-' (as a separate word, one that names an option of the
+ * tool would not be taken as the value). An id with control characters is
+ * left out: the line shows them as spaces. wf: the workflow's id, NULL
+ * for a template run. */
 static void set_sent_hint(cli *cx, char *hint, size_t size, const char *wf)
 {
-    int plain = wf != NULL && !has_control(wf);
+    char word[SHELL_ID_SIZE];
+    int with_id = wf != NULL && !has_control(wf) &&
+                  shell_word(word, sizeof word, wf) == 0;
+
     snprintf(hint, size, "the request was sent, so a task may have been "
              "created: `bact tasks%s%s` lists the newest",
-             plain ? " --workflow-id " : "", plain ? wf : "");
+             !with_id ? "" : wf[0] == '-' ? " --workflow-id=" :
+                                            " --workflow-id ",
+             with_id ? word : "");
     cx->hint = hint;
 }
 
@@ -1430,7 +1487,7 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
      * answer unjudged, as it prints the body as received. The task was
      * made all the same: the line says where to find it. */
     if ((!cx->g->json || a->wait) && has_control(t->id)) {
-        char hint[160];
+        char hint[HINT_SIZE];
         set_sent_hint(cx, hint, sizeof hint, wf);
         fail_msg(cx, "%s: unexpected answer: the created task's id holds "
                  "control characters", what);
@@ -1491,7 +1548,7 @@ static int task_created(cli *cx, const cmd_args *a, const char *what,
  * to look for it. wf: the workflow's id, NULL for a template run. */
 static int run_failed(cli *cx, const char *what, int rc, const char *wf)
 {
-    char hint[160];
+    char hint[HINT_SIZE];
     int code;
     if (rc != BACT_E_API && bact_request_sent(&cx->c))
         set_sent_hint(cx, hint, sizeof hint, wf);

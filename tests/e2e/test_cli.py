@@ -2600,6 +2600,34 @@ def _():
           "may have been created", "--workflow-id " + WF_FINISH)
 
 
+@check("retry.run_failed_hint_quotes_workflow_id")
+def _():
+    # the hint's command, pasted into a POSIX shell, gives bact the
+    # workflow id unchanged, as one argument: quoted when it holds anything
+    # a shell would read otherwise, and after '=' when it starts with '-'
+    # (a separate word naming one of the tool's options is no value)
+    for wf, tail in (("my wf's id", None), ("a'b", None),
+                     ("$(touch x);`id`\\ *\"", None), ("'" * 47, None),
+                     (WF_FINISH, None), ("--wait", "--workflow-id=--wait"),
+                     ("-a b", "--workflow-id=-a b")):
+        M.reset()
+        M.fault(kind="garbage", path=V2 + "run-task")
+        r = bact("run", "--", wf, g=["--retries", "0"])
+        error(r, 5, "may have been created")
+        m = re.search(r"`(bact tasks .*)` lists the newest$",
+                      r.err_lines[0])
+        need(m is not None, "no command in: " + short(r.err_lines[0]))
+        if tail is None and wf == WF_FINISH:
+            eq(m.group(1), "bact tasks --workflow-id " + wf, "command")
+        p = subprocess.run(["sh", "-c", "bact() { printf '%s\\0' \"$@\"; }; "
+                            + m.group(1)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           cwd=TMP, env=clean_env(None), timeout=10)
+        eq(p.returncode, 0, "sh exit (%s)" % short(p.stderr))
+        want = ["tasks"] + (["--workflow-id", wf] if tail is None else [tail])
+        eq(p.stdout.decode().split("\0")[:-1], want, "arguments")
+
+
 @check("retry.run_retried_on_503")
 def _():
     M.fault(kind="status", code=503, path=V2 + "run-task")
