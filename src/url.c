@@ -243,7 +243,6 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
     unsigned nw = 0, k, gap = 9u; /* groups before the "::"; 9: none */
     size_t i = 0;
 
-    memset(out, 0, 16);
     if (n > 0 && s[0] == ':') { /* only as "::" */
         if (n < 2u || s[1] != ':')
             return -1;
@@ -287,12 +286,11 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
     /* all the text read, and eight groups, or fewer and a "::" */
     if (i < n || (gap > 8u) != (nw == 8u))
         return -1;
-    /* the groups after the "::" move to the end, zeros in their place
-     * (with a "::" there are at most seven: no group is its own target) */
-    for (k = nw; k > gap; k--) { /* (none without a "::": gap 9) */
-        out[k + 7u - nw] = out[k - 1u];
-        out[k - 1u] = 0;
-    }
+    /* the groups after the "::" move to the end, zeros in the places
+     * between (filled from the last place down: a group is read before
+     * its place can be written; with a "::" there are at most seven) */
+    for (k = 8u; k-- > gap;) /* (none without a "::": gap 9) */
+        out[k] = k >= gap + 8u - nw ? out[k - (8u - nw)] : 0u;
     return 0;
 }
 
