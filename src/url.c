@@ -16,7 +16,7 @@
 
 #define URL_MAX 2048u
 
-static int ipv6_parse(const char *s, size_t n, uint16_t out[8]);
+static int host_class(const char *h, size_t n, unsigned ipv6);
 
 static int is_digit(int ch)
 {
@@ -61,15 +61,14 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 {
     size_t r = 0, d;
     uint32_t port;
-    uint16_t v6[8];
 
     u->ipv6 = 0;
     u->host = s;
     if (n > 0 && s[0] == '[') {
         while (r < n && s[r] != ']')
             r++;
-        if (r >= n || ipv6_parse(s + 1, r - 1, v6) != 0)
-            return -1;
+        if (r >= n)
+            return -1; /* (what is inside is parsed by host_class()) */
         u->ipv6 = 1;
         u->host = s + 1;
         u->host_len = r - 1;
@@ -102,7 +101,9 @@ static int32_t host_port(const char *s, size_t n, int callback, bact_url *u)
 /* The host of a URL of at most URL_MAX bytes that starts with the scheme
  * "http" or "https" and "://": sets u's tls, host, host_len, ipv6 and
  * port (0 when none is given), and returns the host's class
- * (bact__host_is_local()), or -1 when the URL is malformed. callback: a
+ * (bact__host_is_local(); 3 too for an IPv6 literal that does not parse:
+ * both callers refuse 3 as they refuse -1), or -1 when the URL is
+ * malformed. callback: a
  * webhook's, whose authority ends at a path, query or fragment and may
  * hold userinfo; else the API origin's, with nothing after the authority
  * but one slash (a path, query, fragment or userinfo is refused by
@@ -144,7 +145,9 @@ static int url_host(const char *url, int callback, bact_url *u)
     if (port < 0)
         return -1;
     u->port = (uint16_t)port;
-    return bact__host_is_local(u->host, u->host_len);
+    /* a literal in brackets is read as IPv6 only, parsed once: the
+     * parse that classifies it is the one that refuses it (class 3) */
+    return host_class(u->host, u->host_len, u->ipv6);
 }
 
 int bact_parse_url(const char *url, bact_url *out)
@@ -311,23 +314,28 @@ static int ipv6_is_local(const uint16_t g[8])
     return 0;
 }
 
-int bact__host_is_local(const char *h, size_t n)
+/* bact__host_is_local(); ipv6: h is an IPv6 literal (from brackets),
+ * never a name or IPv4 */
+static int host_class(const char *h, size_t n, unsigned ipv6)
 {
     uint32_t v4;
     uint16_t v6[8];
-    size_t k, dot = n > 0 && h[n - 1] == '.';
+    size_t k = 0, dot = 0;
     int r;
 
-    n -= dot; /* "localhost." is localhost */
-    if (n == 0)
-        return 3;
-    if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
-        (n == 9u || h[n - 10u] == '.'))
-        return 1; /* localhost, *.localhost */
-    for (k = 0; k < n; k++) {
-        if (h[k] == ':')
-            return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
+    if (!ipv6) {
+        dot = n > 0 && h[n - 1] == '.';
+        n -= dot; /* "localhost." is localhost */
+        if (n == 0)
+            return 3;
+        if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
+            (n == 9u || h[n - 10u] == '.'))
+            return 1; /* localhost, *.localhost */
+        while (k < n && h[k] != ':')
+            k++;
     }
+    if (k < n)
+        return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
     /* every part decimal digits, or "0x" and hex digits: a spelling that
      * inet_aton() reads as a number, so it must parse as one, or it is
      * refused (3); a byte no such part holds makes a name. With a
@@ -335,6 +343,11 @@ int bact__host_is_local(const char *h, size_t n)
      * so the resolver would look the text up as a name */
     r = ipv4_parse(h, n, &v4, 0);
     return r > 0 ? 0 : (r < 0 || dot) ? 3 : ipv4_is_local(v4);
+}
+
+int bact__host_is_local(const char *h, size_t n)
+{
+    return host_class(h, n, 0);
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)
