@@ -501,13 +501,13 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             const uint8_t *b;
             size_t bl;
             int e;
-            if (rem == 0 && !bact__resp_done(p))
-                break;
-            e = bact__resp_feed(p, in, rem, &used, &b, &bl);
+            e = bact__resp_feed(&c->resp, in, rem, &used, &b, &bl);
             in += used;
             rem -= used;
             if (e < 0)
                 return e;
+            if (e == BACT__NEED)
+                break; /* every byte taken, the answer not complete */
             if (e == BACT__HEAD) {
                 if (TRACING(c))
                     trace_status(c);
@@ -532,8 +532,8 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
-                if (bact__resp_done(p))
-                    e = BACT__DONE; /* its last bytes: no further call */
+                /* (after its last bytes the parser, done, says
+                 * BACT__DONE at the next turn, taking nothing) */
             }
             if (e == BACT__DONE) {
                 c->body_len = blen;
