@@ -262,6 +262,10 @@ static void parse_ipv6(void)
     PARSE_BAD("http://[g::1]");
     PARSE_BAD("http://[::1%25eth0]");
     PARSE_BAD("http://[::1 ]");
+    /* brackets hold an IPv6 address only: not an IPv4 one, not a name */
+    PARSE_BAD("http://[127.0.0.1]");
+    PARSE_BAD("http://[localhost]:8080");
+    PARSE_BAD("http://[example.com]");
     PARSE_BAD("http://::1");
     PARSE_BAD("http://::1:80");
     PARSE_BAD("http://x[::1]");
@@ -533,6 +537,9 @@ static void cb_ipv4_loopback_spellings(void)
     CB_LOOP("http://127.0.1/");
     CB_LOOP("http://127.255.255.255/");
     CB_BAD("http://127.0.0.1./"); /* a name to the resolver: refused */
+    CB_BAD("https://[93.184.216.34]/"); /* brackets: IPv6 only */
+    CB_BAD("https://[example.com]/");
+    CB_BAD("https://[]/");
     CB_LOOP("http://0x7f.0.0.1/");
     CB_LOOP("http://0X7F.0.0.1/");
     CB_LOOP("http://0x7f000001/");
