@@ -466,8 +466,11 @@ const char *bact__past(const char *s, const char *word, size_t max)
  * (json is then 1: raw mode's envelope check) has a \u escape count as
  * what it stands for, so "\u006dsg" is msg there as it is once decoded;
  * keys are C identifiers, so a short escape stands for no byte of one,
- * and a backslash anywhere else (a decoded one) matches none. */
-static int key_is(const bact_client *c, const jsmntok_t *t, unsigned q)
+ * and a backslash anywhere else (a decoded one) matches none. (Not
+ * inlined into its one caller: its frame would stack on that one's,
+ * which is on the field readers' chains.) */
+BACT__NOINLINE static int key_is(const bact_client *c, const jsmntok_t *t,
+                                 unsigned q)
 {
     const uint8_t *a = c->buf;
     const char *key = BACT__KEY_AT(BACT__QNAME_AT(q));
@@ -494,9 +497,9 @@ static int is_null(const bact_client *c, const jsmntok_t *t)
 /* An integer primitive (no fraction, no exponent) that fits an int64_t,
  * or with narrow set an int32_t. t is a primitive (the callers check) and
  * the text was validated: a literal or a JSON number, so never empty, and
- * a '-' has a digit after. */
-static int get_int(const bact_client *c, const jsmntok_t *t, int narrow,
-                   int64_t *out)
+ * a '-' has a digit after. (Not inlined, as key_is().) */
+BACT__NOINLINE static int get_int(const bact_client *c, const jsmntok_t *t,
+                                  int narrow, int64_t *out)
 {
     const uint8_t *s = c->buf + t->start;
     size_t n = (size_t)(t->end - t->start), i = 0;
@@ -634,14 +637,23 @@ static int store(const bact_client *c, const bact__field *f, int vi, char *o)
     }
 }
 
+/* nf with FIELDS_ANY: the envelope's reading (json_read.c only). A text
+ * parsed but not decoded is read too, a value that does not read (of
+ * another type, out of range) is passed over as if absent, and what is
+ * returned is the mask of the entries read (BACT_E_SHAPE: no object). */
+#define FIELDS_ANY 0x100u
+
 int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
                       size_t nf, void *out)
 {
     char *o = (char *)out;
-    uint32_t seen = 0, need = 0;
+    /* need: the required entries' bits, and bit 31 with FIELDS_ANY (no
+     * table has 31 entries: seen has room for a bit each) */
+    uint32_t seen = 0, need = (uint32_t)(nf & FIELDS_ANY) << 23;
     size_t k;
     int i, n;
 
+    nf &= 0xFFu;
     for (k = 0; k < nf; k++) {
         char *p = o + f[k].offset;
         const struct field_kind *fk = &field_kind[f[k].type - 1u];
@@ -650,7 +662,9 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
             memset(p, 0xFF, fk->ones);
         need |= (uint32_t)f[k].required << k;
     }
-    if (BACT__JSON_STAGE(c) != 2 || (unsigned)obj >= (unsigned)c->ntok_used ||
+    /* (stage 2, or with FIELDS_ANY 1 or 2) */
+    if (BACT__JSON_STAGE(c) + (need >> 31) < 2u ||
+        (unsigned)obj >= (unsigned)c->ntok_used ||
         c->tok[obj].type != JSMN_OBJECT)
         return BACT_E_SHAPE;
     n = c->tok[obj].size;
@@ -662,52 +676,38 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
                 key_is(c, &c->tok[i], f[k].key)) {
                 if (!is_null(c, &c->tok[vi])) {
                     int r = store(c, &f[k], vi, o);
-                    if (r != BACT_OK)
+                    if (r == BACT_OK)
+                        seen |= 1u << k;
+                    else if (!(need >> 31))
                         return r;
-                    seen |= 1u << k;
                 }
                 break;
             }
         }
         i = bact__json_skip(c, vi);
     }
+    if (need >> 31)
+        return (int)seen;
     return (seen & need) == need ? BACT_OK : BACT_E_SHAPE;
 }
 
+/* The envelope's members: of one named twice, the first that reads
+ * counts (bact__json_fields() passes over a member it has read) */
+static const bact__field envelope_fields[] = {
+    BACT__FIELD(code, I32, 0, bact_api_error, code),
+    BACT__FIELD(msg, STR, 0, bact_api_error, msg),
+    BACT__FIELD(traceId, STR, 0, bact_api_error, trace_id)
+};
+
 int bact__json_envelope(bact_client *c)
 {
-    int n, i;
-    int32_t code = 0; /* the first code read, 0 with none */
     bact_api_error *e = &c->err;
-    /* a parsed text has one token at least */
-    if (c->json == 0 || c->tok[0].type != JSMN_OBJECT)
+    /* (a top that is no object, or no text parsed: no envelope, and
+     * has_code as it was; the attempt began with it 0) */
+    int seen = bact__json_fields(c, 0, envelope_fields, 3u | FIELDS_ANY, e);
+    if (seen < 0)
         return 0;
-    n = c->tok[0].size;
-    i = 1;
-    e->has_code = 0;
-    e->msg = NULL;
-    e->trace_id = NULL;
-    while (n-- > 0 && i + 1 < c->ntok_used) {
-        const jsmntok_t *k = &c->tok[i], *v = k + 1;
-        const char *p = (const char *)c->buf + v->start;
-        int64_t x;
-        /* of a member named twice, the first counts */
-        if (key_is(c, k, BACT__QNAME(code))) {
-            if (!e->has_code && v->type == JSMN_PRIMITIVE &&
-                get_int(c, v, 1, &x) == BACT_OK) {
-                e->code = code = (int32_t)x;
-                e->has_code = 1;
-            }
-        } else if (v->type == JSMN_STRING) {
-            if (key_is(c, k, BACT__QNAME(msg))) {
-                if (e->msg == NULL)
-                    e->msg = p;
-            } else if (e->trace_id == NULL &&
-                       key_is(c, k, BACT__QNAME(traceId))) {
-                e->trace_id = p;
-            }
-        }
-        i = bact__json_skip(c, i + 1);
-    }
-    return code != 0 && e->msg != NULL;
+    e->has_code = seen & 1;
+    /* (code is 0 when none was read) */
+    return e->code != 0 && e->msg != NULL;
 }

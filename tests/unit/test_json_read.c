@@ -937,6 +937,34 @@ static void envelope_detected(void)
     CHECK_INT(bact__json_envelope(&J), 1);
     CHECK_INT(J.err.code, -1);
     CHECK(J.err.trace_id == NULL);
+
+    /* a member that does not read is none: the next one of its name
+     * counts (a code out of int32 or of another type, a traceId or msg
+     * that is no string) */
+    CHECK_INT(load("{\"code\":2147483648,\"code\":\"9\",\"code\":true,"
+                   "\"traceId\":1,\"msg\":{},\"code\":-2147483648,"
+                   "\"traceId\":\"t\",\"msg\":\"m\"}"),
+              BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 1);
+    CHECK_INT(J.err.has_code, 1);
+    CHECK_INT(J.err.code, INT32_MIN);
+    CHECK_STR(J.err.msg, "m");
+    CHECK_STR(J.err.trace_id, "t");
+
+    /* parsed, not decoded (raw mode): names with \u escapes read as what
+     * they stand for, and the strings are views of the text as it is */
+    CHECK_INT(parse("{\"\\u0063ode\":5,\"m\\u0073g\":\"a\\nb\","
+                    "\"trace\\u0049d\":\"x\"}"),
+              BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 1);
+    CHECK_INT(J.err.has_code, 1);
+    CHECK_INT(J.err.code, 5);
+    CHECK(memcmp(J.err.msg, "a\\nb\"", 5) == 0);
+    CHECK(memcmp(J.err.trace_id, "x\"", 2) == 0);
+    /* ... and a short escape in a name is no letter of it */
+    CHECK_INT(parse("{\"code\":5,\"ms\\/g\":\"m\"}"), BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK(J.err.msg == NULL);
 }
 
 static void envelope_not_detected(void)
