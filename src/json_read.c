@@ -658,8 +658,8 @@ int bact__json_fields(const bact_client *c, int obj, const bact__field *f,
         char *p = o + f[k].offset;
         const struct field_kind *fk = &field_kind[f[k].type - 1u];
         memset(p, 0, fk->zero);
-        if (fk->ones != 0u)
-            memset(p, 0xFF, fk->ones);
+        memset(p, 0xFF, fk->ones); /* (of no bytes for most: a call is
+                                       smaller than the test) */
         need |= (uint32_t)f[k].required << k;
     }
     /* (stage 2, or with FIELDS_ANY 1 or 2) */
