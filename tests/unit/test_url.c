@@ -184,6 +184,31 @@ static void parse_scheme_fold(void)
     }
 }
 
+/* each byte of the scheme's end ("s" of https, then "://") is matched by
+ * itself only (an "s" by its upper case too): one byte off is refused */
+static void parse_scheme_separator(void)
+{
+    static const char *const urls[] = { "http://h", "https://h" };
+    unsigned u, k, b;
+    for (u = 0; u < 2u; u++) {
+        size_t n = strlen(urls[u]);
+        for (k = 4; k + 1u < n; k++) {
+            for (b = 1; b < 256u; b++) {
+                char url[16];
+                unsigned l = (unsigned char)urls[u][k];
+                memcpy(url, urls[u], n + 1u);
+                url[k] = (char)b;
+                CHECK_INT(parse(url)->rc == BACT_OK,
+                          b == l || (l == 's' && b == 'S'));
+            }
+        }
+    }
+    /* (some of them by name) */
+    PARSE_BAD("httpr://h");
+    PARSE_BAD("httpx//h");
+    PARSE_BAD("http:x/h");
+}
+
 static void parse_bad_scheme(void)
 {
     PARSE_BAD("");
@@ -754,6 +779,14 @@ static void cb_scheme_and_syntax(void)
     CB_BAD("http://caf\xc3\xa9.com/");
     CB_BAD("http://a,b/");
     CB_BAD("http://a\"b/");
+    /* an empty label anywhere in a name (".." in it) */
+    CB_BAD("http://a..b/");
+    CB_BAD("http://example..com/");
+    CB_BAD("http://a.b../");
+    /* a path, query or fragment holds any printable byte but '\\' */
+    CB_OK("https://example.com/a!b");
+    CB_OK("https://example.com/!$&'()*+,;=");
+    CB_OK("https://example.com/?q=\"<>^`{|}~");
     /* a port of five digits at most (leading zeros count) */
     CB_OK("https://example.com:08443/");
     CB_BAD("https://example.com:008443/");
@@ -825,6 +858,7 @@ static const t_case cases[] = {
     T_CASE(parse_http_https),
     T_CASE(parse_scheme_case),
     T_CASE(parse_scheme_fold),
+    T_CASE(parse_scheme_separator),
     T_CASE(parse_bad_scheme),
     T_CASE(parse_ports),
     T_CASE(parse_bad_ports),
