@@ -472,6 +472,74 @@ static void host_ipv6_group_counts(void)
     CHECK_INT(bact__host_is_local("::1", 1), 3);
 }
 
+/* bact__host_is_local() of a heap copy of h without its NUL: the
+ * sanitizer build sees any read past the n bytes given */
+static int local_of_exact(const char *h)
+{
+    size_t n = strlen(h);
+    char *d = (char *)malloc(n ? n : 1u);
+    int r;
+    if (d == NULL)
+        abort();
+    memcpy(d, h, n);
+    r = bact__host_is_local(d, n);
+    free(d);
+    return r;
+}
+
+static void host_reads_only_its_bytes(void)
+{
+    static const struct {
+        const char *h;
+        int cls;
+    } t[] = {
+        { "example.com", 0 }, { "example.com.", 0 }, { "localhost", 1 },
+        { "a.localhost.", 1 }, { "127.0.0.1", 1 }, { "0x7f.1", 1 },
+        { "10.0.0.1", 2 }, { "1.2.3.4.", 3 }, { "::1", 1 }, { "::", 2 },
+        { "1::", 0 }, { "fe80::1", 2 }, { "1:2:3:4:5:6:7:8", 0 },
+        { "::ffff:127.0.0.1", 1 }, { "::ffff:8.8.8.8", 0 }, { "1:", 3 },
+        { "::ffff:1.2.3", 3 }, { "12345::", 3 }, { ":", 3 },
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (local_of_exact(t[i].h) != t[i].cls) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "\"%s\": class %d, want %d", t[i].h,
+                     local_of_exact(t[i].h), t[i].cls);
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+    /* the bytes after the n given are not read: a hex digit, a ':' or a
+     * '.' there would make another address of them */
+    CHECK_INT(bact__host_is_local("::12", 3), 1);       /* "::1" */
+    CHECK_INT(bact__host_is_local("::1.2.3.4", 3), 1);  /* "::1" */
+    CHECK_INT(bact__host_is_local("1::", 2), 3);        /* "1:" */
+    CHECK_INT(bact__host_is_local("2001:db8::", 9), 3); /* "2001:db8:" */
+    /* nor the bytes before: "ocalhost" after "a.l" is a name */
+    {
+        static const char s[] = "a.localhost";
+        CHECK_INT(bact__host_is_local(s + 3, 8), 0);
+        CHECK_INT(bact__host_is_local(s + 3, 7), 0);
+        CHECK_INT(bact__host_is_local(s + 2, 9), 1);
+    }
+    CHECK_INT(local_of("ocalhost"), 0);
+    CHECK_INT(local_of(""), 3);
+}
+
+static void host_ipv6_spellings(void)
+{
+    /* ::0.0.0.1 is ::1, the loopback: the embedded address's low half
+     * is its last group */
+    CHECK_INT(local_of("::0.0.0.1"), 1);
+    CHECK_INT(local_of("::0.0.0.2"), 2);
+    CHECK_INT(local_of("::ffff:0.0.255.254"), 2);
+    CHECK_INT(local_of("::0:0:0.0.0.1"), 1);
+    /* a leading ':' only as "::": ":12" is no "::2" */
+    CHECK_INT(local_of(":12"), 3);
+    CHECK_INT(local_of(":1::"), 3);
+    CHECK_INT(local_of(":::1"), 3);
+}
+
 static void host_localhost_fold(void)
 {
     /* the same for each letter of "localhost" (one byte off is no
@@ -872,6 +940,8 @@ static const t_case cases[] = {
     T_CASE(host_classes),
     T_CASE(host_ipv6_group_counts),
     T_CASE(host_localhost_fold),
+    T_CASE(host_reads_only_its_bytes),
+    T_CASE(host_ipv6_spellings),
     T_CASE(host_hexish_names),
     T_CASE(cb_public_ok),
     T_CASE(cb_localhost_names),
