@@ -895,6 +895,51 @@ static void fields_bad_object_argument(void)
     CHECK_INT(bact__json_fields(&J, 0, rec_fields, NREC, &r), BACT_E_SHAPE);
 }
 
+/* A new text parsed into the same token array (as each answer of a
+ * client is): the tokens past the ones it used are an earlier text's. */
+static int reparse(const char *s)
+{
+    size_t n = strlen(s);
+    free(jtext);
+    jtext = (uint8_t *)malloc(n);
+    if (jtext == NULL)
+        abort();
+    memcpy(jtext, s, n);
+    J.buf = jtext;
+    J.cap = n;
+    J.body_len = n;
+    return bact__json_parse(&J);
+}
+
+static const bact__field name_field[] = {
+    BACT__FIELD(name, STR, 0, rec, name),
+};
+
+static void fields_object_bounds(void)
+{
+    rec r;
+    /* an object's members are its own: the member after it in the
+     * object around it is not read (rec_fields' id is required) */
+    CHECK_INT(load("{\"o\":{\"name\":\"a\"},\"id\":\"1\"}"), BACT_OK);
+    CHECK_INT(J.tok[2].type, JSMN_OBJECT);
+    CHECK_INT(bact__json_fields(&J, 2, rec_fields, NREC, &r), BACT_E_SHAPE);
+    CHECK_STR(r.id, "");
+    CHECK_STR(r.name, "a");
+    CHECK_INT(bact__json_fields(&J, 0, rec_fields, NREC, &r), BACT_OK);
+    CHECK_STR(r.id, "1");
+    CHECK(r.name == NULL);
+    /* a token past the ones this text used is no object, though an
+     * earlier text left one there */
+    CHECK_INT(load("[1,{\"name\":\"a\"}]"), BACT_OK);
+    CHECK_INT(J.tok[2].type, JSMN_OBJECT);
+    CHECK_INT(reparse("[1]"), BACT_OK);
+    CHECK_INT(J.ntok_used, 2);
+    CHECK_INT(J.tok[2].type, JSMN_OBJECT); /* (the earlier text's) */
+    bact__json_decode(&J);
+    CHECK_INT(bact__json_fields(&J, 2, name_field, 1, &r), BACT_E_SHAPE);
+    CHECK_INT(bact__json_fields(&J, 1, name_field, 1, &r), BACT_E_SHAPE);
+}
+
 /* ------------------------------------------------------------------ */
 /* Error envelope                                                       */
 /* ------------------------------------------------------------------ */
@@ -961,6 +1006,21 @@ static void envelope_detected(void)
     CHECK_INT(J.err.code, 5);
     CHECK(memcmp(J.err.msg, "a\\nb\"", 5) == 0);
     CHECK(memcmp(J.err.trace_id, "x\"", 2) == 0);
+    /* a \u escape counts where a backslash starts it, nowhere else:
+     * "xu0063ode" is no code (the escape in msg makes the text one that
+     * holds escapes) */
+    CHECK_INT(parse("{\"xu0063ode\":5,\"m\\u0073g\":\"m\"}"), BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK_INT(J.err.has_code, 0);
+    CHECK_INT(J.err.code, 0);
+    CHECK(memcmp(J.err.msg, "m\"", 2) == 0);
+    /* once decoded, a backslash is itself: the name "\u0063ode" (an
+     * escaped backslash in the text) is no code */
+    CHECK_INT(load("{\"\\\\u0063ode\":5,\"msg\":\"m\"}"), BACT_OK);
+    CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK_INT(J.err.has_code, 0);
+    CHECK_INT(J.err.code, 0);
+    CHECK_STR(J.err.msg, "m");
     /* ... and a short escape in a name is no letter of it */
     CHECK_INT(parse("{\"code\":5,\"ms\\/g\":\"m\"}"), BACT_OK);
     CHECK_INT(bact__json_envelope(&J), 0);
@@ -993,9 +1053,22 @@ static void envelope_not_detected(void)
             t_fail(__FILE__, __LINE__, msg);
         }
     }
-    /* a top-level array is no envelope, whatever its elements */
+    /* a top-level array is no envelope, whatever its elements (and
+     * has_code stays as the attempt began it) */
     CHECK_INT(load("[\"code\",10112,\"msg\",\"x\"]"), BACT_OK);
+    CHECK_INT(J.err.has_code, 0);
     CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK_INT(J.err.has_code, 0);
+    /* an object with none of the members: no code, whatever an earlier
+     * answer had */
+    CHECK_INT(load("{\"data\":{\"code\":1,\"msg\":\"x\"}}"), BACT_OK);
+    J.err.has_code = 1;
+    J.err.code = 10112;
+    J.err.msg = "old";
+    CHECK_INT(bact__json_envelope(&J), 0);
+    CHECK_INT(J.err.has_code, 0);
+    CHECK_INT(J.err.code, 0);
+    CHECK(J.err.msg == NULL);
     /* the code is this answer's: none here, whatever an earlier one had */
     CHECK_INT(load("{\"msg\":\"x\",\"traceId\":\"t\"}"), BACT_OK);
     J.err.has_code = 1;
@@ -1058,6 +1131,7 @@ static const t_case cases[] = {
     T_CASE(fields_int64_extremes),
     T_CASE(fields_int64_min),
     T_CASE(fields_bad_object_argument),
+    T_CASE(fields_object_bounds),
     T_CASE(envelope_detected),
     T_CASE(envelope_not_detected),
     T_CASE(key_pool),
