@@ -172,6 +172,29 @@ static const char *body_str(const bact_client *c)
 
 static const bact_http_req GET = { "GET", "/v1/x", NULL, 0, NULL, 0, NULL, 1 };
 
+/* a sink that keeps what it is given */
+typedef struct sink_rec {
+    char data[8192];
+    size_t len;
+    unsigned calls;
+    size_t biggest;
+    unsigned stop_after; /* 0: never */
+} sink_rec;
+
+static sink_rec SINK;
+
+static int sink(void *user, const uint8_t *d, size_t n)
+{
+    sink_rec *s = (sink_rec *)user;
+    if (s->len + n <= sizeof s->data)
+        memcpy(s->data + s->len, d, n);
+    s->len += n;
+    s->calls++;
+    if (n > s->biggest)
+        s->biggest = n;
+    return (s->stop_after && s->calls >= s->stop_after) ? 1 : 0;
+}
+
 #define CHECK_MODE(cond, mode)                                             \
     do {                                                                   \
         if (!(cond)) {                                                     \
@@ -1177,6 +1200,23 @@ static void stale_connection_after_send(void)
         CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
         CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_E_CLOSED);
         CHECK_INT(IO.opens, 1);
+    }
+    /* the same when the answer is streamed to a sink: its head came, so
+     * the server saw the request (no body byte reached the sink) */
+    {
+        bact_client *c;
+        begin(T_WHOLE);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n");
+        t_io_add(&IO, T_CLOSE, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", "{\"n\":4}"));
+        c = mk(1024, "http://h", 0);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        memset(&SINK, 0, sizeof SINK);
+        CHECK_INT(bact_request(c, &GET, sink, &SINK, NULL), BACT_E_CLOSED);
+        CHECK_INT(IO.opens, 1);
+        CHECK_INT(SINK.calls, 0);
     }
 }
 
@@ -2411,28 +2451,6 @@ static void body_exact_fit(void)
     }
 }
 
-typedef struct sink_rec {
-    char data[8192];
-    size_t len;
-    unsigned calls;
-    size_t biggest;
-    unsigned stop_after; /* 0: never */
-} sink_rec;
-
-static sink_rec SINK;
-
-static int sink(void *user, const uint8_t *d, size_t n)
-{
-    sink_rec *s = (sink_rec *)user;
-    if (s->len + n <= sizeof s->data)
-        memcpy(s->data + s->len, d, n);
-    s->len += n;
-    s->calls++;
-    if (n > s->biggest)
-        s->biggest = n;
-    return (s->stop_after && s->calls >= s->stop_after) ? 1 : 0;
-}
-
 static void streaming_sink(void)
 {
     static char cl[6000];
@@ -2481,6 +2499,34 @@ static void streaming_sink(void)
         CHECK_INT(status, 300);
         CHECK_INT(SINK.calls, 0);
         CHECK_INT(bact_last_error(c)->code, 6);
+    }
+}
+
+/* the sink is given body bytes only: never an empty piece, at the end
+ * of the body or for an answer with none */
+static void streaming_sink_calls(void)
+{
+    int mode;
+    for (mode = T_WHOLE; mode <= T_GAPS; mode++) {
+        bact_client *c;
+        begin(mode);
+        t_io_data(&IO, resp("200 OK", "Connection: keep-alive\r\n", "abc"));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, resp("200 OK", "", ""));
+        t_io_add(&IO, T_NOTHING, NULL, 0);
+        t_io_data(&IO, "HTTP/1.1 204 No Content\r\n\r\n");
+        c = mk(256, "http://h", 0);
+        memset(&SINK, 0, sizeof SINK);
+        CHECK_MODE(bact_request(c, &GET, sink, &SINK, NULL) == BACT_OK, mode);
+        CHECK_MODE(SINK.len == 3 && memcmp(SINK.data, "abc", 3) == 0, mode);
+        /* one piece whole, one per byte in the other modes */
+        CHECK_MODE(SINK.calls == (mode == T_WHOLE ? 1u : 3u), mode);
+        memset(&SINK, 0, sizeof SINK);
+        CHECK_MODE(bact_request(c, &GET, sink, &SINK, NULL) == BACT_OK, mode);
+        CHECK_MODE(SINK.calls == 0, mode);
+        CHECK_MODE(bact_request(c, &GET, sink, &SINK, NULL) == BACT_OK, mode);
+        CHECK_MODE(SINK.calls == 0, mode);
+        CHECK_MODE(IO.opens == 1, mode);
     }
 }
 
@@ -3136,6 +3182,7 @@ static const t_case cases[] = {
     T_CASE(body_larger_than_buffer),
     T_CASE(body_exact_fit),
     T_CASE(streaming_sink),
+    T_CASE(streaming_sink_calls),
     T_CASE(streaming_sink_abort),
     T_CASE(streaming_sink_no_duplicate_on_retry),
     T_CASE(request_larger_than_buffer),
