@@ -2530,6 +2530,51 @@ static void streaming_sink_calls(void)
     }
 }
 
+/* the most a read into the token array asked for (once the buffer is
+ * full, the framing that may still come is read there) */
+static size_t tail_ask;
+static unsigned tail_reads;
+
+static int32_t tail_recv(void *io, uint8_t *buf, size_t len, uint32_t ms)
+{
+    if (buf == (uint8_t *)ctok) {
+        tail_reads++;
+        if (len > tail_ask)
+            tail_ask = len;
+    }
+    return W.base.recv(io, buf, len, ms);
+}
+
+static void body_full_tail_reads(void)
+{
+    static char tail[512];
+    bact_config cfg;
+    bact_client *c;
+    char pad[201];
+    memset(pad, 'p', 200);
+    pad[200] = '\0';
+    fill(body256, 256);
+    /* the head, a body that fills the buffer in one read (the window was
+     * the whole buffer), then framing and a long trailer */
+    snprintf(tail, sizeof tail, "\r\n0\r\nX-Pad: %s\r\n\r\n", pad);
+    begin(T_WHOLE);
+    CTR.recv = tail_recv;
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "100\r\n");
+    t_io_data(&IO, body256);
+    t_io_data(&IO, tail);
+    cfg_init(&cfg, 256, "http://h", 0);
+    cfg.n_tokens = 4; /* the fewest: 64 bytes at least */
+    c = mk_cfg(&cfg);
+    tail_ask = 0;
+    tail_reads = 0;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_STR(body_str(c), body256);
+    /* the token array's room, never more: the trailer takes many reads */
+    CHECK(tail_ask > 0 && tail_ask <= 4u * sizeof(jsmntok_t));
+    CHECK(tail_reads >= (strlen(tail) + tail_ask - 1u) / tail_ask);
+}
+
 static void streaming_sink_abort(void)
 {
     static char cl[6000];
@@ -3183,6 +3228,7 @@ static const t_case cases[] = {
     T_CASE(body_exact_fit),
     T_CASE(streaming_sink),
     T_CASE(streaming_sink_calls),
+    T_CASE(body_full_tail_reads),
     T_CASE(streaming_sink_abort),
     T_CASE(streaming_sink_no_duplicate_on_retry),
     T_CASE(request_larger_than_buffer),
