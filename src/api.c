@@ -639,13 +639,17 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
         if (r == REC_ADOPTED)
             rc = BACT_OK;
         if (r != REC_RESEND) {
-            c->sent = 1; /* the run request's, not the lists' */
-            break; /* adopted, or cannot tell: never risk a duplicate */
+            /* adopted, or cannot tell: never risk a duplicate; sent is
+             * then the run request's, not the lists' (round, past 0,
+             * says so below) */
+            round++;
+            break;
         }
         out->outcome = BACT_RUN_RESENT; /* in raw mode too */
     }
-    /* a second round follows a run request that went out, whatever the
-     * one sent again did (it may have failed before sending) */
+    /* a run request went out: reconciliation followed, and a second
+     * round whatever the one sent again did (it may have failed before
+     * sending) */
     if (round != 0)
         c->sent = 1;
     c->held = 0; /* the next call has a limit of its own */
