@@ -627,13 +627,14 @@ int bact_run_task(bact_client *c, const bact_run_req *rq,
             break;
         c->raw = 0;
         r = reconcile(c, rq, out);
-        /* a second look, later (when the call has time for it) */
-        if (r == REC_RESEND && rc != BACT_E_TIMEOUT &&
-            bact__call_left(c) > c->backoff_ms) {
-            bact__sleep(c, c->backoff_ms);
-            r = reconcile(c, rq, out);
-        } else if (r == REC_RESEND) {
+        /* a second look, later (when the call has time for it; else
+         * no resend: one look is not enough) */
+        if (r == REC_RESEND) {
             r = REC_UNSURE;
+            if (rc != BACT_E_TIMEOUT && bact__call_left(c) > c->backoff_ms) {
+                bact__sleep(c, c->backoff_ms);
+                r = reconcile(c, rq, out);
+            }
         }
         c->raw = raw;
         if (r == REC_ADOPTED)
