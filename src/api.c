@@ -675,10 +675,12 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
         kstr(&w, BACT__K_proxyRegion, nonempty(r->profile_id));
     put_params(&w, r->params, r->n_params);
     if (run) {
-        if (r->save_browser_data) {
-            bact__jw_key(&w, BACT__KEY(save_browser_data));
-            bact__jw_bool(&w, 1);
-        }
+        /* a constant member, written as it reads (from the key pool,
+         * where the readers find its key); a comma before it, as a
+         * member always comes before (workflow_id: run_ok() wants one) */
+        if (r->save_browser_data)
+            bact__put(&w.b, BACT__KEY(save_browser_data) - 2,
+                      sizeof BACT__SAVE_MEMBER - 1u);
         kstr(&w, BACT__K_profile_id, nonempty(r->profile_id));
     }
     kstr(&w, BACT__K_callback_url, r->callback_url);

@@ -290,7 +290,7 @@ enum {
  * end with a NUL; the others are found by their length and have none. */
 #define BACT__KEYS_Z(X)                                                     \
     X(workflow_id) X(profile_id) X(input_parameters) X(value)               \
-    X(workflow_template_id) X(proxyRegion) X(save_browser_data)             \
+    X(workflow_template_id) X(proxyRegion)                                   \
     X(status_change_callback_url) X(workflow_name)
 #define BACT__KEYS(X)                                                       \
     X(created_at_from) X(finished_at) X(output) X(task_failure_info)        \
@@ -332,9 +332,15 @@ enum {
  * their places. */
 #define BACT__KEY_MEMBER(k) char k[sizeof #k];
 #define BACT__KEY_BARE(k) char k[sizeof #k - 1u];
+/* Last in the pool, a run request's save_browser_data member as a body
+ * writes it, its comma first (a member always comes before it), the key
+ * inside it: bact__body() writes the whole text, the readers find the
+ * key there. */
+#define BACT__SAVE_MEMBER ",\"save_browser_data\":true"
 struct bact__keys {
     BACT__KEYS_Z(BACT__KEY_MEMBER)
     BACT__KEYS(BACT__KEY_BARE)
+    char save_member_[sizeof BACT__SAVE_MEMBER - 1u];
 };
 #undef BACT__KEY_MEMBER
 #undef BACT__KEY_BARE
@@ -346,6 +352,7 @@ extern const char bact__keys[];
 enum {
     BACT__KEYS_Z(BACT__KEY_PLACE) BACT__KEYS(BACT__KEY_PLACE)
     BACT__KEY_PARTS(BACT__PART_PLACE)
+    BACT__K_save_browser_data = offsetof(struct bact__keys, save_member_) + 2,
     BACT__K_END_
 };
 #undef BACT__KEY_PLACE

@@ -27,7 +27,8 @@
 
 #define KEY_TEXT_Z(k) #k "\0"
 #define KEY_TEXT(k) #k
-const char bact__keys[] = BACT__KEYS_Z(KEY_TEXT_Z) BACT__KEYS(KEY_TEXT);
+const char bact__keys[] =
+    BACT__KEYS_Z(KEY_TEXT_Z) BACT__KEYS(KEY_TEXT) BACT__SAVE_MEMBER;
 #undef KEY_TEXT_Z
 #undef KEY_TEXT
 

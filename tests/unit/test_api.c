@@ -192,6 +192,16 @@ static void run_task_minimal(void)
     check_content_length(__FILE__, __LINE__);
     CHECK_STR(t.id, "1");
     CHECK_STR(t.profile_id, "");
+
+    /* save_browser_data with no params: its comma right after the
+     * workflow_id, the measured size the written one */
+    c = begin();
+    ok("{\"id\":\"1\"}");
+    rq.save_browser_data = 1;
+    CHECK_INT(bact_run_task(c, &rq, &t), BACT_OK);
+    CHECK_STR(req_body(), "{\"workflow_id\":\"16217357109956214\","
+                          "\"save_browser_data\":true}");
+    check_content_length(__FILE__, __LINE__);
 }
 
 static void run_task_answer_shapes(void)

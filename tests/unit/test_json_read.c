@@ -1099,6 +1099,12 @@ static void key_pool(void)
     /* the keys the request bodies write end there */
     CHECK_STR(BACT__KEY(name), "name");
     CHECK_STR(BACT__KEY(callback_url), "callback_url");
+    /* the save_browser_data member as a body writes it ends the pool,
+     * its key inside it */
+    CHECK(memcmp(BACT__KEY(save_browser_data), "save_browser_data",
+                 BACT__KEY_LEN(save_browser_data)) == 0);
+    CHECK_STR(BACT__KEY(save_browser_data) - 2, BACT__SAVE_MEMBER);
+    CHECK_STR(BACT__SAVE_MEMBER, ",\"save_browser_data\":true");
 }
 
 static const t_case cases[] = {
