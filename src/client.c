@@ -534,8 +534,8 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                 }
                 /* (after its last bytes the parser, done, says
                  * BACT__DONE at the next turn, taking nothing) */
-            }
-            if (e == BACT__DONE) {
+            } else { /* BACT__DONE, the one value left: the parser says
+                        nothing else (internal.h) */
                 c->body_len = blen;
                 /* (the parser is done: bact__resp_keepalive() is the
                  * close flag alone here) */
