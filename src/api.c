@@ -96,8 +96,13 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
     if (out == NULL)
         return 0;
     memset(out, 0, sizeof *out);
+    /* a profile id, when there is one (not empty), is an id as
+     * id_ok() takes it: a NUL among its first BACT_ID_SIZE bytes (an
+     * empty one has one at its start: left out, and fine) */
     if (rq == NULL || !id_ok(c, rq->workflow_id) ||
-        (nonempty(rq->profile_id) != NULL && !id_ok(c, rq->profile_id)) ||
+        (rq->profile_id != NULL &&
+         bact__strnlen(rq->profile_id, BACT_ID_SIZE - 1u) >
+             BACT_ID_SIZE - 1u) ||
         !bact__params_ok(rq->params, rq->n_params))
         return 0;
     fl = (c->flags & BACT_F_ALLOW_LOOPBACK_CALLBACKS) ? BACT_URL_ALLOW_LOOPBACK
