@@ -290,42 +290,78 @@ enum {
  * end with a NUL; the others are found by their length and have none. */
 #define BACT__KEYS_Z(X)                                                     \
     X(workflow_id) X(profile_id) X(input_parameters) X(value)               \
-    X(workflow_template_id) X(proxyRegion)                                   \
+    X(workflow_template_id) X(proxyRegion)                                  \
     X(status_change_callback_url) X(workflow_name)
 #define BACT__KEYS(X)                                                       \
-    X(created_at_from) X(finished_at) X(output) X(task_failure_info)        \
-    X(live_url_info) X(credit) X(steps) X(download_files_expires_at)        \
-    X(log_detail_url) X(profileId) X(created_at_total_pages)                \
-    X(limitemsg) X(total_count) X(string) X(fileNamessage) X(templateId)    \
-    X(recommendDescreenshots_url) X(detailUrl) X(description) X(create_at)  \
-    X(publish_at) X(evaluation_previous_goal) X(step_goal) X(guid)          \
-    X(fileSize) X(progress) X(downloadUrl) X(errorMessage) X(expiresAt)     \
-    X(task_id) X(biz_codefault_enabled) X(keyword) X(traceId)
+    X(created_at_from) X(publish_at) X(finished_atask_failure_info)         \
+    X(creditemplateId) X(profileIdetailUrl)                                 \
+    X(created_at_total_pagestep_goal)                                       \
+    X(fileNamessagevaluation_previous_goal)                                 \
+    X(recommendDescreenshots_urlive_url_infoutputotal_count)                \
+    X(create_atraceId)                                                      \
+    X(biz_codefault_enabledownload_files_expires_atask_id)                  \
+    X(keywordownloadUrlog_detail_urlimitemsg)                               \
+    X(fileSizerrorMessagexpiresAt) X(progresstepstringuidescription)
 /* Keys inside another one, at a place in it: the pool holds them there,
  * not twice. One that ends a host of BACT__KEYS_Z is NUL-terminated (the
  * writer's keys are such); the field tables and query names hold a key's
- * length, so one may also start or sit inside its host. A bare host named
- * by keys run together (limitemsg: limit, items, msg) holds keys that
- * each begin in the end of the one before. */
+ * length, so one may also start or sit inside its host. A bare host is
+ * named by keys run together, each beginning in the end of the one before
+ * where they share bytes (limitemsg: limit, items, msg; creditemplateId:
+ * credit, templateId). */
 #define BACT__KEY_PARTS(Y)                                                  \
-    Y(id, guid, 2) Y(code, biz_codefault_enabled, 4)                        \
     Y(name, workflow_name, 9)                                               \
     Y(callback_url, status_change_callback_url, 14)                         \
     Y(status, status_change_callback_url, 0)                                \
-    Y(created_at, created_at_from, 0) Y(live_url, live_url_info, 0)         \
-    Y(step, steps, 0)                                                       \
-    Y(download_files, download_files_expires_at, 0)                         \
-    Y(files, download_files_expires_at, 9)                                  \
-    Y(files_expires_at, download_files_expires_at, 9)                       \
-    Y(created_at_to, created_at_total_pages, 0)                             \
-    Y(total_pages, created_at_total_pages, 11)                              \
-    Y(page, created_at_total_pages, 17)                                     \
-    Y(limit, limitemsg, 0) Y(items, limitemsg, 3) Y(msg, limitemsg, 6)     \
-    Y(fileName, fileNamessage, 0) Y(message, fileNamessage, 6)              \
-    Y(recommendDesc, recommendDescreenshots_url, 0)                         \
-    Y(screenshots_url, recommendDescreenshots_url, 11)                      \
-    Y(biz_code, biz_codefault_enabled, 0)                                   \
-    Y(default_enabled, biz_codefault_enabled, 6)
+    Y(created_at, created_at_from, 0)                                       \
+    Y(finished_at, finished_atask_failure_info, 0)                          \
+    Y(task_failure_info, finished_atask_failure_info, 10)                   \
+    Y(credit, creditemplateId, 0) Y(templateId, creditemplateId, 5)         \
+    Y(profileId, profileIdetailUrl, 0) Y(detailUrl, profileIdetailUrl, 8)   \
+    Y(created_at_to, created_at_total_pagestep_goal, 0)                     \
+    Y(total_pages, created_at_total_pagestep_goal, 11)                      \
+    Y(page, created_at_total_pagestep_goal, 17)                             \
+    Y(step_goal, created_at_total_pagestep_goal, 21)                        \
+    Y(fileName, fileNamessagevaluation_previous_goal, 0)                    \
+    Y(message, fileNamessagevaluation_previous_goal, 6)                     \
+    Y(evaluation_previous_goal, fileNamessagevaluation_previous_goal, 12)   \
+    Y(recommendDesc, recommendDescreenshots_urlive_url_infoutputotal_count, \
+      0)                                                                    \
+    Y(screenshots_url,                                                      \
+      recommendDescreenshots_urlive_url_infoutputotal_count, 11)            \
+    Y(live_url, recommendDescreenshots_urlive_url_infoutputotal_count, 25)  \
+    Y(live_url_info,                                                        \
+      recommendDescreenshots_urlive_url_infoutputotal_count, 25)            \
+    Y(output, recommendDescreenshots_urlive_url_infoutputotal_count, 37)    \
+    Y(total_count, recommendDescreenshots_urlive_url_infoutputotal_count,   \
+      42)                                                                   \
+    Y(create_at, create_atraceId, 0) Y(traceId, create_atraceId, 8)         \
+    Y(biz_code, biz_codefault_enabledownload_files_expires_atask_id, 0)     \
+    Y(code, biz_codefault_enabledownload_files_expires_atask_id, 4)         \
+    Y(default_enabled,                                                      \
+      biz_codefault_enabledownload_files_expires_atask_id, 6)               \
+    Y(download_files,                                                       \
+      biz_codefault_enabledownload_files_expires_atask_id, 20)              \
+    Y(files, biz_codefault_enabledownload_files_expires_atask_id, 29)       \
+    Y(files_expires_at,                                                     \
+      biz_codefault_enabledownload_files_expires_atask_id, 29)              \
+    Y(task_id, biz_codefault_enabledownload_files_expires_atask_id, 44)     \
+    Y(keyword, keywordownloadUrlog_detail_urlimitemsg, 0)                   \
+    Y(downloadUrl, keywordownloadUrlog_detail_urlimitemsg, 6)               \
+    Y(log_detail_url, keywordownloadUrlog_detail_urlimitemsg, 16)           \
+    Y(limit, keywordownloadUrlog_detail_urlimitemsg, 29)                    \
+    Y(items, keywordownloadUrlog_detail_urlimitemsg, 32)                    \
+    Y(msg, keywordownloadUrlog_detail_urlimitemsg, 35)                      \
+    Y(fileSize, fileSizerrorMessagexpiresAt, 0)                             \
+    Y(errorMessage, fileSizerrorMessagexpiresAt, 7)                         \
+    Y(expiresAt, fileSizerrorMessagexpiresAt, 18)                           \
+    Y(progress, progresstepstringuidescription, 0)                          \
+    Y(step, progresstepstringuidescription, 7)                              \
+    Y(steps, progresstepstringuidescription, 7)                             \
+    Y(string, progresstepstringuidescription, 11)                           \
+    Y(guid, progresstepstringuidescription, 16)                             \
+    Y(id, progresstepstringuidescription, 18)                               \
+    Y(description, progresstepstringuidescription, 19)
 
 /* The pool (json_read.c) is the keys run together in one string literal,
  * a NUL after each of BACT__KEYS_Z; this layout, never filled, gives
