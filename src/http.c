@@ -945,8 +945,10 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
                     goto next;
                 for (k = 0; k < 12u && mkey[k] != v; k++)
                     ;
-                v = k + 1u; /* 13 for none: out of range below */
-                slot = F_MON;
+                if (k == 12u)
+                    goto next; /* no month's name */
+                f[F_MON] = (uint8_t)k; /* (from 0, as kept) */
+                continue;
             } else if (pc >= ' ') { /* '@' or a byte that stands for itself */
                 if (i >= n || (pc == '@' ? (s[i] != 'T' && s[i] != 't' &&
                                             s[i] != ' ')
