@@ -606,9 +606,11 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
 /* One run request (tmpl: run-task-by-template, a template run's request
  * copied into a run request); out of raw mode, the answer fills out. The
  * outcome is run_ok()'s BACT_RUN_CREATED until bact_run_task() says
- * more. */
-BACT__NOINLINE static int run_once(bact_client *c, const bact_run_req *rq,
-                                   bact_task_created *out, int tmpl)
+ * more. (Left to the compiler, which puts it in both callers: smaller
+ * than a call of its own, and bact_run_template() then stacks no frame
+ * of it.) */
+static int run_once(bact_client *c, const bact_run_req *rq,
+                    bact_task_created *out, int tmpl)
 {
     int rc = run(c, tmpl ? TEMPLATE_RUN_EP : RUN_EP, NULL, rq, NULL);
     if (rc == BACT_OK && !c->raw)
