@@ -273,14 +273,17 @@ enum {
 /* An endpoint: method, path (PATH()), its query names' run, its answer
  * table's place (0 with no table) and length, BACT__C_*. */
 #define EP(name, method, path, query, nq, fields, nf, flags)               \
-    [name] = {path, query, nq, fields, nf,                                  \
+    [name] = {path, (uint8_t)((query) << 3 | (nq)),                         \
+              (uint8_t)((fields) | (nf) << 4 |                              \
+                        0u * sizeof(char[(query) < 32 && (nq) < 8 &&        \
+                                         (fields) < 16 && (nf) < 16         \
+                                         ? 1 : -1])),                       \
               (uint8_t)((flags) | BACT__C_##method)}
 
 const bact__ep bact__eps[] = {
     /* bact_request()'s: the method and path are the request's */
-    [BACT__EP_RAW] = { 0, 0, 0, 0, 0, 0, BACT__C_RAW },
-    [BACT__EP_RAW_IDEM] = { 0, 0, 0, 0, 0, 0,
-                            BACT__C_RAW | BACT__C_IDEMPOTENT },
+    [BACT__EP_RAW] = { 0, 0, 0, 0, BACT__C_RAW },
+    [BACT__EP_RAW_IDEM] = { 0, 0, 0, 0, BACT__C_RAW | BACT__C_IDEMPOTENT },
     /* what bact_list_tasks() sends for a workflow_id, a page and a limit
      * of RECONCILE_PAGE */
     EP(RECONCILE_EP, GET, PATH_AT(list_task, "list-tasks"), QN_REC, 3,

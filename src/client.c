@@ -294,7 +294,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     const bact_http_req *rq = NULL;
     const char *type = REQ_AT(json);
     bact__buf b;
-    size_t i, nq = ep->n_query, body_len = *len;
+    size_t i, nq = BACT__EP_NQ(ep), body_len = *len;
     int has_body = (ep->flags & BACT__C_BODY) != 0;
     char sep = '?'; /* then '&' */
 
@@ -329,7 +329,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
             bact__put_pct(&b, rq->query[i].name);
         } else { /* the library's own names, from the key pool: no
                     escaping, the length known */
-            unsigned q = bact__qnames[ep->query + i];
+            unsigned q = bact__qnames[BACT__EP_Q(ep) + i];
             bact__put(&b, BACT__KEY_AT(BACT__QNAME_AT(q)), BACT__QNAME_LEN(q));
         }
         put_ch(&b, '=');
@@ -797,10 +797,11 @@ BACT__NOINLINE static int json_answer(bact_client *c, const bact__call *call)
         }
     }
     memset(&c->err, 0, sizeof c->err);
-    return c->raw || call->ep->nfields == 0
+    return c->raw || BACT__EP_NF(call->ep) == 0
                ? BACT_OK
-               : bact__json_fields(c, 0, bact__ep_fields + call->ep->fields,
-                                   call->ep->nfields, call->arg.out);
+               : bact__json_fields(c, 0,
+                                   bact__ep_fields + BACT__EP_F(call->ep),
+                                   BACT__EP_NF(call->ep), call->arg.out);
 }
 
 /* After a failed attempt: 1 when another one is due (the wait for it is

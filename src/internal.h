@@ -445,16 +445,19 @@ typedef struct bact__ep {
      * is in flags */
     uint8_t path;
     uint8_t path_len;
-    uint8_t query;             /* its query parameters' names: n_query of
-                                  bact__qnames from this one */
-    uint8_t n_query;
+    /* its query parameters' names: BACT__EP_NQ() of bact__qnames from
+     * BACT__EP_Q() (a byte for both: five bits and three) */
+    uint8_t query;
     /* with BACT__C_JSON, out of raw mode: the answer's top object fills
-     * the call's arg.out through nfields of bact__ep_fields from this one
-     * (nfields 0: nothing to fill) */
+     * the call's arg.out through BACT__EP_NF() of bact__ep_fields from
+     * BACT__EP_F() (nothing to fill with 0 entries; four bits each) */
     uint8_t fields;
-    uint8_t nfields;
     uint8_t flags;             /* BACT__C_* */
 } bact__ep;
+#define BACT__EP_Q(ep) ((ep)->query >> 3)
+#define BACT__EP_NQ(ep) ((ep)->query & 7u)
+#define BACT__EP_F(ep) ((ep)->fields & 15u)
+#define BACT__EP_NF(ep) ((ep)->fields >> 4)
 
 /* the endpoints (api.c), named by their places: bact_request()'s two
  * first, then the library's own */
@@ -500,10 +503,10 @@ typedef struct bact__raw {
 /* One call of an endpoint: what changes from call to call. */
 typedef struct bact__call {
     const bact__ep *ep;
-    const char *const *values; /* one per ep->query name; NULL: left out */
+    const char *const *values; /* one per ep's query name; NULL: left out */
     union {
         const void *in;        /* the body writer's argument */
-        void *out;             /* what ep->fields fill */
+        void *out;             /* what ep's fields fill */
     } arg;
     uint8_t flags;             /* ep->flags, copied: the attempt's steps
                                   read them in one load, not two */
@@ -525,7 +528,7 @@ int bact__body(bact_client *c, const bact__call *call, size_t *len,
  * bact__call's
  * (arg its arg.in, or its arg.out). On BACT_OK the 2xx body is in
  * c->buf[0..c->body_len) (or went to a bact__raw's sink); with BACT__C_JSON, parsed,
- * out of raw mode decoded and read into arg.out through ep->fields (a 2xx
+ * out of raw mode decoded and read into arg.out through ep's fields (a 2xx
  * error envelope is BACT_E_API). On a non-2xx answer the body is
  * buffered, c->err filled, and BACT_E_API returned. */
 int bact__exec(bact_client *c, unsigned ep, const char *const *values,
