@@ -354,7 +354,7 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         put_dec(&b, (uint32_t)body_len); /* (0 for a PUT) */
     }
     PUT_TEXT(&b, end); /* the end of the head */
-    if (rq != NULL && has_body) /* a raw request's body follows */
+    if (rq != NULL && rq->body != NULL) /* a raw request's body follows */
         bact__put(&b, (const char *)rq->body, rq->body_len);
     *len = b.len;
 }
