@@ -135,25 +135,41 @@ typedef char bact__s_eof[S_DONE == BACT__S_DONE &&
  * The words looked for: the names of the headers the client acts on, and
  * the list elements it knows. Within each group the lengths differ, even
  * in their last three bits, which number a word: header h (bit h of
- * wanted()) is named words[word_at[h]..][0..its length), list element e
- * is words[word_at[E_AT + e]..]. One string and a byte per word, no
- * pointer per word.
+ * wanted()) is named by the bytes at words.at[h] (a place from the start
+ * of words), as many as its length, list element e by those at
+ * words.at[E_AT + e]. One string and a byte per word, no pointer per
+ * word.
  */
 enum {
     H_CE = 16 & 7, H_TE = 17 & 7, H_CONN = 10 & 7, H_RA = 11 & 7,
     H_DATE = 4 & 7, H_CL = 14 & 7, H_OTHER = 0xFF
 };
 enum { E_IDENTITY = 8 & 7, E_KEEP = 10 & 7, E_CLOSE = 5 & 7, E_CHUNKED = 7 };
-/* where the elements' places start in word_at[]: 0, 2, 5 and 7 from
+/* where the elements' places start in words.at[]: 0, 2, 5 and 7 from
  * there miss the headers' 0 to 4 and 6 */
 enum { E_AT = 5 };
-static const char words[] = /* (chunked and date share a 'd') */
-    "content-encoding" "transfer-encoding" "connection" "retry-after"
-    "content-length" "identity" "keep-alive" "close" "chunkedate";
-static const uint8_t word_at[E_AT + 8] = {
-    [H_CE] = 0, [H_TE] = 16, [H_CONN] = 33, [H_RA] = 43, [H_CL] = 54,
-    [E_AT + E_IDENTITY] = 68, [E_AT + E_KEEP] = 76, [E_AT + E_CLOSE] = 86,
-    [E_AT + E_CHUNKED] = 91, [H_DATE] = 97
+#define WORDS /* (chunked and date share a 'd') */                        \
+    "content-encoding" "transfer-encoding" "connection" "retry-after"       \
+    "content-length" "identity" "keep-alive" "close" "chunkedate"
+/* the places first, then the words: one address for both; a place counts
+ * from the start of the places */
+struct http_words {
+    uint8_t at[E_AT + 8];
+    char w[sizeof WORDS];
+};
+typedef char http_words_at[offsetof(struct http_words, w) == E_AT + 8 ? 1
+                                                                      : -1];
+static const struct http_words words = {
+    {
+#define W_AT(n) (uint8_t)(E_AT + 8 + (n))
+        [H_CE] = W_AT(0), [H_TE] = W_AT(16), [H_CONN] = W_AT(33),
+        [H_RA] = W_AT(43), [H_CL] = W_AT(54),
+        [E_AT + E_IDENTITY] = W_AT(68), [E_AT + E_KEEP] = W_AT(76),
+        [E_AT + E_CLOSE] = W_AT(86), [E_AT + E_CHUNKED] = W_AT(91),
+        [H_DATE] = W_AT(97)
+#undef W_AT
+    },
+    WORDS
 };
 /* the lengths of the words, one bit each */
 #define H_ALL ((1u << 16) | (1u << 17) | (1u << 10) | (1u << 11) | (1u << 4) | \
@@ -288,7 +304,8 @@ static unsigned find_word(const bact_http_parser *p, const uint8_t *s,
     if (n >= 32u || !((list ? E_ALL : H_ALL) >> n & 1u) ||
         (!list && !(wanted(p) >> n & 1u))) /* the length first: cheaper */
         return H_OTHER;
-    return name_is(s, n, words + word_at[list + k]) ? k : H_OTHER;
+    return name_is(s, n, (const char *)&words + words.at[list + k]) ? k
+                                                                     : H_OTHER;
 }
 
 /* Which wanted header the name s[0..n) (tchar bytes) is, or H_OTHER. */
