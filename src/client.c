@@ -727,9 +727,10 @@ int bact__params_ok(const bact_param *p, size_t n)
 }
 
 /* An attempt begins: nothing of an earlier one's answer is left (the
- * buffer holds the next request from now on). Then 1 when the call is
- * one that may be sent. (Not inlined: what it zeroes would take registers,
- * and frame, of bact__exec(), which is on every call's chain.) */
+ * buffer holds the next request from now on). Then non-zero when the call
+ * is one that may be sent. (Not inlined: what it zeroes would take
+ * registers, and frame, of bact__exec(), which is on every call's
+ * chain.) */
 BACT__NOINLINE static int begin_attempt(bact_client *c,
                                         const bact__call *call)
 {
@@ -755,9 +756,13 @@ BACT__NOINLINE static int begin_attempt(bact_client *c,
     }
     if (!printable(rq->path, NO_SPACE, 2049u)) /* 0x21..0x7E, 2049 at most */
         return 0;
-    return bact__params_ok(rq->query, rq->n_query) &&
-           (rq->content_type == NULL ||
-            printable(rq->content_type, SPACE_OK, BACT__STR_MAX - 1u) != 0);
+    if (!bact__params_ok(rq->query, rq->n_query))
+        return 0;
+    /* (printable()'s length plus one, not 0, will do) */
+    return rq->content_type == NULL
+               ? 1
+               : (int)printable(rq->content_type, SPACE_OK,
+                                BACT__STR_MAX - 1u);
 }
 
 /* The error detail of an answer: its status, and its envelope when the
