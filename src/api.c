@@ -115,19 +115,22 @@ BACT__NOINLINE static int run_ok(const bact_client *c, const bact_run_req *rq,
     return 1;
 }
 
-/* *v is s, NULL when empty (left out); 1 when that is NULL or an RFC
- * 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) of at most
- * 64 bytes that exists, between 1970 and 2105: read as answers are read,
- * but with a 'T' (answers may also separate with a space). A longer text
- * is refused, not read as far as the bound (what follows would be sent
- * unread). */
+/* *v is s, NULL when empty (left out); non-zero when that is NULL or an
+ * RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)) of at
+ * most 64 bytes that exists, between 1970 and 2105: read as answers are
+ * read, but with a 'T' (answers may also separate with a space). A longer
+ * text is refused, not read as far as the bound (what follows would be
+ * sent unread). */
 static int datetime_ok(const char *s, const char **v)
 {
     uint32_t t;
     size_t n;
     s = *v = nonempty(s);
-    return s == NULL || ((n = bact__strnlen(s, 64)) <= 64u &&
-                         bact__iso_time(s, n, &t) == 0 && s[10] != ' ');
+    if (s == NULL)
+        return 1;
+    if ((n = bact__strnlen(s, 64)) > 64u || bact__iso_time(s, n, &t) != 0)
+        return 0;
+    return s[10] - ' '; /* 0 for a space there, the separator read */
 }
 
 /* ------------------------------------------------------------------ */
