@@ -501,13 +501,13 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
             const uint8_t *b;
             size_t bl;
             int e;
-            e = bact__resp_feed(&c->resp, in, rem, &used, &b, &bl);
+            if (rem == 0 && !bact__resp_done(p))
+                break;
+            e = bact__resp_feed(p, in, rem, &used, &b, &bl);
             in += used;
             rem -= used;
             if (e < 0)
                 return e;
-            if (e == BACT__NEED)
-                break; /* every byte taken, the answer not complete */
             if (e == BACT__HEAD) {
                 if (TRACING(c))
                     trace_status(c);
@@ -532,10 +532,10 @@ BACT__NOINLINE static int receive(bact_client *c, const bact__call *call)
                     compact(c->buf + blen, b, bl);
                     blen += bl;
                 }
-                /* (after its last bytes the parser, done, says
-                 * BACT__DONE at the next turn, taking nothing) */
-            } else { /* BACT__DONE, the one value left: the parser says
-                        nothing else (internal.h) */
+                if (bact__resp_done(p))
+                    e = BACT__DONE; /* its last bytes: no further call */
+            }
+            if (e == BACT__DONE) {
                 c->body_len = blen;
                 /* (the parser is done: bact__resp_keepalive() is the
                  * close flag alone here) */
