@@ -303,10 +303,63 @@ static int64_t x509_key(const mbedtls_x509_time *x)
 
 /* 1: an iPAddress entry of crt's subjectAltName holds these bytes; the
  * bytes of an IP literal host (IPv6 without brackets) in ip: 4 or 16, or 0
- * for a host name. 3.6 lists every subjectAltName entry raw and reads IP
- * literals itself (a part with a leading zero is none); 2.28 lists dNSName
- * and otherName only, so there the extension is read again, and the
- * literal with parsers of our own. */
+ * for a host name. 3.6 lists every subjectAltName entry raw and reads IPv6
+ * literals itself; 2.28 lists dNSName and otherName only, so there the
+ * extension is read again, and the literal with parsers of our own. */
+
+/* An IPv4 host as the resolver reads it (inet_aton(), lwIP's
+ * ip4addr_aton()), for that is the address connected to: one to four
+ * parts, each decimal, octal after a leading 0 or hex after "0x", the last
+ * filling the bytes left ("127.1" is 127.0.0.1, "0x7f.1" too, "127.0.0.010"
+ * is 127.0.0.8). 0 and the address in out, or -1: no such spelling (a name
+ * to the resolver, "127.0.0.1." among them). */
+static int ipv4_aton(const char *s, unsigned char out[4])
+{
+    uint32_t part[4];
+    unsigned n = 0, i;
+
+    for (;;) {
+        uint32_t v = 0, base = 10u, d;
+        unsigned digits = 0;
+        if (*s == '0') {
+            base = 8u;
+            s++;
+            digits = 1; /* "0" alone is a part */
+            if ((*s | 0x20) == 'x') {
+                base = 16u;
+                s++;
+                digits = 0; /* "0x" must be followed by a digit */
+            }
+        }
+        for (;; s++, digits++) {
+            if (*s >= '0' && *s <= '9')
+                d = (uint32_t)(*s - '0');
+            else if (base == 16u && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+                d = (uint32_t)((*s | 0x20) - 'a' + 10);
+            else
+                break;
+            if (d >= base || v > (0xFFFFFFFFu - d) / base)
+                return -1; /* 8 or 9 in an octal part, or above 32 bits */
+            v = v * base + d;
+        }
+        if (digits == 0)
+            return -1;
+        part[n++] = v;
+        if (*s == '\0')
+            break;
+        if (*s++ != '.' || n == 4)
+            return -1;
+    }
+    for (i = 0; i + 1 < n; i++)
+        if (part[i] > 255u)
+            return -1;
+    if (part[n - 1] > (0xFFFFFFFFu >> (8u * (n - 1))))
+        return -1; /* more than the bytes the last part fills */
+    for (i = 0; i < 4; i++) /* the first n-1 bytes, then the last part's */
+        out[i] = (unsigned char)(i + 1 < n ? part[i]
+                                           : part[n - 1] >> (8u * (3u - i)));
+    return 0;
+}
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
 static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
                       size_t ip_len)
@@ -323,12 +376,14 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
 
 static size_t host_ip(const char *host, unsigned char ip[16])
 {
-    return mbedtls_x509_crt_parse_cn_inet_pton(host, ip);
+    if (ipv4_aton(host, ip) == 0)
+        return 4;
+    return strchr(host, ':') != NULL
+               ? mbedtls_x509_crt_parse_cn_inet_pton(host, ip) : 0u;
 }
 #else
-/* Four decimal parts. A part with a leading zero is no IPv4 literal here
- * (as to inet_pton() and 3.6): the resolver reads "010" as octal 8, so
- * matching it as 10 would check another address than the one connected. */
+/* The IPv4 end of an IPv6 text: four decimal parts, none with a leading
+ * zero (inet_pton(), as 3.6 reads it). */
 static int parse_ipv4(const char *s, unsigned char out[4])
 {
     unsigned i, v, digits;
@@ -471,7 +526,7 @@ static int san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *ip,
 }
 static size_t host_ip(const char *host, unsigned char ip[16])
 {
-    if (parse_ipv4(host, ip) == 0)
+    if (ipv4_aton(host, ip) == 0)
         return 4;
     return parse_ipv6(host, ip) == 0 ? 16u : 0u;
 }

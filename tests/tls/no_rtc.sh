@@ -64,6 +64,23 @@ check ip-literal-control-direct '^ok dates_checked=1$' \
     "127.0.0.10:${base##*:}" "$pki/ec-root.pem" direct
 check ip-literal-control '^ok dates_checked=1 regions=4$' \
     "https://127.0.0.10:${base##*:}" "$pki/ec-root.pem" loopback
+# The resolver reads "127.1" and "0x7f.0.0.1" as 127.0.0.1 (inet_aton()),
+# so the transport checks them as that address: the ec leaf's IP:127.0.0.1
+# matches, with no SNI; a part too large, or "0x" without a digit, makes a
+# name, checked as one (and refused: the leaf names no such host)
+start "$pki/ec-chain.pem" "$pki/ec-leaf.key"
+check ip-literal-short-form-is-the-address '^ok dates_checked=1$' \
+    "127.1:${base##*:}" "$pki/ec-root.pem" direct
+check ip-literal-hex-form-is-the-address '^ok dates_checked=1$' \
+    "0x7f.0.0.1:${base##*:}" "$pki/ec-root.pem" direct
+check ip-literal-one-part-is-the-address '^ok dates_checked=1$' \
+    "2130706433:${base##*:}" "$pki/ec-root.pem" direct
+check ip-literal-short-form-other-address '^tls .*host name' \
+    "127.2:${base##*:}" "$pki/ec-root.pem" direct
+check ip-literal-part-too-large-is-a-name '^tls .*host name' \
+    "127.0.0.256:${base##*:}" "$pki/ec-root.pem" direct
+check ip-literal-bare-0x-is-a-name '^tls .*host name' \
+    "0x.0.0.1:${base##*:}" "$pki/ec-root.pem" direct
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real

@@ -558,6 +558,9 @@ def suite(b, env):
             got, want))
     c("sni.ip_literal_sends_none", lambda: sni("127.0.0.1", None))
     c("sni.host_name_sent", lambda: sni("localhost", "localhost"))
+    # "127.1" is 127.0.0.1 to the resolver: an IP literal, checked against
+    # the leaf's IP:127.0.0.1 and not sent
+    c("sni.ip_short_form_sends_none", lambda: sni("127.1", None))
 
     # ---- IPv6 literal: https://[::1] (where the machine has ::1) ------------
 
