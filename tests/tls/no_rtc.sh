@@ -81,6 +81,15 @@ check ip-literal-part-too-large-is-a-name '^tls .*host name' \
     "127.0.0.256:${base##*:}" "$pki/ec-root.pem" direct
 check ip-literal-bare-0x-is-a-name '^tls .*host name' \
     "0x.0.0.1:${base##*:}" "$pki/ec-root.pem" direct
+for h in 0177.1 0X7F.0x0.0.01 127.0.0x1 127.0.00.1; do
+    check "ip-literal-$h-is-127.0.0.1" '^ok dates_checked=1$' \
+        "$h:${base##*:}" "$pki/ec-root.pem" direct
+done
+for h in 127.0.0.1. 127.0.0.0.1 127..1 4294967296 0x100000000 127.0.0.08 \
+    0x7f.0.0.1g 127.16777216 127.0.65536; do
+    check "ip-literal-$h-is-a-name" '^tls .*host name' \
+        "$h:${base##*:}" "$pki/ec-root.pem" direct
+done
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
