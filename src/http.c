@@ -974,14 +974,14 @@ static int scan_date(const char *s, size_t n, const char *pat, uint32_t *out)
                 i++;
                 continue;
             } else {
-                unsigned hi = (pc & 16u) ? 4u : 2u;
+                unsigned hi = 2u + ((pc >> 3) & 2u); /* 16: four digits */
                 if ((pc & 8u) && i < n && s[i] == ' ')
                     st = ++i;
                 while (i < n && i - st < hi && s[i] >= '0' && s[i] <= '9') {
                     v = v * 10u + (uint32_t)(s[i] - '0');
                     i++;
                 }
-                if (i - st < ((pc & 8u) ? 1u : hi))
+                if (i - st < (hi >> ((pc >> 3) & 1u))) /* 8: one will do */
                     goto next;
                 if (pc == F_YEAR) /* P_YEAR2: two digits */
                     v += v < 70u ? 2000u : 1900u;
