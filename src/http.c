@@ -61,9 +61,10 @@ size_t bact__i32_to_dec(int32_t v, char *out)
 
 void bact__put(bact__buf *b, const char *s, size_t n)
 {
-    size_t at = b->len;
-    b->len = at + n; /* keeps counting past cap: the size that was needed */
-    if (at <= b->cap && n <= b->cap - at && b->p != NULL)
+    size_t at = b->len, e = at + n;
+    b->len = e; /* keeps counting past cap: the size that was needed */
+    /* (at <= e: the sum did not wrap; so at <= cap, n <= cap - at) */
+    if (at <= e && e <= b->cap && b->p != NULL)
         memcpy(b->p + at, s, n); /* (last: a tail call, no frame to keep) */
 }
 
