@@ -421,8 +421,10 @@ BACT__NOINLINE static void compact(uint8_t *dst, const uint8_t *src,
     size_t d = (size_t)(src - dst), k;
     if (d == 0)
         return;
-    for (k = 0; k < n; k += d)
-        memcpy(dst + k, src + k, n - k < d ? n - k : d);
+    for (; n > 0; dst += k, n -= k) { /* (the source: d bytes on) */
+        k = n < d ? n : d;
+        memcpy(dst, dst + d, k);
+    }
 }
 
 /* What an attempt saw, in c->got. */
