@@ -91,15 +91,15 @@ static const uint32_t unreserved_bits[3] = {
 
 void bact__put_pct(bact__buf *b, const char *s)
 {
-    size_t i = 0, run;
-    while (s[i] != '\0') {
+    while (*s != '\0') {
+        const char *run = s;
         unsigned char ch;
-        for (run = i; (unsigned char)s[i] - (unsigned)'0' < 10u; i++)
+        for (; (unsigned char)*s - (unsigned)'0' < 10u; s++)
             ; /* ids: digits, one comparison each */
-        for (; in_set(unreserved_bits, (unsigned char)s[i]); i++)
+        for (; in_set(unreserved_bits, (unsigned char)*s); s++)
             ; /* (not the NUL) */
-        bact__put(b, s + run, i - run); /* (none: no effect) */
-        ch = (unsigned char)s[i];
+        bact__put(b, run, (size_t)(s - run)); /* (none: no effect) */
+        ch = (unsigned char)*s;
         if (ch != '\0') {
             char e[3];
             unsigned d = ch >> 4, k;
@@ -109,7 +109,7 @@ void bact__put_pct(bact__buf *b, const char *s)
                 d = ch & 15u;
             }
             bact__put(b, e, 3);
-            i++;
+            s++;
         }
     }
 }
