@@ -834,32 +834,31 @@ whole:
 int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                     size_t *used, const uint8_t **body, size_t *body_len)
 {
-    size_t i = 0;
+    const uint8_t *at = in, *const end = in + n; /* at: the next byte */
     int r;
 
     *body = NULL;
     *body_len = 0;
-    while (i < n) {
+    while (at < end) {
         if (p->state <= S_HEAD_LF) {
 #if BACT_CONFIG_FAST_HEAD
             size_t k;
-            if (p->state == S_LINE && in[i] != '\r') {
-                k = line_fast(p, in + i, n - i, &r);
-                i += k;
+            if (p->state == S_LINE && *at != '\r') {
+                k = line_fast(p, at, (size_t)(end - at), &r);
+                at += k;
                 if (r != BACT__NEED)
                     goto out;
                 if (k > 0)
                     continue;
             } else if (p->state == S_VER && p->pos == 0) {
-                k = status_fast(p, in + i, n - i);
+                k = status_fast(p, at, (size_t)(end - at));
                 if (k > 0) {
-                    i += k;
+                    at += k;
                     continue;
                 }
             }
 #endif
-            r = head_byte(p, in[i]);
-            i++;
+            r = head_byte(p, *at++);
             if (r == R_FIELD)
                 r = field_done(p);
             if (r != BACT__NEED)
@@ -869,7 +868,7 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
         if (p->state == S_DONE)
             break;
         if (p->state <= S_CHUNK_DATA) { /* a body state */
-            size_t take = n - i;
+            size_t take = (size_t)(end - at);
             if (p->state != S_BODY_CLOSE) {
                 if (take > p->remaining)
                     take = p->remaining;
@@ -877,20 +876,19 @@ int bact__resp_feed(bact_http_parser *p, const uint8_t *in, size_t n,
                 if (p->remaining == 0)
                     p->state = (p->state == S_BODY_LEN) ? S_DONE : S_CHUNK_CR;
             }
-            *body = in + i;
+            *body = at;
             *body_len = take;
-            i += take;
+            at += take;
             r = BACT__BODY;
             goto out;
         }
-        r = chunk_byte(p, in[i]);
-        i++;
+        r = chunk_byte(p, *at++);
         if (r != BACT__NEED)
             goto out;
     }
     r = p->state == S_DONE ? BACT__DONE : BACT__NEED;
 out:
-    *used = i;
+    *used = (size_t)(at - in);
     return r;
 }
 
