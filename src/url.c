@@ -314,28 +314,23 @@ static int ipv6_is_local(const uint16_t g[8])
     return 0;
 }
 
-/* bact__host_is_local(); ipv6: h is an IPv6 literal (from brackets),
+/* bact__host_is_local() of a host with no ':' (a URL's host outside
+ * brackets ends before one); ipv6: h is an IPv6 literal (from brackets),
  * never a name or IPv4 */
 static int host_class(const char *h, size_t n, unsigned ipv6)
 {
     uint32_t v4;
     uint16_t v6[8];
-    size_t k = 0, dot = 0;
+    size_t dot;
     int r;
 
-    if (!ipv6) {
-        dot = n > 0 && h[n - 1] == '.';
-        n -= dot; /* "localhost." is localhost */
-        if (n == 0)
-            return 3;
-        if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
-            (n == 9u || h[n - 10u] == '.'))
-            return 1; /* localhost, *.localhost */
-        while (k < n && h[k] != ':')
-            k++;
-    }
-    if (k < n)
+    if (ipv6)
         return ipv6_parse(h, n, v6) != 0 ? 3 : ipv6_is_local(v6);
+    dot = n > 0 && h[n - 1] == '.';
+    n -= dot; /* "localhost." is localhost; nothing left: 3 below */
+    if (n >= 9u && ieq(h + n - 9u, 9u, "localhost") &&
+        (n == 9u || h[n - 10u] == '.'))
+        return 1; /* localhost, *.localhost */
     /* every part decimal digits, or "0x" and hex digits: a spelling that
      * inet_aton() reads as a number, so it must parse as one, or it is
      * refused (3); a byte no such part holds makes a name. With a
@@ -345,9 +340,16 @@ static int host_class(const char *h, size_t n, unsigned ipv6)
     return r > 0 ? 0 : (r < 0 || dot) ? 3 : ipv4_is_local(v4);
 }
 
+/* Any text: one with a ':' before its trailing dot, if any, is read as
+ * IPv6 unless it ends in localhost (the URL readers never pass one, so
+ * this search is kept out of their host_class()) */
 int bact__host_is_local(const char *h, size_t n)
 {
-    return host_class(h, n, 0);
+    size_t m = n - (n > 0 && h[n - 1] == '.'), k = 0;
+    int r = host_class(h, n, 0); /* (a name, 0, when it holds a ':') */
+    while (k < m && h[k] != ':')
+        k++;
+    return k < m && r != 1 ? host_class(h, m, 1) : r;
 }
 
 int bact_check_callback_url(const char *url, unsigned flags)
