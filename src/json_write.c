@@ -12,12 +12,19 @@
 
 #define JW_MAX_DEPTH 31u
 
+/* Each byte with a short escape, then the letter after the '\\', the
+ * quote's pair last; then the ':' after a key and the ',' between items:
+ * the writer's bytes in one array, one address for all */
+static const char esc[] = "\\\\\nn\rr\tt\bb\ff\"\":,";
+enum { N_ESC = sizeof esc - 3u, QUOTE = N_ESC - 1u, COMMA = N_ESC + 1u };
+
 /* Called before every value and every key. */
 void bact__jw_sep(bact__jw *w)
 {
     size_t f = w->first;
     w->first = 0;
-    bact__put(&w->b, ",", 1u - f); /* (nothing after a first-item mark) */
+    /* (nothing after a first-item mark) */
+    bact__put(&w->b, esc + COMMA, 1u - f);
 }
 
 void bact__jw_open(bact__jw *w, char ch)
@@ -46,12 +53,10 @@ void bact__jw_end(bact__jw *w, char close)
 /* (a key's ':' set, the value that follows gets no comma) */
 void bact__jw_string(bact__jw *w, const char *s, size_t colon)
 {
-    /* each byte with a short escape, then the letter after the '\\' */
-    static const char esc[] = "\"\"\\\\\nn\rr\tt\bb\ff";
     size_t i, k, from = 0; /* the plain bytes not yet written */
 
     bact__jw_sep(w);
-    bact__put(&w->b, esc, 1); /* (esc starts with a quote) */
+    bact__put(&w->b, esc + QUOTE, 1);
     for (i = 0; s[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)s[i];
         char e[6];
@@ -72,9 +77,9 @@ void bact__jw_string(bact__jw *w, const char *s, size_t colon)
         bact__put(&w->b, s + from, i - from); /* the plain bytes before */
         from = i + 1u;
         memcpy(e, "\\u00", 4); /* a short escape keeps only the '\\' */
-        for (k = 0; k < sizeof esc - 1u && esc[k] != (char)ch; k += 2u)
+        for (k = 0; k < N_ESC && esc[k] != (char)ch; k += 2u)
             ;
-        if (k < sizeof esc - 1u) { /* a short escape */
+        if (k < N_ESC) { /* a short escape */
             e[1] = esc[k + 1u];
         } else {
             /* a control byte or DEL: the high digit is 0, 1 or 7 */
@@ -87,7 +92,7 @@ void bact__jw_string(bact__jw *w, const char *s, size_t colon)
     }
     bact__put(&w->b, s + from, i - from);
     w->first = (uint8_t)colon;
-    bact__put(&w->b, "\":", 1u + colon);
+    bact__put(&w->b, esc + QUOTE, 1u + colon);
 }
 
 void bact__jw_int(bact__jw *w, int32_t v)
