@@ -454,11 +454,11 @@ int bact__json_elem(const bact_client *c, int arr, unsigned idx)
 const char *bact__past(const char *s, const char *word, size_t max)
 {
     size_t k;
-    for (k = 0; k < max && word[k] != '\0'; k++) {
-        if (s[k] != word[k])
+    for (k = 0; word[k] != '\0'; k++) {
+        if (k >= max || s[k] != word[k])
             return NULL;
     }
-    return word[k] == '\0' ? s + k : NULL;
+    return s + k;
 }
 
 /* 1 when token t, a member's name (a string: the text was validated), is
