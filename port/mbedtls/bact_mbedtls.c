@@ -315,49 +315,46 @@ static int64_t x509_key(const mbedtls_x509_time *x)
  * to the resolver, "127.0.0.1." among them). */
 static int ipv4_aton(const char *s, unsigned char out[4])
 {
-    uint32_t part[4];
-    unsigned n = 0, i;
+    uint32_t addr = 0;
+    unsigned n = 0; /* parts before this one */
 
     for (;;) {
-        uint32_t v = 0, base = 10u, d;
-        unsigned digits = 0;
-        if (*s == '0') {
+        uint64_t v = 0; /* (under 2^36: tested at each digit) */
+        unsigned base = 10u, digits = 0, c, d;
+        if (*s == '0') { /* octal, or hex after "0x" (the '0' then read) */
             base = 8u;
-            s++;
-            digits = 1; /* "0" alone is a part */
-            if ((*s | 0x20) == 'x') {
+            if ((s[1] | 0x20) == 'x') {
                 base = 16u;
-                s++;
-                digits = 0; /* "0x" must be followed by a digit */
+                s += 2;
             }
         }
-        for (;; s++, digits++) {
-            if (*s >= '0' && *s <= '9')
-                d = (uint32_t)(*s - '0');
-            else if (base == 16u && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-                d = (uint32_t)((*s | 0x20) - 'a' + 10);
-            else
+        for (;; s++, digits++) { /* a byte of no digit of base ends it */
+            c = (unsigned char)*s;
+            d = c - '0' < 10u ? c - '0' : (c | 0x20u) - 'a' < 6u
+                                              ? (c | 0x20u) - 'a' + 10u
+                                              : 16u;
+            if (d >= base)
                 break;
-            if (d >= base || v > (0xFFFFFFFFu - d) / base)
-                return -1; /* 8 or 9 in an octal part, or above 32 bits */
             v = v * base + d;
+            if (v > 0xFFFFFFFFu)
+                return -1;
         }
         if (digits == 0)
             return -1;
-        part[n++] = v;
-        if (*s == '\0')
+        if (*s == '\0') { /* the last part fills the bytes left */
+            if (v > (0xFFFFFFFFu >> (8u * n)))
+                return -1;
+            addr |= (uint32_t)v;
             break;
-        if (*s++ != '.' || n == 4)
-            return -1;
+        }
+        if (*s++ != '.' || n == 3u || v > 255u)
+            return -1; /* (8 or 9 in an octal part ends here too) */
+        addr |= (uint32_t)v << (24u - 8u * n++);
     }
-    for (i = 0; i + 1 < n; i++)
-        if (part[i] > 255u)
-            return -1;
-    if (part[n - 1] > (0xFFFFFFFFu >> (8u * (n - 1))))
-        return -1; /* more than the bytes the last part fills */
-    for (i = 0; i < 4; i++) /* the first n-1 bytes, then the last part's */
-        out[i] = (unsigned char)(i + 1 < n ? part[i]
-                                           : part[n - 1] >> (8u * (3u - i)));
+    out[0] = (unsigned char)(addr >> 24);
+    out[1] = (unsigned char)(addr >> 16);
+    out[2] = (unsigned char)(addr >> 8);
+    out[3] = (unsigned char)addr;
     return 0;
 }
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
