@@ -156,7 +156,7 @@ enum { E_AT = 5 };
  * from the start of the places */
 struct http_words {
     uint8_t at[E_AT + 8];
-    char w[sizeof WORDS - 1u]; /* (no NUL: a word's length is its own) */
+    char w[sizeof WORDS];
 };
 typedef char http_words_at[offsetof(struct http_words, w) == E_AT + 8 ? 1
                                                                       : -1];
@@ -486,7 +486,7 @@ static int head_done(bact_http_parser *p)
 }
 
 /* The status line's start (the minor version may also be '1'). */
-static const char ver[9] = "HTTP/1.0 "; /* (no NUL: read by place) */
+static const char ver[] = "HTTP/1.0 ";
 
 /* head_byte(): a field value (or a list element of one) is complete, for
  * the caller to act on, so that field_value()'s chain does not stack on
@@ -511,7 +511,7 @@ static BACT__NOINLINE int head_byte(bact_http_parser *p, int ch)
             return BACT_E_HTTP;
         p->minor = (uint8_t)(p->minor | x); /* (from 0) */
     }
-        if (++p->pos == sizeof ver) {
+        if (++p->pos == sizeof ver - 1u) {
             p->state = S_CODE;
             p->pos = 0;
         }
