@@ -1818,8 +1818,8 @@ static void retry_after_past_call_deadline(void)
         "Retry-After: 99999999999999999999\r\n",
         /* seconds whose milliseconds pass 2^32 (by 704 ms): still past */
         "Retry-After: 4294968\r\n",
-        "Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
-        "Retry-After: Wed, 21 Oct 2015 08:28:00 GMT\r\n"
+        ("Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+         "Retry-After: Wed, 21 Oct 2015 08:28:00 GMT\r\n"),
     };
     bact_config cfg;
     bact_client *c;
