@@ -42,7 +42,7 @@ M36_CFG := -Iport/mbedtls/config \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib analyze clean tls-builds \
+.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib check-clang analyze clean tls-builds \
         tls-configs
 # objects made by pattern chains are kept (no rebuild on every run)
 .SECONDARY:
@@ -208,6 +208,23 @@ deps-demo:
 # keeps no .data/.bss of its own.
 check-lib: $(patsubst %.c,$(BUILD)/host/%.o,$(BACT_CORE_SRCS))
 	@scripts/check_lib.sh $^
+
+# clang builds the library (default and smallest configuration), the
+# POSIX and mbedTLS ports, the tool and the unit tests with the same
+# warnings as errors: a warning only one compiler raises stops no one's
+# build. One "ok - clang.FILE" line each (tests/run.sh).
+CLANG_SRCS = $(BACT_CORE_SRCS) $(BACT_POSIX_SRCS) $(TLS_SRCS) $(CLI_SRCS) \
+             $(wildcard tests/unit/*.c)
+CLANG_CC = clang $(STD) $(WARN) -O2 -Iinclude -Iport/posix -Iboards/host \
+           -Isrc -Itests/unit $(TLS_CFLAGS)
+CLANG_OK = 2>$(BUILD)/clang/err.txt; then echo "ok - clang.$$f"; else \
+           echo "not ok - clang.$$f: $$(head -c 400 $(BUILD)/clang/err.txt | tr '\n' ' ')"; fi
+check-clang: | deps
+	@mkdir -p $(BUILD)/clang; \
+	for f in $(CLANG_SRCS); do \
+	    if $(CLANG_CC) -c $$f -o /dev/null $(CLANG_OK); done; \
+	for f in $(BACT_CORE_SRCS); do \
+	    if $(CLANG_CC) $(SMALL_CFG) -c $$f -o /dev/null $(CLANG_OK); done
 
 # gcc's static analyzer (-fanalyzer) over the library, its ports (mbedTLS
 # 2.28 and 3.6, lwIP), the core in its smallest configuration too, and

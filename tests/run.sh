@@ -66,6 +66,8 @@ run "lwip-dns (lwIP from its source: resolver, select)" \
     tests/lwip/run.sh build/boards/host-lwip-dns/lwip_test
 run "lwip-v4 (that lwIP without IPv6)" \
     tests/lwip/run.sh build/boards/host-lwip-v4/lwip_test
+run "clang (library, ports, tool and unit tests: the same warnings as errors)" \
+    make -s --no-print-directory check-clang
 run "boards check (cross objects: no heap/printf/assert/float/64-bit division, no .data/.bss)" \
     make -s --no-print-directory check-boards
 run "tls (mbedTLS 2.28, 3.6, 3.6 with TLS 1.3)" \
