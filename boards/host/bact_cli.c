@@ -441,9 +441,13 @@ static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
             return scan_error(tok, &it, command_opts, N_ELEMS(command_opts),
                               "after");
         /* "--base-url --api-key KEY": the value was forgotten and the next
-         * option taken for it, which would make KEY the command word */
+         * option taken for it, which would make KEY the command word;
+         * "--api-key --wait" would send the key "--wait" */
         if (it.opt->takes_value &&
-            cli_find(global_opts, N_ELEMS(global_opts), it.value) != NULL)
+            (cli_find(global_opts, N_ELEMS(global_opts), it.value) != NULL ||
+             (it.value == argv[s.next - 1] &&
+              cli_find(command_opts, N_ELEMS(command_opts), it.value) !=
+                  NULL)))
             return usage_error("%s needs a value", it.opt->name);
         rc = apply_global(g, &it);
         if (rc != EX_OK || g->help || g->version)

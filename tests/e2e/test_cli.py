@@ -1740,6 +1740,14 @@ for _name, _args in (("profile_id", ["run", WF_FINISH, "--profile-id", "--wait"]
                                 "--save-browser-data=x"])):
     usage_check("value_is_next_option_" + _name, *_args,
                 needles=(_args[-2] + " needs a value",))
+# The same for a global option whose value was left out, when the next word
+# is one of the command options: "--api-key --wait" sent the key "--wait",
+# "--ca-file --limit" was taken for a file named --limit
+for _name, _g in (("api_key", ["--api-key", "--wait"]),
+                  ("ca_file", ["--ca-file", "--limit"]),
+                  ("base_url", ["--base-url", "-p"])):
+    usage_check("global_value_is_next_command_option_" + _name, "regions",
+                g=_g, needles=(_g[0] + " needs a value",))
 
 
 @check("usage.value_like_option_given_with_equals")
