@@ -1718,9 +1718,17 @@ static int cmd_tasks(cli *cx, const cmd_args *a)
     q.limit = a->limit;
     bact_set_raw(&cx->c, cx->g->json);
     rc = bact_list_tasks(&cx->c, &q, &p);
-    if (rc == BACT_E_ARG) /* the other options were checked already */
-        return usage_error("--from/--to must be RFC 3339 date-times, "
-                           "e.g. 2024-01-01T00:00:00Z");
+    /* the other options were checked already: a date-time is refused,
+     * the one given, or one of the two (the library does not say which) */
+    if (rc == BACT_E_ARG && a->from != NULL && a->to != NULL)
+        return usage_error("--from '%s' and --to '%s': expected RFC 3339 "
+                           "date-times, e.g. 2024-01-01T00:00:00Z",
+                           shown_value(a->from), shown_value(a->to));
+    if (rc == BACT_E_ARG && (a->from != NULL || a->to != NULL))
+        return usage_error("%s: expected an RFC 3339 date-time, e.g. "
+                           "2024-01-01T00:00:00Z, got '%s'",
+                           a->from != NULL ? "--from" : "--to",
+                           shown_value(a->from != NULL ? a->from : a->to));
     return answer(cx, "list-tasks", rc, render_tasks, &p);
 }
 

@@ -1672,6 +1672,15 @@ usage_check("from_date_only", "tasks", "--from", "2024-01-01",
             needles=("RFC 3339",))
 usage_check("to_basic_format", "tasks", "--to", "20240101T000000Z",
             needles=("RFC 3339",))
+# the line names the option given and shows its value, not "--from/--to"
+# when only --to was given
+usage_check("to_bad_named_with_value", "tasks", "--to", "2024-02-30T00:00:00Z",
+            needles=("--to:", "'2024-02-30T00:00:00Z'"))
+usage_check("from_bad_named_with_value", "tasks", "--from", "yesterday",
+            needles=("--from:", "'yesterday'"))
+usage_check("from_to_bad_shows_both", "tasks", "--from", "2024-01-01T00:00:00Z",
+            "--to", "2024-01-01", needles=("--from '2024-01-01T00:00:00Z'",
+                                           "--to '2024-01-01'", "RFC 3339"))
 # an empty value is no date-time either (not "no filter")
 usage_check("from_empty", "tasks", "--from", "", needles=("--from", "RFC 3339"))
 usage_check("to_empty", "tasks", "--to=", needles=("--to", "RFC 3339"))
