@@ -732,10 +732,14 @@ static int parse_command(const command *cmd, int argc, char **argv,
 static int resolve_endpoint(globals *g, bact_url *url)
 {
     const char *env;
+    /* where a refused key or URL came from, when not from an option */
+    const char *key_src = "", *url_src = "";
     size_t i;
 
-    if (g->api_key == NULL) /* given, it is not empty (apply_global) */
+    if (g->api_key == NULL) { /* given, it is not empty (apply_global) */
         g->api_key = getenv("BROWSERACT_API_KEY");
+        key_src = " (from BROWSERACT_API_KEY)";
+    }
     if (g->api_key == NULL || g->api_key[0] == '\0')
         return usage_error("no API key: use --api-key KEY or set "
                            "BROWSERACT_API_KEY");
@@ -743,27 +747,32 @@ static int resolve_endpoint(globals *g, bact_url *url)
     for (i = 0; g->api_key[i] != '\0'; i++) {
         unsigned char ch = (unsigned char)g->api_key[i];
         if (ch == ' ')
-            return usage_error("the API key holds a space");
+            return usage_error("the API key holds a space%s", key_src);
         if (ch < 0x20u || ch == 0x7fu)
-            return usage_error("the API key holds a control character");
+            return usage_error("the API key holds a control character%s",
+                               key_src);
         if (ch > 0x7fu)
-            return usage_error("the API key holds a non-ASCII byte");
+            return usage_error("the API key holds a non-ASCII byte%s",
+                               key_src);
         if (i >= 4096u)
-            return usage_error("the API key is over 4096 characters");
+            return usage_error("the API key is over 4096 characters%s",
+                               key_src);
     }
 
     if (g->base_url == NULL) {
         env = getenv("BROWSERACT_BASE_URL");
         g->base_url = env != NULL && env[0] != '\0' ? env : DEFAULT_BASE_URL;
+        if (g->base_url == env)
+            url_src = " (from BROWSERACT_BASE_URL)";
     }
     if (bact_parse_url(g->base_url, url) != BACT_OK)
-        return usage_error("bad base URL '%s': expected http://host[:port] "
+        return usage_error("bad base URL '%s'%s: expected http://host[:port] "
                            "or https://host[:port], no path (an IPv4 host "
                            "with no part starting with 0)",
                            strchr(g->base_url, '@') != NULL
                                ? "<not shown: it holds an '@', maybe a "
                                  "user:pass>"
-                               : g->base_url);
+                               : g->base_url, url_src);
 #ifndef BACT_HAVE_TLS
     if (url->tls) {
         cli_msg("https needs a build with TLS (BACT_HAVE_TLS): use an "

@@ -1212,6 +1212,21 @@ def _():
     ok(r, REGIONS_OUT)
 
 
+@check("usage.bad_env_values_name_their_variable")
+def _():
+    # a key or URL refused when no option gave it: the line says where it
+    # came from, so a stale variable is found (and not when an option did)
+    error(bact("regions", base=None, env={"BROWSERACT_BASE_URL":
+                                          "http://127.0.0.1:1/v2"}),
+          2, "bad base URL", "BROWSERACT_BASE_URL")
+    error(bact("regions", key=None, env={"BROWSERACT_API_KEY": "a b"}),
+          2, "API key holds a space", "BROWSERACT_API_KEY")
+    r = bact("regions", key="a b", env={"BROWSERACT_API_KEY": KEY})
+    error(r, 2, "API key holds a space")
+    need(b"BROWSERACT_API_KEY" not in r.err, "stderr: " + short(r.err))
+    no_requests()
+
+
 @check("base_url_empty_env_means_default")
 def _():
     # BROWSERACT_BASE_URL="" is unset, not a bad URL: the default https
