@@ -42,7 +42,7 @@ M36_CFG := -Iport/mbedtls/config \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit check-lib check-clang analyze clean tls-builds \
+.PHONY: all deps deps-light deps-tls36 deps-demo demo test unit jsondiff check-lib check-clang analyze clean tls-builds \
         tls-configs
 # objects made by pattern chains are kept (no rebuild on every run)
 .SECONDARY:
@@ -195,6 +195,15 @@ $(BUILD)/small/test_%: $(BUILD)/small/tests/unit/test_%.o $(BUILD)/small/tests/u
 unit: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES)) $(addprefix $(BUILD)/asan/,$(UNIT_NAMES)) \
       $(addprefix $(BUILD)/bytewise/,$(BYTEWISE_NAMES)) $(addprefix $(BUILD)/small/,$(UNIT_NAMES))
 
+# the differential check of the JSON reader against Python's json
+# (tests/jsondiff/): a fixed seed and count, under ASan+UBSan, one
+# "ok - jsondiff..." line
+$(BUILD)/asan/json_diff: $(BUILD)/asan/tests/jsondiff/json_diff.o $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS))
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^
+
+jsondiff: $(BUILD)/asan/json_diff
+	@python3 tests/jsondiff/json_diff.py $(BUILD)/asan/json_diff
+
 deps-light:
 	@scripts/deps.sh --quiet
 
@@ -260,7 +269,7 @@ $(AN)/v4/%.txt: %.c $(wildcard include/*.h port/lwip/*.h) tests/lwip/dns/lwipopt
 analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/bytehead/bact $(BUILD)/polls3/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/asan/json_diff $(BUILD)/bytehead/bact $(BUILD)/polls3/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       boards-objs $(BUILD)/boards/host-lwip/lwip_test \
       $(BUILD)/boards/host-lwip-dns/lwip_test $(BUILD)/boards/host-lwip-v4/lwip_test \
       $(AN_TXT)

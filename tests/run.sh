@@ -50,6 +50,8 @@ for build in "unit:unit" "asan:unit+asan" \
         [ -x "$t" ] && run "${build#*:} $(basename "$t")" "$t"
     done
 done
+run "jsondiff (the JSON reader against Python's json, ASan+UBSan)" \
+    python3 tests/jsondiff/json_diff.py build/asan/json_diff
 run "example (1 KiB buffer)" tests/example.sh build/host/run_and_wait
 run "webhooks" tests/integration/webhooks.sh build/host/webhook_run
 run "e2e" env E2E_POLLS3_BACT=build/polls3/bact tests/e2e/run.sh build/host/bact
