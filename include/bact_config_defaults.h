@@ -67,7 +67,7 @@
 /** 1: bact_config.trace is called with the request line, status line,
  *  connects and retries; 0: the trace code is left out and bact_init()
  *  refuses a trace callback with BACT_E_UNSUPPORTED (saves about 0.3 KB:
- *  299 B on cortex-m4f, make size). */
+ *  295 B on cortex-m4f, make size). */
 #ifndef BACT_CONFIG_TRACE
 #define BACT_CONFIG_TRACE 1
 #endif
@@ -76,7 +76,7 @@
  *  is taken in one step, a machine word at a time; 0: every byte goes
  *  through the byte-at-a-time parser, which the first way falls back to
  *  anyway and which gives the same outcome at the same byte. 0 saves
- *  about 0.7 KB (716 B on cortex-m4f, make size) and costs about 5,800
+ *  about 0.7 KB (700 B on cortex-m4f, make size) and costs about 5,800
  *  instructions per status poll on x86-64 (the 167-byte answer of make
  *  bench's nginx, polls counted with callgrind: 4,098 against 9,882). */
 #ifndef BACT_CONFIG_FAST_HEAD
