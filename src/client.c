@@ -645,10 +645,12 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
             return 2; /* the server did not take the request */
         return (call->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
-    { /* DNS, CONNECT: nothing reached the server; NET, TIMEOUT, CLOSED
-         (the codes that follow them) */
+    { /* DNS, CONNECT: nothing reached the server (when they come from
+         open, before any send: from a transport that gives them after,
+         they are as NET); NET, TIMEOUT, CLOSED (the codes that follow
+         them) */
         unsigned k = (unsigned)(BACT_E_DNS - rc);
-        if (k < 2u)
+        if (k < 2u && !(sent & 1))
             return 1;
         return k < 5u && (!sent || (call->flags & BACT__C_IDEMPOTENT));
     }

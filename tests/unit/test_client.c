@@ -2133,6 +2133,39 @@ static void post_not_retried_once_sent(void)
     CHECK_INT(bact_retries_used(c), 0);
 }
 
+/* A transport that reports a failure after the request went out with a
+ * code that, from open(), means nothing reached the server (DNS,
+ * CONNECT): the request may have been taken all the same, so a run is
+ * not sent again (a GET still is). */
+static void post_not_retried_on_connect_code_after_send(void)
+{
+    static const int codes[] = { BACT_E_CONNECT, BACT_E_DNS };
+    bact_run_req rr;
+    bact_task_created t;
+    bact_client *c;
+    size_t i;
+
+    memset(&rr, 0, sizeof rr);
+    rr.workflow_id = "16217357109956214";
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        begin(T_WHOLE);
+        t_io_add(&IO, T_FAIL, NULL, (size_t)(long)codes[i]);
+        t_io_data(&IO, resp("200 OK", "", "{\"id\":\"1\"}"));
+        c = mk(1024, "http://h", 2);
+        CHECK_INT(bact_run_task(c, &rr, &t), codes[i]);
+        CHECK_INT(count_runs(), 1);
+        CHECK_STR(t.id, "");
+        CHECK_INT(bact_request_sent(c), 1);
+        /* a GET is retried */
+        begin(T_WHOLE);
+        t_io_add(&IO, T_FAIL, NULL, (size_t)(long)codes[i]);
+        t_io_data(&IO, resp("200 OK", "", "{}"));
+        c = mk(1024, "http://h", 2);
+        CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+        CHECK_INT(bact_retries_used(c), 1);
+    }
+}
+
 /* A send that fails once 64 bytes went out (the server reset the
  * stream): the answer the server sent before that is still read. */
 static int32_t reset_send(void *p, const uint8_t *d, size_t n, uint32_t t)
@@ -3220,6 +3253,7 @@ static const t_case cases[] = {
     T_CASE(retries_zero),
     T_CASE(get_retried_after_failures),
     T_CASE(post_not_retried_once_sent),
+    T_CASE(post_not_retried_on_connect_code_after_send),
     T_CASE(post_retried_when_not_taken),
     T_CASE(tls_error_not_retried),
     T_CASE(open_failure_exhausts),
