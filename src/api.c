@@ -516,7 +516,8 @@ enum { REC_NEXT = 3 }; /* rec_item(): not this one, look further */
 
 /* One list item against the request: REC_NEXT to look further, else what
  * reconcile() answers. lim[0] is the creation time of the item before
- * (newest first), lim[1] the moment the request went out. */
+ * (newest first; for the first, the server's Date and the skew), lim[1]
+ * the moment the request went out. */
 BACT__NOINLINE static int rec_item(const bact_client *c, const bact_run_req *rq,
                                    bact_task_created *out, int e,
                                    uint32_t lim[2])
@@ -595,6 +596,10 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
                 p->date < el + RECONCILE_SKEW_S)
                 return REC_UNSURE;
             lim[1] = p->date - el - RECONCILE_SKEW_S;
+            /* nor after the Date: a task listed as made later says the
+             * clocks disagree, and the moment above is not to be trusted
+             * (2105's last Date plus 2 s fits in 32 bits) */
+            lim[0] = p->date + RECONCILE_SKEW_S;
         }
         for (i = 0; i < count; i++) {
             int r = rec_item(c, rq, out, bact__json_elem(c, items, i), lim);

@@ -730,6 +730,45 @@ static void reconcile_request_moment(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 2);
 }
 
+/* A listed task created after the server's Date (more than the 2 s of
+ * skew) says the two clocks disagree: the moment the request went out,
+ * taken from that Date, cannot be trusted either (a task of an hour ago
+ * would pass for one made since), so nothing is adopted nor resent. A
+ * task created up to 2 s after the Date is still adopted. */
+static void reconcile_task_after_date(void)
+{
+    bact_task_created t;
+    bact_client *c = lost_run();
+    /* the Date an hour behind; our input's task of a minute ago */
+    listed_at("09:17:54", ITEM("5", WF, "2025-10-08T10:17:00Z",
+                               "query=coffee; n=2"));
+    listed_at("09:17:55", ITEM("5", WF, "2025-10-08T10:17:00Z",
+                               "query=coffee; n=2"));
+    ok("{\"id\":\"9\"}");
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_STR(t.id, "");
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    CHECK_INT(bact_request_sent(c), 1);
+    /* after another workflow's task that is newer still */
+    c = lost_run();
+    listed_at("09:17:54", ITEM("4", "99", "2025-10-08T10:17:30Z", "") ","
+                          ITEM("5", WF, "2025-10-08T10:17:00Z",
+                               "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_STR(t.id, "");
+    /* 2 s after the Date: adopted; 3 s: not */
+    c = lost_run();
+    listed(ITEM("56", WF, "2025-10-08T10:17:56Z", "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_OK);
+    CHECK_STR(t.id, "56");
+    CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+    c = lost_run();
+    listed(ITEM("57", WF, "2025-10-08T10:17:57Z", "query=coffee; n=2"));
+    CHECK_INT(run_lost(c, &t), BACT_E_NET);
+    CHECK_STR(t.id, "");
+    CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+}
+
 /* At most 16 pages are looked through: ours on the 16th is found; 16
  * full pages of other workflows' tasks, and no 17th is asked for. */
 static void reconcile_page_count(void)
@@ -3253,6 +3292,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_lookup_retried),
     T_CASE(reconcile_id_size),
     T_CASE(reconcile_request_moment),
+    T_CASE(reconcile_task_after_date),
     T_CASE(reconcile_page_count),
     T_CASE(reconcile_after_timeout),
     T_CASE(reconcile_not_when_unsent),
