@@ -163,6 +163,11 @@ static int lwip_tr_open(void *io, const char *host, size_t host_len,
         memset(&hints, 0, sizeof hints);
         hints.ai_family = AF_UNSPEC;
         hints.ai_socktype = SOCK_STREAM;
+        /* an IPv6 address is read, never asked of the DNS server as a
+         * name (whose answer would be connected to): one lwIP does not
+         * read, such as 64:ff9b::127.0.0.1, is BACT_E_DNS at once */
+        if (memchr(name, ':', host_len) != NULL)
+            hints.ai_flags = AI_NUMERICHOST;
         /* no service name: lwIP would parse it with atoi() */
         if (lwip_getaddrinfo(name, NULL, &hints, &res) != 0 || res == NULL)
             return BACT_E_DNS;

@@ -18,7 +18,9 @@
  * which is 7 s with lwIP's defaults (4, 1000 ms); the lwIP host test saw
  * 6.7 s. Without LWIP_DNS, numeric addresses only (IPv4, and IPv6 with
  * LWIP_IPV6); a name is BACT_E_DNS. Without LWIP_IPV6, an IPv6 address
- * is BACT_E_DNS at once, never sent to the resolver as a name.
+ * is BACT_E_DNS at once, never sent to the resolver as a name; with it, so
+ * is one lwIP does not read (lwIP 2.1 refuses some with an IPv4 address in
+ * their last 32 bits, such as 64:ff9b::1.2.3.4).
  *
  * Waiting: lwip_poll() when lwIP has it (LWIP_SOCKET_POLL, 2.1+),
  * otherwise lwip_select(); define BACT_LWIP_USE_SELECT=1 to force select.
