@@ -2811,7 +2811,9 @@ def _():
     plain = bact("get", tid)
     need(plain.rc == 0, plain.why())
     M.config(chunked=True)
-    M.fault(kind="trickle", bytes=1, delay_ms=0, path=V2 + "get-task", count=2)
+    # 1 ms between the bytes: with no pause they reach the tool in pieces
+    # of 2 to 30 bytes, not one by one
+    M.fault(kind="trickle", bytes=1, delay_ms=1, path=V2 + "get-task", count=2)
     ok(bact("get", tid), plain.out)
     r = bact("get", tid, g=["--json"])
     ok(r, M.task_body(tid))

@@ -1242,6 +1242,9 @@ class Handler(socketserver.BaseRequestHandler):
             time.sleep(fault["delay_ms"] / 1000.0)
             raise Close()
         if fault and fault["kind"] == "trickle":
+            # each piece its own segment (no Nagle coalescing), so with a
+            # delay the client reads the answer piece by piece
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             n = fault["bytes"]
             for i in range(0, len(data), n):
                 self.send_raw(data[i:i + n])
