@@ -23,7 +23,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
-COV_BRANCH_MIN=${COV_BRANCH_MIN:-95}
+COV_BRANCH_MIN=${COV_BRANCH_MIN:-97}
 out=build/cov
 
 fail() {
