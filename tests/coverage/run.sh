@@ -23,7 +23,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
-COV_BRANCH_MIN=${COV_BRANCH_MIN:-97}
+COV_BRANCH_MIN=${COV_BRANCH_MIN:-96}
 out=build/cov
 
 fail() {
