@@ -807,7 +807,9 @@ static int tls_open(void *io, const char *host, size_t host_len,
     {
         bact_tls_time_fn now = t->now != NULL ? t->now : default_time;
         int64_t s = now(t->now_ctx);
-        t->hs_now = s < 0 ? -1 : civil_key(s);
+        /* only -1 says "unknown": any other value is a time (one
+         * before 1970 is read as 1970, when nothing is valid yet) */
+        t->hs_now = s == -1 ? -1 : civil_key(s);
     }
     ret = mbedtls_ssl_session_reset(&t->ssl);
     /* A host name is sent as SNI and checked by mbedTLS. An IP literal is

@@ -52,7 +52,8 @@ typedef enum bact_tls_reason {
 } bact_tls_reason;
 
 /** Seconds since the epoch for certificate validity checks, or -1 when the
- *  device does not know the time. */
+ *  device does not know the time (any other value is a time: one before
+ *  1970 makes every certificate not valid yet). */
 typedef int64_t (*bact_tls_time_fn)(void *ctx);
 
 typedef struct bact_tls_config {

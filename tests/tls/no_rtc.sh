@@ -32,6 +32,8 @@ start "$pki/ec-chain.pem" "$pki/ec-leaf.key"
 check real-clock-dates-checked '^ok dates_checked=1 regions=4$' "$base" "$pki/ec-root.pem" real
 check no-clock-still-connects-dates-unchecked '^ok dates_checked=0 regions=4$' "$base" "$pki/ec-root.pem" none
 check clock-at-1970-fails-not-yet-valid '^tls .*not valid yet' "$base" "$pki/ec-root.pem" epoch0
+# a time before 1970 is a time (only -1 says "unknown"): not a pass
+check clock-before-1970-fails-not-yet-valid '^tls .*not valid yet' "$base" "$pki/ec-root.pem" at:-86400
 check clock-in-2100-fails-expired '^tls .*expired' "$base" "$pki/ec-root.pem" future
 check no-clock-untrusted-ca-still-refused '^tls .*not trusted' "$base" "$pki/evil-root.pem" none
 check failed-handshake-closes-its-stream '^tls .* stream=closed$' "$base" "$pki/evil-root.pem" real
