@@ -871,7 +871,21 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
      * takes anything left for a record of the caller's, which it is only
      * when this call's last answer was "nothing yet"): that count is not
      * passed on, the data is written after it. */
-    theirs = t->out_left > 0 && !t->out_mine;
+    theirs = t->out_left > 0 && t->out_mine == 0;
+    /* A record of the caller's data begun by an earlier send ("nothing
+     * yet"): mbedTLS only finishes it, and answers with whatever length it
+     * is given, so it is given the record's. The caller offers those bytes
+     * first again; offering fewer cannot be kept (they went in the record) */
+    if (t->out_mine > 0) {
+        if (len < t->out_mine)
+            return fail(t, BACT_TLS_NONE, BACT_E_ARG);
+        if (t->out_left == 0) { /* a recv finished it meanwhile (mbedTLS */
+            ret = (int)t->out_mine; /* sends what is pending before an */
+            t->out_mine = 0;        /* alert of its own, instead of it) */
+            return (int32_t)ret;
+        }
+        len = t->out_mine;
+    }
     ret = mbedtls_ssl_write(&t->ssl, data, len);
     if (ret > 0 && theirs) { /* that record went out whole: now the data */
         theirs = 0;
@@ -882,7 +896,14 @@ static int32_t tls_send(void *io, const uint8_t *data, size_t len,
         return (int32_t)ret;
     }
     if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
-        t->out_mine = (uint8_t)(!theirs && t->out_left > 0);
+        if (theirs || t->out_left == 0) {
+            t->out_mine = 0;
+        } else if (t->out_mine == 0) { /* this call began the record */
+            int max = mbedtls_ssl_get_max_out_record_payload(&t->ssl);
+            if (max > 0 && (size_t)max < len)
+                len = (size_t)max; /* as mbedTLS cut it */
+            t->out_mine = (uint32_t)len;
+        }
         return 0;
     }
 #if BACT_TLS13 && defined(MBEDTLS_SSL_SESSION_TICKETS)

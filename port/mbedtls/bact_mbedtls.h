@@ -123,8 +123,9 @@ typedef struct bact_tls {
     uint8_t stash;
     uint32_t out_left;             /* bytes of a record mbedTLS has still to
                                       send (its flush hands the BIO all) */
-    uint8_t out_mine;              /* 1: a record of the caller's data (a
-                                      send answered "nothing yet") */
+    uint32_t out_mine;             /* > 0: a record of the caller's data
+                                      (a send answered "nothing yet"), of
+                                      that many bytes of it */
     bact_tls_reason reason;
     uint8_t ready, open, has_session, resumed, dates_checked;
     uint8_t progress, verify_called, hs_dates_checked, sess_dates_checked,
@@ -143,7 +144,11 @@ int bact_tls_init(bact_tls *t, const bact_transport *inner,
 /** Fill out with the TLS transport over t. open() connects the inner
  *  transport and completes the handshake (resuming the saved session when
  *  there is one); send/recv keep the four-outcome contract of
- *  bact_port.h; recv returns BACT_E_CLOSED only after a close_notify. */
+ *  bact_port.h; recv returns BACT_E_CLOSED only after a close_notify.
+ *  One rule more for send, as mbedTLS's: after a send answered 0 (nothing
+ *  yet), the next one offers the same bytes first (its record was begun
+ *  with them), as many or more, and is answered with that record's count;
+ *  fewer is BACT_E_ARG. */
 void bact_tls_transport(bact_transport *out, bact_tls *t);
 
 /** Release everything mbedTLS holds. */

@@ -87,6 +87,28 @@
  * that record and then send a close_notify, a record of its own. Prints
  * "ok ..." or "error ...", with what each TCP send in close() was handed.
  *
+ *   no_rtc HOST:PORT CA_FILE retrylonger
+ *
+ * Against tls_servers.py's closewatch-keep server, by the transport alone,
+ * the TCP send jammed as with closeflush: a send of a request's first 10
+ * bytes answers "nothing yet" with its record begun; then the jam ends and
+ * the whole request is offered again, from its first byte (as a caller
+ * whose buffer grew may: "nothing yet" said no byte was taken). What that
+ * send reports must be what went (the 10 bytes of its record), so that
+ * the rest follows and the request arrives whole: prints "ok the retry
+ * took N bytes, answered" or "error ...".
+ *
+ *   no_rtc HOST:PORT CA_FILE hellofirst
+ *
+ * Against tls_servers.py's hellofirst server (a HelloRequest at once after
+ * the handshake; each request answered, the first with {"n":1}, later
+ * ones with {"n":2}), by the transport alone, the TCP send jammed as with
+ * closeflush: a request's send answers "nothing yet" with its record
+ * begun; the jam ends; a recv reads the HelloRequest, and mbedTLS, to
+ * answer it, finishes that record instead; then the request is offered
+ * again, as it must be after "nothing yet". It went once, so it must not
+ * go again: prints "ok one request, one answer" or "error ...".
+ *
  *   no_rtc HOST:PORT CA_FILE send
  *
  * The clocked limit of a send, against tls_servers.py's noread or slowread
@@ -593,6 +615,112 @@ static int close_flush(char *host, const char *ca)
     return ok ? 0 : 1;
 }
 
+static int retry_longer(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    bact_posix_conn conn;
+    bact_transport tr;
+    int32_t r, took;
+    int rc;
+
+    rc = tls_connect(&tls, &conn, &tr, host, ca, send_jammed);
+    if (rc > 0)
+        return rc;
+    if (rc != BACT_OK) {
+        printf("error open: %s\n", bact_strerror(rc));
+        bact_tls_free(&tls);
+        return 1;
+    }
+    jam = 1;
+    r = tr.send(tr.io, (const uint8_t *)req, 10, 100);
+    jam = 0;
+    if (r != 0 || jam_moved == 0) {
+        printf("error the jammed send answered %ld, %u bytes moved\n",
+               (long)r, jam_moved);
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+        return 1;
+    }
+    took = tr.send(tr.io, (const uint8_t *)req, sizeof req - 1, 1000);
+    rc = took > 0 ? BACT_OK : took < 0 ? (int)took : BACT_E_TIMEOUT;
+    if (rc == BACT_OK && (size_t)took < sizeof req - 1)
+        rc = send_text(&tr, req + took, 3000);
+    if (rc == BACT_OK)
+        rc = recv_until(&tr, "HTTP/1.1 200", 3000);
+    if (rc == BACT_OK)
+        printf("ok the retry took %ld bytes, answered\n", (long)took);
+    else
+        printf("error the retry took %ld bytes, then: %s\n", (long)took,
+               bact_strerror(rc));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return rc == BACT_OK ? 0 : 1;
+}
+
+static int hello_first(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static char got[4096];
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    bact_posix_conn conn;
+    bact_transport tr;
+    struct pollfd p;
+    size_t n = 0;
+    unsigned i;
+    int32_t r;
+    int rc;
+    const char *verdict;
+
+    rc = tls_connect(&tls, &conn, &tr, host, ca, send_jammed);
+    if (rc > 0)
+        return rc;
+    if (rc == BACT_OK) { /* the HelloRequest is here */
+        p.fd = conn.fd;
+        p.events = POLLIN;
+        rc = poll(&p, 1, 3000) == 1 ? BACT_OK : BACT_E_TIMEOUT;
+    }
+    if (rc == BACT_OK) {
+        jam = 1;
+        r = tr.send(tr.io, (const uint8_t *)req, sizeof req - 1, 100);
+        jam = 0;
+        if (r != 0 || jam_moved == 0) {
+            printf("error the jammed send answered %ld, %u bytes moved\n",
+                   (long)r, jam_moved);
+            tr.close(tr.io);
+            bact_tls_free(&tls);
+            return 1;
+        }
+    }
+    if (rc == BACT_OK) {
+        r = tr.recv(tr.io, (uint8_t *)got, sizeof got - 1, 300);
+        if (r < 0)
+            rc = (int)r;
+        else
+            n = (size_t)r;
+    }
+    if (rc == BACT_OK)
+        rc = send_text(&tr, req, 3000);
+    for (i = 0; rc == BACT_OK && i < 20u && n < sizeof got - 1; i++) {
+        r = tr.recv(tr.io, (uint8_t *)got + n, sizeof got - 1 - n, 100);
+        if (r < 0)
+            break;
+        n += (size_t)r;
+    }
+    got[n] = '\0';
+    verdict = rc != BACT_OK                        ? bact_strerror(rc)
+            : strstr(got, "{\"n\":2}") != NULL     ? "the request went twice"
+            : strstr(got, "{\"n\":1}") == NULL     ? "no answer"
+                                                   : NULL;
+    if (verdict == NULL)
+        printf("ok one request, one answer\n");
+    else
+        printf("error %s\n", verdict);
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return verdict == NULL ? 0 : 1;
+}
+
 static uint32_t elapsed_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -778,6 +906,10 @@ int main(int argc, char **argv)
         return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closeflush") == 0)
         return close_flush(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "retrylonger") == 0)
+        return retry_longer(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "hellofirst") == 0)
+        return hello_first(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closed") == 0)
         return read_after_close(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)

@@ -151,6 +151,18 @@ check close-notify-read-three-times '^ok after close_notify: closed, closed, clo
 check close-after-pending-record-sends-close-notify \
     '^ok close sent [0-9]+, [0-9]+ \(an alert record\)$' \
     "127.0.0.1:$(port_of closewatch-keep)" "$pki/ec-root.pem" closeflush
+# A send that answered "nothing yet" had its record begun; offered the
+# same bytes and more next, it reports only what its record held, and the
+# request arrives whole (mbedTLS itself would count all that was offered)
+check send-retried-longer-counts-only-its-record \
+    '^ok the retry took 10 bytes, answered$' \
+    "127.0.0.1:$(port_of closewatch-keep)" "$pki/ec-root.pem" retrylonger
+# ... and when a recv finished that record meanwhile (mbedTLS's answer to
+# a HelloRequest flushes what is pending instead of its alert), the same
+# bytes offered again are not sent a second time
+check send-retried-after-recv-finished-its-record-not-sent-twice \
+    '^ok one request, one answer$' \
+    "127.0.0.1:$(port_of hellofirst)" "$pki/ec-root.pem" hellofirst
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)

@@ -290,6 +290,7 @@ class Tls12Raw:
         self.key, self.iv = kb[16:32], kb[36:40]
         self.ckey, self.civ = kb[0:16], kb[32:36]   # the client's, to open
         self.seq = 1                       # 0 was the server's Finished
+        self.rawbuf = b""                  # read_raw_request()'s leftover
 
     def read_request(self):
         data = b""
@@ -310,8 +311,9 @@ class Tls12Raw:
         would end the connection at a no_renegotiation alert): records
         opened with the client's key (tags not checked), alerts skipped,
         and so are 0xEE bytes between records (a client's filler). Returns
-        the request's head, or b"" when none came within limit_s."""
-        buf, text = b"", b""
+        the request's head, or b"" when none came within limit_s. Bytes
+        after its record are kept for the next call."""
+        buf, text, self.rawbuf = self.rawbuf, b"", b""
         end = time.monotonic() + limit_s
         while b"\r\n\r\n" not in text:
             buf = buf.lstrip(b"\xee")
@@ -335,6 +337,7 @@ class Tls12Raw:
             if not chunk:
                 return b""
             buf += chunk
+        self.rawbuf = buf
         return text
 
     def seal(self, ctype, data):
@@ -845,6 +848,28 @@ class Servers:
             _graceful_close(c)
         return h
 
+    def h_hellofirst(self, ctx):
+        """A HelloRequest at once after the handshake; then each request
+        read (raw) is answered, the first with {"n":1}, any later one
+        with {"n":2}, for 3 s."""
+        def h(c):
+            raw = Tls12Raw(ctx, self.keylog, c)
+            c.sendall(raw.seal(22, b"\x00\x00\x00\x00"))  # HelloRequest
+            n, end = 0, time.monotonic() + 3.0
+            while time.monotonic() < end:
+                head = raw.read_raw_request(end - time.monotonic())
+                if not head:
+                    break
+                for _ in range(head.count(b"\r\n\r\n")):
+                    n += 1
+                    body = b'{"n":%d}' % min(n, 2)
+                    c.sendall(raw.seal(23, (
+                        JSON_HEADERS + "Content-Length: %d\r\n"
+                        "Connection: keep-alive\r\n\r\n" % len(body)
+                    ).encode() + body))
+            _graceful_close(c)
+        return h
+
     def h_bigrecord(self, ctx):
         def h(c):
             raw = Tls12Raw(ctx, self.keylog, c)
@@ -942,6 +967,7 @@ class Servers:
             self.start(v, self.h_crafted(raw, v))
         self.start("bigrecord", self.h_bigrecord(raw))
         self.start("hellorequest", self.h_hellorequest(raw), rcvbuf=4096)
+        self.start("hellofirst", self.h_hellofirst(raw))
         self.start("alternate", self.h_alternate(self.h_cert(ec)))
         for v in ("noread", "slowread"):
             self.start(v, self.h_sink(ec, v), rcvbuf=4096)
