@@ -336,7 +336,8 @@ typedef int (*bact_body_cb)(void *user, const uint8_t *data, size_t len);
 typedef struct bact_http_req {
     const char *method;      /**< "GET", "POST", "PUT", ... */
     const char *path;        /**< "/v2/workflow/get-task-status" */
-    const bact_param *query; /**< values are percent-encoded */
+    const bact_param *query; /**< values are percent-encoded; joined
+                                  with '&' to a query the path has */
     size_t n_query;
     const uint8_t *body;     /**< sent with Content-Type and -Length;
                                   NULL: no body and neither header (for a

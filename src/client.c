@@ -318,7 +318,11 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
     } else {
         bact__puts(&b, rq->method);
         put_ch(&b, ' ');
+        i = b.len;
         bact__puts(&b, rq->path);
+        /* a path with a query of its own: the parameters join it */
+        if (memchr(rq->path, '?', b.len - i) != NULL)
+            sep = '&';
     }
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];

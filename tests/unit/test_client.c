@@ -695,6 +695,21 @@ static void request_query_encoding(void)
     CHECK(strncmp(sent(), "GET /v2/q HTTP/1.1\r\n", 20) == 0);
 }
 
+/* A path with a query of its own: the parameters join that query with
+ * '&'; a second '?' would make them part of its last value. */
+static void request_query_after_path_query(void)
+{
+    bact_param q[2] = { { "b", "2" }, { "c", "3" } };
+    bact_http_req rq = { "GET", "/v2/q?a=1", q, 2, NULL, 0, NULL, 1 };
+    bact_client *c;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 0);
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_OK);
+    CHECK(strncmp(sent(), "GET /v2/q?a=1&b=2&c=3 HTTP/1.1\r\n",
+                  strlen("GET /v2/q?a=1&b=2&c=3 HTTP/1.1\r\n")) == 0);
+}
+
 static void request_argument_checks(void)
 {
     static const uint8_t b[1] = { 'x' };
@@ -3215,6 +3230,7 @@ static const t_case cases[] = {
     T_CASE(request_head),
     T_CASE(request_user_agent),
     T_CASE(request_query_encoding),
+    T_CASE(request_query_after_path_query),
     T_CASE(request_argument_checks),
     T_CASE(request_method_and_path_limits),
     T_CASE(request_partial_sends),
