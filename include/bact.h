@@ -130,8 +130,10 @@ int bact_parse_url(const char *url, bact_url *out);
  * 172.16/12, 192.168/16, 169.254/16, 0/8, 100.64/10, 224/4, 240/4 (the
  * broadcast address too), ::1, ::, fc00::/7, fe80::/10, fec0::/10, ff00::/8
  * (IPv4 also in its short and hex spellings, and as ::ffff:a.b.c.d,
- * ::a.b.c.d or 64:ff9b::a.b.c.d; a part with a leading 0, such as 0127,
- * which some read as octal and others as decimal, is refused).
+ * ::a.b.c.d or 64:ff9b::a.b.c.d, and a 6to4 2002::/16 or Teredo 2001::/32
+ * address whose IPv4 address inside is one of them; a part with a leading
+ * 0, such as 0127, which some read as octal and others as decimal, is
+ * refused).
  * Any user:pass@ is skipped first. Returns BACT_OK or BACT_E_ARG.
  */
 int bact_check_callback_url(const char *url, unsigned flags);

@@ -226,7 +226,7 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
 
 /* 0 public, 1 loopback, 2 private, link-local, unspecified, or no
  * unicast host on the Internet: shared 100.64/10, multicast 224/4,
- * reserved 240/4 and the broadcast address (inline: its callers, both in
+ * reserved 240/4 and the broadcast address (inline: its callers, all in
  * bact__host_is_local(), then share one copy) */
 static BACT__INLINE int ipv4_is_local(uint32_t a)
 {
@@ -311,6 +311,15 @@ static int ipv6_is_local(const uint16_t g[8])
     if (((g[0] | g[1] | mid) == 0u && (g[5] == 0xFFFFu || g[5] == 0u)) ||
         (g[0] == 0x64u && g[1] == 0xFF9Bu && (mid | g[5]) == 0u))
         return (v4 | g[5] | g[0]) == 1u ? 1 : ipv4_is_local(v4);
+    /* 6to4 (2002:a.b.c.d::/48) and Teredo (2001:0:server:flags:port:
+     * client, the client's bits inverted): a host with such a tunnel
+     * sends to the IPv4 address inside, so one that is not public is
+     * refused (2, never loopback: no loopback is reached that way) */
+    if (g[0] == 0x2002u)
+        return ipv4_is_local(((uint32_t)g[1] << 16) | g[2]) ? 2 : 0;
+    if (g[0] == 0x2001u && g[1] == 0u)
+        return (ipv4_is_local(((uint32_t)g[2] << 16) | g[3]) |
+                ipv4_is_local(~v4)) ? 2 : 0;
     return 0;
 }
 

@@ -922,6 +922,32 @@ static void regress_ipv6_nine_groups_with_trailing_gap(void)
     CB_BAD("http://[1:2:3:4:5:6:7:8::]/");
 }
 
+static void regress_ipv6_6to4_teredo_inner_ipv4(void)
+{
+    /* 6to4 (2002:a.b.c.d::/48) and Teredo (2001:0:server::~client) carry
+     * an IPv4 address that a host with such a tunnel sends to: one that
+     * is not public must not pass as a public IPv6 address */
+    CHECK_INT(local_of("2002:a00:1::1"), 2);        /* 10.0.0.1 */
+    CHECK_INT(local_of("2002:c0a8:101::"), 2);      /* 192.168.1.1 */
+    CHECK_INT(local_of("2002:a9fe:a9fe::"), 2);     /* 169.254.169.254 */
+    CHECK_INT(local_of("2002:7f00:1::"), 2);        /* 127.0.0.1: refused */
+    CHECK_INT(local_of("2002::"), 2);               /* 0.0.0.0 */
+    CHECK_INT(local_of("2002:808:808::1"), 0);      /* 8.8.8.8 */
+    CHECK_INT(local_of("2001:0:a00:1::808:808"), 2); /* server 10.0.0.1 */
+    /* client 10.0.0.1, its bits inverted: f5ff:fffe */
+    CHECK_INT(local_of("2001:0:808:808::f5ff:fffe"), 2);
+    CHECK_INT(local_of("2001:0:808:808::ffff:ffff"), 2); /* client 0.0.0.0 */
+    CHECK_INT(local_of("2001:0:808:808:0:0:f7f7:f7f7"), 0); /* 8.8.8.8 */
+    CHECK_INT(local_of("2001:1::a00:1"), 0);        /* not Teredo */
+    CHECK_INT(local_of("2003:a00:1::"), 0);         /* not 6to4 */
+    CB_BAD("http://[2002:a00:1::1]/");
+    CB_BAD("http://[2002:7f00:1::]/");
+    CB_BAD("http://[2001:0:808:808::f5ff:fffe]/");
+    CB_BAD("http://[2001:0:808:808:0:0:245.255.255.254]/");
+    CB_OK("http://[2002:808:808::1]/");
+    CB_OK("http://[2001:0:808:808::f7f7:f7f7]/");
+}
+
 static const t_case cases[] = {
     T_CASE(parse_http_https),
     T_CASE(parse_scheme_case),
@@ -957,6 +983,7 @@ static const t_case cases[] = {
     T_CASE(cb_allow_loopback_only_loopback),
     T_CASE(regress_backslash_hides_host),
     T_CASE(regress_ipv6_nine_groups_with_trailing_gap),
+    T_CASE(regress_ipv6_6to4_teredo_inner_ipv4),
 };
 
 int main(void)
