@@ -316,13 +316,13 @@ BACT__NOINLINE static void write_request(bact_client *c, const bact__call *call,
         PUT_TEXT(&b, prefix);
         bact__put(&b, (const char *)&bact__paths + ep->path, ep->path_len);
     } else {
+        const char *s = rq->path; /* (its length checked by bact_request) */
         bact__puts(&b, rq->method);
         put_ch(&b, ' ');
-        i = b.len;
-        bact__puts(&b, rq->path);
-        /* a path with a query of its own: the parameters join it */
-        if (memchr(rq->path, '?', b.len - i) != NULL)
-            sep = '&';
+        bact__puts(&b, s);
+        for (; *s != '\0'; s++) /* a path with a query of its own: the */
+            if (*s == '?')       /* parameters join it */
+                sep = '&';
     }
     for (i = 0; i < nq; i++) {
         const char *v = rq ? rq->query[i].value : call->values[i];
