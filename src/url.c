@@ -226,9 +226,9 @@ static int ipv4_parse(const char *s, size_t n, uint32_t *out, int decimal)
 
 /* 0 public, 1 loopback, 2 private, link-local, unspecified, or no
  * unicast host on the Internet: shared 100.64/10, multicast 224/4,
- * reserved 240/4 and the broadcast address (inline: its callers, all in
- * bact__host_is_local(), then share one copy) */
-static BACT__INLINE int ipv4_is_local(uint32_t a)
+ * reserved 240/4 and the broadcast address (one copy for its five
+ * callers: inlined, each would bring its own) */
+BACT__NOINLINE static int ipv4_is_local(uint32_t a)
 {
     uint32_t b0 = a >> 24, b1 = (a >> 16) & 0xFFu;
     if (b0 == 127u)
