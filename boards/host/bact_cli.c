@@ -838,9 +838,15 @@ static void fail_msg(const cli *cx, const char *fmt, ...)
         cli_msg("%s", line);
 }
 
+/* The most of an error answer's msg and traceId shown (with their NULs):
+ * a longer one is cut, and ends in "..." */
+#define SHOWN_MSG_SIZE 1021u
+#define SHOWN_TRACE_SIZE 149u
+
 static void report_api_error(const cli *cx, const bact_api_error *e)
 {
-    char code[32] = "", msg[1024] = "", trace[160] = "";
+    char code[32] = "", msg[SHOWN_MSG_SIZE] = "",
+         trace[SHOWN_TRACE_SIZE] = "";
 
     if (e == NULL) {
         fail_msg(cx, "API error");
@@ -848,12 +854,14 @@ static void report_api_error(const cli *cx, const bact_api_error *e)
     }
     if (e->has_code)
         snprintf(code, sizeof code, ", code %ld", (long)e->code);
-    if (e->msg != NULL && e->msg[0] != '\0')
-        snprintf(msg, sizeof msg, ": %s", e->msg);
-    if (e->trace_id != NULL && e->trace_id[0] != '\0')
-        snprintf(trace, sizeof trace, " (traceId %s)", e->trace_id);
-    fail_msg(cx, "API error: HTTP %d%s%s%s", e->http_status, code, msg,
-             trace);
+    if (e->msg != NULL)
+        cli_copy_cut(msg, sizeof msg, e->msg);
+    if (e->trace_id != NULL)
+        cli_copy_cut(trace, sizeof trace, e->trace_id);
+    fail_msg(cx, "API error: HTTP %d%s%s%s%s%s%s", e->http_status, code,
+             msg[0] != '\0' ? ": " : "", msg,
+             trace[0] != '\0' ? " (traceId " : "", trace,
+             trace[0] != '\0' ? ")" : "");
 }
 
 #ifdef BACT_HAVE_TLS
@@ -1640,8 +1648,8 @@ static int cmd_get(cli *cx, const cmd_args *a)
  * strings point into. */
 typedef struct api_error_copy {
     bact_api_error e;
-    char msg[1024];
-    char trace_id[160];
+    char msg[SHOWN_MSG_SIZE];     /* as much as report_api_error() shows */
+    char trace_id[SHOWN_TRACE_SIZE];
 } api_error_copy;
 
 static void copy_api_error(api_error_copy *dst, const bact_api_error *e)
@@ -1650,9 +1658,9 @@ static void copy_api_error(api_error_copy *dst, const bact_api_error *e)
     if (e == NULL)
         return;
     dst->e = *e;
-    snprintf(dst->msg, sizeof dst->msg, "%s", e->msg != NULL ? e->msg : "");
-    snprintf(dst->trace_id, sizeof dst->trace_id, "%s",
-             e->trace_id != NULL ? e->trace_id : "");
+    cli_copy_cut(dst->msg, sizeof dst->msg, e->msg != NULL ? e->msg : "");
+    cli_copy_cut(dst->trace_id, sizeof dst->trace_id,
+                 e->trace_id != NULL ? e->trace_id : "");
     dst->e.msg = dst->msg;
     dst->e.trace_id = dst->trace_id;
 }

@@ -157,8 +157,8 @@ void cli_vmsg(const char *fmt, va_list ap)
 
     if (n < 0)
         return;
-    if ((size_t)n >= sizeof line)
-        memcpy(line + sizeof line - 4u, "...", 4u);
+    if ((size_t)n >= sizeof line) /* cut where a character starts */
+        memcpy(line + cli_char_start(line, sizeof line - 4u), "...", 4u);
     for (i = 0, j = 0; line[i] != '\0'; j++) { /* each control: a space */
         size_t k = cli_control_len(line + i);
         line[j] = k != 0 ? ' ' : line[i];
@@ -166,6 +166,32 @@ void cli_vmsg(const char *fmt, va_list ap)
     }
     line[j] = '\0';
     fprintf(stderr, "bact: %s\n", line);
+}
+
+size_t cli_char_start(const char *s, size_t i)
+{
+    size_t k;
+
+    /* a character has at most 3 continuation bytes: text that is not
+     * UTF-8 is cut where asked */
+    for (k = 0; k < 3u && k < i; k++) {
+        if (((unsigned char)s[i - k] & 0xC0u) != 0x80u)
+            return i - k;
+    }
+    return ((unsigned char)s[i - k] & 0xC0u) != 0x80u ? i - k : i;
+}
+
+void cli_copy_cut(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+
+    if (n < size) {
+        memcpy(dst, src, n + 1u);
+        return;
+    }
+    n = cli_char_start(src, size - 4u);
+    memcpy(dst, src, n);
+    memcpy(dst + n, "...", 4u);
 }
 
 size_t cli_control_len(const char *s)

@@ -78,9 +78,16 @@ int cli_is_utf8(const char *s);
  * one in UTF-8 (U+0080..U+009F, which some terminals obey), else 0. */
 size_t cli_control_len(const char *s);
 
+/* The start of the character byte s[i] is in (i itself for ASCII, a lead
+ * byte or text that is not UTF-8). */
+size_t cli_char_start(const char *s, size_t i);
+/* src into dst[size] (size at least 4); when it does not fit, cut where a
+ * character starts and ended by "...", so that a cut shows. */
+void cli_copy_cut(char *dst, size_t size, const char *src);
+
 /** Write "bact: <message>\n" to stderr as one line: control characters in
  *  the formatted text (cli_control_len()) become spaces, overlong text is
- *  cut. */
+ *  cut where a character starts and ends in "...". */
 void cli_msg(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_vmsg(const char *fmt, va_list ap) CLI_PRINTF(1, 0);
 

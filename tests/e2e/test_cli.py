@@ -1541,6 +1541,46 @@ def _():
     error(r, 1, "traceid")
 
 
+@check("api.long_msg_cut_with_notice")
+def _():
+    # a msg or traceId too long for the line is cut where a character
+    # starts, and the cut is shown ("..."): never a silent cut, never a
+    # broken UTF-8 sequence on stderr
+    for pad in ("", "x"):
+        msg = pad + "\u00e9" * 1500 + "TAIL"
+        body = json.dumps({"code": 10112, "msg": msg,
+                           "traceId": "t" + "\u00e9" * 200 + "END"})
+        M.fault(kind="body", code=400, body=body, path=V2 + "get-task-status")
+        r = bact("status", "16429034742537847")
+        error(r, 1, "HTTP 400", "code 10112")
+        try:
+            line = r.err.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Fail("stderr is not UTF-8: %r" % r.err[-40:])
+        need("TAIL" not in line and "END" not in line, "not cut: " + short(line))
+        need("\u00e9... (traceId t" in line and line.endswith("\u00e9...)\n"),
+             "cut without a notice: %r" % line[-60:])
+
+
+@check("wait.long_failure_message_cut_at_a_character")
+def _():
+    # the failure line is cut to the tool's longest line: at a character's
+    # start, then "..."
+    tid = M.new_task(WF_FAIL)
+    d = json.loads(M.task_body(tid))
+    for pad in ("", "x", "xx"):
+        d["task_failure_info"]["message"] = pad + "\u00e9" * 1500
+        M.fault(kind="body", body=json.dumps(d), path=V2 + "get-task")
+        r = bact("wait", tid, "--interval", "0.05")
+        need(r.rc == 6, "expected exit 6: " + r.why())
+        try:
+            last = r.err.decode("utf-8").splitlines()[-1]
+        except UnicodeDecodeError:
+            raise Fail("stderr is not UTF-8: %r" % r.err[-40:])
+        need(last.startswith("bact: task %s failed: code " % tid)
+             and last.endswith("\u00e9..."), "last line: %r" % last[-40:])
+
+
 @check("api.error_envelope_on_2xx")
 def _():
     # A status fault with code 200 answers 200 with an error envelope
