@@ -501,14 +501,24 @@ static int take_id(const bact_client *c, char *dst, const char *src)
     return 1;
 }
 
-/* The token of the items array of a list-tasks answer, its page fields
- * checked as bact_list_tasks() checks them; -1 when they are wrong or
- * there is no items array (absent or null: no list seen, no end of one). */
-BACT__NOINLINE static int page_items(const bact_client *c)
+/* The token of the items array of a list-tasks answer to the request for
+ * page page, its page fields checked as bact_list_tasks() checks them; -1
+ * when they are wrong or there is no items array (absent or null: no list
+ * seen, no end of one). *more: the page fields say the list goes on past
+ * these items (pages of fewer tasks than asked, more pages or tasks, or
+ * another page than the one asked for), so a short page is no end. */
+BACT__NOINLINE static int page_items(const bact_client *c, unsigned page,
+                                     int *more)
 {
     bact_page pg;
     if (bact__json_fields(c, 0, page_fields, 5, &pg) != BACT_OK)
         return -1;
+    *more = (pg.limit != 0 && pg.limit < RECONCILE_PAGE) ||
+            (pg.page != 0 && pg.page != (int32_t)page) ||
+            pg.total_pages > (int32_t)page ||
+            (int64_t)pg.total_count >
+                (int64_t)(page - 1u) * RECONCILE_PAGE +
+                    (int64_t)pg.items.count;
     return pg.items.tok;
 }
 
@@ -579,14 +589,14 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
     v[1] = num;
     v[2] = STR(RECONCILE_PAGE);
     for (page = 1; page <= RECONCILE_PAGES; page++) {
-        int items, rr;
+        int items, rr, more = 0;
         unsigned i, count;
         (void)bact__u32_to_dec(page, num);
         rr = run(c, RECONCILE_EP, v, NULL, NULL);
         /* c->t_sent stays when the run request went out: a second look
          * measures from that moment too, not from the first look's */
         c->t_sent = t_sent;
-        if (rr != BACT_OK || (items = page_items(c)) < 0)
+        if (rr != BACT_OK || (items = page_items(c, page, &more)) < 0)
             return REC_UNSURE;
         count = (unsigned)c->tok[items].size;
         if (page == 1) {
@@ -608,7 +618,7 @@ static int reconcile(bact_client *c, const bact_run_req *rq,
             if (r != REC_NEXT && (r != REC_RESEND || i + 1u == count))
                 return r;
         }
-        if (count < (unsigned)RECONCILE_PAGE)
+        if (count < (unsigned)RECONCILE_PAGE && !more)
             return REC_RESEND; /* the end of the list */
     }
     return REC_UNSURE;

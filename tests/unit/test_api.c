@@ -793,6 +793,60 @@ static void reconcile_page_count(void)
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
 }
 
+/* A short page is the end of the list only when the page's own fields
+ * do not say the list goes on: a server that gives pages of fewer tasks
+ * than asked, or reports more pages or tasks, or another page than the
+ * one asked for, leaves it open, and nothing is sent again */
+static void reconcile_short_page_not_end(void)
+{
+    static const char *const pages[] = {
+        "{\"page\":1,\"limit\":1,\"items\":[" ITEM("1", "99", NOW, "") "]}",
+        "{\"page\":1,\"limit\":2,\"total_pages\":2,\"items\":["
+            ITEM("1", "99", NOW, "") "]}",
+        "{\"page\":1,\"limit\":2,\"total_count\":2,\"items\":["
+            ITEM("1", "99", NOW, "") "]}",
+        "{\"page\":3,\"limit\":2,\"items\":[" ITEM("1", "99", NOW, "") "]}"
+    };
+    bact_task_created t;
+    unsigned k;
+    for (k = 0; k < sizeof pages / sizeof pages[0]; k++) {
+        bact_client *c = lost_run();
+        dated("10:17:54", pages[k]);
+        dated("10:17:55", pages[k]);
+        ok("{\"id\":\"9\"}");
+        CHECK_INT(run_lost(c, &t), BACT_E_NET);
+        CHECK_INT(t.id[0], 0);
+        if (count_in_sent("POST /v2/workflow/run-task ") != 1)
+            t_fail_str(__FILE__, __LINE__, "sent again", pages[k], "");
+    }
+    /* the look goes on to the next page, where the task may be */
+    {
+        bact_client *c = lost_run();
+        dated("10:17:54", "{\"page\":1,\"limit\":1,\"total_pages\":2,"
+                          "\"items\":[" ITEM("1", "99", NOW, "") "]}");
+        dated("10:17:54", "{\"page\":2,\"limit\":1,\"total_pages\":2,"
+                          "\"items\":[" ITEM("16", WF, NOW,
+                                              "query=coffee; n=2") "]}");
+        CHECK_INT(run_lost(c, &t), BACT_OK);
+        CHECK_STR(t.id, "16");
+        CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+        CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
+    }
+    /* fields that agree with a short page: the end, sent again */
+    {
+        bact_client *c = lost_run();
+        static const char end[] =
+            "{\"page\":1,\"limit\":2,\"total_pages\":1,\"total_count\":1,"
+            "\"items\":[" ITEM("1", "99", NOW, "") "]}";
+        dated("10:17:54", end);
+        dated("10:17:55", end);
+        ok("{\"id\":\"9\"}");
+        CHECK_INT(run_lost(c, &t), BACT_OK);
+        CHECK_STR(t.id, "9");
+        CHECK_INT(t.outcome, BACT_RUN_RESENT);
+    }
+}
+
 /* A timeout after the request went out: the task is looked for and
  * adopted when listed; when it is not, nothing is resent (the request
  * may still be on its way) and no second look is taken. */
@@ -3294,6 +3348,7 @@ static const t_case cases[] = {
     T_CASE(reconcile_request_moment),
     T_CASE(reconcile_task_after_date),
     T_CASE(reconcile_page_count),
+    T_CASE(reconcile_short_page_not_end),
     T_CASE(reconcile_after_timeout),
     T_CASE(reconcile_not_when_unsent),
     T_CASE(reconcile_resends_once),
