@@ -152,20 +152,15 @@ static int lwip_tr_open(void *io, const char *host, size_t host_len,
     name[host_len] = '\0';
     memset(&a, 0, sizeof a);
 #if LWIP_DNS
-#if !LWIP_IPV6
-    /* an IPv6 address (no name holds a colon): lwIP without IPv6 does not
-     * read it, and its resolver would ask the DNS server for it */
-    if (memchr(name, ':', host_len) != NULL)
-        return BACT_E_DNS;
-#endif
     {
         struct addrinfo hints, *res = NULL;
         memset(&hints, 0, sizeof hints);
         hints.ai_family = AF_UNSPEC;
         hints.ai_socktype = SOCK_STREAM;
-        /* an IPv6 address is read, never asked of the DNS server as a
-         * name (whose answer would be connected to): one lwIP does not
-         * read, such as 64:ff9b::127.0.0.1, is BACT_E_DNS at once */
+        /* an IPv6 address (no name holds a colon) is read, never asked
+         * of the DNS server as a name (whose answer would be connected
+         * to): one lwIP does not read, any without LWIP_IPV6 and some
+         * such as 64:ff9b::127.0.0.1 with it, is BACT_E_DNS at once */
         if (memchr(name, ':', host_len) != NULL)
             hints.ai_flags = AI_NUMERICHOST;
         /* no service name: lwIP would parse it with atoi() */
