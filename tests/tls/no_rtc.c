@@ -575,13 +575,28 @@ static int32_t send_jammed(void *io, const uint8_t *data, size_t len,
     return r;
 }
 
+/* A send of req's first len bytes that the TCP transport jams after a few
+ * of them: it must answer "nothing yet" with bytes moved. 0 when it did,
+ * else 1 (said why). */
+static int jammed_send(const bact_transport *tr, const char *req, size_t len)
+{
+    int32_t r;
+    jam = 1;
+    r = tr->send(tr->io, (const uint8_t *)req, len, 100);
+    jam = 0;
+    if (r == 0 && jam_moved != 0)
+        return 0;
+    printf("error the jammed send answered %ld, %u bytes moved\n", (long)r,
+           jam_moved);
+    return 1;
+}
+
 static int close_flush(char *host, const char *ca)
 {
     static bact_tls tls;
     static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     bact_posix_conn conn;
     bact_transport tr;
-    int32_t r;
     int rc, ok;
 
     rc = tls_connect(&tls, &conn, &tr, host, ca, send_jammed);
@@ -592,12 +607,7 @@ static int close_flush(char *host, const char *ca)
         bact_tls_free(&tls);
         return 1;
     }
-    jam = 1;
-    r = tr.send(tr.io, (const uint8_t *)req, sizeof req - 1, 100);
-    jam = 0;
-    if (r != 0 || jam_moved == 0) {
-        printf("error the jammed send answered %ld, %u bytes moved\n",
-               (long)r, jam_moved);
+    if (jammed_send(&tr, req, sizeof req - 1) != 0) {
         tr.close(tr.io);
         bact_tls_free(&tls);
         return 1;
@@ -621,7 +631,7 @@ static int retry_longer(char *host, const char *ca)
     static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     bact_posix_conn conn;
     bact_transport tr;
-    int32_t r, took;
+    int32_t took;
     int rc;
 
     rc = tls_connect(&tls, &conn, &tr, host, ca, send_jammed);
@@ -632,12 +642,7 @@ static int retry_longer(char *host, const char *ca)
         bact_tls_free(&tls);
         return 1;
     }
-    jam = 1;
-    r = tr.send(tr.io, (const uint8_t *)req, 10, 100);
-    jam = 0;
-    if (r != 0 || jam_moved == 0) {
-        printf("error the jammed send answered %ld, %u bytes moved\n",
-               (long)r, jam_moved);
+    if (jammed_send(&tr, req, 10) != 0) {
         tr.close(tr.io);
         bact_tls_free(&tls);
         return 1;
@@ -681,12 +686,7 @@ static int hello_first(char *host, const char *ca)
         rc = poll(&p, 1, 3000) == 1 ? BACT_OK : BACT_E_TIMEOUT;
     }
     if (rc == BACT_OK) {
-        jam = 1;
-        r = tr.send(tr.io, (const uint8_t *)req, sizeof req - 1, 100);
-        jam = 0;
-        if (r != 0 || jam_moved == 0) {
-            printf("error the jammed send answered %ld, %u bytes moved\n",
-                   (long)r, jam_moved);
+        if (jammed_send(&tr, req, sizeof req - 1) != 0) {
             tr.close(tr.io);
             bact_tls_free(&tls);
             return 1;
