@@ -174,11 +174,11 @@ size_t cli_char_start(const char *s, size_t i)
 
     /* a character has at most 3 continuation bytes: text that is not
      * UTF-8 is cut where asked */
-    for (k = 0; k < 3u && k < i; k++) {
+    for (k = 0; k <= 3u && k <= i; k++) {
         if (((unsigned char)s[i - k] & 0xC0u) != 0x80u)
             return i - k;
     }
-    return ((unsigned char)s[i - k] & 0xC0u) != 0x80u ? i - k : i;
+    return i;
 }
 
 void cli_copy_cut(char *dst, size_t size, const char *src)
