@@ -125,6 +125,11 @@ static int32_t t_recv(void *p, uint8_t *buf, size_t n, uint32_t timeout_ms)
         return 0; /* keep-alive probe before anything was sent */
     while (io->idx < io->nsteps) {
         s = &io->steps[io->idx];
+        if (s->kind == T_LATE) {
+            io->now += (uint32_t)s->len;
+            io->idx++;
+            continue;
+        }
         if (s->kind == T_DATA && io->off >= s->len) {
             io->idx++;
             io->off = 0;

@@ -57,8 +57,11 @@ enum {
     T_CLOSE,       /* recv returns BACT_E_CLOSED (stays closed) */
     T_ERROR,       /* recv returns the error in len */
     T_END,         /* end of script: recv returns 0 forever (a stall) */
-    T_FAIL         /* recv returns the error in len once (a reset), then
+    T_FAIL,        /* recv returns the error in len once (a reset), then
                       the script goes on (on a new connection) */
+    T_LATE         /* the clock moves by len ms within the recv, which
+                      then goes on to the next step (bytes that come as
+                      the recv's wait ends) */
 };
 
 enum {

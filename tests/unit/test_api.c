@@ -3073,12 +3073,25 @@ static void wait_call_fails(void)
 {
     static const char *const w[] = { "running" };
     bact_task_state st;
+    uint32_t t0;
     bact_client *c = begin();
     status_answers(w, 1);
     t_io_data(&IO, answer("400 Bad Request",
                           "{\"code\":10112,\"msg\":\"Task is not exist.\"}"));
     CHECK_INT(bact_wait(c, "1", 1000, BACT_WAIT_FOREVER, NULL, NULL, &st),
               BACT_E_API);
+    CHECK_INT(bact_last_error(c)->code, 10112);
+
+    /* a failure that comes just as max_wait runs out is still that
+     * failure, not the deadline (only a poll the deadline cut short is) */
+    c = begin();
+    status_answers(w, 1);
+    t_io_add(&IO, T_LATE, NULL, 2);
+    t_io_data(&IO, answer("400 Bad Request",
+                          "{\"code\":10112,\"msg\":\"Task is not exist.\"}"));
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 1000, 1002, NULL, NULL, &st), BACT_E_API);
+    CHECK_INT(IO.now - t0, 1002);
     CHECK_INT(bact_last_error(c)->code, 10112);
 
     /* raw mode is set aside while waiting, and restored */
