@@ -443,11 +443,9 @@ static int parse_globals(int argc, char **argv, globals *g, int *cmd_index)
         /* "--base-url --api-key KEY": the value was forgotten and the next
          * option taken for it, which would make KEY the command word;
          * "--api-key --wait" would send the key "--wait" */
-        if (it.opt->takes_value &&
+        if (it.opt->takes_value && it.value == argv[s.next - 1] &&
             (cli_find(global_opts, N_ELEMS(global_opts), it.value) != NULL ||
-             (it.value == argv[s.next - 1] &&
-              cli_find(command_opts, N_ELEMS(command_opts), it.value) !=
-                  NULL)))
+             cli_find(command_opts, N_ELEMS(command_opts), it.value) != NULL))
             return usage_error("%s needs a value", it.opt->name);
         rc = apply_global(g, &it);
         if (rc != EX_OK || g->help || g->version)

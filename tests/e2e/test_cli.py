@@ -1823,6 +1823,17 @@ def _():
        ["-v"], "keyword in the query")
 
 
+@check("usage.global_value_like_option_given_with_equals")
+def _():
+    # "--api-key=--json" says the key is "--json" (it was refused as "needs
+    # a value"): sent as it is, and the server's 401 is the answer
+    r = bact("regions", key=None, g=["--api-key=--json"])
+    error(r, 1, "401")
+    eq([x["headers"].get("authorization")
+        for x in M.api_requests("get-region-list")],
+       ["Bearer --json"], "Authorization")
+
+
 # "--api-key= KEY" (a space after the '='): the key would be taken for the
 # command word and shown as an unknown command; an empty key is refused
 # before the command word is read
