@@ -756,6 +756,9 @@ static int resolve_endpoint(globals *g, bact_url *url)
             return usage_error("the API key is over 4096 characters%s",
                                key_src);
     }
+    /* an answer may hold the key (a server or proxy that echoes the
+     * Authorization header in its msg): no line on stderr shows it */
+    cli_set_secret(g->api_key);
 
     if (g->base_url == NULL) {
         env = getenv("BROWSERACT_BASE_URL");

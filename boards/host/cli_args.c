@@ -9,6 +9,10 @@
 /* Longest "bact: ..." line; longer messages are cut and end in "...". */
 #define CLI_MSG_MAX 2048u
 
+/* cli_set_secret(): NULL, or a key of CLI_SECRET_MIN bytes or more */
+static const char *secret;
+static size_t secret_len;
+
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -149,6 +153,32 @@ int cli_parse_seconds(const char *s, uint32_t *ms)
     return 0;
 }
 
+void cli_set_secret(const char *key)
+{
+    size_t n = key != NULL ? strlen(key) : 0u;
+
+    secret = n >= CLI_SECRET_MIN ? key : NULL;
+    secret_len = secret != NULL ? n : 0u;
+}
+
+/* Each copy of the secret in s[0..n) becomes '*'s; when the text was cut
+ * at n, so does a start of it, 4 bytes or more, that runs to n. */
+static void mask_secret(char *s, size_t n, int cut)
+{
+    size_t i, k;
+
+    if (secret == NULL)
+        return;
+    for (i = 0; i < n; i++) {
+        for (k = 0; k < secret_len && i + k < n && s[i + k] == secret[k]; k++)
+            ;
+        if (k == secret_len || (cut && i + k == n && k >= 4u)) {
+            memset(s + i, '*', k);
+            i += k - 1u;
+        }
+    }
+}
+
 void cli_vmsg(const char *fmt, va_list ap)
 {
     char line[CLI_MSG_MAX];
@@ -157,8 +187,13 @@ void cli_vmsg(const char *fmt, va_list ap)
 
     if (n < 0)
         return;
-    if ((size_t)n >= sizeof line) /* cut where a character starts */
-        memcpy(line + cli_char_start(line, sizeof line - 4u), "...", 4u);
+    if ((size_t)n >= sizeof line) { /* cut where a character starts */
+        size_t cut = cli_char_start(line, sizeof line - 4u);
+        mask_secret(line, cut, 1);
+        memcpy(line + cut, "...", 4u);
+    } else {
+        mask_secret(line, (size_t)n, 0);
+    }
     for (i = 0, j = 0; line[i] != '\0'; j++) { /* each control: a space */
         size_t k = cli_control_len(line + i);
         line[j] = k != 0 ? ' ' : line[i];
@@ -187,10 +222,12 @@ void cli_copy_cut(char *dst, size_t size, const char *src)
 
     if (n < size) {
         memcpy(dst, src, n + 1u);
+        mask_secret(dst, n, 0);
         return;
     }
     n = cli_char_start(src, size - 4u);
     memcpy(dst, src, n);
+    mask_secret(dst, n, 1);
     memcpy(dst + n, "...", 4u);
 }
 

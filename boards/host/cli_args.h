@@ -85,6 +85,13 @@ size_t cli_char_start(const char *s, size_t i);
  * character starts and ended by "...", so that a cut shows. */
 void cli_copy_cut(char *dst, size_t size, const char *src);
 
+/* The API key, kept off stderr from here on: in what cli_msg() writes and
+ * cli_copy_cut() copies, each copy of it becomes '*'s, and so does a start
+ * of it (4 bytes or more) that a cut ends on. A key shorter than
+ * CLI_SECRET_MIN is not looked for: its bytes are too likely in the text. */
+#define CLI_SECRET_MIN 8u
+void cli_set_secret(const char *key);
+
 /** Write "bact: <message>\n" to stderr as one line: control characters in
  *  the formatted text (cli_control_len()) become spaces, overlong text is
  *  cut where a character starts and ends in "...". */

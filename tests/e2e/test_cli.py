@@ -1541,6 +1541,26 @@ def _():
     error(r, 1, "traceid")
 
 
+@check("api.echoed_key_not_shown")
+def _():
+    # a server (or a proxy before it) that echoes the Authorization header
+    # in its msg or traceId: the key is masked on stderr, also when the msg
+    # is cut in the middle of it (what is left of it would show its start)
+    for pad in (0, 1000, 1010):
+        body = json.dumps({"code": 401, "msg": "x" * pad + "Invalid "
+                           "authorization: Bearer " + KEY,
+                           "traceId": KEY})
+        M.fault(kind="body", code=401, body=body,
+                path=V2 + "get-task-status")
+        r = bact("status", "5")
+        error(r, 1, "HTTP 401", "code 401")
+        need(KEY[:4].encode() not in r.err,
+             "the key's start on stderr: %s" % short(r.err[-80:]))
+        if pad == 0:
+            need(("Bearer " + "*" * len(KEY)).encode() in r.err,
+                 "the key not masked as '*'s: %s" % short(r.err))
+
+
 @check("api.long_msg_cut_with_notice")
 def _():
     # a msg or traceId too long for the line is cut where a character
