@@ -1300,8 +1300,16 @@ static int answer(const cli *cx, const char *what, int rc, render_fn render,
 
 typedef struct wait_progress {
     const char *id;
+    int seen;                    /* a status was read */
     char last[BACT_STATUS_SIZE]; /* the last status word seen */
 } wait_progress;
+
+/* A status word on a line of wait's: an empty one (the answer's status
+ * was "") is named rather than left blank */
+static const char *shown_status(const char *word)
+{
+    return word[0] != '\0' ? word : "(an empty status)";
+}
 
 static int on_status(void *user, const bact_task_state *st)
 {
@@ -1309,7 +1317,8 @@ static int on_status(void *user, const bact_task_state *st)
     const char *word = status_word(st);
     size_t len = strlen(word);
 
-    cli_msg("task %s: %s", wp->id, word);
+    cli_msg("task %s: %s", wp->id, shown_status(word));
+    wp->seen = 1;
     if (len >= sizeof wp->last)
         len = sizeof wp->last - 1u;
     memcpy(wp->last, word, len);
@@ -1361,6 +1370,7 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
     int rc;
 
     wp.id = id;
+    wp.seen = 0;
     wp.last[0] = '\0';
     bact_set_raw(&cx->c, 0); /* the status must be decoded */
     /* the library's clock, read around its own reads of it */
@@ -1384,13 +1394,14 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
                 a->max_wait_ms == BACT_WAIT_FOREVER
                     ? "no --max-wait was given"
                     : "--max-wait had not run out",
-                wp.last[0] != '\0' ? "; it is still " : "", wp.last);
+                wp.seen ? "; it is still " : "",
+                wp.seen ? shown_status(wp.last) : "");
         return EX_DEADLINE;
     }
     if (rc == BACT_E_DEADLINE) {
-        if (wp.last[0] != '\0')
+        if (wp.seen)
             cli_msg("task %s: --max-wait ran out; it is still %s", id,
-                    wp.last);
+                    shown_status(wp.last));
         else
             cli_msg("task %s: --max-wait ran out before its status was "
                     "known", id);

@@ -832,6 +832,21 @@ def _():
     need(len(M.api_requests("get-task-status")) >= 4, "polls")
 
 
+@check("wait.empty_status_word_named")
+def _():
+    # an answer whose status is "": not terminal, and the lines say so
+    # rather than leave the word blank or claim the status was not known
+    tid = M.new_task(created_ms=CREATED_MS, run_ms=RUN_MS)
+    M.fault(kind="body", body='{"status":""}', count=100,
+            path=V2 + "get-task-status")
+    r = bact("wait", tid, "--interval", "0.05", "--max-wait", "0.3")
+    need(r.rc == 7, "expected exit 7: " + r.why())
+    eq(r.out, b"", "stdout")
+    eq(r.err_lines, ["bact: task %s: (an empty status)" % tid,
+                     "bact: task %s: --max-wait ran out; it is still (an "
+                     "empty status)" % tid], "stderr")
+
+
 @check("wait.finished_without_output")
 def _():
     # a finished task whose output string is null or absent: exit 0 and
