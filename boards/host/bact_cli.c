@@ -1826,12 +1826,15 @@ static void trace_to_stderr(void *user, int event, const char *text,
 {
     static const char *const tag[] = {"", "> ", "< ", "retry: ",
                                       "connect: "};
-    int n = len > 1024u ? 1024 : (int)len;
+    /* a longer text (a request line with a long query) is cut where a
+     * character starts, and the cut shows */
+    int cut = len > 1024u;
+    int n = cut ? (int)cli_char_start(text, 1024u) : (int)len;
 
     (void)user;
-    cli_msg("%s%.*s",
+    cli_msg("%s%.*s%s",
             event >= 0 && (size_t)event < N_ELEMS(tag) ? tag[event] : "",
-            n, text);
+            n, text, cut ? "..." : "");
 }
 
 #ifdef BACT_HAVE_TLS

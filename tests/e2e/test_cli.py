@@ -1454,6 +1454,21 @@ def _():
          "authorization shown")
 
 
+@check("verbose.long_request_line_cut_shows")
+def _():
+    # a request line longer than a -v line holds is cut where a character
+    # starts and ends in "...": never cut silently, as if the query ended
+    # there
+    kw = "x" * 1100
+    r = bact("templates", "--keyword", kw, g=["-v"])
+    need(r.rc == 0, r.why())
+    req = [ln for ln in r.err_lines if ln.startswith("bact: > GET ")]
+    eq(len(req), 1, "request lines")
+    need(req[0].endswith("..."), "cut without a notice: %r" % req[0][-40:])
+    need(len(req[0]) <= len("bact: > ") + 1024 + 3,
+         "too long: %d bytes" % len(req[0]))
+
+
 @check("verbose.post_and_error")
 def _():
     r = bact("run", "999", g=["--verbose"])
