@@ -1730,6 +1730,10 @@ static int cmd_resume(cli *cx, const cmd_args *a)
                         BACT_STATUS_RUNNING);
 }
 
+/* What else a --from or --to must be: a real date-time in the RFC 3339
+ * form is refused outside these (1969-12-31T23:00:00Z is one) */
+#define DATETIME_RANGE "within 1970..2105 UTC and at most 64 bytes"
+
 static int cmd_tasks(cli *cx, const cmd_args *a)
 {
     bact_task_query q;
@@ -1751,11 +1755,13 @@ static int cmd_tasks(cli *cx, const cmd_args *a)
      * the one given, or one of the two (the library does not say which) */
     if (rc == BACT_E_ARG && a->from != NULL && a->to != NULL)
         return usage_error("--from '%s' and --to '%s': expected RFC 3339 "
-                           "date-times, e.g. 2024-01-01T00:00:00Z",
+                           "date-times " DATETIME_RANGE ", e.g. "
+                           "2024-01-01T00:00:00Z",
                            shown_value(a->from), shown_value(a->to));
     if (rc == BACT_E_ARG && (a->from != NULL || a->to != NULL))
-        return usage_error("%s: expected an RFC 3339 date-time, e.g. "
-                           "2024-01-01T00:00:00Z, got '%s'",
+        return usage_error("%s: expected an RFC 3339 date-time "
+                           DATETIME_RANGE ", e.g. 2024-01-01T00:00:00Z, "
+                           "got '%s'",
                            a->from != NULL ? "--from" : "--to",
                            shown_value(a->from != NULL ? a->from : a->to));
     return answer(cx, "list-tasks", rc, render_tasks, &p);

@@ -1775,6 +1775,12 @@ usage_check("param_name_not_utf8", "run", WF_FINISH, "-p", "\udcc0\udcaf=v",
 # --from/--to: RFC 3339 date-times only, not every ISO 8601 form
 usage_check("from_date_only", "tasks", "--from", "2024-01-01",
             needles=("RFC 3339",))
+# a date-time of the right form outside the range the tool sends: the
+# line says what the range is rather than only that the form is wrong
+usage_check("from_before_1970_says_range", "tasks", "--from",
+            "1970-01-01T00:30:00+01:00", needles=("1970..2105 UTC",))
+usage_check("to_after_2105_says_range", "tasks", "--to",
+            "2106-01-01T00:00:00Z", needles=("1970..2105 UTC", "--to"))
 usage_check("to_basic_format", "tasks", "--to", "20240101T000000Z",
             needles=("RFC 3339",))
 # the line names the option given and shows its value, not "--from/--to"
