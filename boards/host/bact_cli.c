@@ -1330,21 +1330,30 @@ static int on_status(void *user, const bact_task_state *st)
 static int task_ended(cli *cx, const char *id, const bact_task_state *st)
 {
     bact_task t;
+    int done = st->status == BACT_STATUS_FINISHED;
     int rc;
 
     bact_set_raw(&cx->c, cx->g->json);
     rc = bact_get_task(&cx->c, id, &t);
-    if (rc != BACT_OK)
+    /* A failed or canceled task ended so all the same: an answer that
+     * cannot be read leaves out only its failure info (exit 6, with or
+     * without --json); a finished task's output is the result. */
+    if (rc != BACT_OK &&
+        (done || cx->g->json || (rc != BACT_E_SHAPE && rc != BACT_E_JSON)))
         return fail(cx, "get-task", rc);
-    if (cx->g->json) {
+    if (rc == BACT_OK && cx->g->json) {
         (void)print_body(cx);
         /* the raw body is printed: now decode it for the failure info */
-        if (st->status != BACT_STATUS_FINISHED &&
-            bact_decode_task(&cx->c, &t) != BACT_OK)
-            t.failed_info = 0;
+        if (!done)
+            rc = bact_decode_task(&cx->c, &t);
+    }
+    if (rc != BACT_OK) {
+        cli_msg("task %s: get-task: %s, so its failure info is not known",
+                id, err_text(rc));
+        t.failed_info = 0;
     }
 
-    if (st->status == BACT_STATUS_FINISHED) {
+    if (done) {
         if (!cx->g->json && t.output != NULL) {
             /* the output may hold NUL bytes (\u0000): write all of it */
             fwrite(t.output, 1, t.output_len, stdout);

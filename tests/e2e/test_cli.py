@@ -774,6 +774,28 @@ def _():
                "last stderr line")
 
 
+@check("wait.failed_with_unreadable_failure_info")
+def _():
+    # get-task-status said failed, and the final get-task's failure info
+    # cannot be read (a code beyond int32, or no JSON at all): the task
+    # failed all the same, exit 6 with or without --json, and a line says
+    # why there is no code
+    tid = M.new_task(WF_FAIL)
+    M.wait_status(tid, "failed")
+    d = json.loads(M.task_body(tid))
+    bad = dict(d, task_failure_info={"code": 2 ** 40, "message": "m"})
+    for body in (json.dumps(bad), "{not json"):
+        for g in ([], ["--json"]):
+            M.fault(kind="body", body=body, path=V2 + "get-task")
+            r = bact("wait", tid, "--interval", "0.05", g=g)
+            need(r.rc == 6, "expected exit 6 (%s): %s" % (g, r.why()))
+            eq(r.err_lines[-1], "bact: task %s failed" % tid,
+               "last stderr line")
+            need(any("failure info is not known" in ln
+                     for ln in r.err_lines), "no note: " + short(r.err))
+            eq(r.out, body.encode() if g else b"", "stdout")
+
+
 @check("wait.max_wait_mid_interval")
 def _():
     tid = M.new_task(run_ms=60000)
