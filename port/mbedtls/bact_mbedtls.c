@@ -814,11 +814,25 @@ static int tls_open(void *io, const char *host, size_t host_len,
     ret = mbedtls_ssl_session_reset(&t->ssl);
     /* A host name is sent as SNI and checked by mbedTLS. An IP literal is
      * neither: RFC 6066 3 forbids it as SNI, and NULL tells mbedTLS (3.6:
-     * documented) that verify_cb checks the name. */
+     * documented) that verify_cb checks the name. An absolute name's
+     * trailing dot ("api.example.com.") is no part of either: SNI carries
+     * none (RFC 6066 3) and certificates name hosts without one, so it is
+     * left out (mbedTLS copies the name), unless what is left would read
+     * as an address: such a name stays a name that matches nothing. */
     if (ret == 0) {
         unsigned char ip[16];
-        ret = mbedtls_ssl_set_hostname(
-            &t->ssl, host_ip(t->host, ip) > 0 ? NULL : t->host);
+        char *dot = host_len > 1 && t->host[host_len - 1] == '.'
+                        ? t->host + host_len - 1
+                        : NULL;
+        int is_ip = host_ip(t->host, ip) > 0;
+        if (dot != NULL && !is_ip) {
+            *dot = '\0';
+            if (host_ip(t->host, ip) > 0)
+                *dot = '.';
+        }
+        ret = mbedtls_ssl_set_hostname(&t->ssl, is_ip ? NULL : t->host);
+        if (dot != NULL)
+            *dot = '.';
     }
     if (ret != 0) {
         t->mbed_err = ret;

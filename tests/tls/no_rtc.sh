@@ -92,6 +92,14 @@ for h in 127.0.0.1. 127.0.0.0.1 127..1 4294967296 0x100000000 127.0.0.08 \
     check "ip-literal-$h-is-a-name" '^tls .*host name' \
         "$h:${base##*:}" "$pki/ec-root.pem" direct
 done
+# An absolute name is the same host: its trailing dot goes neither to SNI
+# (RFC 6066 3) nor to the name check, so the leaf's DNS:localhost matches
+# "localhost."; one dot only ("localhost.." matches nothing), and never one
+# that leaves an address ("127.0.0.1." above is a name)
+check name-with-trailing-dot-is-the-name '^ok dates_checked=1$' \
+    "localhost.:${base##*:}" "$pki/ec-root.pem" direct
+check name-with-two-trailing-dots-refused '^tls .*host name' \
+    "localhost..:${base##*:}" "$pki/ec-root.pem" direct
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
