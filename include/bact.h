@@ -291,7 +291,9 @@ void bact_close(bact_client *c);
 void bact_set_raw(bact_client *c, int on);
 
 /** After BACT_E_BUF or BACT_E_TOKENS: the size (bytes or tokens) that was
- *  needed, when it is known (0 otherwise). */
+ *  needed, when it is known (0 otherwise). After BACT_E_BODY_SIZE: the
+ *  body's Content-Length, or for a body without one (chunked, or to the
+ *  close) the bytes it had reached when it no longer fit, a lower bound. */
 size_t bact_needed(const bact_client *c);
 
 /** After a call failed: 1 when its request had begun to go out, so the
@@ -300,7 +302,9 @@ size_t bact_needed(const bact_client *c);
  *  earlier one that the server did not turn away (a 429 or 503 answer, or
  *  a kept-alive connection it had closed or answered 408 on, turns it
  *  away); 0 otherwise, as when nothing was sent. For bact_run_task() this
- *  is the run request's, whatever lists were asked for afterwards. */
+ *  is the run request's, whatever lists were asked for afterwards. After
+ *  BACT_E_ARG, which is refused before anything is sent, it may still be
+ *  the previous call's figure. */
 int bact_request_sent(const bact_client *c);
 
 /** After BACT_E_API: what the server said. */
@@ -356,10 +360,12 @@ typedef struct bact_http_req {
  * is given (bounded RAM: the work buffer is only a receive window), else
  * into the work buffer (bact_body()). Returns BACT_OK for any 2xx status;
  * *status gets the HTTP status. A non-2xx status returns BACT_E_API with
- * the body buffered for bact_last_error(). Retries as configured; and,
- * retries or not, once on a new connection when a kept-alive one was
- * closed under the request (idempotent only) or answered it with a 408
- * (any request: the server says it did not take it).
+ * the body buffered for bact_last_error() (BACT_E_BODY_SIZE when that
+ * body does not fit the buffer; *status still gets the status). Retries
+ * as configured; and, retries or not, once on a new connection when a
+ * kept-alive one was closed under the request (idempotent only) or
+ * answered it with a 408 (any request: the server says it did not take
+ * it).
  */
 int bact_request(bact_client *c, const bact_http_req *rq, bact_body_cb sink,
                  void *user, int *status);
@@ -522,7 +528,8 @@ typedef struct bact_task_query {
  * valid until the next call on the same client. An id given (a task's, a
  * workflow's, a template's, a profile's; not a list-tasks filter) and a
  * proxy region hold 1 to BACT_ID_SIZE - 1 bytes, as the result fields do;
- * else BACT_E_ARG. */
+ * else BACT_E_ARG (an empty profile id or proxy region is left out, as
+ * NULL is). */
 /** An answer lost after the request went out is reconciled through
  *  list-tasks, never by a blind resend; out->outcome says how the task was
  *  got (BACT_RUN_*). */
