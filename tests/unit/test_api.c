@@ -1144,6 +1144,19 @@ static void task_status_other_words(void)
     CHECK_INT(st.status, BACT_STATUS_OTHER);
     CHECK_INT(strlen(st.text), BACT_STATUS_SIZE - 1);
     CHECK(memcmp(st.text, word, BACT_STATUS_SIZE - 1) == 0);
+    /* a word cut to fit is cut where a character starts: a two-byte
+     * character that would straddle the end goes whole */
+    memset(word, 'z', sizeof word);
+    word[BACT_STATUS_SIZE - 2] = '\xC3';
+    word[BACT_STATUS_SIZE - 1] = '\xA9';
+    word[BACT_STATUS_SIZE] = '\0';
+    c = begin();
+    snprintf(body, sizeof body, "{\"status\":\"%s\"}", word);
+    ok(body);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_OTHER);
+    CHECK_INT(strlen(st.text), BACT_STATUS_SIZE - 2);
+    CHECK(memcmp(st.text, word, BACT_STATUS_SIZE - 2) == 0);
     /* ... and one that starts with a known word is not that word */
     c = begin();
     ok("{\"status\":\"finished_but_with_a_long_suffix\"}");
@@ -1163,6 +1176,9 @@ static void task_status_shapes(void)
     static const char *const bad[] = {
         "{}", "{\"status\":null}", "{\"status\":3}", "{\"status\":[\"running\"]}",
         "[\"running\"]", "{\"Status\":\"running\"}", "null",
+        /* a status word with a NUL is refused (bact.h), not read short */
+        "{\"status\":\"run\\u0000ning\"}",
+        "{\"status\":\"finished\\u0000\"}",
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -3327,6 +3343,84 @@ static void string_at_refuses_other_values(void)
 /* a whole-call limit shorter than what is left of the wait bounds each
  * poll: a Retry-After past it ends the poll, it is not waited out under
  * the wait's longer deadline */
+/* interval_ms 0 polls back to back: no sleep between the polls */
+static void wait_interval_zero(void)
+{
+    static const char *const w[] = { "created", "running", "finished" };
+    bact_task_state st;
+    uint32_t t0;
+    bact_client *c = begin();
+    status_answers(w, 3);
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 0, BACT_WAIT_FOREVER, NULL, NULL, &st),
+              BACT_OK);
+    CHECK_INT(st.status, BACT_STATUS_FINISHED);
+    CHECK_INT(IO.opens, 3);
+    CHECK_INT(IO.sleeps, 0);
+    CHECK_INT(IO.now - t0, 0);
+}
+
+/* A call that sends several requests reports the retries of its last one
+ * (bact.h): a wait whose first poll was retried and whose last was not
+ * reports none, and one whose last poll was retried reports that */
+static void retries_used_of_last_request(void)
+{
+    static const char *const w[] = { "running", "finished" };
+    bact_task_state st;
+    bact_client *c = begin();
+    c->retries = 2;
+    t_io_data(&IO, answer("503 Service Unavailable", "{}"));
+    status_answers(w, 2);
+    CHECK_INT(bact_wait(c, "1", 10, BACT_WAIT_FOREVER, NULL, NULL, &st),
+              BACT_OK);
+    CHECK_INT(IO.opens, 3);
+    CHECK_INT(bact_retries_used(c), 0);
+    c = begin();
+    c->retries = 2;
+    status_answers(w, 1);
+    t_io_data(&IO, answer("503 Service Unavailable", "{}"));
+    status_answers(w + 1, 1);
+    CHECK_INT(bact_wait(c, "1", 10, BACT_WAIT_FOREVER, NULL, NULL, &st),
+              BACT_OK);
+    CHECK_INT(IO.opens, 3);
+    CHECK_INT(bact_retries_used(c), 1);
+    /* a run call reconciled: the last list-tasks request's (retried once
+     * here), not the run request's */
+    {
+        bact_task_created t;
+        c = lost_run();
+        c->retries = 2;
+        t_io_data(&IO, answer("503 Service Unavailable", "{}"));
+        listed(ITEM("16429034742537847", WF, NOW, "query=coffee; n=2"));
+        CHECK_INT(run_lost(c, &t), BACT_OK);
+        CHECK_INT(t.outcome, BACT_RUN_ADOPTED);
+        CHECK_INT(bact_retries_used(c), 1);
+    }
+}
+
+/* A call refused before it began (BACT_E_ARG, nothing sent) leaves the
+ * answer before it, and its handles, readable; one that began and failed
+ * discards them (bact.h) */
+static void handle_kept_by_refused_call(void)
+{
+    bact_array a;
+    bact_region r;
+    bact_task_state st;
+    bact_page pg;
+    bact_client *c = begin();
+    ok("[{\"name\":\"United States\",\"code\":\"US\"}]");
+    CHECK_INT(bact_get_regions(c, &a), BACT_OK);
+    CHECK_INT(IO.sends, 1);
+    CHECK_INT(bact_get_task_status(c, "", &st), BACT_E_ARG);
+    CHECK_INT(bact_list_workflows(c, -1, 0, &pg), BACT_E_ARG);
+    CHECK_INT(IO.sends, 1);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_OK);
+    CHECK_STR(r.code, "US");
+    t_io_add(&IO, T_FAIL, NULL, (size_t)(long)BACT_E_NET);
+    CHECK_INT(bact_get_task_status(c, "1", &st), BACT_E_NET);
+    CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
+}
+
 static void wait_poll_keeps_call_limit(void)
 {
     bact_task_state st;
@@ -3418,6 +3512,9 @@ static const t_case cases[] = {
     T_CASE(string_at_refuses_other_values),
     T_CASE(wait_poll_keeps_call_limit),
     T_CASE(small_budgets),
+    T_CASE(wait_interval_zero),
+    T_CASE(retries_used_of_last_request),
+    T_CASE(handle_kept_by_refused_call),
 };
 
 int main(void) { return t_main("api", cases, sizeof cases / sizeof cases[0]); }
