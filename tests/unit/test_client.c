@@ -1781,6 +1781,35 @@ static void retry_503_then_200(void)
     }
 }
 
+/* sleep_ms may return early (bact_port.h): the core reads the clock again
+ * and sleeps the rest, so a Retry-After of 2 s is waited whole */
+static void short_sleep(void *p, uint32_t ms)
+{
+    t_io *io = (t_io *)p;
+    uint32_t d = ms < 300u ? ms : 300u;
+    io->now += d;
+    io->slept += d;
+    io->sleeps++;
+}
+
+static void sleep_may_return_early(void)
+{
+    bact_client *c;
+    uint32_t t0;
+    begin(T_WHOLE);
+    t_io_data(&IO, resp("429 Too Many Requests", "Retry-After: 2\r\n", ""));
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, resp("200 OK", "", "{}"));
+    c = mk(1024, "http://h", 1);
+    c->pf.sleep_ms = short_sleep;
+    t0 = IO.now;
+    CHECK_INT(bact_request(c, &GET, NULL, NULL, NULL), BACT_OK);
+    CHECK_INT(bact_retries_used(c), 1);
+    CHECK_INT(IO.slept, 2000);
+    CHECK_INT(IO.sleeps, 7);
+    CHECK(IO.now - t0 >= 2000u);
+}
+
 static void retry_after_seconds(void)
 {
     bact_client *c;
@@ -3261,6 +3290,7 @@ static const t_case cases[] = {
     T_CASE(sent_across_attempts),
     T_CASE(connect_and_call_deadlines),
     T_CASE(retry_after_seconds),
+    T_CASE(sleep_may_return_early),
     T_CASE(retry_after_date),
     T_CASE(retry_after_past_call_deadline),
     T_CASE(backoff_grows),
