@@ -128,9 +128,10 @@ int bact_parse_url(const char *url, bact_url *out);
  * Check a webhook URL the way the API wants it: http or https, at most 2048
  * bytes, a host that is not localhost / *.localhost, nor in 127/8, 10/8,
  * 172.16/12, 192.168/16, 169.254/16, 0/8, 100.64/10, 224/4, 240/4 (the
- * broadcast address too), ::1, ::, fc00::/7, fe80::/10, fec0::/10, ff00::/8
- * (IPv4 also in its short and hex spellings, and as ::ffff:a.b.c.d,
- * ::a.b.c.d or 64:ff9b::a.b.c.d, and a 6to4 2002::/16 or Teredo 2001::/32
+ * broadcast address too), ::1, ::, fc00::/7, fe80::/10, fec0::/10, ff00::/8,
+ * 64:ff9b:1::/48 (IPv4 also in its short and hex spellings, and as
+ * ::ffff:a.b.c.d, ::ffff:0:a.b.c.d, ::a.b.c.d or 64:ff9b::a.b.c.d, and a
+ * 6to4 2002::/16 or Teredo 2001::/32
  * address whose IPv4 address inside is one of them; a part with a leading
  * 0, such as 0127, which some read as octal and others as decimal, is
  * refused).

@@ -299,18 +299,23 @@ static int ipv6_parse(const char *s, size_t n, uint16_t out[8])
 
 static int ipv6_is_local(const uint16_t g[8])
 {
-    uint32_t mid = (uint32_t)g[2] | g[3] | g[4]; /* groups 2..4 OR-ed */
+    uint32_t mid = (uint32_t)g[2] | g[3]; /* groups 2 and 3 OR-ed */
     uint32_t v4 = ((uint32_t)g[6] << 16) | g[7];
-    if ((g[0] & 0xFE00u) == 0xFC00u || g[0] >= 0xFE80u)
+    uint32_t g45 = ((uint32_t)g[4] << 16) | g[5];
+    if ((g[0] & 0xFE00u) == 0xFC00u || g[0] >= 0xFE80u ||
+        (g[0] == 0x64u && g[1] == 0xFF9Bu && g[2] == 1u))
         return 2; /* fc00::/7, fe80::/10, fec0::/10 (site-local, once),
-                     ff00::/8 (multicast) */
-    /* an IPv4 address inside: mapped (::ffff:a.b.c.d), compatible
-     * (::a.b.c.d, deprecated; ::1 is the loopback, and :: and the rest
-     * of ::/104 are what 0/8 is) or behind NAT64's well-known prefix
-     * (64:ff9b::a.b.c.d; RFC 6052 forbids it for non-global ones) */
-    if (((g[0] | g[1] | mid) == 0u && (g[5] == 0xFFFFu || g[5] == 0u)) ||
-        (g[0] == 0x64u && g[1] == 0xFF9Bu && (mid | g[5]) == 0u))
-        return (v4 | g[5] | g[0]) == 1u ? 1 : ipv4_is_local(v4);
+                     ff00::/8 (multicast), 64:ff9b:1::/48 (NAT64 for
+                     local use, RFC 8215) */
+    /* an IPv4 address inside: mapped (::ffff:a.b.c.d), translated
+     * (::ffff:0:a.b.c.d, SIIT), compatible (::a.b.c.d, deprecated; ::1
+     * is the loopback, and :: and the rest of ::/104 are what 0/8 is) or
+     * behind NAT64's well-known prefix (64:ff9b::a.b.c.d; RFC 6052
+     * forbids it for non-global ones) */
+    if (((g[0] | g[1] | mid) == 0u &&
+         (g45 == 0xFFFFu || g45 == 0u || g45 == 0xFFFF0000u)) ||
+        (g[0] == 0x64u && g[1] == 0xFF9Bu && (mid | g45) == 0u))
+        return (v4 | g45 | g[0]) == 1u ? 1 : ipv4_is_local(v4);
     /* 6to4 (2002:a.b.c.d::/48) and Teredo (2001:0:server:flags:port:
      * client, the client's bits inverted): a host with such a tunnel
      * sends to the IPv4 address inside, so one that is not public is

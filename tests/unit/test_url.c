@@ -443,7 +443,7 @@ static void host_classes(void)
     CHECK_INT(local_of("64:ff9b::c0a8:1"), 2);
     CHECK_INT(local_of("64:ff9b::127.0.0.1"), 1);
     CHECK_INT(local_of("64:ff9b::8.8.8.8"), 0);
-    CHECK_INT(local_of("64:ff9b:1::10.0.0.1"), 0); /* not the prefix */
+    CHECK_INT(local_of("64:ff9b:1::10.0.0.1"), 2); /* local-use (RFC 8215) */
     CHECK_INT(local_of("::1:0:0:10.0.0.1"), 0);
     CHECK_INT(local_of("999.1.1.1"), 3);  /* looks numeric, does not parse */
     CHECK_INT(local_of("127.0.0.010"), 3); /* 127.0.0.8 to inet_aton() */
@@ -948,6 +948,27 @@ static void regress_ipv6_6to4_teredo_inner_ipv4(void)
     CB_OK("http://[2001:0:808:808::f7f7:f7f7]/");
 }
 
+static void regress_ipv6_siit_and_local_nat64(void)
+{
+    /* SIIT's translated form (::ffff:0:a.b.c.d) carries an IPv4 address
+     * as the mapped form does; NAT64's local-use prefix (64:ff9b:1::/48,
+     * RFC 8215) is local by definition, whatever it carries */
+    CHECK_INT(local_of("::ffff:0:a00:1"), 2);         /* 10.0.0.1 */
+    CHECK_INT(local_of("::ffff:0:10.0.0.1"), 2);
+    CHECK_INT(local_of("::ffff:0:a9fe:a9fe"), 2);     /* 169.254.169.254 */
+    CHECK_INT(local_of("::ffff:0:7f00:1"), 1);        /* 127.0.0.1 */
+    CHECK_INT(local_of("::ffff:0:0:1"), 2);           /* 0.0.0.1, not ::1 */
+    CHECK_INT(local_of("::ffff:0:808:808"), 0);       /* 8.8.8.8 */
+    CHECK_INT(local_of("::fffe:0:a00:1"), 0);         /* neither form */
+    CHECK_INT(local_of("64:ff9b:1::808:808"), 2);
+    CHECK_INT(local_of("64:ff9b:1:ffff::"), 2);
+    CHECK_INT(local_of("64:ff9b:2::a00:1"), 0);       /* outside the /48 */
+    CHECK_INT(local_of("64:ff9b::808:808"), 0);       /* well-known, public */
+    CB_BAD("http://[::ffff:0:a00:1]/");
+    CB_BAD("http://[64:ff9b:1::808:808]/");
+    CB_OK("http://[::ffff:0:808:808]/");
+}
+
 static const t_case cases[] = {
     T_CASE(parse_http_https),
     T_CASE(parse_scheme_case),
@@ -984,6 +1005,7 @@ static const t_case cases[] = {
     T_CASE(regress_backslash_hides_host),
     T_CASE(regress_ipv6_nine_groups_with_trailing_gap),
     T_CASE(regress_ipv6_6to4_teredo_inner_ipv4),
+    T_CASE(regress_ipv6_siit_and_local_nat64),
 };
 
 int main(void)
