@@ -318,6 +318,8 @@ static void status_three_digits(void)
     RESP_ERR("HTTP/1.1 +20 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1 -200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1 200OK\r\n\r\n", BACT_E_HTTP); /* no SP after code */
+    /* a fourth digit, then the line's end: no reason phrase to stop at */
+    RESP_ERR("HTTP/1.1 2000\r\n\r\n", BACT_E_HTTP);
 }
 
 static void status_below_100(void)
@@ -338,6 +340,8 @@ static void status_bad_version(void)
      * byte by byte as well as whole */
     RESP_ERR("HTTP/0.1 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("ITTP/1.1 200 OK\r\n\r\n", BACT_E_HTTP);
+    /* no byte of "HTTP/1." where it belongs, the rest a status line */
+    RESP_ERR("xxxxxxx1 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1/1 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1!200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1200 OK\r\n\r\n", BACT_E_HTTP);   /* missing space */
