@@ -598,12 +598,15 @@ static void reconcile_unsure(void)
     CHECK_INT(run_lost(c, &t), BACT_E_NET);
     CHECK_INT(count_in_sent("POST /v2/workflow/run-task "), 1);
     /* no list at all (none, null, or one inside another member, our task
-     * in it): no end of a list was seen, nothing is resent */
-    for (i = 0; i < 3u; i++) {
+     * in it; an answer that is no object, an empty array or a string,
+     * whose fields do not read): no end of a list was seen, nothing is
+     * resent */
+    for (i = 0; i < 5u; i++) {
         static const char *const nolist[] = {
             "{\"page\":1}", "{\"page\":1,\"items\":null}",
             "{\"data\":{\"items\":[" ITEM("1", WF, NOW,
-                                        "query=coffee; n=2") "]}}"
+                                        "query=coffee; n=2") "]}}",
+            "[]", "\"\""
         };
         c = lost_run();
         dated("10:17:54", nolist[i]);
