@@ -125,6 +125,9 @@ static void valid_documents(void)
         S("[\"\\u00e9\\u00E9\\u0000\\uffff\"]"),
         S("[\"\\ud83d\\ude00\",\"\\uD83D\\uDE00\",\"\\udbff\\udfff\"]"),
         S("[\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF\xEF\xBF\xBF\"]"),
+        /* the first and last of each length */
+        S("[\"\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF\xF0\x90\x80\x80"
+          "\xF4\x8F\xBF\xBF\"]"),
         S("[\"\x7F\"]"), /* DEL is allowed raw */
         S("{\"\":\"\"}"),
         S("{\"a\":1,\"a\":2}"), /* duplicate keys are valid JSON */
@@ -454,9 +457,12 @@ static void decode_every_escape(void)
 static void decode_utf8_length_edges(void)
 {
     static const char want[] = "\x7F" "\xC2\x80" "\xDF\xBF" "\xE0\xA0\x80"
-                               "\xEF\xBF\xBF" "\xF0\x90\x80\x80" "\x01";
+                               "\xEF\xBF\xBF" "\xF0\x90\x80\x80" "\x01"
+                               "\xED\x9F\xBF" "\xEE\x80\x80";
+    /* (U+D7FF and U+E000: the neighbours of the surrogates, each one
+     * escape) */
     CHECK_INT(load("[\"\\u007f\\u0080\\u07FF\\u0800\\uffff"
-                   "\\ud800\\udc00\\u0001\"]"),
+                   "\\ud800\\udc00\\u0001\\ud7ff\\ue000\"]"),
               BACT_OK);
     CHECK_INT(tlen(1), sizeof want - 1u);
     CHECK(memcmp(tstr(1), want, sizeof want - 1u) == 0);
