@@ -138,6 +138,18 @@ static void valid_documents(void)
     expect_all(__FILE__, __LINE__, ok, sizeof ok / sizeof ok[0], BACT_OK);
 }
 
+/* A body of 2^31 bytes or more is refused before a byte of it is read:
+ * jsmn keeps its places in an int. */
+static void body_length_bound(void)
+{
+    CHECK_INT(parse("{}"), BACT_OK);
+    J.body_len = 0x80000000u;
+    CHECK_INT(bact__json_parse(&J), BACT_E_JSON);
+    CHECK_INT(J.ntok_used, 0);
+    J.body_len = (size_t)-1;
+    CHECK_INT(bact__json_parse(&J), BACT_E_JSON);
+}
+
 /* RFC 8259 allows any value at the top level. */
 static void valid_top_level_scalars(void)
 {
@@ -1116,6 +1128,7 @@ static void key_pool(void)
 static const t_case cases[] = {
     T_CASE(valid_documents),
     T_CASE(valid_top_level_scalars),
+    T_CASE(body_length_bound),
     T_CASE(tokens_of_valid_document),
     T_CASE(invalid_documents),
     T_CASE(strings_word_positions),
