@@ -430,6 +430,18 @@ static void host_classes(void)
     CHECK_INT(local_of("64:ff9b::100.64.0.1"), 2);
     CHECK_INT(local_of("100.64.0.1"), 2);
     CHECK_INT(local_of("255.255.255.255"), 2);
+    /* the most the last part holds after three, two, one or no parts
+     * before it, and one more */
+    CHECK_INT(local_of("127.0.0.255"), 1);
+    CHECK_INT(local_of("127.0.65535"), 1);
+    CHECK_INT(local_of("127.16777215"), 1);
+    CHECK_INT(local_of("4294967295"), 2);
+    CHECK_INT(local_of("0xffffffff"), 2);
+    CHECK_INT(local_of("127.0.0.256"), 3);
+    CHECK_INT(local_of("127.0.65536"), 3);
+    CHECK_INT(local_of("127.16777216"), 3);
+    CHECK_INT(local_of("4294967296"), 3);
+    CHECK_INT(local_of("0x100000000"), 3);
     CHECK_INT(local_of("223.255.255.255"), 0);
     CHECK_INT(local_of("::ffff:127.0.0.1"), 1);
     CHECK_INT(local_of("::ffff:192.168.0.1"), 2);
@@ -448,6 +460,7 @@ static void host_classes(void)
     CHECK_INT(local_of("999.1.1.1"), 3);  /* looks numeric, does not parse */
     CHECK_INT(local_of("127.0.0.010"), 3); /* 127.0.0.8 to inet_aton() */
     CHECK_INT(local_of("1:2"), 3);        /* has a colon, not IPv6 */
+    CHECK_INT(local_of("x:y.localhost"), 1); /* a colon, but *.localhost */
     CHECK_INT(local_of("."), 3);
     CHECK_INT(bact__host_is_local("x", 0), 3);
     /* only the given length is looked at */
