@@ -309,6 +309,17 @@ static void status_odd_reasons(void)
     RESP_ERR("HTTP/1.1 200 OK\rX\n\r\n", BACT_E_HTTP); /* bare CR */
 }
 
+/* A header value that reads like a status line is a value, wherever the
+ * input is split (after the colon too: no second status line is looked
+ * for there) */
+static void status_line_as_value(void)
+{
+    const r_out *o = RESP("HTTP/1.1 404 Not Found\r\nX-Echo: HTTP/1.1 200 OK"
+                          "\r\nContent-Length: 0\r\n\r\n",
+                          0, BACT__DONE, 404, "");
+    CHECK_INT(o->heads, 1);
+}
+
 static void status_three_digits(void)
 {
     RESP_ERR("HTTP/1.1 20 OK\r\n\r\n", BACT_E_HTTP);
@@ -342,6 +353,9 @@ static void status_bad_version(void)
     RESP_ERR("ITTP/1.1 200 OK\r\n\r\n", BACT_E_HTTP);
     /* no byte of "HTTP/1." where it belongs, the rest a status line */
     RESP_ERR("xxxxxxx1 200 OK\r\n\r\n", BACT_E_HTTP);
+    /* a status line after a stray first byte (split after it too: the
+     * rest is no new status line) */
+    RESP_ERR("HHTTP/1.1 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1/1 200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1!200 OK\r\n\r\n", BACT_E_HTTP);
     RESP_ERR("HTTP/1.1200 OK\r\n\r\n", BACT_E_HTTP);   /* missing space */
@@ -1939,6 +1953,7 @@ static const t_case cases[] = {
     T_CASE(status_200_with_reason),
     T_CASE(status_200_without_reason),
     T_CASE(status_http10),
+    T_CASE(status_line_as_value),
     T_CASE(status_odd_reasons),
     T_CASE(status_three_digits),
     T_CASE(status_below_100),
