@@ -1066,6 +1066,9 @@ static void hdr_control_bytes(void)
     RESP_ERR(OK_HEAD "Connection: clo\x7f" "se\r\n\r\n", BACT_E_HTTP);
     RESP_ERR(OK_HEAD "Retry-After: 1\x0b\r\n\r\n", BACT_E_HTTP);
     RESP_ERR(OK_HEAD "X\x01: a\r\n\r\n", BACT_E_HTTP);
+    /* ... also right after the colon, with no whitespace before it */
+    RESP_ERR(OK_HEAD "X-A:\x01" "b\r\n\r\n", BACT_E_HTTP);
+    RESP_ERR(OK_HEAD "X-A:\x7f" "b\r\n\r\n", BACT_E_HTTP);
     /* HTAB and obs-text are field-value bytes */
     RESP(OK_HEAD "X-A: a\tb \x80\xff\xc3\xa9\r\nContent-Length: 0\r\n\r\n", 0,
          BACT__DONE, 200, "");
