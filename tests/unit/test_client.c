@@ -626,6 +626,8 @@ static void request_head(void)
 {
     static const bact_http_req HEAD = { "HEAD", "/v1/x", NULL, 0, NULL, 0,
                                         NULL, 1 };
+    static const bact_http_req HEADX = { "HEADX", "/v1/x", NULL, 0, NULL, 0,
+                                         NULL, 1 };
     bact_client *c;
     int st = 0;
     begin(T_WHOLE);
@@ -635,6 +637,8 @@ static void request_head(void)
                    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
     t_io_add(&IO, T_NOTHING, NULL, 0);
     t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    t_io_add(&IO, T_NOTHING, NULL, 0);
+    t_io_data(&IO, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
     c = mk(1024, "http://h", 0);
     CHECK_INT(bact_request(c, &HEAD, NULL, NULL, &st), BACT_OK);
     CHECK_INT(st, 200);
@@ -642,6 +646,10 @@ static void request_head(void)
     CHECK_INT(st, 200);
     CHECK_INT(bact_request(c, &GET, NULL, NULL, &st), BACT_OK);
     CHECK_STR(body_str(c), "ok");
+    /* a method that only starts like HEAD is another: its answer's body
+     * is read */
+    CHECK_INT(bact_request(c, &HEADX, NULL, NULL, &st), BACT_OK);
+    CHECK_STR(body_str(c), "hi");
     CHECK_INT(IO.opens, 1);
 }
 
