@@ -2764,6 +2764,21 @@ static void request_larger_than_buffer(void)
     CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_BUF);
     CHECK_INT(bact_needed(c), need);
 
+#if SIZE_MAX > 0xFFFFFFFFu
+    /* a body of 2^32 - 1 bytes is measured (the buffer is too small for
+     * it); one of 2^32 cannot be announced in 32 bits and is refused.
+     * Neither is read */
+    begin(T_WHOLE);
+    c = mk(256, "http://api.example.com", 0);
+    rq.body_len = 0xFFFFFFFFu;
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_BUF);
+    CHECK(bact_needed(c) > 0xFFFFFFFFu);
+    rq.body_len = (size_t)0xFFFFFFFFu + 1u;
+    CHECK_INT(bact_request(c, &rq, NULL, NULL, NULL), BACT_E_ARG);
+    CHECK_INT(IO.sends, 0);
+    rq.body_len = 300;
+#endif
+
     /* the JSON writer's size is exact as well (run-task) */
     {
         bact_run_req rr;
