@@ -553,6 +553,14 @@ static void skip_and_elem(void)
     CHECK_INT(bact__json_elem(&J, -1, 0), -1);
     CHECK_INT(bact__json_elem(&J, 8, 0), -1);
     CHECK_INT(bact__json_elem(&J, 0, 0xFFFFFFFFu), -1);
+    /* one past the inner array's last element is no element of it (the
+     * token there is "x", of the array around it) */
+    CHECK_INT(bact__json_elem(&J, 4, 2), -1);
+    /* with a token array of exactly the tokens made, the place after the
+     * last one is not read */
+    CHECK_INT(parse_n("[1,{\"a\":[2,3]},\"x\"]", 19, 8), BACT_OK);
+    CHECK_INT(bact__json_elem(&J, 8, 0), -1);
+    CHECK_INT(bact__json_elem(&J, 4, 1), 6);
 }
 
 /* element idx of the array at token arr, walked from the array's start */
