@@ -156,6 +156,7 @@ static void parse_http_https(void)
     PARSE_OK("http://a", "a", 80, 0, 0, 1);
     PARSE_OK("http://10.0.0.1", "10.0.0.1", 80, 0, 0, 1);
     PARSE_OK("http://my_host-1.example", "my_host-1.example", 80, 0, 0, 1);
+    PARSE_OK("http://Zz.example.biz", "Zz.example.biz", 80, 0, 0, 1);
     r = parse("http://example.com");
     CHECK_INT(r->host_off, 7);
     r = parse("https://example.com");
