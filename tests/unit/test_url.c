@@ -458,6 +458,7 @@ static void host_classes(void)
     CHECK_INT(local_of("64:ff9b::8.8.8.8"), 0);
     CHECK_INT(local_of("64:ff9b:1::10.0.0.1"), 2); /* local-use (RFC 8215) */
     CHECK_INT(local_of("::1:0:0:10.0.0.1"), 0);
+    CHECK_INT(local_of("::1:10.0.0.1"), 0); /* neither mapped nor compatible */
     CHECK_INT(local_of("999.1.1.1"), 3);  /* looks numeric, does not parse */
     CHECK_INT(local_of("127.0.0.010"), 3); /* 127.0.0.8 to inet_aton() */
     CHECK_INT(local_of("1:2"), 3);        /* has a colon, not IPv6 */
@@ -948,6 +949,7 @@ static void regress_ipv6_6to4_teredo_inner_ipv4(void)
     CHECK_INT(local_of("2002::"), 2);               /* 0.0.0.0 */
     CHECK_INT(local_of("2002:808:808::1"), 0);      /* 8.8.8.8 */
     CHECK_INT(local_of("2001:0:a00:1::808:808"), 2); /* server 10.0.0.1 */
+    CHECK_INT(local_of("2001:0:a00:1:0:0:f7f7:f7f7"), 2); /* ... alone */
     /* client 10.0.0.1, its bits inverted: f5ff:fffe */
     CHECK_INT(local_of("2001:0:808:808::f5ff:fffe"), 2);
     CHECK_INT(local_of("2001:0:808:808::ffff:ffff"), 2); /* client 0.0.0.0 */
