@@ -649,13 +649,13 @@ static int retryable(const bact_client *c, const bact__call *call, int rc,
             return 2; /* the server did not take the request */
         return (call->flags & BACT__C_IDEMPOTENT) && (g & ~2u) == 0;
     }
-    { /* DNS, CONNECT: nothing reached the server (when they come from
-         open, before any send: from a transport that gives them after,
-         they are as NET); NET, TIMEOUT, CLOSED (the codes that follow
-         them) */
+    { /* DNS, CONNECT, NET, TIMEOUT, CLOSED (the codes in that order):
+         any request when nothing was sent yet (DNS and CONNECT, from a
+         transport that gives them after a send began, are as NET), and
+         after a send only an idempotent one (a request an earlier attempt
+         sent, SENT_BEFORE, is always one: retry_wait() sets it for no
+         other) */
         unsigned k = (unsigned)(BACT_E_DNS - rc);
-        if (k < 2u && !(sent & 1))
-            return 1;
         return k < 5u && (!sent || (call->flags & BACT__C_IDEMPOTENT));
     }
 }
