@@ -2044,6 +2044,9 @@ int main(int argc, char **argv)
     int cmd_index, rc;
 
     hold_std_fds();
+    /* no key to mask until one is read (a caller that runs main() more
+     * than once, as the fuzz harness does, may have freed the last one) */
+    cli_set_secret(NULL);
     if (argc < 2)
         return usage_error("no command given (see bact --help)");
     /* A peer that resets the connection, or a closed pipe on stdout, must

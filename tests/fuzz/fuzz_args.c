@@ -729,6 +729,7 @@ static int run_tool(int argc, char **argv)
     bact_url url;
     int cmd_index, rc;
 
+    cli_set_secret(NULL); /* the last input's key is freed */
     if (argc < 2)
         return usage_error("no command given (see bact --help)");
     g->timeout_ms = DEFAULT_TIMEOUT_MS;
