@@ -1343,9 +1343,15 @@ static int task_ended(cli *cx, const char *id, const bact_task_state *st)
         return fail(cx, "get-task", rc);
     if (rc == BACT_OK && cx->g->json) {
         (void)print_body(cx);
-        /* the raw body is printed: now decode it for the failure info */
-        if (!done)
+        /* the raw body is printed: now decode it for the failure info; a
+         * body that could not be written is said so before the last line
+         * (exit 6 all the same; a finished task's is exit 5, at the end) */
+        if (!done) {
+            if (fflush(stdout) != 0 || ferror(stdout))
+                cli_msg("task %s: cannot write its get-task body to "
+                        "stdout: %s", id, strerror(errno));
             rc = bact_decode_task(&cx->c, &t);
+        }
     }
     if (rc != BACT_OK) {
         cli_msg("task %s: get-task: %s, so its failure info is not known",

@@ -2366,6 +2366,22 @@ def _():
     eq(polls, [], "status polls")
 
 
+@check("proto.stdout_write_failure_failed_task_json_said")
+def _():
+    # --json wait on a task that failed: exit 6 with its last line as
+    # ever, and a line before it saying the final body was not written
+    # (it was lost without a word)
+    M.reset()
+    ok(bact("run", WF_FAIL), str(FIRST_TASK) + "\n")
+    r = to_full_disk("--json", "wait", str(FIRST_TASK), "--interval", "0.05")
+    need(r.rc == 6, "expected exit 6: " + r.why())
+    need(len(r.err_lines) >= 2, "stderr: " + short(r.err))
+    eq(r.err_lines[-2], "bact: task %d: cannot write its get-task body to "
+       "stdout: No space left on device" % FIRST_TASK, "line before the last")
+    need(r.err_lines[-1].startswith("bact: task %d failed" % FIRST_TASK),
+         "last line: " + short(r.err))
+
+
 def bact_fd_closed(fd, *args):
     """bact ARGS started with file descriptor fd (1 or 2) closed, as `>&-`
     or `2>&-` leave it."""
