@@ -648,7 +648,9 @@ typedef int (*bact_status_cb)(void *user, const bact_task_state *st);
  * (BACT_E_DEADLINE; it ends a sleep early, and a poll's retries and their
  * waits too; 0 makes one poll, with no retry), or a call
  * fails (its error; a failure whose wait before a retry, Retry-After or
- * back-off, would pass the deadline ends the wait at once with it).
+ * back-off, would pass the deadline ends the wait at once with it; one
+ * that ends as max_wait_ms runs out is BACT_E_DEADLINE only when it is
+ * BACT_E_TIMEOUT, or BACT_E_TLS (a TLS port's handshake timing out)).
  * BACT_WAIT_FOREVER: no limit of time (the loop is bounded still: after
  * BACT_WAIT_MAX_POLLS polls, 10,000,000 by default, it ends with
  * BACT_E_DEADLINE, with or without a max_wait_ms: over a year at one

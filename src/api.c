@@ -1137,9 +1137,11 @@ int bact_wait(bact_client *c, const char *task_id, uint32_t interval_ms,
         c->call_ms = call_ms;
         left = wait_left(max_wait_ms, c->pf.now_ms(c->pf.ctx) - t0);
         if (rc != BACT_OK) {
-            /* a poll cut short by the deadline; any other failure is
+            /* a poll cut short by the deadline (a timeout; a TLS port
+             * reports a handshake's as BACT_E_TLS); any other failure is
              * the answer, even when it came as time ran out */
-            if (rc == BACT_E_TIMEOUT && left == 0 && max_wait_ms != 0)
+            if ((rc == BACT_E_TIMEOUT || rc == BACT_E_TLS) && left == 0 &&
+                max_wait_ms != 0)
                 rc = BACT_E_DEADLINE;
             break;
         }

@@ -3097,6 +3097,20 @@ static void wait_aborted_by_callback(void)
     CHECK_INT(st.status, BACT_STATUS_RUNNING);
 }
 
+/* an open whose TLS handshake runs out of time: all of timeout_ms, then
+ * BACT_E_TLS (as bact_mbedtls.c's handshake() answers a timeout) */
+static int handshake_times_out(void *p, const char *host, size_t host_len,
+                               uint16_t port, uint32_t timeout_ms)
+{
+    t_io *io = (t_io *)p;
+    (void)host;
+    (void)host_len;
+    (void)port;
+    io->opens++;
+    io->now += timeout_ms;
+    return BACT_E_TLS;
+}
+
 static void wait_call_fails(void)
 {
     static const char *const w[] = { "running" };
@@ -3121,6 +3135,24 @@ static void wait_call_fails(void)
     CHECK_INT(bact_wait(c, "1", 1000, 1002, NULL, NULL, &st), BACT_E_API);
     CHECK_INT(IO.now - t0, 1002);
     CHECK_INT(bact_last_error(c)->code, 10112);
+
+    /* a TLS handshake the deadline cut short is the deadline: a TLS
+     * port reports a handshake's timeout as BACT_E_TLS (the mbedTLS
+     * port's BACT_TLS_TIMEOUT), not BACT_E_TIMEOUT */
+    c = begin();
+    status_answers(w, 1);
+    c->tr.open = handshake_times_out;
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 500, NULL, NULL, &st), BACT_E_DEADLINE);
+    CHECK_INT(IO.now - t0, 500);
+    CHECK_INT(IO.opens, 1);
+    /* ... while one that fails before the deadline is that failure */
+    c = begin();
+    status_answers(w, 1);
+    c->tr.open = handshake_times_out;
+    t0 = IO.now;
+    CHECK_INT(bact_wait(c, "1", 100, 5000, NULL, NULL, &st), BACT_E_TLS);
+    CHECK(IO.now - t0 < 5000u);
 
     /* raw mode is set aside while waiting, and restored */
     c = begin();
