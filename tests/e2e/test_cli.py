@@ -1597,8 +1597,10 @@ def _():
 def _():
     # a server (or a proxy before it) that echoes the Authorization header
     # in its msg or traceId: the key is masked on stderr, also when the msg
-    # is cut in the middle of it (what is left of it would show its start)
-    for pad in (0, 1000, 1010):
+    # is cut in the middle of it (what is left of it would show its start).
+    # The msg shows 1017 bytes and "...": with the key at pad + 30, pad 970
+    # cuts it after 17 bytes and pad 983 after 4, the fewest masked
+    for pad in (0, 970, 983):
         body = json.dumps({"code": 401, "msg": "x" * pad + "Invalid "
                            "authorization: Bearer " + KEY,
                            "traceId": KEY})
@@ -1608,9 +1610,29 @@ def _():
         error(r, 1, "HTTP 401", "code 401")
         need(KEY[:4].encode() not in r.err,
              "the key's start on stderr: %s" % short(r.err[-80:]))
-        if pad == 0:
-            need(("Bearer " + "*" * len(KEY)).encode() in r.err,
-                 "the key not masked as '*'s: %s" % short(r.err))
+        shown = len(KEY) if pad == 0 else 1017 - (pad + 30)
+        need(("Bearer " + "*" * shown + ("" if pad == 0 else "...")).encode()
+             in r.err, "the key not masked as '*'s: %s" % short(r.err[-200:]))
+
+
+@check("wait.echoed_key_in_long_failure_message_not_shown")
+def _():
+    # a failure message holding the key where the whole line (2044 bytes
+    # and "...") is cut in the middle of it: what is left of it is '*'s
+    tid = M.new_task(WF_FAIL)
+    M.wait_status(tid, "failed")
+    d = json.loads(M.task_body(tid))
+    head = "task %s failed: code 7: " % tid
+    for shown in (4, 12):
+        pad = 2044 - shown - len(head)
+        M.fault(kind="body", path=V2 + "get-task", body=json.dumps(
+            dict(d, task_failure_info={"code": 7, "message": "y" * pad + KEY})))
+        r = bact("wait", tid, "--interval", "0.05")
+        need(r.rc == 6, "expected exit 6: " + r.why())
+        need(KEY[:4].encode() not in r.err,
+             "the key's start on stderr: %s" % short(r.err[-80:]))
+        need(r.err.endswith(b"y" + b"*" * shown + b"...\n"),
+             "the cut key not masked: %s" % short(r.err[-80:]))
 
 
 @check("api.long_msg_cut_with_notice")
