@@ -3384,9 +3384,6 @@ static void string_at_refuses_other_values(void)
     CHECK_STR(s, "f");
 }
 
-/* a whole-call limit shorter than what is left of the wait bounds each
- * poll: a Retry-After past it ends the poll, it is not waited out under
- * the wait's longer deadline */
 /* interval_ms 0 polls back to back: no sleep between the polls */
 static void wait_interval_zero(void)
 {
@@ -3465,6 +3462,9 @@ static void handle_kept_by_refused_call(void)
     CHECK_INT(bact_region_at(c, &a, 0, &r), BACT_E_ARG);
 }
 
+/* a whole-call limit shorter than what is left of the wait bounds each
+ * poll: a Retry-After past it ends the poll, it is not waited out under
+ * the wait's longer deadline */
 static void wait_poll_keeps_call_limit(void)
 {
     bact_task_state st;
