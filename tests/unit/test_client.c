@@ -3147,9 +3147,10 @@ static void init_edges(void)
     CHECK_INT(bact_init(&c2, &cfg), BACT_OK);
     cfg.n_tokens = 0x80000000u;
     CHECK_INT(bact_init(&c2, &cfg), BACT_E_ARG);
-    /* an inactivity limit above 2^30 ms: the attempt's limit, four times
-     * it when not given, saturates at the largest rather than wrapping,
-     * and a call is not cut short by it */
+    /* an inactivity limit of 2^30 ms, the least whose four times does not
+     * fit 32 bits: the attempt's limit, four times it when not given,
+     * saturates at the largest rather than wrapping to 0, and a call is
+     * not cut short by it */
     cfg.n_tokens = 64;
     cfg.timeout_ms = 0x40000000u;
     (void)mk_cfg(&cfg);
