@@ -1395,7 +1395,8 @@ static int wait_task(cli *cx, const char *id, const cmd_args *a)
                    &wp, &st);
     elapsed = pf.now_ms(pf.ctx) - t0;
 #ifdef BACT_HAVE_TLS
-    /* the CA file failed at the first poll: its line is out */
+    /* the CA file failed at the first poll, which bact_wait() reports as
+     * BACT_E_DEADLINE when --max-wait ran out meanwhile: its line is out */
     if (cx->ca_failed)
         return EX_TLS;
 #endif
