@@ -635,7 +635,7 @@ static int case_recv_zero_len(char *why)
     return 1;
 }
 
-/* BACT_E_NET: a reset (recv, then send) */
+/* BACT_E_NET: a reset (recv, then send, with no wait and with one) */
 static int case_recv_reset(char *why)
 {
     pair p;
@@ -651,6 +651,10 @@ static int case_recv_reset(char *why)
     r = p.tr.recv(p.tr.io, b, sizeof b, 2000);
     if (r != BACT_E_NET)
         FAIL("recv after the peer's RST: %d, want %d", (int)r, BACT_E_NET);
+    r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 0);
+    if (r != BACT_E_NET)
+        FAIL("send (timeout 0) after the peer's RST: %d, want %d", (int)r,
+             BACT_E_NET);
     r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000);
     if (r != BACT_E_NET)
         FAIL("send after the peer's RST: %d, want %d", (int)r, BACT_E_NET);
