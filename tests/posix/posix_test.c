@@ -527,8 +527,9 @@ static int case_fd_zero(char *why)
     return 1;
 }
 
-/* > 0: the bytes sent; and small writes go out at once (TCP_NODELAY: a
- * request's head and body are not held back for an ACK) */
+/* > 0: the bytes sent, 0 for none offered; and small writes go out at
+ * once (TCP_NODELAY: a request's head and body are not held back for an
+ * ACK) */
 static int case_send_bytes(char *why)
 {
     pair p;
@@ -546,6 +547,11 @@ static int case_send_bytes(char *why)
         FAIL("send %d, want 4", (int)r);
     if (recv(p.srv, b, sizeof b, 0) != 4 || memcmp(b, "ping", 4) != 0)
         FAIL("the server did not get \"ping\"");
+    /* a send of no bytes moves none: 0, whatever errno held before */
+    errno = EPIPE;
+    r = p.tr.send(p.tr.io, (const uint8_t *)"ping", 0, 0);
+    if (r != 0)
+        FAIL("send (len 0), errno EPIPE from before: %d, want 0", (int)r);
     p.tr.close(p.tr.io);
     return 1;
 }
