@@ -470,6 +470,9 @@ static int case_close(char *why)
     uint8_t b[16];
     int fd, s;
     int32_t r;
+    /* descriptor 0 open, as any other the second close must leave alone */
+    if (fcntl(0, F_GETFD) < 0 && open("/dev/null", O_RDONLY) != 0)
+        FAIL("setup: descriptor 0 not to be had");
     if (!connected(&p, AF_INET, why))
         return 0;
     fd = p.conn.fd;
@@ -482,6 +485,8 @@ static int case_close(char *why)
     p.tr.close(p.tr.io);
     if (fcntl(s, F_GETFD) < 0)
         FAIL("a second close closed the socket that took the number");
+    if (fcntl(0, F_GETFD) < 0)
+        FAIL("a second close closed descriptor 0");
     TIMED("recv after close (timeout 2000)",
           p.tr.recv(p.tr.io, b, sizeof b, 2000), BACT_E_NET, 0, 1000);
     TIMED("send after close (timeout 2000)",
