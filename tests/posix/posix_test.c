@@ -816,11 +816,13 @@ static int case_open_refused_then_next(char *why)
 }
 
 /* An address connect() refuses at once (no route: ENETUNREACH) is a
- * failed connect, and the next address is tried. */
+ * failed connect, with no wait (its socket is closed), and the next
+ * address is tried. */
 static int case_open_unreachable(char *why)
 {
     pair p;
     int rc;
+    unsigned polls;
     if (!listening(&p, AF_INET))
         FAIL("listen failed");
     unreachable_port = 9;
@@ -829,9 +831,13 @@ static int case_open_unreachable(char *why)
     fake[1].family = AF_INET;
     fake[1].port = p.port;
     n_fake = 1;
+    polls = n_polls;
     rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
     if (rc != BACT_E_CONNECT)
         FAIL("open (no route): %d, want %d", rc, BACT_E_CONNECT);
+    if (n_polls != polls)
+        FAIL("open (no route) waited: %u poll() calls, want none",
+             n_polls - polls);
     n_fake = 2;
     rc = p.tr.open(p.tr.io, FAKE_NAME, strlen(FAKE_NAME), 443, 2000);
     if (rc != BACT_OK)
