@@ -1238,9 +1238,10 @@ static int case_open_no_time(char *why)
 }
 
 /* The platform: now_ms is the monotonic clock in ms, sleep_ms sleeps at
- * least that long (its whole seconds and the rest), random is given and
- * varies. The port's clock is read between two readings of the test's,
- * so it moved at least as far as the inner pair and at most as the outer. */
+ * least that long (its whole seconds and the rest, and a time below a
+ * second whole), random is given and varies. The port's clock is read
+ * between two readings of the test's, so it moved at least as far as the
+ * inner pair and at most as the outer. */
 static int case_platform(char *why)
 {
     bact_platform pl;
@@ -1261,6 +1262,12 @@ static int case_platform(char *why)
     if (p1 - p0 < t1b - t0b || p1 - p0 > t1 - t0)
         FAIL("now_ms moved %u ms, the clock %u to %u ms", (unsigned)(p1 - p0),
              (unsigned)(t1b - t0b), (unsigned)(t1 - t0));
+    /* all of it below a second: nanoseconds only */
+    t0b = now_ms();
+    pl.sleep_ms(pl.ctx, 999);
+    t1b = now_ms();
+    if (t1b - t0b < 999)
+        FAIL("sleep_ms(999) slept %u ms", (unsigned)(t1b - t0b));
     for (i = 0; i < 4; i++)
         v[i] = pl.random(pl.ctx);
     if (v[0] == v[1] && v[1] == v[2] && v[2] == v[3])
