@@ -15,7 +15,8 @@
  * The lookups are counted, and with -Wl,--wrap=freeaddrinfo so are the
  * lists freed. And with -Wl,--wrap=poll: a case can make every poll() fail;
  * with -Wl,--wrap=connect, every connect() to one port fail at once, as
- * with no route to the address.
+ * with no route to the address, or every connect() complete before it
+ * returns.
  *
  * An address that never answers is a listener whose accept queue is full:
  * Linux drops the SYNs that reach it, so a connect to it waits.
@@ -155,6 +156,9 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout)
 
 /* Set by a case: a connect() to this port fails at once (ENETUNREACH) */
 static uint16_t unreachable_port;
+/* Set by a case: a connect() completes before it returns 0, as one may
+ * on a non-blocking socket, errno left as an earlier call set it */
+static int connect_at_once;
 
 int __real_connect(int fd, const struct sockaddr *sa, socklen_t len);
 int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
@@ -174,6 +178,17 @@ int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
     if (unreachable_port != 0 && port == unreachable_port) {
         errno = ENETUNREACH;
         return -1;
+    }
+    if (connect_at_once) {
+        int fl = fcntl(fd, F_GETFL), r;
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
+            return -1;
+        r = __real_connect(fd, sa, len);
+        if (fcntl(fd, F_SETFL, fl) != 0)
+            return -1;
+        if (r == 0)
+            errno = ENOENT;
+        return r;
     }
     return __real_connect(fd, sa, len);
 }
@@ -847,6 +862,37 @@ static int case_open_unreachable(char *why)
     return 1;
 }
 
+/* A connect() that completes at once (0, not EINPROGRESS) is the stream,
+ * with nothing waited for and whatever errno says */
+static int case_open_at_once(char *why)
+{
+    pair p;
+    uint8_t b[8];
+    unsigned polls;
+    int rc;
+    if (!listening(&p, AF_INET))
+        FAIL("listen failed");
+    connect_at_once = 1;
+    polls = n_polls;
+    rc = p.tr.open(p.tr.io, "127.0.0.1", 9, p.port, 2000);
+    connect_at_once = 0;
+    if (rc != BACT_OK)
+        FAIL("open (connected at once): %d, want %d", rc, BACT_OK);
+    if (n_polls != polls)
+        FAIL("open (connected at once) waited: %u poll() calls, want none",
+             n_polls - polls);
+    if ((fcntl(p.conn.fd, F_GETFL) & O_NONBLOCK) == 0)
+        FAIL("the stream is not non-blocking");
+    p.srv = accept(p.ls, NULL, NULL);
+    if (p.srv < 0)
+        FAIL("accept: %s", strerror(errno));
+    if (p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 2000) != 4 ||
+        recv(p.srv, b, sizeof b, 0) != 4 || memcmp(b, "ping", 4) != 0)
+        FAIL("the stream does not carry bytes");
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
 /* Each way an open fails gives its outcome and leaves no descriptor open:
  * refused, never answered, no route, and a wait for the connect that
  * fails (an error, not a connection). */
@@ -1300,6 +1346,7 @@ static const test_case cases[] = {
     {"open-host", case_open_host, 10000},
     {"open-refused-then-next", case_open_refused_then_next, 10000},
     {"open-unreachable", case_open_unreachable, 10000},
+    {"open-at-once", case_open_at_once, 10000},
     {"open-fails-cleanly", case_open_fails_cleanly, 10000},
     {"recv-eintr", case_recv_eintr, 5000},
     {"recv-late-signal", case_recv_late_signal, 5000},
