@@ -73,9 +73,11 @@ $(BUILD)/host/tests/tls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 # the POSIX transport against bact_port.h's contract, over loopback sockets
 # (tests/posix/; getaddrinfo wrapped: a name with several addresses, and
 # freeaddrinfo with it: every list freed; poll wrapped: a wait that fails;
-# connect wrapped: an address with no route)
+# connect wrapped: an address with no route; send wrapped: a send that
+# would block after its wait found room)
 $(BUILD)/host/posix_test: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/posix/posix_test.c)
-	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=poll,--wrap=connect -o $@ $^
+	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=poll,--wrap=connect \
+	    -Wl,--wrap=send -o $@ $^
 
 # only the tool and the TLS port see mbedTLS
 $(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)

@@ -16,7 +16,7 @@
  * lists freed. And with -Wl,--wrap=poll: a case can make every poll() fail;
  * with -Wl,--wrap=connect, every connect() to one port fail at once, as
  * with no route to the address, or every connect() complete before it
- * returns.
+ * returns; and with -Wl,--wrap=send, every send() answer EAGAIN.
  *
  * An address that never answers is a listener whose accept queue is full:
  * Linux drops the SYNs that reach it, so a connect to it waits.
@@ -191,6 +191,26 @@ int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
         return r;
     }
     return __real_connect(fd, sa, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* send, wrapped                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Set by a case: every send() would block (EAGAIN), though a wait finds
+ * room */
+static int sends_block;
+
+ssize_t __real_send(int fd, const void *buf, size_t len, int flags);
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags);
+
+ssize_t __wrap_send(int fd, const void *buf, size_t len, int flags)
+{
+    if (sends_block) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return __real_send(fd, buf, len, flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1043,6 +1063,21 @@ static int case_send_after_wait(char *why)
     return 1;
 }
 
+/* A send whose wait found room but whose send still would block is
+ * nothing yet, at once (the wait did not time out) */
+static int case_send_blocks_after_wait(char *why)
+{
+    pair p;
+    if (!connected(&p, AF_INET, why))
+        return 0;
+    sends_block = 1;
+    TIMED("send (timeout 1000, room, every send() would block)",
+          p.tr.send(p.tr.io, (const uint8_t *)"ping", 4, 1000), 0, 0, 500);
+    sends_block = 0;
+    p.tr.close(p.tr.io);
+    return 1;
+}
+
 /* A send waiting for room when the server ends the stream, then resets it
  * (it answered and closed without reading the rest): BACT_E_NET, and no
  * SIGPIPE (that error is EPIPE). */
@@ -1355,6 +1390,7 @@ static const test_case cases[] = {
     {"send-poll-fails", case_send_poll_fails, 5000},
     {"recv-poll-fails", case_recv_poll_fails, 5000},
     {"send-after-wait", case_send_after_wait, 10000},
+    {"send-blocks-after-wait", case_send_blocks_after_wait, 10000},
     {"send-reset-while-waiting", case_send_reset_while_waiting, 10000},
     {"open-no-socket", case_open_no_socket, 10000},
     {"open-budget", case_open_budget, 10000},
