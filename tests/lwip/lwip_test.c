@@ -1321,6 +1321,10 @@ static void transport_checks(void)
                (unsigned)elapsed(t0));
         r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
         result(r == 4, "send.bytes", "r %d", (int)r);
+        /* none offered: 0, whatever errno held from before */
+        errno = EPIPE;
+        r = tr.send(tr.io, (const uint8_t *)"ping", 0, 0);
+        result(r == 0, "send.zero-length", "r %d", (int)r);
         /* the peer reads nothing: fill the buffers, then a wait for room
          * that fails is an error at once, not "nothing yet" */
         r = fill_up(&tr, &k);
