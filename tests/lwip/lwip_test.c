@@ -740,7 +740,7 @@ static void dns_answer(int fd, const uint8_t *q, size_t n,
         return;
     v6 = strcmp(name, "v6.bact.test") == 0;
     known = v6 || strcmp(name, "bact.test") == 0 ||
-            strcmp(name, "localhost") == 0;
+            strcmp(name, "localhost") == 0 || strcmp(name, "b") == 0;
     type = q[end - 4] << 8 | q[end - 3];
     if (known && !v6 && type == 1) {
         rr = rr4;
@@ -1117,6 +1117,13 @@ static void dns_checks(const bact_transport *tr)
            "dns.name", "rc %d, %d queries, last '%s'", rc, dns_queries - q0,
            dns_last);
     pthread_mutex_unlock(&lock);
+    tr->close(tr->io);
+
+    /* a name of one byte is a name like any other */
+    q0 = queries();
+    rc = tr->open(tr->io, "b", 1, PORT_SILENT, 2000);
+    result(rc == BACT_OK && queries() == q0 + 1, "dns.one-byte-name",
+           "rc %d, %d queries", rc, queries() - q0);
     tr->close(tr->io);
 
 #if LWIP_IPV6
