@@ -74,11 +74,12 @@
  *   no_rtc HOST:PORT CA_FILE closed
  *
  * Against tls_servers.py's eof-notify server, by the transport alone: a
- * request, its close-delimited answer read up to the close_notify
- * (BACT_E_CLOSED), then three more reads (3 s, 3 s, no wait), the server's
- * FIN coming meanwhile: a clean close must read the same every time, as a
- * plain EOF does (bact_port.h). Prints "ok after close_notify: closed,
- * closed, closed" or "error ...", naming what each read returned.
+ * request (its first byte sent alone, a send that must answer 1), its
+ * close-delimited answer read up to the close_notify (BACT_E_CLOSED), then
+ * three more reads (3 s, 3 s, no wait), the server's FIN coming meanwhile:
+ * a clean close must read the same every time, as a plain EOF does
+ * (bact_port.h). Prints "ok after close_notify: closed, closed, closed" or
+ * "error ...", naming what each read returned.
  *
  *   no_rtc HOST:PORT CA_FILE closeflush
  *
@@ -517,8 +518,16 @@ static int read_after_close(char *host, const char *ca)
     rc = tls_connect(&tls, &conn, &tr, host, ca, NULL);
     if (rc > 0)
         return rc;
-    if (rc == BACT_OK)
-        rc = send_text(&tr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    if (rc == BACT_OK) { /* its first byte alone: a send of one byte */
+        r = tr.send(tr.io, (const uint8_t *)"G", 1, 3000);
+        if (r != 1) {
+            printf("error a send of one byte answered %ld\n", (long)r);
+            tr.close(tr.io);
+            bact_tls_free(&tls);
+            return 1;
+        }
+        rc = send_text(&tr, "ET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    }
     /* the answer, then its close_notify (50 waits of 100 ms at most) */
     for (i = 0; rc == BACT_OK && i < 50u; i++) {
         r = tr.recv(tr.io, got, sizeof got, 100);

@@ -151,7 +151,8 @@ check pending-alert-not-taken-for-request-bytes '^ok second answered$' \
     "127.0.0.1:$(port_of hellorequest)" "$pki/ec-root.pem" hellorequest
 # A clean close reads the same every time (bact_port.h): after the
 # close_notify, three more reads (the server's FIN comes meanwhile) each
-# return BACT_E_CLOSED again, not a truncation or "nothing yet"
+# return BACT_E_CLOSED again, not a truncation or "nothing yet" (the
+# request's first byte goes by a send of its own, which must answer 1)
 check close-notify-read-three-times '^ok after close_notify: closed, closed, closed$' \
     "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" closed
 # A send that answered "nothing yet" left most of its record unsent; the
