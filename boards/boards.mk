@@ -281,7 +281,7 @@ $(BRD_HL)/obj/tests/lwip/lwip_test.o: tests/lwip/lwip_test.c $(BOARDS_HDRS) | bo
 	    -Werror -O2 -g -DBACT_LWIP_TEST_TLS -Iinclude -Iport/lwip -Iport/mbedtls \
 	    -isystem /usr/include/lwip -c $< -o $@
 $(BRD_HL)/lwip_test: $(host-lwip_LIB) $(BRD_HL)/obj/tests/lwip/lwip_test.o
-	gcc -Wl,--wrap=lwip_poll,--wrap=lwip_socket,--wrap=lwip_connect -o $@ $^ -llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+	gcc -Wl,--wrap=lwip_poll,--wrap=lwip_socket,--wrap=lwip_connect,--wrap=lwip_send -o $@ $^ -llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
 $(host-lwip_LIB): | boards-deps-lwip
 .PHONY: boards-deps-lwip
 boards-deps-lwip:
@@ -321,7 +321,7 @@ $(1)/lwip_test: $$(host-lwip_CORE) $(1)/obj/port/lwip/bact_lwip.o \
     $$(BRD_HL)/obj/port/mbedtls/bact_mbedtls.o $(1)/obj/tests/lwip/lwip_test.o \
     $(1)/liblwip.a
 	gcc -Wl,--wrap=lwip_select,--wrap=lwip_socket,--wrap=lwip_connect \
-	    -Wl,--wrap=lwip_getaddrinfo,--wrap=lwip_freeaddrinfo -o $$@ $$^ \
+	    -Wl,--wrap=lwip_send,--wrap=lwip_getaddrinfo,--wrap=lwip_freeaddrinfo -o $$@ $$^ \
 	    -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
 endef
 BRD_HD := $(BRD)/host-lwip-dns

@@ -998,10 +998,24 @@ int __wrap_lwip_poll(struct pollfd *fds, nfds_t n, int timeout)
 }
 #endif
 
-/* lwip_socket and lwip_connect, wrapped: while socket_failing, a socket
- * cannot be had (ENFILE, as when lwIP is out of netconns); while
- * connect_failing, a connect fails at once (EHOSTUNREACH: no route) */
-static volatile int socket_failing, connect_failing;
+/* lwip_socket, lwip_connect and lwip_send, wrapped: while socket_failing,
+ * a socket cannot be had (ENFILE, as when lwIP is out of netconns); while
+ * connect_failing, a connect fails at once (EHOSTUNREACH: no route); while
+ * send_blocked, a send from poll_thread would block (EWOULDBLOCK), though
+ * a wait finds room */
+static volatile int socket_failing, connect_failing, send_blocked;
+
+ssize_t __real_lwip_send(int s, const void *data, size_t size, int flags);
+ssize_t __wrap_lwip_send(int s, const void *data, size_t size, int flags);
+
+ssize_t __wrap_lwip_send(int s, const void *data, size_t size, int flags)
+{
+    if (send_blocked && pthread_equal(pthread_self(), poll_thread)) {
+        errno = EWOULDBLOCK;
+        return -1;
+    }
+    return __real_lwip_send(s, data, size, flags);
+}
 
 int __real_lwip_socket(int domain, int type, int protocol);
 int __wrap_lwip_socket(int domain, int type, int protocol);
@@ -1328,6 +1342,14 @@ static void transport_checks(void)
                (unsigned)elapsed(t0));
         r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
         result(r == 4, "send.bytes", "r %d", (int)r);
+        /* a send that still would block after its wait found room:
+         * nothing yet, at once (the wait did not time out) */
+        send_blocked = 1;
+        t0 = (uint32_t)sys_now();
+        r = tr.send(tr.io, (const uint8_t *)"ping", 4, 1000);
+        send_blocked = 0;
+        result(r == 0 && elapsed(t0) < 500, "send.blocks-after-wait",
+               "r %d after %u ms", (int)r, (unsigned)elapsed(t0));
         /* none offered: 0, whatever errno held from before */
         errno = EPIPE;
         r = tr.send(tr.io, (const uint8_t *)"ping", 0, 0);
