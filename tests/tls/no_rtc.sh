@@ -100,6 +100,9 @@ check name-with-trailing-dot-is-the-name '^ok dates_checked=1$' \
     "localhost.:${base##*:}" "$pki/ec-root.pem" direct
 check name-with-two-trailing-dots-refused '^tls .*host name' \
     "localhost..:${base##*:}" "$pki/ec-root.pem" direct
+# a name of one byte is a name like any other (checked, and refused here)
+check one-byte-name-is-a-name '^tls .*host name' \
+    "b:${base##*:}" "$pki/ec-root.pem" direct
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
