@@ -78,8 +78,9 @@
  * close-delimited answer read up to the close_notify (BACT_E_CLOSED), then
  * three more reads (3 s, 3 s, no wait), the server's FIN coming meanwhile:
  * a clean close must read the same every time, as a plain EOF does
- * (bact_port.h). Prints "ok after close_notify: closed, closed, closed" or
- * "error ...", naming what each read returned.
+ * (bact_port.h); and once closed by the caller, a read is BACT_E_NET (no
+ * stream). Prints "ok after close_notify: closed, closed, closed; after
+ * close: network error" or "error ...", naming what each read returned.
  *
  *   no_rtc HOST:PORT CA_FILE closeflush
  *
@@ -548,8 +549,13 @@ static int read_after_close(char *host, const char *ca)
         after[i] = outcome(r);
         again_closed &= r == BACT_E_CLOSED;
     }
-    printf("%s after close_notify: %s, %s, %s\n", again_closed ? "ok" : "error",
-           after[0], after[1], after[2]);
+    /* once closed by us, a read finds no stream (not the close_notify) */
+    tr.close(tr.io);
+    r = tr.recv(tr.io, got, sizeof got, 0);
+    again_closed &= r == BACT_E_NET;
+    printf("%s after close_notify: %s, %s, %s; after close: %s\n",
+           again_closed ? "ok" : "error", after[0], after[1], after[2],
+           outcome(r));
     tr.close(tr.io);
     bact_tls_free(&tls);
     return again_closed ? 0 : 1;
