@@ -297,7 +297,8 @@ lwip-test: $(BRD_HL)/lwip_test
 # the unix port's options plus those two (tests/lwip/dns/lwipopts.h); the
 # port waits with select, and the test resolves names with a DNS server of
 # its own on an lwIP UDP socket. lwip-v4-test builds the same without IPv6
-# (LWIP_IPV6 0, as many devices have it): the port's IPv4-only paths.
+# (LWIP_IPV6 0, as many devices have it): the port's IPv4-only paths; and
+# with lwIP's own socket numbers, from 0 (LWIP_SOCKET_OFFSET 0).
 HD_INC = -Itests/lwip/dns -I$(LWIP_SRC)/port/include -isystem $(LWIP_SRC)/src/include
 HD_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g
 HD_LWIP_SRCS = $(wildcard $(LWIP_SRC)/src/core/*.c $(LWIP_SRC)/src/core/ipv4/*.c \

@@ -1073,6 +1073,10 @@ void __wrap_lwip_freeaddrinfo(struct addrinfo *ai)
 }
 #endif
 
+/* the lowest number lwIP hands out (0 where LWIP_SOCKET_OFFSET is 0),
+ * taken at the start and kept for a check of its own */
+static int lowest_socket = -1;
+
 /* the number the next socket gets (lwIP takes the lowest one free) */
 static int lowest_free(void)
 {
@@ -1414,6 +1418,22 @@ static void transport_checks(void)
     }
     r = tr.recv(tr.io, b, sizeof b, 0);
     result(r == BACT_E_NET, "recv.after-close", "r %d", (int)r);
+
+    /* a stream on the lowest socket number (0 with most lwIP builds) is a
+     * stream like any other: close releases it */
+    if (lowest_socket >= 0) {
+        int lowest = lowest_socket;
+        lwip_close(lowest_socket);
+        lowest_socket = -1;
+        rc = tr.open(tr.io, "127.0.0.1", 9, PORT_SILENT, 2000);
+        fd = conn.fd;
+        sys_msleep(100); /* the server's accept is done, on another socket */
+        tr.close(tr.io);
+        result(rc == BACT_OK && fd == lowest && lwip_fcntl(fd, F_GETFL, 0) < 0,
+               "close.lowest-socket", "open %d on socket %d (the lowest %d); "
+               "after close %s", rc, fd, lowest,
+               lwip_fcntl(fd, F_GETFL, 0) >= 0 ? "open" : "closed");
+    }
     t0 = (uint32_t)sys_now();
     r = tr.recv(tr.io, b, sizeof b, 2000);
     result(r == BACT_E_NET && elapsed(t0) < 1000, "recv.after-close-timeout",
@@ -1672,6 +1692,7 @@ int main(int argc, char **argv)
     if (!ok)
         return 1;
     bact_lwip_platform(&pf);
+    lowest_socket = lwip_socket(AF_INET, SOCK_STREAM, 0);
     ok = listen_on(AF_INET, PORT_HTTP) >= 0 && listen_on(AF_INET, PORT_CLOSE) >= 0 &&
          listen_on(AF_INET, PORT_RESET) >= 0 && listen_on(AF_INET, PORT_SILENT) >= 0 &&
          listen_on(AF_INET, PORT_LATE) >= 0 && listen_on(AF_INET, PORT_DRAIN) >= 0;

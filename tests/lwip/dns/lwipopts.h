@@ -40,6 +40,10 @@
 #define LWIP_IPV6 0
 #undef LWIP_IPV6_MLD /* the unix port sets it; it needs IPv6 */
 #define LWIP_IPV6_MLD 0
+/* and socket numbers from 0, lwIP's own default (the unix port's options
+ * start them at 1, past the C library's stdin): a stream may be socket 0 */
+#undef LWIP_SOCKET_OFFSET
+#define LWIP_SOCKET_OFFSET 0
 #endif
 
 #endif
