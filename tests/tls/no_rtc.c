@@ -82,6 +82,13 @@
  * stream). Prints "ok after close_notify: closed, closed, closed; after
  * close: network error" or "error ...", naming what each read returned.
  *
+ *   no_rtc HOST:PORT CA_FILE bytewise
+ *
+ * Against tls_servers.py's eof-notify server, by the transport alone, over
+ * a TCP transport whose every send and recv moves one byte at most: the
+ * handshake, a request and its answer up to the close_notify. Prints "ok
+ * handshake, request and answer a byte a call" or "error STEP: what".
+ *
  *   no_rtc HOST:PORT CA_FILE closeflush
  *
  * Against tls_servers.py's closewatch-keep server, by the transport alone,
@@ -561,6 +568,71 @@ static int read_after_close(char *host, const char *ca)
     return again_closed ? 0 : 1;
 }
 
+/* the TCP send and recv, a byte a call */
+static int32_t send_byte(void *io, const uint8_t *data, size_t len,
+                         uint32_t timeout_ms)
+{
+    return tcp_real.send(io, data, len > 0 ? 1u : 0u, timeout_ms);
+}
+
+static int32_t recv_byte(void *io, uint8_t *buf, size_t len,
+                         uint32_t timeout_ms)
+{
+    return tcp_real.recv(io, buf, len > 0 ? 1u : 0u, timeout_ms);
+}
+
+static int bytewise(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t got[4096];
+    bact_posix_conn conn;
+    bact_transport tcp, tr;
+    bact_platform pf;
+    bact_tls_config tc;
+    unsigned port, i;
+    int32_t r = 0;
+    int rc;
+    const char *step = "open";
+
+    if (!split_host_port(host, &port))
+        return printf("error HOST:PORT expected\n"), 2;
+    bact_posix_transport(&tcp, &conn);
+    bact_posix_platform(&pf);
+    tcp_real = tcp;
+    tcp.send = send_byte;
+    tcp.recv = recv_byte;
+    memset(&tc, 0, sizeof tc);
+    tc.ca_file = ca;
+    tc.platform = &pf;
+    if (bact_tls_init(&tls, &tcp, &tc) != BACT_OK)
+        return printf("error tls init\n"), 1;
+    bact_tls_transport(&tr, &tls);
+    rc = tr.open(tr.io, host, strlen(host), (uint16_t)port, 5000);
+    if (rc == BACT_OK) {
+        step = "request";
+        rc = send_text(&tr, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
+    }
+    /* the answer, then its close_notify (50 waits of 100 ms at most) */
+    for (i = 0; rc == BACT_OK && i < 50u; i++) {
+        step = "answer";
+        r = tr.recv(tr.io, got, sizeof got, 100);
+        if (r < 0)
+            break;
+        if (r > 0)
+            i = 0;
+    }
+    if (rc == BACT_OK && r == BACT_E_CLOSED)
+        printf("ok handshake, request and answer a byte a call\n");
+    else
+        printf("error %s: %s\n", step,
+               rc == BACT_E_TLS ? bact_tls_reason_text(bact_tls_last_reason(&tls))
+               : rc != BACT_OK  ? bact_strerror(rc)
+                                : outcome(r));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return rc == BACT_OK && r == BACT_E_CLOSED ? 0 : 1;
+}
+
 /* the TCP send, jammed while jam is set (the first call moves 10 bytes,
  * later ones nothing); while watching, what each call was handed */
 static int jam, watching;
@@ -932,6 +1004,8 @@ int main(int argc, char **argv)
         return hello_first(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closed") == 0)
         return read_after_close(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "bytewise") == 0)
+        return bytewise(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "trickle") == 0)
         return trickle(argv[2]);
     if (argc == 4 && strcmp(argv[3], "early") == 0)

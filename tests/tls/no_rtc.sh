@@ -160,6 +160,10 @@ check pending-alert-not-taken-for-request-bytes '^ok second answered$' \
 check close-notify-read-three-times \
     '^ok after close_notify: closed, closed, closed; after close: network error$' \
     "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" closed
+# An inner transport that moves one byte a call, each way: every record
+# goes out and comes in piece by piece, the handshake and the request too
+check inner-transport-a-byte-a-call '^ok handshake, request and answer a byte a call$' \
+    "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" bytewise
 # A send that answered "nothing yet" left most of its record unsent; the
 # close() after it finishes that record and still sends a close_notify
 # (mbedTLS's close_notify only finishes what is pending, when anything is)
