@@ -32,8 +32,9 @@
  * port it was made with; a resumed one has its dates checked as the
  * session's were. With a third host and port, a third handshake follows
  * even when the second failed, and the line ends " second=ok" or
- * " second=<reason text>": a session is forgotten after a handshake that
- * failed.
+ * " second=<reason text>", then " last_alert=N" (bact_tls_last_alert()
+ * after the third): a session is forgotten after a handshake that failed,
+ * and so is the alert that failed it.
  *
  *   no_rtc HOST:PORT CA_FILE direct
  *
@@ -330,11 +331,13 @@ static int again(char *first, const char *ca, char *second, char *third)
     if (third != NULL && rc == BACT_OK)
         rc = tr.open(tr.io, third, strlen(third), (uint16_t)p3, 5000);
     tr.close(tr.io);
-    printf("%s handshakes=%u resumed=%u dates_checked=%d stream=%s%s%s\n",
+    printf("%s handshakes=%u resumed=%u dates_checked=%d stream=%s",
            rc == BACT_OK ? "ok" : "error", bact_tls_handshakes(&tls),
            bact_tls_resumptions(&tls), bact_tls_dates_checked(&tls),
-           conn.fd >= 0 ? "open" : "closed", third != NULL ? " second=" : "",
-           third != NULL ? second_rc : "");
+           conn.fd >= 0 ? "open" : "closed");
+    if (third != NULL)
+        printf(" second=%s last_alert=%d", second_rc, bact_tls_last_alert(&tls));
+    printf("\n");
     bact_tls_free(&tls);
     return rc == BACT_OK ? 0 : 1;
 }
