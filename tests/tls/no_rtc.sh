@@ -51,6 +51,11 @@ if [ -n "$tag" ]; then # the device configuration keeps no peer certificate
     check session-fits-320-bytes '^ok saved=([0-9]|[0-9][0-9]|[12][0-9][0-9]|3[01][0-9]|320) ' \
         "$base" "$pki/ec-root.pem" sleep
 fi
+# a clock in January is read in its own year (not as a thirteenth month
+# of the year before): between a leaf's January dates it is valid
+start "$pki/january-chain.pem" "$pki/january-leaf.key"
+check clock-in-january-within-january-dates '^ok dates_checked=1 ' \
+    "$base" "$pki/ec-root.pem" "at:$(date -u -d 2030-01-15 +%s)"
 start "$pki/wrongname-chain.pem" "$pki/wrongname-leaf.key"
 check no-clock-wrong-name-still-refused '^tls .*host name' "$base" "$pki/ec-root.pem" none
 # "127.0.0.010" is 127.0.0.8 to the resolver (octal), so a leaf for
