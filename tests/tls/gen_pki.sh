@@ -34,8 +34,9 @@
 #                                   ago until yesterday, signed by ec-int
 #   future-chain.pem/-leaf.key      localhost/127.0.0.1, valid from 10 years
 #                                   from now, signed by ec-int
-#   january-chain.pem/-leaf.key     localhost/127.0.0.1, valid from 10 to 20
-#                                   January 2030, signed by ec-int
+#   january-chain.pem/-leaf.key     localhost/127.0.0.1, valid from 10
+#                                   January 2030 to noon on the 20th,
+#                                   signed by ec-int
 #   selfsigned.pem/.key             localhost/127.0.0.1, self-signed (CA:FALSE)
 #   evil-root.pem                   a second P-256 root that nobody trusts
 #   untrusted-chain.pem/-leaf.key   localhost/127.0.0.1, signed by evil-root
@@ -47,7 +48,7 @@
 # minimal CA configuration written into DIR/ca.
 set -euo pipefail
 
-VERSION=4   # bump when the set of files or their contents change
+VERSION=5   # bump when the set of files or their contents change
 
 dir=${1:-}
 if [ -z "$dir" ]; then
@@ -225,7 +226,7 @@ dated() { # name start end
 }
 dated expired "$(utc '-30 days')" "$(utc '-1 day')"
 dated future "$(utc '+3650 days')" "$(utc '+4015 days')"
-dated january 300110000000Z 300120000000Z
+dated january 300110000000Z 300120120000Z
 
 rm -f ca.ext
 # certificates readable by any server process (nginx workers); keys stay 0600

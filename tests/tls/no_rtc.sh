@@ -56,6 +56,10 @@ fi
 start "$pki/january-chain.pem" "$pki/january-leaf.key"
 check clock-in-january-within-january-dates '^ok dates_checked=1 ' \
     "$base" "$pki/ec-root.pem" "at:$(date -u -d 2030-01-15 +%s)"
+# ... and its hours are whole hours of the day: a second before the noon
+# that ends it, the leaf is still valid
+check clock-a-second-before-noon-not-after-valid '^ok dates_checked=1 ' \
+    "$base" "$pki/ec-root.pem" "at:$(date -u -d '2030-01-20 11:59:59' +%s)"
 start "$pki/wrongname-chain.pem" "$pki/wrongname-leaf.key"
 check no-clock-wrong-name-still-refused '^tls .*host name' "$base" "$pki/ec-root.pem" none
 # "127.0.0.010" is 127.0.0.8 to the resolver (octal), so a leaf for
