@@ -112,6 +112,15 @@ check name-with-two-trailing-dots-refused '^tls .*host name' \
 # a name of one byte is a name like any other (checked, and refused here)
 check one-byte-name-is-a-name '^tls .*host name' \
     "b:${base##*:}" "$pki/ec-root.pem" direct
+# An IPv6 host is read as inet_pton() reads it: all eight groups spelled
+# out are the address (the ip6 leaf's IP:::1), and a single colon at the
+# start is no "::" (":10:0:0:0:0:0:1" less its first two bytes would read
+# as ::1), so that text is a name, checked as one
+start "$pki/ip6-chain.pem" "$pki/ip6-leaf.key"
+check ipv6-literal-eight-groups-is-the-address '^ok dates_checked=1$' \
+    "0:0:0:0:0:0:0:1:${base##*:}" "$pki/ec-root.pem" direct
+check ipv6-literal-one-leading-colon-is-a-name '^tls .*host name' \
+    ":10:0:0:0:0:0:1:${base##*:}" "$pki/ec-root.pem" direct
 start "$pki/expired-chain.pem" "$pki/expired-leaf.key"
 check no-clock-expired-cert-connects-dates-unchecked '^ok dates_checked=0' "$base" "$pki/ec-root.pem" none
 check real-clock-expired-cert-refused '^tls .*expired' "$base" "$pki/ec-root.pem" real
