@@ -75,9 +75,12 @@ $(BUILD)/host/tests/tls/%.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
 # freeaddrinfo with it: every list freed; poll wrapped: a wait that fails;
 # connect wrapped: an address with no route; send wrapped: a send that
 # would block after its wait found room)
+POSIX_WRAP = -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=poll,--wrap=connect,--wrap=send
 $(BUILD)/host/posix_test: $(patsubst %.c,$(BUILD)/host/%.o,$(LIB_SRCS) tests/posix/posix_test.c)
-	$(CC) $(CFLAGS) -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=poll,--wrap=connect \
-	    -Wl,--wrap=send -o $@ $^
+	$(CC) $(CFLAGS) $(POSIX_WRAP) -o $@ $^
+# and under ASan+UBSan: a byte read or written outside the port's buffers
+$(BUILD)/asan/posix_test: $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) tests/posix/posix_test.c)
+	$(CC) $(CFLAGS) $(SAN) $(POSIX_WRAP) -o $@ $^
 
 # only the tool and the TLS port see mbedTLS
 $(BUILD)/host/boards/host/bact_cli.o $(BUILD)/asan/boards/host/bact_cli.o: TLSOBJ_FLAGS = $(TLS_CFLAGS)
@@ -271,7 +274,7 @@ $(AN)/v4/%.txt: %.c $(wildcard include/*.h port/lwip/*.h) tests/lwip/dns/lwipopt
 analyze: $(AN_TXT)
 	@scripts/check_analyzer.sh $(AN) $^
 
-test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/asan/json_diff $(BUILD)/bytehead/bact $(BUILD)/polls3/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
+test: deps $(BUILD)/host/bact $(BUILD)/asan/bact $(BUILD)/asan/json_diff $(BUILD)/bytehead/bact $(BUILD)/polls3/bact $(BUILD)/host/run_and_wait $(BUILD)/host/webhook_run $(BUILD)/host/posix_test $(BUILD)/asan/posix_test $(BUILD)/host/no_rtc $(BUILD)/host36/no_rtc unit tls-builds fuzz-build \
       boards-objs $(BUILD)/boards/host-lwip/lwip_test \
       $(BUILD)/boards/host-lwip-dns/lwip_test $(BUILD)/boards/host-lwip-v4/lwip_test \
       $(AN_TXT)

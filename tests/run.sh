@@ -64,6 +64,7 @@ run "hostile, answer heads byte by byte (BACT_CONFIG_FAST_HEAD 0)" \
     tests/hostile/run.sh build/bytehead/bact
 run "hostile+asan" tests/hostile/run.sh build/asan/bact
 run "posix transport (loopback sockets: 127.0.0.1, ::1)" build/host/posix_test
+run "posix transport+asan" build/asan/posix_test
 run "lwip (in-process lwIP stack)" tests/lwip/run.sh build/boards/host-lwip/lwip_test
 run "lwip-dns (lwIP from its source: resolver, select)" \
     tests/lwip/run.sh build/boards/host-lwip-dns/lwip_test
