@@ -63,6 +63,8 @@ Kinds (see README.md for what the client must do with each):
             record header declaring 18432 bytes (2^14 + 2048, the most
             RFC 5246 allows), more than the client's input buffer, and 100
             bytes of it.
+  bigrecord24  the same with record type 24, no TLS content type (a
+            heartbeat in RFC 6520, which TLS 1.2 clients here do not speak).
   hellorequest  TLS 1.2 (made here); after a request, a HelloRequest
             (renegotiation asked for), then nothing read for 1.5 s (a small
             receive buffer: a client that fills its send buffer meanwhile
@@ -870,11 +872,11 @@ class Servers:
             _graceful_close(c)
         return h
 
-    def h_bigrecord(self, ctx):
+    def h_bigrecord(self, ctx, ctype=23):
         def h(c):
             raw = Tls12Raw(ctx, self.keylog, c)
             raw.read_request()
-            c.sendall(b"\x17\x03\x03\x48\x00" + bytes(100))
+            c.sendall(bytes([ctype]) + b"\x03\x03\x48\x00" + bytes(100))
             _graceful_close(c)
         return h
 
@@ -966,6 +968,7 @@ class Servers:
         for v in ("trickle", "empty2"):
             self.start(v, self.h_crafted(raw, v))
         self.start("bigrecord", self.h_bigrecord(raw))
+        self.start("bigrecord24", self.h_bigrecord(raw, 24))
         self.start("hellorequest", self.h_hellorequest(raw), rcvbuf=4096)
         self.start("hellofirst", self.h_hellofirst(raw))
         self.start("alternate", self.h_alternate(self.h_cert(ec)))

@@ -770,6 +770,10 @@ def suite(b, env):
     # ---- a record larger than the client's input buffer ---------------------
 
     c("response.record_too_big", lambda: body("bigrecord", (4,), TOO_BIG_RE))
+    # the same header with type 24, no content type: not a record too big
+    # for the buffer (no record of TLS's), a protocol error
+    c("response.unknown_type_big_record_protocol_error",
+      lambda: body("bigrecord24", (4,), r"TLS: protocol error"))
 
     # ---- resumption ---------------------------------------------------------
 
