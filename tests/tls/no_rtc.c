@@ -121,6 +121,15 @@
  * again, as it must be after "nothing yet". It went once, so it must not
  * go again: prints "ok one request, one answer" or "error ...".
  *
+ *   no_rtc HOST:PORT CA_FILE sendfail
+ *
+ * A handshake by the transport alone, over a TCP send that fails (a
+ * network error) from its second call on: the ClientHello goes, the
+ * client's second flight, sent once the server's certificate was checked
+ * and passed, does not. The failure is the closed stream's, not the
+ * certificate's: prints "tls <reason text> dates_checked=N" (N = 1: the
+ * certificate was checked) or "ok"/"error ...".
+ *
  *   no_rtc HOST:PORT CA_FILE send
  *
  * The clocked limit of a send, against tls_servers.py's noread or slowread
@@ -816,6 +825,37 @@ static int hello_first(char *host, const char *ca)
     return verdict == NULL ? 0 : 1;
 }
 
+/* the TCP send, failing from its second call on */
+static unsigned sends_made;
+static int32_t send_fails_second(void *io, const uint8_t *data, size_t len,
+                                 uint32_t timeout_ms)
+{
+    if (++sends_made > 1u)
+        return BACT_E_NET;
+    return tcp_real.send(io, data, len, timeout_ms);
+}
+
+static int send_fails(char *host, const char *ca)
+{
+    static bact_tls tls;
+    bact_posix_conn conn;
+    bact_transport tr;
+    int rc;
+
+    rc = tls_connect(&tls, &conn, &tr, host, ca, send_fails_second);
+    if (rc > 0)
+        return rc;
+    if (rc == BACT_E_TLS)
+        printf("tls %s dates_checked=%d\n",
+               bact_tls_reason_text(bact_tls_last_reason(&tls)),
+               bact_tls_dates_checked(&tls));
+    else
+        printf("%s %s\n", rc == BACT_OK ? "ok" : "error", bact_strerror(rc));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return rc == BACT_E_TLS ? 0 : 1;
+}
+
 static uint32_t elapsed_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -997,6 +1037,8 @@ int main(int argc, char **argv)
         return direct(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "hellorequest") == 0)
         return hello_request(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "sendfail") == 0)
+        return send_fails(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "send") == 0)
         return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closeflush") == 0)

@@ -201,6 +201,12 @@ check send-retried-longer-counts-only-its-record \
 check send-retried-after-recv-finished-its-record-not-sent-twice \
     '^ok one request, one answer$' \
     "127.0.0.1:$(port_of hellofirst)" "$pki/ec-root.pem" hellofirst
+# A handshake that fails after the server's certificate was checked and
+# passed (the client's second flight cannot be sent: the TCP send fails)
+# fails for that, a stream closed in the handshake, not as a certificate
+check handshake-failing-after-certificate-passed-not-a-certificate-error \
+    '^tls connection closed during the handshake dates_checked=1$' \
+    "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" sendfail
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)
