@@ -98,6 +98,8 @@
  * left to send; then the jam ends and close() is called. It must finish
  * that record and then send a close_notify, a record of its own. Prints
  * "ok ..." or "error ...", with what each TCP send in close() was handed.
+ * closeflush1: the same, the jammed send moving all of the record but its
+ * last byte: close() sends that byte, then the close_notify.
  *
  *   no_rtc HOST:PORT CA_FILE retrylonger
  *
@@ -646,8 +648,9 @@ static int bytewise(char *host, const char *ca)
 }
 
 /* the TCP send, jammed while jam is set (the first call moves 10 bytes,
- * later ones nothing); while watching, what each call was handed */
-static int jam, watching;
+ * or all but one with jam_one_left, later ones nothing); while watching,
+ * what each call was handed */
+static int jam, jam_one_left, watching;
 static unsigned jam_moved, watched;
 static char watch_log[256];
 
@@ -658,7 +661,9 @@ static int32_t send_jammed(void *io, const uint8_t *data, size_t len,
     if (jam) {
         if (jam_moved > 0)
             return 0;
-        r = tcp_real.send(io, data, len < 10 ? len : 10, timeout_ms);
+        r = tcp_real.send(io, data,
+                          jam_one_left ? len - 1 : len < 10 ? len : 10,
+                          timeout_ms);
         if (r > 0)
             jam_moved += (unsigned)r;
         return r;
@@ -1043,6 +1048,10 @@ int main(int argc, char **argv)
         return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closeflush") == 0)
         return close_flush(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "closeflush1") == 0) {
+        jam_one_left = 1;
+        return close_flush(argv[1], argv[2]);
+    }
     if (argc == 4 && strcmp(argv[3], "retrylonger") == 0)
         return retry_longer(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "hellofirst") == 0)

@@ -189,6 +189,10 @@ check inner-transport-a-byte-a-call '^ok handshake, request and answer a byte a 
 check close-after-pending-record-sends-close-notify \
     '^ok close sent [0-9]+, [0-9]+ \(an alert record\)$' \
     "127.0.0.1:$(port_of closewatch-keep)" "$pki/ec-root.pem" closeflush
+# ... also when a single byte of that record was left
+check close-after-one-pending-byte-sends-close-notify \
+    '^ok close sent 1, [0-9]+ \(an alert record\)$' \
+    "127.0.0.1:$(port_of closewatch-keep)" "$pki/ec-root.pem" closeflush1
 # A send that answered "nothing yet" had its record begun; offered the
 # same bytes and more next, it reports only what its record held, and the
 # request arrives whole (mbedTLS itself would count all that was offered)
