@@ -132,6 +132,14 @@
  * certificate's: prints "tls <reason text> dates_checked=N" (N = 1: the
  * certificate was checked) or "ok"/"error ...".
  *
+ *   no_rtc HOST:PORT CA_FILE liar
+ *
+ * By the transport alone, over a TCP recv that answers a read of one byte
+ * without a wait with 2 (more than asked: a broken transport), once: a
+ * read of 4096 bytes without a wait, after the handshake, asks the TCP
+ * transport for one byte (is anything there?) and must take that answer
+ * for a network error, not for bytes. Prints "ok ..." or "error ...".
+ *
  *   no_rtc HOST:PORT CA_FILE send
  *
  * The clocked limit of a send, against tls_servers.py's noread or slowread
@@ -428,11 +436,16 @@ static int recv_until(const bact_transport *tr, const char *what,
     return 0;
 }
 
+/* for tls_connect: the TCP recv's stand-in (NULL: the TCP recv) */
+static int32_t (*inner_recv)(void *io, uint8_t *buf, size_t len,
+                             uint32_t timeout_ms);
+
 /* tr: the TLS transport over TCP (conn) to host, "HOST:PORT" (cut in
  * place), with the real monotonic clock, and inner_send in place of the
- * TCP send unless NULL (the TCP transport is in tcp_real then); opened, with
- * 5 s for it. Returns the open's outcome, or an exit code (printed) when
- * there is nothing to close: 2, HOST:PORT malformed; 1, no TLS state. */
+ * TCP send unless NULL, inner_recv in place of its recv unless NULL (the
+ * TCP transport is in tcp_real then); opened, with 5 s for it. Returns the
+ * open's outcome, or an exit code (printed) when there is nothing to
+ * close: 2, HOST:PORT malformed; 1, no TLS state. */
 static int tls_connect(bact_tls *tls, bact_posix_conn *conn,
                        bact_transport *tr, char *host, const char *ca,
                        int32_t (*inner_send)(void *, const uint8_t *,
@@ -447,10 +460,11 @@ static int tls_connect(bact_tls *tls, bact_posix_conn *conn,
         return printf("error HOST:PORT expected\n"), 2;
     bact_posix_transport(&tcp, conn);
     bact_posix_platform(&pf);
-    if (inner_send != NULL) {
-        tcp_real = tcp;
+    tcp_real = tcp;
+    if (inner_send != NULL)
         tcp.send = inner_send;
-    }
+    if (inner_recv != NULL)
+        tcp.recv = inner_recv;
     memset(&tc, 0, sizeof tc);
     tc.ca_file = ca;
     tc.platform = &pf;
@@ -861,6 +875,49 @@ static int send_fails(char *host, const char *ca)
     return rc == BACT_E_TLS ? 0 : 1;
 }
 
+/* the TCP recv; while lie is set, a read of one byte without a wait
+ * answers 2, once */
+static int lie;
+static int32_t recv_lying(void *io, uint8_t *buf, size_t len,
+                          uint32_t timeout_ms)
+{
+    if (lie && len == 1 && timeout_ms == 0) {
+        lie = 0;
+        buf[0] = 23;
+        return 2;
+    }
+    return tcp_real.recv(io, buf, len, timeout_ms);
+}
+
+static int lying_read(char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t got[4096];
+    bact_posix_conn conn;
+    bact_transport tr;
+    int32_t r;
+    int rc, ok;
+
+    inner_recv = recv_lying;
+    rc = tls_connect(&tls, &conn, &tr, host, ca, NULL);
+    if (rc > 0)
+        return rc;
+    if (rc != BACT_OK) {
+        printf("error open: %s\n", bact_strerror(rc));
+        bact_tls_free(&tls);
+        return 1;
+    }
+    lie = 1;
+    r = tr.recv(tr.io, got, sizeof got, 0);
+    ok = r == BACT_E_NET && !lie;
+    printf("%s a read without a wait whose inner read of one byte %s: %s\n",
+           ok ? "ok" : "error", lie ? "never came" : "answered 2",
+           outcome(r));
+    tr.close(tr.io);
+    bact_tls_free(&tls);
+    return ok ? 0 : 1;
+}
+
 static uint32_t elapsed_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -1044,6 +1101,8 @@ int main(int argc, char **argv)
         return hello_request(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "sendfail") == 0)
         return send_fails(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "liar") == 0)
+        return lying_read(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "send") == 0)
         return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closeflush") == 0)

@@ -211,6 +211,11 @@ check send-retried-after-recv-finished-its-record-not-sent-twice \
 check handshake-failing-after-certificate-passed-not-a-certificate-error \
     '^tls connection closed during the handshake dates_checked=1$' \
     "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" sendfail
+# A TCP transport that answers a read of one byte with 2 (more than asked)
+# is broken: the read it served is a network error, not bytes
+check inner-read-answering-more-than-asked-is-network-error \
+    '^ok a read without a wait whose inner read of one byte answered 2: network error$' \
+    "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" liar
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)
