@@ -140,6 +140,16 @@
  * transport for one byte (is anything there?) and must take that answer
  * for a network error, not for bytes. Prints "ok ..." or "error ...".
  *
+ *   no_rtc HOST:PORT CA_FILE quietread
+ *
+ * Against tls_servers.py's eof-notify server (silent until a request), by
+ * the transport alone, with the monotonic clock and then without one: a
+ * read of 100 ms after the handshake, nothing coming. It must answer
+ * "nothing yet" after one TCP read given the 100 ms: nothing moved, so
+ * there is nothing to read on for (without a clock each further read
+ * would wait 100 ms again). Prints "ok with a clock: ...; without: ..."
+ * or "error ...", with the waits each TCP read was given.
+ *
  *   no_rtc HOST:PORT CA_FILE send
  *
  * The clocked limit of a send, against tls_servers.py's noread or slowread
@@ -436,12 +446,15 @@ static int recv_until(const bact_transport *tr, const char *what,
     return 0;
 }
 
-/* for tls_connect: the TCP recv's stand-in (NULL: the TCP recv) */
+/* for tls_connect: the TCP recv's stand-in (NULL: the TCP recv), and
+ * whether the TLS transport goes without a monotonic clock */
 static int32_t (*inner_recv)(void *io, uint8_t *buf, size_t len,
                              uint32_t timeout_ms);
+static int without_clock;
 
 /* tr: the TLS transport over TCP (conn) to host, "HOST:PORT" (cut in
- * place), with the real monotonic clock, and inner_send in place of the
+ * place), with the real monotonic clock (none with without_clock), and
+ * inner_send in place of the
  * TCP send unless NULL, inner_recv in place of its recv unless NULL (the
  * TCP transport is in tcp_real then); opened, with 5 s for it. Returns the
  * open's outcome, or an exit code (printed) when there is nothing to
@@ -467,7 +480,7 @@ static int tls_connect(bact_tls *tls, bact_posix_conn *conn,
         tcp.recv = inner_recv;
     memset(&tc, 0, sizeof tc);
     tc.ca_file = ca;
-    tc.platform = &pf;
+    tc.platform = without_clock ? NULL : &pf;
     if (bact_tls_init(tls, &tcp, &tc) != BACT_OK)
         return printf("error tls init\n"), 1;
     bact_tls_transport(tr, tls);
@@ -918,6 +931,63 @@ static int lying_read(char *host, const char *ca)
     return ok ? 0 : 1;
 }
 
+/* the TCP recv; while counting, each call is counted, with its wait */
+static int counting;
+static unsigned reads_counted;
+static char reads_log[256];
+
+static int32_t recv_counted(void *io, uint8_t *buf, size_t len,
+                            uint32_t timeout_ms)
+{
+    if (counting) {
+        size_t n = strlen(reads_log);
+        reads_counted++;
+        snprintf(reads_log + n, sizeof reads_log - n, "%s%lu",
+                 n > 0 ? ", " : "", (unsigned long)timeout_ms);
+    }
+    return tcp_real.recv(io, buf, len, timeout_ms);
+}
+
+static int quiet_read(const char *host, const char *ca)
+{
+    static bact_tls tls;
+    static uint8_t got[4096];
+    static char said[2][320];
+    bact_posix_conn conn;
+    bact_transport tr;
+    char hp[128];
+    unsigned i;
+    int32_t r;
+    int rc, ok = 1;
+
+    inner_recv = recv_counted;
+    for (i = 0; i < 2u; i++) {
+        without_clock = (int)i;
+        snprintf(hp, sizeof hp, "%s", host);
+        rc = tls_connect(&tls, &conn, &tr, hp, ca, NULL);
+        if (rc > 0)
+            return rc;
+        if (rc != BACT_OK) {
+            printf("error open: %s\n", bact_strerror(rc));
+            bact_tls_free(&tls);
+            return 1;
+        }
+        reads_log[0] = '\0';
+        reads_counted = 0;
+        counting = 1;
+        r = tr.recv(tr.io, got, sizeof got, 100);
+        counting = 0;
+        ok &= r == 0 && reads_counted == 1u;
+        snprintf(said[i], sizeof said[i], "%s after reads of %s ms",
+                 outcome(r), reads_log);
+        tr.close(tr.io);
+        bact_tls_free(&tls);
+    }
+    printf("%s with a clock: %s; without: %s\n", ok ? "ok" : "error",
+           said[0], said[1]);
+    return ok ? 0 : 1;
+}
+
 static uint32_t elapsed_ms(const struct timespec *t0)
 {
     struct timespec t;
@@ -1103,6 +1173,8 @@ int main(int argc, char **argv)
         return send_fails(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "liar") == 0)
         return lying_read(argv[1], argv[2]);
+    if (argc == 4 && strcmp(argv[3], "quietread") == 0)
+        return quiet_read(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "send") == 0)
         return send_limit(argv[1], argv[2]);
     if (argc == 4 && strcmp(argv[3], "closeflush") == 0)

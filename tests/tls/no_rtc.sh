@@ -216,6 +216,13 @@ check handshake-failing-after-certificate-passed-not-a-certificate-error \
 check inner-read-answering-more-than-asked-is-network-error \
     '^ok a read without a wait whose inner read of one byte answered 2: network error$' \
     "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" liar
+# A read from a silent peer (no request sent) answers "nothing yet" after
+# one inner read given its whole timeout: nothing moved, so it does not
+# read on, with a clock (reads that could no longer wait) or without one
+# (each would wait the timeout again)
+check read-of-silent-peer-one-inner-read \
+    '^ok with a clock: nothing yet after reads of 100 ms; without: nothing yet after reads of 100 ms$' \
+    "127.0.0.1:$(port_of eof-notify)" "$pki/ec-root.pem" quietread
 timed() { # name, limit in s, want regex, args
     local name=$1 limit=$2 want=$3 t0 ms out; shift 3
     t0=$(date +%s%N)
